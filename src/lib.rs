@@ -1,0 +1,9 @@
+//! superhelfer: a language server and CLI that bring local LLMs into the editor, safely.
+//!
+//! The map is in ARCHITECTURE.md: `lsp` is the thin protocol layer, `engine` routes and
+//! guards, `backends` talk to model servers, `config` merges every configuration source.
+
+pub mod config;
+pub mod engine;
+pub mod logging;
+pub mod lsp;

@@ -1,0 +1,249 @@
+//! The `LanguageServer` implementation: dispatch only. Each handler translates the request,
+//! calls the session or the engine, and reports back.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+use tracing::{debug, info, trace, warn};
+
+use crate::config::{ConfigError, Source};
+
+use super::documents::{Document, PositionEncoding};
+use super::session::Session;
+
+pub struct Server {
+    client: Client,
+    session: Arc<Session>,
+    /// Configuration errors found before the client could be told (file, initializationOptions).
+    pending_errors: Mutex<Vec<ConfigError>>,
+}
+
+impl Server {
+    pub fn new(client: Client, session: Session, file_error: Option<ConfigError>) -> Self {
+        Server {
+            client,
+            session: Arc::new(session),
+            pending_errors: Mutex::new(file_error.into_iter().collect()),
+        }
+    }
+
+    async fn report_config_error(&self, error: &ConfigError) {
+        warn!("{error}");
+        self.client
+            .show_message(
+                MessageType::ERROR,
+                format!("superhelfer: {error}. The last valid configuration stays in force."),
+            )
+            .await;
+    }
+
+    async fn apply_settings(&self, settings: Value, source: Source) {
+        if let Err(e) = self.session.apply_client_settings(settings, source) {
+            self.report_config_error(&e).await;
+        } else {
+            info!("configuration updated");
+        }
+    }
+}
+
+/// The `superhelfer` section of a settings object, or the object itself when a client
+/// sends the section's contents directly.
+fn superhelfer_section(settings: Value) -> Option<Value> {
+    match settings {
+        Value::Object(mut map) => match map.remove("superhelfer") {
+            Some(section) => Some(section),
+            None if map.is_empty() => None,
+            None => Some(Value::Object(map)),
+        },
+        _ => None,
+    }
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref());
+        let encoding = PositionEncoding::negotiate(
+            offered
+                .into_iter()
+                .flatten()
+                .map(|kind: &PositionEncodingKind| kind.as_str()),
+        );
+        self.session.set_encoding(encoding);
+        if let Some(options) = params.initialization_options.filter(|v| !v.is_null()) {
+            if let Err(e) = self
+                .session
+                .apply_client_settings(options, Source::InitializationOptions)
+            {
+                self.pending_errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(e);
+            }
+        }
+        debug!(encoding = encoding.as_str(), "initialize");
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::from(encoding.as_str().to_string())),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::REFACTOR_REWRITE,
+                            CodeActionKind::EMPTY,
+                        ]),
+                        resolve_provider: Some(false),
+                        work_done_progress_options: Default::default(),
+                    },
+                )),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: Vec::new(),
+                    work_done_progress_options: Default::default(),
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "superhelfer".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let errors: Vec<ConfigError> = std::mem::take(
+            &mut *self
+                .pending_errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        for e in &errors {
+            self.report_config_error(e).await;
+        }
+        info!("superhelfer {} ready", env!("CARGO_PKG_VERSION"));
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        info!("shutdown requested");
+        Ok(())
+    }
+
+    // Document handlers change the store before their first await: tower-lsp polls
+    // notifications in arrival order, so edits are applied in order.
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        trace!(uri = doc.uri.as_str(), text = %doc.text, "didOpen");
+        self.session.documents().open(
+            doc.uri,
+            Document::new(&doc.text, doc.version, &doc.language_id),
+        );
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let result = self.session.documents().change(
+            &uri,
+            params.text_document.version,
+            &params.content_changes,
+            self.session.encoding(),
+        );
+        match result {
+            Ok(()) => trace!(uri = uri.as_str(), "didChange applied"),
+            Err(e) => warn!("ignored didChange: {e}"),
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        debug!(uri = params.text_document.uri.as_str(), "didSave");
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if !self.session.documents().close(&params.text_document.uri) {
+            warn!(
+                "ignored didClose: {} was not open",
+                params.text_document.uri.as_str()
+            );
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match superhelfer_section(params.settings) {
+            Some(section) => {
+                self.apply_settings(section, Source::DidChangeConfiguration)
+                    .await
+            }
+            None => {
+                // Pull model: the notification only says that something changed.
+                let items = vec![ConfigurationItem {
+                    scope_uri: None,
+                    section: Some("superhelfer".into()),
+                }];
+                match self.client.configuration(items).await {
+                    Ok(mut values) if !values.is_empty() => {
+                        let value = values.swap_remove(0);
+                        if !value.is_null() {
+                            self.apply_settings(value, Source::DidChangeConfiguration)
+                                .await;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => debug!("workspace/configuration failed: {e}"),
+                }
+            }
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        if self
+            .session
+            .documents()
+            .get(&params.text_document.uri)
+            .is_none()
+        {
+            debug!(
+                "codeAction for a document that is not open: {}",
+                params.text_document.uri.as_str()
+            );
+        }
+        Ok(Some(Vec::new()))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        Err(Error::invalid_params(format!(
+            "unknown command `{}`",
+            params.command
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_section_forms() {
+        let wrapped = serde_json::json!({"superhelfer": {"router": {"enabled": false}}});
+        assert_eq!(
+            superhelfer_section(wrapped),
+            Some(serde_json::json!({"router": {"enabled": false}}))
+        );
+        let direct = serde_json::json!({"router": {"enabled": false}});
+        assert_eq!(superhelfer_section(direct.clone()), Some(direct));
+        assert_eq!(superhelfer_section(Value::Null), None);
+        assert_eq!(superhelfer_section(serde_json::json!({})), None);
+    }
+}
