@@ -3,7 +3,10 @@
 //! The map is in ARCHITECTURE.md: `lsp` is the thin protocol layer, `engine` routes and
 //! guards, `backends` talk to model servers, `config` merges every configuration source.
 
+pub mod backends;
 pub mod config;
 pub mod engine;
 pub mod logging;
 pub mod lsp;
+pub mod risk;
+pub mod tasks;

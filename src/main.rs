@@ -1,11 +1,17 @@
 //! The `superhelfer` command: the language server and a CLI over the same engine.
 
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use futures_util::future::BoxFuture;
 
 use superhelfer::config::{self, Resolved};
+use superhelfer::engine::router::{AskRequest, Consent, ConsentAsker, Engine, Event, FixedConsent};
+use superhelfer::engine::tier::Tier;
+use superhelfer::risk::{self, RiskLevel};
+use superhelfer::tasks::shell_command::{self, CommandRequest, Dialect};
 use superhelfer::{logging, lsp};
 
 #[derive(Parser)]
@@ -19,6 +25,16 @@ struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args, Clone, Copy)]
+struct VramFlags {
+    /// Load a big model even when the VRAM guard would ask.
+    #[arg(long, conflicts_with = "no_load")]
+    yes: bool,
+    /// Never load a big model the guard would ask about: answer with the fast model.
+    #[arg(long)]
+    no_load: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on stdin/stdout.
@@ -26,6 +42,58 @@ enum Command {
         /// Accepted and ignored: stdio is the only transport (VS Code passes it).
         #[arg(long)]
         stdio: bool,
+    },
+    /// Ask a question; the router picks the model. Piped stdin is added as material.
+    Ask {
+        /// Use this tier: fast, code or heavy.
+        #[arg(long)]
+        tier: Option<Tier>,
+        /// Use this model (on the chosen tier's backend).
+        #[arg(long)]
+        model: Option<String>,
+        /// Print the outcome (tier, model, fallback, timings) as JSON on stderr at the end.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        vram: VramFlags,
+        /// The question.
+        #[arg(required = true, num_args = 1..)]
+        question: Vec<String>,
+    },
+    /// Generate one shell command for a request (risk on stderr; exit 3 for danger).
+    Cmd {
+        /// Shell: bash, sh, zsh, fish, powershell, dockerfile, makefile (default: $SHELL).
+        #[arg(long)]
+        shell: Option<String>,
+        #[arg(long)]
+        tier: Option<Tier>,
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        vram: VramFlags,
+        /// The request, in English or German.
+        #[arg(required = true, num_args = 1..)]
+        request: Vec<String>,
+    },
+    /// Show the route for a query (no model is called).
+    Route {
+        /// Read `{"query": ...}` lines on stdin, write one JSON decision per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// Print the decision as JSON.
+        #[arg(long)]
+        json: bool,
+        query: Vec<String>,
+    },
+    /// Analyse what a shell command could destroy (JSON: level, reasons). Never runs it.
+    Risk {
+        #[arg(required = true, num_args = 1..)]
+        command: Vec<String>,
+    },
+    /// Backends, tiers, GPU and counters.
+    Status {
+        #[arg(long)]
+        json: bool,
     },
     /// Print the effective configuration with the source of each value.
     Config {
@@ -54,7 +122,78 @@ fn main() -> ExitCode {
             print!("{}", resolved.annotated());
             ExitCode::SUCCESS
         }
+        Command::Risk { command } => {
+            let report = risk::assess(&command.join(" "));
+            match serde_json::to_string_pretty(&report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("superhelfer: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        other => with_engine(other),
     }
+}
+
+/// Commands that need the engine: configuration, logging and a runtime.
+fn with_engine(command: Command) -> ExitCode {
+    let resolved = match cli_config() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let log_file = Some(resolved.config.log.file.clone())
+        .filter(|f| !f.is_empty())
+        .map(PathBuf::from);
+    if let Some(w) = logging::init("warn", log_file.as_deref()) {
+        eprintln!("superhelfer: {w}");
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("superhelfer: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let engine = Engine::new(&resolved);
+    runtime.block_on(async move {
+        match command {
+            Command::Ask {
+                tier,
+                model,
+                json,
+                vram,
+                question,
+            } => ask(&engine, tier, model, json, vram, question).await,
+            Command::Cmd {
+                shell,
+                tier,
+                model,
+                vram,
+                request,
+            } => cmd(&engine, shell, tier, model, vram, request).await,
+            Command::Route { jsonl, json, query } => route(&engine, jsonl, json, query),
+            Command::Status { json } => {
+                let status = engine.status().await;
+                if json {
+                    match serde_json::to_string_pretty(&status) {
+                        Ok(s) => println!("{s}"),
+                        Err(e) => eprintln!("superhelfer: {e}"),
+                    }
+                } else {
+                    print!("{}", status.render());
+                }
+                ExitCode::SUCCESS
+            }
+            Command::Lsp { .. } | Command::Config { .. } | Command::Risk { .. } => {
+                ExitCode::FAILURE
+            }
+        }
+    })
 }
 
 /// The configuration for a CLI command; an invalid one is reported on stderr.
@@ -62,6 +201,327 @@ fn cli_config() -> Result<Resolved, ExitCode> {
     config::load_for_cli().map_err(|e| {
         eprintln!("superhelfer: {e}");
         ExitCode::from(2)
+    })
+}
+
+/// How the CLI answers the VRAM guard: the flags, else a prompt on a terminal, else the
+/// fast model with a note on stderr.
+struct TerminalConsent(VramFlags);
+
+impl ConsentAsker for TerminalConsent {
+    fn ask<'a>(&'a self, prompt: &'a str) -> BoxFuture<'a, Consent> {
+        Box::pin(async move {
+            if self.0.yes {
+                return Consent::Load;
+            }
+            if self.0.no_load {
+                eprintln!("superhelfer: {prompt} --no-load: answering with the fast model");
+                return Consent::UseFast;
+            }
+            if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+                eprintln!(
+                    "superhelfer: {prompt} No terminal to ask: answering with the fast model (pass --yes to load it)"
+                );
+                return Consent::UseFast;
+            }
+            let question = prompt.to_string();
+            let answer = tokio::task::spawn_blocking(move || {
+                eprint!("{question}\n[l]oad / use [f]ast model / [c]ancel: ");
+                let _ = std::io::stderr().flush();
+                let mut line = String::new();
+                let _ = std::io::stdin().read_line(&mut line);
+                line
+            })
+            .await
+            .unwrap_or_default();
+            match answer.trim().to_ascii_lowercase().chars().next() {
+                Some('l') | Some('y') | Some('j') => Consent::Load,
+                Some('f') => Consent::UseFast,
+                _ => Consent::Cancel,
+            }
+        })
+    }
+}
+
+fn consent_for(flags: VramFlags) -> Box<dyn ConsentAsker> {
+    if flags.yes {
+        Box::new(FixedConsent(Consent::Load))
+    } else {
+        Box::new(TerminalConsent(flags))
+    }
+}
+
+/// Prints events: tokens to stdout as they come, everything else to stderr.
+fn print_event(ev: Event, stream_tokens: bool) {
+    match ev {
+        Event::Started {
+            tier,
+            model,
+            reasons,
+        } => {
+            let why = if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", reasons.join("; "))
+            };
+            eprintln!("superhelfer: {tier} tier, {model}{why}");
+        }
+        Event::Notice { message } => eprintln!("superhelfer: {message}"),
+        Event::Token { text } if stream_tokens => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+        Event::Token { .. } => {}
+        Event::Retrying { from, reason } => {
+            if stream_tokens {
+                println!();
+            }
+            eprintln!(
+                "superhelfer: fallback: the {from} tier failed ({reason}); the fast tier answers instead"
+            );
+        }
+    }
+}
+
+/// Material piped on stdin (`journalctl -u x | superhelfer ask "why?"`).
+fn piped_stdin() -> Option<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return None;
+    }
+    let mut buf = Vec::new();
+    // Bounded: a runaway pipe must not eat memory.
+    let _ = stdin.lock().take(8 * 1024 * 1024).read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+async fn ask(
+    engine: &Engine,
+    tier: Option<Tier>,
+    model: Option<String>,
+    json: bool,
+    vram: VramFlags,
+    question: Vec<String>,
+) -> ExitCode {
+    let mut query = question.join(" ");
+    if let Some(material) = piped_stdin() {
+        query = format!("{query}\n\n{material}");
+    }
+    let consent = consent_for(vram);
+    let req = AskRequest {
+        query,
+        messages: None,
+        tier,
+        model,
+    };
+    match engine
+        .ask(req, consent.as_ref(), &mut |ev| print_event(ev, true))
+        .await
+    {
+        Ok(outcome) => {
+            if !outcome.answer.ends_with('\n') {
+                println!();
+            }
+            if json {
+                if let Ok(s) = serde_json::to_string(&outcome) {
+                    eprintln!("{s}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("superhelfer: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dialect_from(shell: Option<&str>) -> Result<Dialect, String> {
+    let name = match shell {
+        Some(s) => s.to_string(),
+        None => std::env::var("SHELL")
+            .ok()
+            .and_then(|s| s.rsplit('/').next().map(str::to_string))
+            .unwrap_or_else(|| "bash".into()),
+    };
+    match name.to_ascii_lowercase().as_str() {
+        "bash" => Ok(Dialect::Bash),
+        "sh" | "dash" | "ash" => Ok(Dialect::Sh),
+        "zsh" => Ok(Dialect::Zsh),
+        "fish" => Ok(Dialect::Fish),
+        "pwsh" | "powershell" => Ok(Dialect::PowerShell),
+        "dockerfile" | "docker" => Ok(Dialect::Dockerfile),
+        "makefile" | "make" => Ok(Dialect::Makefile),
+        other => Err(format!(
+            "unknown shell `{other}` (bash, sh, zsh, fish, powershell, dockerfile, makefile)"
+        )),
+    }
+}
+
+/// The machine's OS as the prompt names it ("Debian GNU/Linux 12 (bookworm)").
+fn os_name() -> String {
+    std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_string())
+}
+
+async fn cmd(
+    engine: &Engine,
+    shell: Option<String>,
+    tier: Option<Tier>,
+    model: Option<String>,
+    vram: VramFlags,
+    request: Vec<String>,
+) -> ExitCode {
+    let dialect = match dialect_from(shell.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("superhelfer: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = request.join(" ");
+    let os = os_name();
+    let (system, user) = shell_command::build_prompt(&CommandRequest {
+        request: &text,
+        dialect,
+        os: &os,
+        context: "",
+    });
+    let consent = consent_for(vram);
+    let req = AskRequest {
+        query: text.clone(),
+        messages: Some(vec![
+            superhelfer::backends::Message::system(system),
+            superhelfer::backends::Message::user(user),
+        ]),
+        // Commands are the coder model's work unless the user says otherwise.
+        tier: Some(tier.unwrap_or(Tier::Code)),
+        model,
+    };
+    let outcome = match engine
+        .ask(req, consent.as_ref(), &mut |ev| print_event(ev, false))
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("superhelfer: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = match shell_command::extract_command(&outcome.answer, dialect) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "superhelfer: {e}; the model answered:\n{}",
+                outcome.answer.trim()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = risk::assess(&command);
+    println!("{command}");
+    let level = serde_json::to_value(report.level)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    if report.reasons.is_empty() {
+        eprintln!("superhelfer: risk: {level}");
+    } else {
+        eprintln!("superhelfer: risk: {level}: {}", report.reasons.join("; "));
+    }
+    if report.level == RiskLevel::Danger && !vram.yes {
+        eprintln!("superhelfer: this command could destroy data; it was not run (superhelfer never runs commands). Exit code 3; pass --yes to accept.");
+        return ExitCode::from(3);
+    }
+    ExitCode::SUCCESS
+}
+
+fn route(engine: &Engine, jsonl: bool, json: bool, query: Vec<String>) -> ExitCode {
+    if !jsonl {
+        if query.is_empty() {
+            eprintln!("superhelfer: route needs a query, or --jsonl with queries on stdin");
+            return ExitCode::from(2);
+        }
+        let r = engine.route(&AskRequest {
+            query: query.join(" "),
+            ..Default::default()
+        });
+        if json {
+            println!("{}", route_json(&r));
+        } else {
+            println!(
+                "{} ({} on {}), complexity {:.2}, {} tokens: {}",
+                r.tier,
+                r.model,
+                r.backend,
+                r.analysis.complexity,
+                r.analysis.tokens,
+                r.analysis.reasons.join("; ")
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut failed = false;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    let mut buf = String::new();
+    let mut n = 0;
+    loop {
+        buf.clear();
+        match std::io::BufRead::read_line(&mut stdin.lock(), &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("superhelfer: reading stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        n += 1;
+        let line = buf.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+        let query = match &parsed {
+            Ok(v) => v["query"].as_str(),
+            Err(_) => None,
+        };
+        let Some(query) = query else {
+            failed = true;
+            let err = serde_json::json!({"line": n, "error": "expected {\"query\": \"...\"}"});
+            let _ = writeln!(out, "{err}");
+            continue;
+        };
+        let r = engine.route(&AskRequest {
+            query: query.to_string(),
+            ..Default::default()
+        });
+        let _ = writeln!(out, "{}", route_json(&r));
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn route_json(r: &superhelfer::engine::router::Route) -> serde_json::Value {
+    serde_json::json!({
+        "tier": r.tier,
+        "model": r.model,
+        "backend": r.backend,
+        "complexity": (r.analysis.complexity * 1000.0).round() / 1000.0,
+        "tokens": r.analysis.tokens,
+        "confidence": (r.analysis.confidence * 1000.0).round() / 1000.0,
+        "reasons": r.analysis.reasons,
     })
 }
 

@@ -1,4 +1,11 @@
 //! The engine: routing, backends' use, the VRAM guard and context. It knows nothing of LSP;
 //! the CLI, the language server and the tests all call it.
 
+pub mod analyzer;
+pub mod counters;
+pub mod gpu;
+pub mod router;
+pub mod status;
 pub mod tier;
+pub mod tokens;
+pub mod vram;

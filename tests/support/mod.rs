@@ -3,6 +3,7 @@
 // Each test binary uses a different part of the support code.
 #![allow(dead_code)]
 
+pub mod fake_nvml;
 pub mod llama;
 pub mod lsp_client;
 pub mod ollama_stub;

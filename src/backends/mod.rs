@@ -1,0 +1,403 @@
+//! Model servers behind one trait: Ollama's native API (`ollama.rs`) and OpenAI-compatible
+//! servers such as llama.cpp's llama-server, vLLM and LM Studio (`openai.rs`).
+//!
+//! A backend streams an answer as [`Chunk`]s. Dropping the stream drops the HTTP response,
+//! which closes the connection at once, so the server stops generating.
+
+pub mod ollama;
+pub mod openai;
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+
+use crate::config::{BackendConfig, BackendKind};
+
+/// One message of a chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Message {
+    pub fn system(content: impl Into<String>) -> Self {
+        Message {
+            role: Role::System,
+            content: content.into(),
+        }
+    }
+    pub fn user(content: impl Into<String>) -> Self {
+        Message {
+            role: Role::User,
+            content: content.into(),
+        }
+    }
+}
+
+/// A chat request to one model.
+#[derive(Debug, Clone)]
+pub struct ChatRequest {
+    pub model: String,
+    pub messages: Vec<Message>,
+    /// Ollama's keep_alive ("10m"); ignored by OpenAI-compatible servers.
+    pub keep_alive: Option<String>,
+    pub temperature: Option<f32>,
+}
+
+/// A piece of a streamed answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chunk {
+    Token(String),
+    /// The answer is complete; token counts when the server reports them.
+    Done {
+        prompt_tokens: Option<u64>,
+        completion_tokens: Option<u64>,
+    },
+}
+
+pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<Chunk, BackendError>> + Send>>;
+
+/// A model the backend has installed (Ollama `/api/tags`) or serves (`/v1/models`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstalledModel {
+    pub name: String,
+    /// Size on disk in bytes, when known.
+    pub size: Option<u64>,
+}
+
+/// A model loaded in memory (Ollama `/api/ps`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoadedModel {
+    pub name: String,
+    pub size: u64,
+    pub size_vram: u64,
+}
+
+/// What can go wrong talking to a model server, each with what the user can do about it.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum BackendError {
+    #[error("cannot reach {kind} at {url}: {reason}. {hint}")]
+    Unreachable {
+        kind: &'static str,
+        url: String,
+        reason: String,
+        hint: String,
+    },
+    #[error("model `{model}` is not available on {url}. {hint}")]
+    ModelNotFound {
+        model: String,
+        url: String,
+        hint: String,
+    },
+    #[error("{url} answered HTTP {status}: {message}")]
+    Http {
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error("the answer from {url} broke off: {message}")]
+    Stream { url: String, message: String },
+    #[error("{url} sent something that is not a valid answer: {message}")]
+    Garbage { url: String, message: String },
+    #[error("no {phase} from {url} within {limit_s} s")]
+    Timeout {
+        url: String,
+        phase: TimeoutPhase,
+        limit_s: u64,
+    },
+    #[error("backend `{name}` at {url} is not on this machine and was not configured explicitly: set backends.{name}.url in the configuration to send prompts there")]
+    ImplicitRemote { name: String, url: String },
+    #[error("environment variable {var} (backends.{name}.api_key_env) is not set")]
+    MissingApiKey { name: String, var: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeoutPhase {
+    Connection,
+    FirstToken,
+    Total,
+}
+
+impl std::fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connection => "connection",
+            TimeoutPhase::FirstToken => "first token",
+            TimeoutPhase::Total => "complete answer",
+        })
+    }
+}
+
+impl BackendError {
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, BackendError::Timeout { .. })
+    }
+}
+
+/// A model server.
+pub trait Backend: Send + Sync {
+    fn kind(&self) -> BackendKind;
+    /// The base URL, as used for messages.
+    fn url(&self) -> &str;
+    /// Starts a streamed chat; resolves when the server has accepted the request.
+    fn chat(&self, req: ChatRequest) -> BoxFuture<'_, Result<ChunkStream, BackendError>>;
+    /// Models the server has installed or serves.
+    fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>>;
+    /// Models loaded in memory; `None` when the server cannot say (OpenAI-compatible).
+    fn loaded(&self) -> BoxFuture<'_, Result<Option<Vec<LoadedModel>>, BackendError>>;
+    /// Loads a model without generating (Ollama preload); a no-op where unsupported.
+    fn preload<'a>(
+        &'a self,
+        model: &'a str,
+        keep_alive: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), BackendError>>;
+}
+
+/// Builds a backend from its configuration. `connect_timeout` bounds opening a connection.
+pub fn build(
+    name: &str,
+    cfg: &BackendConfig,
+    connect_timeout: Duration,
+) -> Result<Box<dyn Backend>, BackendError> {
+    let client = reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        // Local servers: no proxy from the environment should intercept loopback traffic.
+        .no_proxy()
+        .build()
+        .map_err(|e| BackendError::Unreachable {
+            kind: "the HTTP client",
+            url: cfg.url.clone(),
+            reason: e.to_string(),
+            hint: String::new(),
+        })?;
+    let token = match &cfg.api_key_env {
+        Some(var) => Some(std::env::var(var).map_err(|_| BackendError::MissingApiKey {
+            name: name.to_string(),
+            var: var.clone(),
+        })?),
+        None => None,
+    };
+    Ok(match cfg.kind {
+        BackendKind::Ollama => Box::new(ollama::Ollama::new(client, &cfg.url, token)),
+        BackendKind::Openai => Box::new(openai::OpenAi::new(client, &cfg.url, token)),
+    })
+}
+
+/// True when the URL's host is this machine.
+pub fn is_loopback(url: &str) -> bool {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let Some(host) = u.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+/// Maps a transport error to a message that names the URL and the fix.
+pub(crate) fn transport_error(
+    e: reqwest::Error,
+    kind: &'static str,
+    url: &str,
+    hint: &str,
+) -> BackendError {
+    if e.is_connect() || e.is_timeout() && !e.is_body() {
+        let reason = if e.is_timeout() {
+            "connection timed out".to_string()
+        } else {
+            root_cause(&e)
+        };
+        BackendError::Unreachable {
+            kind,
+            url: url.to_string(),
+            reason,
+            hint: hint.to_string(),
+        }
+    } else {
+        BackendError::Stream {
+            url: url.to_string(),
+            message: root_cause(&e),
+        }
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Splits a byte stream into lines (without `\n` / `\r\n`), for NDJSON and SSE. A final
+/// line without a newline is yielded too; invalid UTF-8 is replaced, never a panic.
+pub(crate) fn lines<S>(
+    body: S,
+    url: String,
+) -> impl Stream<Item = Result<String, BackendError>> + Send
+where
+    S: Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send + 'static,
+{
+    futures_util::stream::unfold(
+        (Box::pin(body), Vec::<u8>::new(), false, url),
+        |(mut body, mut buf, mut ended, url)| async move {
+            loop {
+                if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+                    let mut line: Vec<u8> = buf.drain(..=i).collect();
+                    line.pop();
+                    if line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                    let s = String::from_utf8_lossy(&line).into_owned();
+                    return Some((Ok(s), (body, buf, ended, url)));
+                }
+                if ended {
+                    if buf.is_empty() {
+                        return None;
+                    }
+                    let s = String::from_utf8_lossy(&buf).into_owned();
+                    buf.clear();
+                    return Some((Ok(s), (body, buf, ended, url)));
+                }
+                match body.next().await {
+                    Some(Ok(bytes)) => buf.extend_from_slice(&bytes),
+                    Some(Err(e)) => {
+                        ended = true;
+                        buf.clear();
+                        let err = BackendError::Stream {
+                            url: url.clone(),
+                            message: root_cause(&e),
+                        };
+                        return Some((Err(err), (body, buf, ended, url)));
+                    }
+                    None => ended = true,
+                }
+            }
+        },
+    )
+}
+
+/// The `error` message of a JSON error body (`{"error": "..."}` or
+/// `{"error": {"message": "..."}}`), else the body itself, shortened.
+pub(crate) fn error_message(body: &str) -> String {
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
+        let e = &v["error"];
+        if let Some(s) = e.as_str() {
+            return s.to_string();
+        }
+        if let Some(s) = e["message"].as_str() {
+            return s.to_string();
+        }
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        "(empty body)".into()
+    } else {
+        body.chars().take(300).collect()
+    }
+}
+
+/// Ends the stream after `Done`, and turns an end without `Done` into an error: a stream
+/// that stops early must not pass for a complete answer.
+pub(crate) fn require_done(stream: ChunkStream, url: String) -> ChunkStream {
+    futures_util::stream::unfold(
+        (stream, false, url),
+        |(mut stream, finished, url)| async move {
+            if finished {
+                return None;
+            }
+            match stream.next().await {
+                Some(Ok(Chunk::Done {
+                    prompt_tokens,
+                    completion_tokens,
+                })) => Some((
+                    Ok(Chunk::Done {
+                        prompt_tokens,
+                        completion_tokens,
+                    }),
+                    (stream, true, url),
+                )),
+                Some(Err(e)) => Some((Err(e), (stream, true, url))),
+                Some(Ok(chunk)) => Some((Ok(chunk), (stream, false, url))),
+                None => Some((
+                    Err(BackendError::Stream {
+                        url: url.clone(),
+                        message: "the stream ended before the answer was complete".into(),
+                    }),
+                    (stream, true, url),
+                )),
+            }
+        },
+    )
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for u in [
+            "http://127.0.0.1:11434",
+            "http://localhost:8080/v1",
+            "http://[::1]:1",
+            "http://127.3.2.1",
+        ] {
+            assert!(is_loopback(u), "{u}");
+        }
+        for u in [
+            "http://10.0.0.5:11434",
+            "https://gpu.example.com/v1",
+            "nonsense",
+        ] {
+            assert!(!is_loopback(u), "{u}");
+        }
+    }
+
+    #[test]
+    fn error_bodies() {
+        assert_eq!(
+            error_message(r#"{"error":"model 'x' not found"}"#),
+            "model 'x' not found"
+        );
+        assert_eq!(
+            error_message(r#"{"error":{"code":400,"message":"bad","type":"t"}}"#),
+            "bad"
+        );
+        assert_eq!(error_message("  "), "(empty body)");
+        assert_eq!(error_message("<html>oops"), "<html>oops");
+    }
+
+    #[tokio::test]
+    async fn lines_split_across_chunks_and_keep_a_final_partial_line() {
+        let parts: Vec<Result<bytes::Bytes, reqwest::Error>> = vec![
+            Ok(bytes::Bytes::from_static(b"{\"a\":1}\r\n{\"b\"")),
+            Ok(bytes::Bytes::from_static(b":2}\n\xff\n")),
+            Ok(bytes::Bytes::from_static(b"tail")),
+        ];
+        let got: Vec<String> = lines(futures_util::stream::iter(parts), "u".into())
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        assert_eq!(got, vec!["{\"a\":1}", "{\"b\":2}", "\u{fffd}", "tail"]);
+    }
+}

@@ -1,0 +1,277 @@
+//! Ollama's native API: `/api/chat` streaming NDJSON, `/api/tags`, `/api/ps`, preload.
+
+use futures_util::future::BoxFuture;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+use super::{
+    error_message, lines, transport_error, Backend, BackendError, ChatRequest, Chunk, ChunkStream,
+    InstalledModel, LoadedModel,
+};
+use crate::config::BackendKind;
+
+const KIND: &str = "Ollama";
+const START_HINT: &str =
+    "Is Ollama running? Start it with `ollama serve` (or set the backend's url)";
+
+pub struct Ollama {
+    client: reqwest::Client,
+    url: String,
+    token: Option<String>,
+}
+
+impl Ollama {
+    pub fn new(client: reqwest::Client, url: &str, token: Option<String>) -> Self {
+        Ollama {
+            client,
+            url: url.trim_end_matches('/').to_string(),
+            token,
+        }
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let rb = self.client.request(method, format!("{}{path}", self.url));
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    async fn send(
+        &self,
+        rb: reqwest::RequestBuilder,
+        model: Option<&str>,
+    ) -> Result<reqwest::Response, BackendError> {
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| transport_error(e, KIND, &self.url, START_HINT))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let body = resp.text().await.unwrap_or_default();
+        let message = error_message(&body);
+        match model {
+            Some(m) if status == reqwest::StatusCode::NOT_FOUND => {
+                Err(BackendError::ModelNotFound {
+                    model: m.to_string(),
+                    url: self.url.clone(),
+                    hint: format!("Install it with `ollama pull {m}` ({message})"),
+                })
+            }
+            _ => Err(BackendError::Http {
+                url: self.url.clone(),
+                status: status.as_u16(),
+                message,
+            }),
+        }
+    }
+
+    async fn get_json(&self, path: &str) -> Result<Value, BackendError> {
+        let resp = self
+            .send(self.request(reqwest::Method::GET, path), None)
+            .await?;
+        resp.json::<Value>()
+            .await
+            .map_err(|e| BackendError::Garbage {
+                url: self.url.clone(),
+                message: format!("{path}: {e}"),
+            })
+    }
+}
+
+/// One NDJSON line of `/api/chat` as a chunk; `None` for a line that carries nothing.
+fn parse_line(line: &str, url: &str) -> Option<Result<Chunk, BackendError>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let v: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(_) => {
+            return Some(Err(BackendError::Garbage {
+                url: url.to_string(),
+                message: format!(
+                    "a line that is not JSON: {}",
+                    line.chars().take(120).collect::<String>()
+                ),
+            }))
+        }
+    };
+    if let Some(e) = v.get("error") {
+        return Some(Err(BackendError::Stream {
+            url: url.to_string(),
+            message: e
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string()),
+        }));
+    }
+    if v["done"].as_bool() == Some(true) {
+        return Some(Ok(Chunk::Done {
+            prompt_tokens: v["prompt_eval_count"].as_u64(),
+            completion_tokens: v["eval_count"].as_u64(),
+        }));
+    }
+    match v["message"]["content"].as_str() {
+        Some("") => None,
+        Some(s) => Some(Ok(Chunk::Token(s.to_string()))),
+        None => Some(Err(BackendError::Garbage {
+            url: url.to_string(),
+            message: "a chunk without message.content".into(),
+        })),
+    }
+}
+
+impl Backend for Ollama {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Ollama
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn chat(&self, req: ChatRequest) -> BoxFuture<'_, Result<ChunkStream, BackendError>> {
+        Box::pin(async move {
+            let mut body = json!({
+                "model": req.model,
+                "messages": req.messages,
+                "stream": true,
+            });
+            if let Some(k) = &req.keep_alive {
+                body["keep_alive"] = json!(k);
+            }
+            if let Some(t) = req.temperature {
+                body["options"] = json!({"temperature": t});
+            }
+            let resp = self
+                .send(
+                    self.request(reqwest::Method::POST, "/api/chat").json(&body),
+                    Some(&req.model),
+                )
+                .await?;
+            let url = self.url.clone();
+            let stream = lines(resp.bytes_stream(), url.clone())
+                .filter_map(move |line| {
+                    let url = url.clone();
+                    async move {
+                        match line {
+                            Ok(l) => parse_line(&l, &url),
+                            Err(e) => Some(Err(e)),
+                        }
+                    }
+                })
+                .boxed();
+            Ok(super::require_done(stream, self.url.clone()))
+        })
+    }
+
+    fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>> {
+        Box::pin(async move {
+            let v = self.get_json("/api/tags").await?;
+            Ok(v["models"]
+                .as_array()
+                .map(|models| {
+                    models
+                        .iter()
+                        .filter_map(|m| {
+                            Some(InstalledModel {
+                                name: m["name"].as_str()?.to_string(),
+                                size: m["size"].as_u64(),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default())
+        })
+    }
+
+    fn loaded(&self) -> BoxFuture<'_, Result<Option<Vec<LoadedModel>>, BackendError>> {
+        Box::pin(async move {
+            let v = self.get_json("/api/ps").await?;
+            Ok(Some(
+                v["models"]
+                    .as_array()
+                    .map(|models| {
+                        models
+                            .iter()
+                            .filter_map(|m| {
+                                Some(LoadedModel {
+                                    name: m["name"].as_str()?.to_string(),
+                                    size: m["size"].as_u64().unwrap_or(0),
+                                    size_vram: m["size_vram"].as_u64().unwrap_or(0),
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ))
+        })
+    }
+
+    fn preload<'a>(
+        &'a self,
+        model: &'a str,
+        keep_alive: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<(), BackendError>> {
+        Box::pin(async move {
+            let mut body = json!({"model": model, "messages": [], "stream": false});
+            if let Some(k) = keep_alive {
+                body["keep_alive"] = json!(k);
+            }
+            self.send(
+                self.request(reqwest::Method::POST, "/api/chat").json(&body),
+                Some(model),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+/// Ollama names `llama3` and `llama3:latest` the same model.
+pub fn same_model(a: &str, b: &str) -> bool {
+    fn norm(s: &str) -> &str {
+        s.strip_suffix(":latest").unwrap_or(s)
+    }
+    norm(a) == norm(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_chunks_done_errors_and_garbage() {
+        let u = "http://x";
+        assert_eq!(
+            parse_line(
+                r#"{"model":"m","message":{"role":"assistant","content":"Hi"},"done":false}"#,
+                u
+            )
+            .unwrap()
+            .unwrap(),
+            Chunk::Token("Hi".into())
+        );
+        assert_eq!(
+            parse_line(r#"{"done":true,"done_reason":"stop","prompt_eval_count":7,"eval_count":3,"message":{"role":"assistant","content":""}}"#, u)
+                .unwrap()
+                .unwrap(),
+            Chunk::Done { prompt_tokens: Some(7), completion_tokens: Some(3) }
+        );
+        assert!(parse_line("", u).is_none());
+        let e = parse_line(r#"{"error":"out of memory"}"#, u)
+            .unwrap()
+            .unwrap_err();
+        assert!(e.to_string().contains("out of memory"));
+        let e = parse_line("<<garbage>>", u).unwrap().unwrap_err();
+        assert!(e.to_string().contains("not JSON"), "{e}");
+    }
+
+    #[test]
+    fn latest_tag_is_the_same_model() {
+        assert!(same_model("llama3", "llama3:latest"));
+        assert!(!same_model("llama3:8b", "llama3:70b"));
+    }
+}

@@ -1,0 +1,285 @@
+//! One report of everything a user asks "is it working?" about: router settings, each
+//! backend (reachable, installed and loaded models), each tier, the GPUs and the counters.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::backends::{self, LoadedModel};
+use crate::config::BackendKind;
+
+use super::counters::TierCounters;
+use super::gpu::GpuSnapshot;
+use super::router::Engine;
+use super::tier::Tier;
+use super::vram;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub version: &'static str,
+    pub router: RouterStatus,
+    pub backends: Vec<BackendStatus>,
+    pub tiers: Vec<TierStatus>,
+    pub gpu: GpuStatus,
+    pub counters: BTreeMap<Tier, TierCounters>,
+    /// Things the user should know (remote backends, missing tools).
+    pub notices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouterStatus {
+    pub enabled: bool,
+    pub default_tier: Tier,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BackendStatus {
+    pub name: String,
+    pub kind: BackendKind,
+    pub url: String,
+    pub local: bool,
+    pub reachable: bool,
+    pub error: Option<String>,
+    pub installed: Vec<String>,
+    /// `None` when the server cannot say what is loaded (OpenAI-compatible).
+    pub loaded: Option<Vec<LoadedModel>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TierStatus {
+    pub tier: Tier,
+    pub model: String,
+    pub backend: String,
+    pub installed: Option<bool>,
+    pub loaded: Option<bool>,
+    /// What the VRAM guard expects a load to need, in bytes.
+    pub vram_needed_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum GpuStatus {
+    Disabled,
+    Found(GpuSnapshot),
+    Unavailable { reason: String },
+}
+
+impl Engine {
+    /// Gathers the status; each backend is asked concurrently with a short time limit.
+    pub async fn status(&self) -> Status {
+        let cfg = self.config();
+        let probes = cfg.backends.keys().map(|name| self.probe_backend(name));
+        let backends = futures_util::future::join_all(probes).await;
+        let mut notices = Vec::new();
+        for b in &backends {
+            if !b.local && self.backend_allowed(&b.name) {
+                notices.push(format!(
+                    "backend `{}` at {} is not on this machine: prompts (your code) are sent there",
+                    b.name, b.url
+                ));
+            } else if !b.local {
+                notices.push(format!(
+                    "backend `{}` at {} is not on this machine and not set in the configuration: it is not used",
+                    b.name, b.url
+                ));
+            }
+        }
+        let tiers = Tier::ALL
+            .iter()
+            .map(|&tier| {
+                let t = cfg.tiers.get(tier);
+                let b = backends.iter().find(|b| b.name == t.backend);
+                let same = |n: &str| backends::ollama::same_model(n, &t.model);
+                let installed = b
+                    .filter(|b| b.reachable)
+                    .map(|b| b.kind != BackendKind::Ollama || b.installed.iter().any(|n| same(n)));
+                let loaded = b
+                    .and_then(|b| b.loaded.as_ref())
+                    .map(|l| l.iter().any(|m| same(&m.name)));
+                let installed_size = None;
+                TierStatus {
+                    tier,
+                    model: t.model.clone(),
+                    backend: t.backend.clone(),
+                    installed,
+                    loaded,
+                    vram_needed_bytes: vram::estimate_bytes(
+                        (t.vram_mb > 0).then_some(t.vram_mb),
+                        installed_size,
+                        None,
+                        None,
+                    ),
+                }
+            })
+            .collect();
+        let gpu = if !cfg.vram.enabled {
+            GpuStatus::Disabled
+        } else {
+            match self.read_gpu().await {
+                Ok(s) => GpuStatus::Found(s),
+                Err(e) => GpuStatus::Unavailable {
+                    reason: e.to_string(),
+                },
+            }
+        };
+        Status {
+            version: env!("CARGO_PKG_VERSION"),
+            router: RouterStatus {
+                enabled: cfg.router.enabled,
+                default_tier: cfg.router.default_tier,
+            },
+            backends,
+            tiers,
+            gpu,
+            counters: self.counters.snapshot(),
+            notices,
+        }
+    }
+
+    async fn probe_backend(&self, name: &str) -> BackendStatus {
+        let cfg = &self.config().backends[name];
+        let url = self.backend_url(name).unwrap_or(&cfg.url).to_string();
+        let mut status = BackendStatus {
+            name: name.to_string(),
+            kind: cfg.kind,
+            local: backends::is_loopback(&url),
+            url,
+            reachable: false,
+            error: None,
+            installed: Vec::new(),
+            loaded: None,
+        };
+        let backend = match self.backend(name, 2) {
+            Ok(b) => b,
+            Err(e) => {
+                status.error = Some(e.to_string());
+                return status;
+            }
+        };
+        let limit = Duration::from_secs(3);
+        let (installed, loaded) = futures_util::future::join(
+            tokio::time::timeout(limit, backend.installed()),
+            tokio::time::timeout(limit, backend.loaded()),
+        )
+        .await;
+        match installed {
+            Ok(Ok(models)) => {
+                status.reachable = true;
+                status.installed = models.into_iter().map(|m| m.name).collect();
+            }
+            Ok(Err(e)) => status.error = Some(e.to_string()),
+            Err(_) => status.error = Some(format!("no answer from {} within 3 s", status.url)),
+        }
+        if let Ok(Ok(l)) = loaded {
+            status.loaded = l;
+        }
+        status
+    }
+}
+
+impl Status {
+    /// The status as text for a terminal or an editor message.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "superhelfer {}", self.version);
+        let _ = writeln!(
+            out,
+            "router: {}",
+            if self.router.enabled {
+                "on".to_string()
+            } else {
+                format!("off (every request to {})", self.router.default_tier)
+            }
+        );
+        let _ = writeln!(out, "\nbackends:");
+        for b in &self.backends {
+            let state = if b.reachable {
+                "reachable".to_string()
+            } else {
+                format!(
+                    "NOT reachable: {}",
+                    b.error.as_deref().unwrap_or("unknown error")
+                )
+            };
+            let _ = writeln!(out, "  {} ({:?}, {}): {state}", b.name, b.kind, b.url);
+            if let Some(loaded) = &b.loaded {
+                for m in loaded {
+                    let _ = writeln!(
+                        out,
+                        "    loaded: {} ({} in VRAM)",
+                        m.name,
+                        vram::format_bytes_gb(m.size_vram)
+                    );
+                }
+            }
+        }
+        let _ = writeln!(out, "\ntiers:");
+        for t in &self.tiers {
+            let yes_no = |v: Option<bool>, yes: &str, no: &str| match v {
+                Some(true) => yes.to_string(),
+                Some(false) => no.to_string(),
+                None => "unknown".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<5} {} on {}: {}, {}{}",
+                t.tier.as_str(),
+                t.model,
+                t.backend,
+                yes_no(t.installed, "installed", "NOT installed"),
+                yes_no(t.loaded, "loaded", "not loaded"),
+                t.vram_needed_bytes
+                    .map(|b| format!(", needs about {}", vram::format_bytes_gb(b)))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(out, "\nGPU:");
+        match &self.gpu {
+            GpuStatus::Disabled => {
+                let _ = writeln!(out, "  VRAM guard disabled (vram.enabled = false)");
+            }
+            GpuStatus::Unavailable { reason } => {
+                let _ = writeln!(out, "  {reason}; routing goes on without the VRAM guard");
+            }
+            GpuStatus::Found(s) => {
+                if let Some(d) = &s.driver_version {
+                    let _ = writeln!(out, "  driver {d}");
+                }
+                for g in &s.gpus {
+                    let _ = writeln!(
+                        out,
+                        "  GPU {}: {}: {} used, {} free of {}",
+                        g.index,
+                        g.name,
+                        vram::format_bytes_gb(g.used_bytes),
+                        vram::format_bytes_gb(g.free_bytes),
+                        vram::format_bytes_gb(g.total_bytes)
+                    );
+                }
+            }
+        }
+        if self.counters.values().any(|c| c.chosen + c.answered > 0) {
+            let _ = writeln!(out, "\nrequests:");
+            for (tier, c) in &self.counters {
+                let _ = writeln!(
+                    out,
+                    "  {:<5} chosen {}, answered {}, fallbacks {}, timeouts {}, cancelled {}, avg {} ms (first token {} ms)",
+                    tier.as_str(),
+                    c.chosen,
+                    c.answered,
+                    c.fallbacks_from,
+                    c.timeouts,
+                    c.cancelled,
+                    c.total_ms_avg.map(|v| v.to_string()).unwrap_or("-".into()),
+                    c.first_token_ms_avg.map(|v| v.to_string()).unwrap_or("-".into()),
+                );
+            }
+        }
+        for n in &self.notices {
+            let _ = writeln!(out, "\nnote: {n}");
+        }
+        out
+    }
+}
