@@ -70,7 +70,12 @@ impl Engine {
     /// Gathers the status; each backend is asked concurrently with a short time limit.
     pub async fn status(&self) -> Status {
         let cfg = self.config();
-        let probes = cfg.backends.keys().map(|name| self.probe_backend(name));
+        // Backends no tier uses are listed but not asked: they are not part of the answer.
+        let used = |name: &str| Tier::ALL.iter().any(|&t| cfg.tiers.get(t).backend == name);
+        let probes = cfg
+            .backends
+            .keys()
+            .map(|name| self.probe_backend(name, used(name)));
         let backends = futures_util::future::join_all(probes).await;
         let mut notices = Vec::new();
         for b in &backends {
@@ -138,7 +143,7 @@ impl Engine {
         }
     }
 
-    async fn probe_backend(&self, name: &str) -> BackendStatus {
+    async fn probe_backend(&self, name: &str, used: bool) -> BackendStatus {
         let cfg = &self.config().backends[name];
         let url = self.backend_url(name).unwrap_or(&cfg.url).to_string();
         let mut status = BackendStatus {
@@ -151,6 +156,10 @@ impl Engine {
             installed: Vec::new(),
             loaded: None,
         };
+        if !used {
+            status.error = Some("not used by any tier".into());
+            return status;
+        }
         let backend = match self.backend(name, 2) {
             Ok(b) => b,
             Err(e) => {
@@ -197,6 +206,8 @@ impl Status {
         for b in &self.backends {
             let state = if b.reachable {
                 "reachable".to_string()
+            } else if b.error.as_deref() == Some("not used by any tier") {
+                "not used by any tier".to_string()
             } else {
                 format!(
                     "NOT reachable: {}",
