@@ -24,6 +24,7 @@ pub struct Config {
     pub vram: VramConfig,
     pub context: ContextConfig,
     pub log: LogConfig,
+    pub actions: ActionsConfig,
     /// Named backends; tiers refer to them by name.
     pub backends: BTreeMap<String, BackendConfig>,
     pub tiers: TiersConfig,
@@ -65,6 +66,16 @@ pub struct ContextConfig {
 pub struct LogConfig {
     /// Also log to this file (appended); empty means stderr only.
     pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionsConfig {
+    /// Extra editor language ids where "Generate shell command" is offered (as bash), beside
+    /// shell scripts, Dockerfiles, Makefiles and shell blocks in Markdown.
+    pub command_languages: Vec<String>,
+    /// Run shellcheck on shell scripts (on open and save) and publish its diagnostics.
+    pub shellcheck: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +173,10 @@ impl Default for Config {
             },
             log: LogConfig {
                 file: String::new(),
+            },
+            actions: ActionsConfig {
+                command_languages: Vec::new(),
+                shellcheck: true,
             },
             backends,
             tiers: TiersConfig {

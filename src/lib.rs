@@ -9,4 +9,5 @@ pub mod engine;
 pub mod logging;
 pub mod lsp;
 pub mod risk;
+pub mod shellcheck;
 pub mod tasks;

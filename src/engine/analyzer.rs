@@ -123,6 +123,9 @@ enum Cat {
     ProofVerb,
     /// Mathematical context that makes "prove" a proof request.
     Math,
+    /// Words that are mathematical only next to other math ("odd", "gerade",
+    /// "Menge", "Folge"); together they count at most as half a math word.
+    MathWeak,
     /// Root-cause analysis (`root cause`, `Ursache`, `postmortem`).
     Rca,
     /// Security audit / threat modelling.
@@ -155,6 +158,9 @@ const LEXICON: &[(&str, Cat, f64, bool)] = &[
     ("npm npx yarn pnpm pipx conda virtualenv venv rustc rustup gcc clang cmake makefile:,s javac dotnet nuget maven gradle pytest jest junit eslint clippy rustfmt", Cat::Code, 2.0, false),
     ("dockerfile:,s docker docker-compose podman kubernetes k8s nginx apache2 httpd php-fpm gunicorn uwsgi pm2 terraform ansible certbot openssl psql postgresql mysql sqlite mongodb redis elasticsearch", Cat::Code, 2.0, false),
     ("ssh vim neovim nvim emacs apt-get dpkg yum dnf pacman zypper winget cors pipefail errexit nounset xtrace access-control-allow-origin unit-test:,s bash zsh powershell cmd.exe sh stdout stderr stdin localhost sigterm sigkill sigint dev/null", Cat::Code, 2.0, false),
+    ("git", Cat::Code, 1.5, false),
+    ("curl postgres mssql gitlab-ci github-actions fstab sshd_config bashrc .bashrc zshrc sudoers visudo useradd usermod chroot ulimit umask sysctl modprobe dmesg lsblk blkid fdisk mdadm smartctl tcpdump nmap netcat ncat sftp mysqldump pg_dump sqlite3 mariadb mongosh redis-cli haproxy traefik logrotate syslog rsyslog journald pgrep pkill killall nohup ffmpeg imagemagick", Cat::Code, 2.0, false),
+    ("kubeconfig kustomize configmap:,s statefulset:,s daemonset:,s replicaset:,s ingress namespace:,s crashloopbackoff uvicorn fastapi pandas numpy mypy pylint pipenv tsconfig webpack vite nodemon wireguard openvpn gpg ssh-agent authorized_keys known_hosts localhost", Cat::Code, 1.5, false),
     ("ls mkdir rmdir rm mv cp df tar:,ball,balls unzip gunzip gzip regulär:er,en ausdrücke", Cat::Code, 1.5, false),
     // --- languages and formats ---
     ("javascript typescript golang kotlin php perl haskell scala lua html css sql regex:,es regexp:,s yaml yml json toml xml csv nodejs node.js", Cat::Code, 1.5, false),
@@ -174,11 +180,13 @@ const LEXICON: &[(&str, Cat, f64, bool)] = &[
     ("funktion:,en schleife:,n zeichenkette:,n abfrage:,n datenbankabfrage:,n paket:,e,en", Cat::Gated, 1.0, true),
     // --- ambiguous code words (everyday meanings too) ---
     ("code:,s coding function:,s method:,s class:,es loop:,s script:,s scripting bug:,s,gy test:,s,ed,ing query queries module:,s library libraries package:,s dependency dependencies", Cat::Gated, 1.0, false),
-    ("python java rust ruby swift go perl c c# c++ git commit:,s,ted merge:,d,s branch:,es pull push stash kafka cargo pip node react vue angular django flask express spring", Cat::Gated, 1.0, false),
+    ("python java rust ruby swift go perl c c# c++ commit:,s,ted merge:,d,s branch:,es pull push stash kafka cargo pip node react vue angular django flask express spring", Cat::Gated, 1.0, false),
     ("shell:,s terminal console command:,s prompt:,s kill:,s,ed,ing server:,s container:,s pod:,s service:,s install:,s,ed,ing,ation uninstall ping remote apt brew snap", Cat::Gated, 1.0, false),
     ("cd top cat head tail dig zip ip ps du less more sort make", Cat::Gated, 0.5, false),
     ("error:,s crash:,es,ed,ing fail:,s,ed,ing failure exit output input log:,s logging api:,s backend frontend database:,s schema:,s table:,s column:,s row:,s timeout:,s", Cat::Gated, 0.8, false),
     ("befehl:,e,en,s,es fehler:,n,s konsole absturz abstürz:e,en,t stürzt dienst:,e,es,en datenbank:,en server:n", Cat::Gated, 1.0, true),
+    ("upstream kernel:,s deadlock:,s", Cat::Gated, 1.0, false),
+    ("datenbankschema:,s,ta tabellenschema er-diagramm:,e,s commit-historie commit-hash commit-nachricht commit-message", Cat::Code, 2.0, true),
     // --- operations and their system objects (shell tasks) ---
     ("find:,s,ing delete:,s,d,ing remove:,s,d rename:,s,d,ing list:,ing count:,ing copy copying move:,s sync compress:,es,ed extract:,s unpack mount:,s,ed kill:,s,ed,ing install:,s,ed,ing update:,s upgrade:,s restart:,s,ed stop:,s start:,s,ed check:,s show:,s search:,es", Cat::Op, 1.0, false),
     ("finde:,n,t such:e,en,t lösch:e,en,t benenne umbenennen aufliste:n zähle:,n kopier:e,en verschieb:e,en komprimier:e,en entpack:e,en mounte:n installier:e,en,t aktualisier:e,en neustarten starte:,n zeig:e,en,t prüf:e,en anzeigen", Cat::Op, 1.0, true),
@@ -191,25 +199,32 @@ const LEXICON: &[(&str, Cat, f64, bool)] = &[
     ("zusammenfass:en,ung zusammen übersetz:e,en,t,ung formulier:e,en,t umformulieren korrekturlesen korrigiere kürz:e,en umschreiben", Cat::ProseTask, 1.0, true),
     // --- heavy: design ---
     ("architecture:,s architectural distributed scalab:le,ility scaling microservice:,s monolith:,s,ic sharding shard:,s,ed replication consistency failover multi-region active-active cqrs event-sourced event-sourcing crdt:,s idempotency idempotent throughput backpressure multi-tenant tenant:,s partitioning high-availability rate-limiter gateway:,s latency availability region:,s topology deduplication observability lakehouse warehouse:,s streaming redundancy fault-tolerant fault-tolerance concurrency snapshotting load-balancer", Cat::Arch, 1.0, false),
+    ("pipeline:,s queue:,s worker:,s storage caching cdn autoscaling cluster:,s orchestration ingestion real-time realtime saga:,s outbox exactly-once at-least-once eventual:,ly event-driven broker:,s websocket:,s fan-out fanout protocol:,s presence replica:,s disaster-recovery rpo rto datastore:,s platform:,s rbac abac zero-trust concurrent multi-site", Cat::Arch, 1.0, false),
     ("architektur:,en verteilt:e,en,es skalier:bar,barkeit,ung ausfallsicherheit hochverfügbarkeit konsistenz replikation mandant:,en mandantentrennung latenz verfügbarkeit redundanz lastverteilung durchsatz microservices monolith:en,s", Cat::Arch, 1.0, true),
+    ("monolithisch:,e,en,er,es rechenzentr:um,ums,en datenhaltung echtzeit datenaufnahme plattform:,en mandantenfähig:,e,en,keit skalierung:,en ausfallsicher:,e,en,heit warteschlange:,n nebenläufig:,e,en,keit", Cat::Arch, 1.0, true),
     ("trade-off:,s tradeoff:,s alternatives risks downsides", Cat::Tradeoff, 1.5, false),
-    ("abwägung:,en wäge abwägen alternativen risiken nachteil:e,en", Cat::Tradeoff, 1.5, true),
-    ("design:,ing architect plan:,s propose compare recommend:,ation", Cat::DesignVerb, 1.0, false),
-    ("entwirf entwerfen entwirfst plane planen vergleiche empfehlung konzept", Cat::DesignVerb, 1.0, true),
+    ("abwägung:,en wäge abwägen alternativen risiken nachteil:e,en kompromiss:e,en", Cat::Tradeoff, 1.5, true),
+    ("design:,ing architect plan:,s propose compare recommend:,ation outline devise roadmap blueprint", Cat::DesignVerb, 1.0, false),
+    ("entwirf entwerfen entwirfst plane planen vergleiche empfehlung konzept:,e konzipier:e,en erarbeite:,n skizzier:e,en entwickle gesamtkonzept fahrplan", Cat::DesignVerb, 1.0, true),
+    ("migrationsplan:,s,e migrationsstrategie:,n migrationskonzept:,e,s migrationsschritte:,n umstellungsplan", Cat::DesignVerb, 1.0, true),
     // --- heavy: proofs ---
     ("prove:,s,n proving proof:,s", Cat::ProofVerb, 2.5, false),
     ("beweis:e,en,t beweis", Cat::ProofVerb, 2.5, true),
     ("prime:,s irrational rational integer:,s induction theorem:,s lemma:,s group:,s cyclic uncountable countable undecidable halting infinitely sqrt optimal graph:,s vertices edges sum:,s polynomial:,s matrix matrices", Cat::Math, 1.0, false),
+    ("triangle:,s polygon:,s angle:,s circle:,s axiom:,s bisector:,s perpendicular congruent hypotenuse tangent:,s chord:,s convex divisible continuous bounded converge:,s,nt sequence:,s bijective injective surjective bijection isomorphic bipartite incenter circumcenter centroid median:,s euclid euclid's", Cat::Math, 1.0, false),
+    ("odd even natural finite set:,s point:,s plane cycle:,s", Cat::MathWeak, 0.5, false),
     ("primzahl:,en irrational induktion überabzählbar abzählbar unentscheidbar unendlich reelle:n ganze knoten kanten summe gruppe:,n zyklisch", Cat::Math, 1.0, true),
+    ("dreieck:,e,s,en viereck:,e,s,en vieleck:,e,s,en rechteck:,e,s,en polygon:,e,s,en winkel:,s,n winkelsumme mittelsenkrechte:,n seitenhalbierende:,n winkelhalbierende:,n hypotenuse kathete:,n tangente:,n sehne:,n axiom:,e,en konvex:,e,en,er teilbar konvergiert konvergier:en,t stetig:,e,en beschränkt:,e grenzwert:,e epsilon umfangswinkel mittelpunktswinkel thales pythagoras euklid bijektiv:,e injektiv:,e surjektiv:,e", Cat::Math, 1.0, true),
+    ("gerade ungerade natürlich:e,en endlich:e,en menge:,n punkt:,e,en ebene satz kreis:,es folge:,n", Cat::MathWeak, 0.5, true),
     // --- heavy: root cause, audit, restructuring ---
     ("root-cause rca postmortem post-mortem outage:,s incident:,s", Cat::Rca, 1.5, false),
     ("ursache:,n root-cause-analyse ursachenanalyse ausfall:,s vorfall", Cat::Rca, 1.5, true),
-    ("audit:,s vulnerabilit:y,ies threat pentest", Cat::Audit, 1.5, false),
-    ("sicherheitsaudit:,s bedrohungsmodell:,e schwachstelle:,n", Cat::Audit, 1.5, true),
-    ("refactoring migration:,s migrate migrating rewrite", Cat::Restructure, 1.0, false),
-    ("migration refactoring migrationspfad migrieren umbau", Cat::Restructure, 1.0, true),
-    ("codebase:,s legacy god monolith:,s", Cat::Scope, 1.0, false),
-    ("codebasis legacy-java-anwendung zeilen monolithen", Cat::Scope, 1.0, true),
+    ("audit:,s vulnerabilit:y,ies threat pentest hardening", Cat::Audit, 1.5, false),
+    ("sicherheitsaudit:,s bedrohungsmodell:,e schwachstelle:,n härtung sicherheitskonzept:,e", Cat::Audit, 1.5, true),
+    ("refactoring migration:,s migrate migrating rewrite re-architect:,ing strangler", Cat::Restructure, 1.0, false),
+    ("migration refactoring migrationspfad migrieren umbau ablösung umstellung migrationsplan:,s,e migrationsstrategie:,n migrationskonzept:,e,s migrationsschritte:,n umstellungsplan", Cat::Restructure, 1.0, true),
+    ("codebase:,s legacy god monolith:,s entire", Cat::Scope, 1.0, false),
+    ("codebasis legacy-java-anwendung zeilen monolithen gesamt:e,en kernsystem:,s,e", Cat::Scope, 1.0, true),
     // --- conceptual openers ---
     ("what what's whats explain define meaning", Cat::Conceptual, 1.0, false),
     ("was erkläre erklär bedeutet", Cat::Conceptual, 1.0, true),
@@ -274,6 +289,23 @@ const PHRASE_TAILS: &[&str] = &[
     "befehl",
     "befehle",
     "befehlen",
+    "expression",
+    "expressions",
+    "ausdruck",
+    "ausdrucks",
+    "ausdrücke",
+    "ausdrücken",
+    "schema",
+    "schemas",
+    "commit",
+    "commits",
+    "branch",
+    "branches",
+    "memory",
+    "dereference",
+    "cons",
+    "posture",
+    "assessment",
 ];
 
 /// German compound heads matched at the end of longer words (`Shellskript`,
@@ -290,6 +322,21 @@ const COMPOUND_HEADS: &[(&str, Cat, f64)] = &[
     ("variable", Cat::Code, 1.2),
     ("variablen", Cat::Code, 1.2),
     ("server", Cat::Gated, 1.0),
+    ("architektur", Cat::Arch, 1.0),
+    ("architekturen", Cat::Arch, 1.0),
+    ("konzept", Cat::DesignVerb, 1.0),
+];
+
+/// German compound modifiers matched at the start of longer words
+/// (`Migrationsprojekt`, `Architekturentscheidung`, `Datenbankverbindung`): German
+/// puts the topic first, and these topics are specific enough on their own.
+const COMPOUND_MODIFIERS: &[(&str, Cat, f64)] = &[
+    ("migrations", Cat::Restructure, 1.0),
+    ("architektur", Cat::Arch, 1.0),
+    ("hochverfügbarkeits", Cat::Arch, 1.0),
+    ("skalierungs", Cat::Arch, 1.0),
+    ("replikations", Cat::Arch, 1.0),
+    ("datenbank", Cat::Gated, 1.0),
 ];
 
 struct Lexicon {
@@ -314,15 +361,15 @@ impl Lexicon {
             for part in lw.split(['-', '.']) {
                 if let Some(entries) = self.words.get(part) {
                     out.extend_from_slice(entries);
-                } else if let Some(entry) = compound_head(part) {
-                    out.push(entry);
+                } else {
+                    out.extend(compound_head(part));
+                    out.extend(compound_modifier(part));
                 }
             }
             return;
         }
-        if let Some(entry) = compound_head(lw) {
-            out.push(entry);
-        }
+        out.extend(compound_head(lw));
+        out.extend(compound_modifier(lw));
     }
 }
 
@@ -416,6 +463,19 @@ struct Words {
     shell_task: bool,
     /// Words "and"/"und": with commas, a sign of multi-part requests.
     conjunctions: usize,
+    /// Multi-word code terms and code senses fixed by a neighbour ("regular
+    /// expression", "database schema", "the last commit", "feature branch").
+    code_phrases: Vec<&'static str>,
+    /// An everyday sense of the ambiguous words "command", "Befehl", "python",
+    /// "shell" is in play (a dog, an officer, a snake, a petrol station).
+    everyday_sense: bool,
+    /// A large number in front of a noun ("40 applications", "200k-line",
+    /// "2 million uploads"): the scale that makes a plan large.
+    scale: bool,
+    /// The request opens with a proof imperative ("Prove …", "Beweise …").
+    proof_imperative: bool,
+    /// "pros and cons": asking for weighed alternatives.
+    tradeoff_phrase: bool,
 }
 
 /// Syntax evidence from a byte scan.
@@ -663,6 +723,9 @@ fn scan_words(text: &str) -> Words {
     let mut lower = String::new();
     let mut prev = String::new();
     let mut prev2 = String::new();
+    let mut prev3 = String::new();
+    // The previous word was a number of at least 10 (for `scale`).
+    let mut prev_count = false;
     // Pending "HTTP-like" 3-digit status that waits for the next word to confirm it.
     let mut pending_status: Option<&str> = None;
     // Word index of the last shell operation / system object, for `shell_task`.
@@ -688,6 +751,21 @@ fn scan_words(text: &str) -> Words {
         if matches!(lw, "and" | "und") {
             w.conjunctions += 1;
         }
+        if is_everyday_sense_word(lw) {
+            w.everyday_sense = true;
+        }
+        if index == 0 && matches!(lw, "prove" | "beweise") {
+            w.proof_imperative = true;
+        }
+        // "40 Anwendungen", "2 million uploads", "200k-line": scale in front of a noun.
+        if prev_count
+            && lw.len() >= 3
+            && lw.chars().all(char::is_alphabetic)
+            && !is_unit_or_filler(lw)
+        {
+            w.scale = true;
+        }
+        prev_count = is_count(lw);
         if index < 6
             && matches!((prev.as_str(), lw), ("how", "do" | "to" | "can" | "would" | "should") | ("wie", "kann" | "mache" | "macht" | "bekomme" | "erstelle" | "schreibe") | (_, "ich") if prev == "wie" || prev2 == "wie" || lw != "ich")
         {
@@ -703,8 +781,20 @@ fn scan_words(text: &str) -> Words {
                 && word.len() >= 7
                 && word[1..].bytes().any(|c| c.is_ascii_uppercase());
         let signal = matches!(word, "OOMKilled" | "SIGSEGV" | "SIGKILL" | "SIGABRT");
+        let exit_context = matches!(
+            prev.as_str(),
+            "exit-code" | "exitcode" | "exit-status" | "exit_code" | "exit-codes" | "returncode"
+        ) || (matches!(prev.as_str(), "code" | "status")
+            && (matches!(prev2.as_str(), "exit" | "exited" | "exits")
+                || (matches!(prev2.as_str(), "with" | "mit")
+                    && matches!(
+                        prev3.as_str(),
+                        "exited" | "exits" | "terminated" | "failed" | "endet" | "beendet"
+                    ))));
         if rustc_code || errno || error_name || signal {
             push_unique(&mut w.error_codes, word.to_string());
+        } else if exit_context && (1..=3).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+            push_unique(&mut w.error_codes, format!("exit code {word}"));
         } else if b.len() == 3 && b.iter().all(u8::is_ascii_digit) && (b[0] == b'4' || b[0] == b'5')
         {
             if matches!(
@@ -750,6 +840,13 @@ fn scan_words(text: &str) -> Words {
                 | "ORDER"
                 | "VALUES"
                 | "TABLE"
+                | "CREATE"
+                | "ALTER"
+                | "DROP"
+                | "UPDATE"
+                | "DELETE"
+                | "LIMIT"
+                | "HAVING"
         ) {
             w.sql_upper += 1;
         }
@@ -761,9 +858,73 @@ fn scan_words(text: &str) -> Words {
             ("root", "cause" | "causes")
             | ("chain", "of")
             | ("tiefere" | "eigentliche", "ursache") => w.rca_phrase = true,
-            ("security", "audit" | "review") | ("threat", "model" | "modeling" | "modelling") => {
-                w.audit_phrase = true
+            ("security", "audit" | "review" | "posture" | "assessment")
+            | ("threat", "model" | "modeling" | "modelling") => w.audit_phrase = true,
+            (
+                "regular" | "reguläre" | "regulärer" | "regulären" | "regulärem",
+                "expression" | "expressions" | "ausdruck" | "ausdrucks" | "ausdrücke"
+                | "ausdrücken",
+            ) => push_static(&mut w.code_phrases, "regular expression"),
+            ("database" | "db" | "sql" | "relational" | "relationales", "schema" | "schemas") => {
+                push_static(&mut w.code_phrases, "database schema")
             }
+            (_, "commit" | "commits")
+                if matches!(
+                    prev.as_str(),
+                    "the"
+                        | "a"
+                        | "this"
+                        | "that"
+                        | "last"
+                        | "latest"
+                        | "previous"
+                        | "particular"
+                        | "specific"
+                        | "each"
+                        | "every"
+                        | "my"
+                        | "your"
+                        | "our"
+                        | "first"
+                        | "initial"
+                        | "merge"
+                        | "which"
+                        | "letzten"
+                        | "letzte"
+                        | "dem"
+                        | "den"
+                        | "der"
+                        | "einem"
+                        | "einen"
+                        | "jeden"
+                        | "bestimmten"
+                        | "vorherigen"
+                        | "diesem"
+                        | "diesen"
+                        | "welchem"
+                        | "welchen"
+                        | "alle"
+                        | "all"
+                ) || matches!(
+                    next_word_lower(text, start + word.len()).as_str(),
+                    "message" | "messages" | "hash" | "history" | "id" | "nachricht" | "m"
+                ) =>
+            {
+                push_static(&mut w.code_phrases, "commit (git)")
+            }
+            (
+                "feature" | "main" | "master" | "remote" | "local" | "current" | "develop"
+                | "release" | "upstream" | "default" | "lokalen" | "lokale" | "entfernten",
+                "branch" | "branches",
+            ) => push_static(&mut w.code_phrases, "branch (git)"),
+            ("of", "memory") if prev2 == "out" => {
+                push_unique(&mut w.error_codes, "out of memory".to_string())
+            }
+            ("pointer", "dereference") => {
+                push_unique(&mut w.error_codes, "pointer dereference".to_string())
+            }
+            ("runtime", "error") => push_unique(&mut w.error_codes, "runtime error".to_string()),
+            ("and", "cons") if prev2 == "pros" => w.tradeoff_phrase = true,
             ("system", "design")
             | ("step-by-step" | "migration" | "rollback", "plan" | "strategy") => {
                 w.design_phrase = true
@@ -839,7 +1000,12 @@ fn scan_words(text: &str) -> Words {
             _ => {}
         }
 
-        lex.lookup(lw, &mut found);
+        // "a cat named Grep", "ein Hund namens Python": a name is no evidence.
+        if matches!(prev.as_str(), "named" | "called" | "namens" | "genannt") {
+            found.clear();
+        } else {
+            lex.lookup(lw, &mut found);
+        }
         for &entry in &found {
             match entry.cat {
                 Cat::Op => {
@@ -861,11 +1027,215 @@ fn scan_words(text: &str) -> Words {
                 w.hits.push((entry, word.to_string()));
             }
         }
+        std::mem::swap(&mut prev3, &mut prev2);
         std::mem::swap(&mut prev2, &mut prev);
         prev.clear();
         prev.push_str(lw);
     }
+    if w.everyday_sense {
+        // "Befehle" of a dog, "Python" the snake, "Shell" the petrol station: the
+        // ambiguous word is no evidence, and "welche Befehle" is no request for one.
+        w.command_request = false;
+        w.hits
+            .retain(|(e, s)| !(matches!(e.cat, Cat::Gated | Cat::Code) && is_sense_ambiguous(s)));
+        w.languages.retain(|l| !is_sense_ambiguous(l));
+        w.code_phrases.retain(|p| !is_sense_ambiguous(p));
+    }
     w
+}
+
+/// Words that reveal the everyday sense of "command", "Befehl", "python", "shell",
+/// "commit", "git": an animal, an officer, a petrol station, or a question about
+/// everyday language.
+fn is_everyday_sense_word(lw: &str) -> bool {
+    matches!(
+        lw,
+        "dog"
+            | "dogs"
+            | "puppy"
+            | "puppies"
+            | "hund"
+            | "hunde"
+            | "hundes"
+            | "hunden"
+            | "welpe"
+            | "welpen"
+            | "pferd"
+            | "pferde"
+            | "horse"
+            | "horses"
+            | "officer"
+            | "officers"
+            | "offizier"
+            | "offiziere"
+            | "soldier"
+            | "soldiers"
+            | "soldat"
+            | "soldaten"
+            | "army"
+            | "armee"
+            | "captain"
+            | "kapitän"
+            | "sergeant"
+            | "military"
+            | "militär"
+            | "snake"
+            | "snakes"
+            | "schlange"
+            | "schlangen"
+            | "pet"
+            | "pets"
+            | "haustier"
+            | "terrarium"
+            | "reptile"
+            | "reptiles"
+            | "reptil"
+            | "reptilien"
+            | "boa"
+            | "zoo"
+            | "petrol"
+            | "benzin"
+            | "tankstelle"
+            | "tankstellen"
+            | "aral"
+            | "esso"
+            | "oil"
+            | "everyday"
+            | "slang"
+            | "idiom"
+            | "alltag"
+            | "alltagssprache"
+            | "umgangssprache"
+            | "redewendung"
+    )
+}
+
+/// The ambiguous words whose everyday sense `is_everyday_sense_word` detects.
+fn is_sense_ambiguous(surface: &str) -> bool {
+    matches!(
+        surface.to_lowercase().as_str(),
+        "command"
+            | "commands"
+            | "befehl"
+            | "befehle"
+            | "befehlen"
+            | "befehls"
+            | "python"
+            | "pythons"
+            | "shell"
+            | "shells"
+            | "commit"
+            | "commits"
+            | "git"
+            | "branch"
+            | "branches"
+            | "commit (git)"
+            | "branch (git)"
+    )
+}
+
+/// A count of at least 10: `40`, `50.000`, `200k`, `200k-line`, `2m`.
+fn is_count(lw: &str) -> bool {
+    if !lw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let head = lw.split('-').next().unwrap_or("");
+    let digits: String = head.chars().filter(|c| *c != '.').collect();
+    let (num, suffix) = match digits.find(|c: char| !c.is_ascii_digit()) {
+        Some(p) => digits.split_at(p),
+        None => (digits.as_str(), ""),
+    };
+    if num.is_empty() || !matches!(suffix, "" | "k" | "m") {
+        return false;
+    }
+    !suffix.is_empty() || num.len() >= 3 || num.parse::<u32>().is_ok_and(|n| n >= 10)
+}
+
+/// Units and fillers after a number that do not make it a scale ("30 days", "8080 and").
+fn is_unit_or_filler(lw: &str) -> bool {
+    matches!(
+        lw,
+        "and"
+            | "und"
+            | "or"
+            | "oder"
+            | "the"
+            | "die"
+            | "der"
+            | "das"
+            | "bis"
+            | "for"
+            | "für"
+            | "days"
+            | "day"
+            | "hours"
+            | "hour"
+            | "minutes"
+            | "minute"
+            | "seconds"
+            | "second"
+            | "weeks"
+            | "months"
+            | "years"
+            | "jahre"
+            | "jahren"
+            | "tage"
+            | "tagen"
+            | "stunden"
+            | "minuten"
+            | "sekunden"
+            | "wochen"
+            | "monate"
+            | "monaten"
+            | "uhr"
+            | "percent"
+            | "prozent"
+            | "euro"
+            | "eur"
+            | "dollar"
+            | "dollars"
+            | "usd"
+            | "grad"
+            | "degrees"
+            | "calories"
+            | "kalorien"
+            | "kcal"
+            | "gramm"
+            | "lines"
+            | "zeilen"
+            | "times"
+            | "mal"
+            | "items"
+            | "rows"
+            | "bytes"
+            | "characters"
+            | "zeichen"
+            | "pages"
+            | "seiten"
+            | "words"
+            | "wörter"
+            | "people"
+            | "personen"
+            | "guests"
+            | "gäste"
+    )
+}
+
+/// The next word after byte `pos`, lower-cased ("" at the end).
+fn next_word_lower(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+    rest.chars()
+        .take_while(|c| c.is_alphanumeric())
+        .take(24)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn push_static(v: &mut Vec<&'static str>, s: &'static str) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
 }
 
 /// Whether the word after `pos` introduces a relative clause ("a command that…",
@@ -907,6 +1277,22 @@ fn compound_head(lw: &str) -> Option<Entry> {
             id: u16::MAX - (cat as u16),
         })
     })
+}
+
+fn compound_modifier(lw: &str) -> Option<Entry> {
+    if lw.len() < 12 {
+        return None;
+    }
+    COMPOUND_MODIFIERS
+        .iter()
+        .find_map(|&(modifier, cat, weight)| {
+            (lw.len() >= modifier.len() + 4 && lw.starts_with(modifier)).then_some(Entry {
+                cat,
+                weight,
+                german: true,
+                id: u16::MAX - 32 - (cat as u16),
+            })
+        })
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
@@ -1129,12 +1515,28 @@ fn scan_syntax(text: &str) -> Syntax {
             }
             b'-' if next == b'>' => s.operators += 1,
             b',' | b';' => s.commas += 1,
-            // `n^2` and `√`, `∑`, `≤` (UTF-8 lead byte 0xE2 covers the math block).
-            b'^' | b'\xe2'
+            // `n^2` and `√`, `∑`, `≤` (UTF-8 lead byte 0xE2 covers the math block);
+            // `n²`, `180°`, `a·b`, `π` (lead bytes 0xC2 and 0xCF) count too.
+            b'^' | b'\xe2' | b'\xc2' | b'\xcf'
                 if c == b'^'
                     || matches!(
-                        text[i..].chars().next(),
-                        Some('√' | '∑' | '≤' | '≥' | '∀' | '∃' | '∈' | '⊆')
+                        text.get(i..).and_then(|t| t.chars().next()),
+                        Some(
+                            '√' | '∑'
+                                | '≤'
+                                | '≥'
+                                | '∀'
+                                | '∃'
+                                | '∈'
+                                | '⊆'
+                                | '²'
+                                | '³'
+                                | '°'
+                                | '·'
+                                | 'π'
+                                | '≡'
+                                | '∞'
+                        )
                     ) =>
             {
                 s.math += 1;
@@ -1197,20 +1599,31 @@ fn decide(
         }
         (total, names)
     };
-    let (code_lex, code_names) = sum(Cat::Code);
+    let (mut code_lex, mut code_names) = sum(Cat::Code);
+    // Multi-word terms ("regular expression", "the last commit") are as strong as a tool name.
+    code_lex += (words.code_phrases.len() as f64 * 2.0).min(4.0);
+    code_names.extend(words.code_phrases.iter().copied());
     let (gated_lex, gated_names) = sum(Cat::Gated);
     let (op, _) = sum(Cat::Op);
     let (sysobj, sysobj_names) = sum(Cat::SysObject);
     let (prose_task, prose_names) = sum(Cat::ProseTask);
     let (arch, arch_names) = sum(Cat::Arch);
-    let (tradeoff, tradeoff_names) = sum(Cat::Tradeoff);
+    let (mut tradeoff, mut tradeoff_names) = sum(Cat::Tradeoff);
+    if words.tradeoff_phrase {
+        tradeoff += 1.5;
+        tradeoff_names.push("pros and cons");
+    }
     let (design_verb, _) = sum(Cat::DesignVerb);
     let (proof_verb, _) = sum(Cat::ProofVerb);
     let (math, _) = sum(Cat::Math);
+    let (math_weak, _) = sum(Cat::MathWeak);
     let (rca, _) = sum(Cat::Rca);
     let (audit, _) = sum(Cat::Audit);
     let (restructure, _) = sum(Cat::Restructure);
-    let (scope, _) = sum(Cat::Scope);
+    let (mut scope, _) = sum(Cat::Scope);
+    if words.scale {
+        scope += 1.0;
+    }
     let (conceptual, _) = sum(Cat::Conceptual);
 
     // --- syntax evidence ---
@@ -1395,16 +1808,28 @@ fn decide(
     // --- heavy-specific evidence ---
     let mut heavy_kind: Option<String> = None;
     let mut heavy_score: f64 = 0.0;
-    let math_ctx = math + (syn.math.min(3) as f64) * 0.7;
+    let math_ctx = math
+        + math_weak.min(0.5)
+        + (syn.math.min(3) as f64) * 0.7
+        + if words.proof_imperative { 0.5 } else { 0.0 };
     if (proof_verb > 0.0 || words.show_that) && math_ctx >= 1.0 {
-        let s = proof_verb.max(2.0) + math_ctx.min(2.0);
+        // A proof request is short by nature; its weight must carry it past the
+        // complexity gate on its own.
+        let s = 3.2 + math_ctx.min(2.0) * 0.5;
         if s > heavy_score {
             heavy_score = s;
             heavy_kind = Some("proof request".to_string());
         }
     }
     let design_ask = design_verb > 0.0 || words.design_phrase || tradeoff > 0.0;
-    if arch_names.len() >= 2 && design_ask {
+    // "Summarise this article about our new platform": the design words describe the
+    // text to work on; only an explicit design verb makes it a design request again.
+    let prose_verb = words
+        .hits
+        .iter()
+        .any(|(e, _)| e.cat == Cat::ProseTask && e.weight >= 1.0);
+    let prose_only = prose_verb && design_verb == 0.0 && !words.design_phrase;
+    if arch_names.len() >= 2 && design_ask && !prose_only {
         let s = arch.min(4.0) * 0.8
             + tradeoff.min(3.0)
             + design_verb.min(1.0) * 0.5
@@ -1773,6 +2198,84 @@ mod tests {
             "{:?}",
             a.reasons
         );
+    }
+
+    #[test]
+    fn multi_word_terms_and_tool_names_are_code() {
+        for q in [
+            "Write a regular expression to validate an IPv4 address.",
+            "Welcher reguläre Ausdruck passt auf eine Postleitzahl?",
+            "How can I see which files changed in the last commit?",
+            "How do I make curl follow redirects?",
+            "Design a database schema for a small todo app with users and tags.",
+            "Entwirf ein Datenbankschema für eine Vereinsverwaltung.",
+            "Mein Container hat den Exit-Code 137, was heißt das?",
+        ] {
+            assert_eq!(tier(q), Tier::Code, "{q}: {}", reasons(q));
+        }
+        let r = reasons("Mein Container hat den Exit-Code 137, was heißt das?");
+        assert!(r.contains("exit code 137"), "{r}");
+        let r = reasons("the job exited with code 139");
+        assert!(r.contains("exit code 139"), "{r}");
+    }
+
+    #[test]
+    fn everyday_senses_of_ambiguous_words_stay_fast() {
+        for q in [
+            "Welche Befehle kennt ein gut erzogener Hund normalerweise?",
+            "Is a ball python a good pet for a beginner?",
+            "Is Shell or Aral usually cheaper at the motorway petrol station?",
+            "What is a commit in everyday English, as in 'commit to a plan'?",
+            "Write a limerick about a cat named Grep.",
+            "Gibt es Beweise, dass die Folgen des Klimawandels gerade jetzt spürbar sind?",
+        ] {
+            assert_eq!(tier(q), Tier::Fast, "{q}: {}", reasons(q));
+        }
+        // The same words with a technical anchor are still code.
+        assert_eq!(
+            tier("Which shell command lists all running python processes?"),
+            Tier::Code
+        );
+    }
+
+    #[test]
+    fn heavy_verbs_compounds_and_proof_phrasings() {
+        for q in [
+            "Architect a video transcoding pipeline for 2 million uploads per day: queues, \
+             workers, storage, retries and cost trade-offs.",
+            "Wir wollen von On-Premise in die Cloud migrieren. Erstelle einen Migrationsplan \
+             für 40 Anwendungen mit Phasen, Risiken und Rückfallstrategie.",
+            "Show that the sum of the angles of a triangle is 180 degrees.",
+            "Zeige, dass sich die Winkelhalbierenden eines Dreiecks in einem Punkt schneiden.",
+            "Prove that the product of two odd numbers is odd.",
+        ] {
+            assert_eq!(tier(q), Tier::Heavy, "{q}: {}", reasons(q));
+        }
+        // Design words inside a text to summarise are no design request.
+        let q = "Summarize this: The company announced a new platform for real-time \
+                 collaboration. The architecture relies on distributed storage and \
+                 event-driven workers. Analysts noted risks around latency and availability.";
+        assert_ne!(tier(q), Tier::Heavy, "{}", reasons(q));
+        // "Plan" and "compare" over everyday topics are not heavy.
+        assert_eq!(
+            tier("Plan a three-day trip to Rome with museums, food and the pros and cons of each area."),
+            Tier::Fast
+        );
+    }
+
+    #[test]
+    fn counts_and_german_compounds_are_recognised() {
+        assert!(is_count("40") && is_count("50.000") && is_count("200k-line"));
+        assert!(!is_count("5") && !is_count("v2") && !is_count("abc"));
+        let lex = lexicon();
+        let mut found = Vec::new();
+        lex.lookup("migrationsprojekt", &mut found);
+        assert!(found.iter().any(|e| e.cat == Cat::Restructure));
+        lex.lookup("zielarchitektur", &mut found);
+        assert!(found.iter().any(|e| e.cat == Cat::Arch));
+        // A modifier needs a head behind it: "Migrationen" alone is a plain word.
+        lex.lookup("architektin", &mut found);
+        assert!(found.is_empty());
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub struct Engine {
     remembered: Mutex<HashMap<String, u64>>,
     gpu: Arc<GpuMonitor>,
     gpu_notice_given: OnceLock<()>,
-    pub counters: Counters,
+    pub counters: Arc<Counters>,
 }
 
 impl Engine {
@@ -167,7 +167,7 @@ impl Engine {
             installed: Mutex::new(HashMap::new()),
             remembered: Mutex::new(HashMap::new()),
             gpu_notice_given: OnceLock::new(),
-            counters: Counters::default(),
+            counters: Arc::new(Counters::default()),
         }
         .with_remote_policy(resolved)
     }
@@ -192,6 +192,13 @@ impl Engine {
                 b.url = format!("{IMPLICIT_REMOTE}{}", b.url);
             }
         }
+        self
+    }
+
+    /// Keeps counting into `counters` (a configuration change rebuilds the engine, and
+    /// `status` should still show the whole session).
+    pub fn with_counters(mut self, counters: Arc<Counters>) -> Self {
+        self.counters = counters;
         self
     }
 

@@ -1,7 +1,12 @@
 //! The protocol layer, kept thin: it translates LSP messages into calls on the session and
 //! the engine, and reports results back. No model or routing logic lives here.
 
+pub mod actions;
+pub mod commands;
+pub mod confirm;
+pub mod diagnostics;
 pub mod documents;
+pub mod progress;
 pub mod server;
 pub mod session;
 
@@ -15,7 +20,12 @@ use crate::config::{ConfigError, Layer};
 pub async fn run_stdio(base: Vec<Layer>, file_error: Option<ConfigError>) -> anyhow::Result<()> {
     let session = session::Session::new(base)?;
     let (service, socket) =
-        LspService::new(|client| server::Server::new(client, session, file_error));
+        LspService::build(|client| server::Server::new(client, session, file_error))
+            .custom_method(
+                "window/workDoneProgress/cancel",
+                server::Server::work_done_progress_cancel,
+            )
+            .finish();
     // Model work runs inside requests; a high limit keeps a few slow ones from holding up
     // quick requests such as codeAction.
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)

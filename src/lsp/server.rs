@@ -4,15 +4,17 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{debug, info, trace, warn};
 
 use crate::config::{ConfigError, Source};
 
+use super::actions;
+use super::commands::{self, Ctx};
 use super::documents::{Document, PositionEncoding};
-use super::session::Session;
+use super::session::{ClientCaps, Session};
 
 pub struct Server {
     client: Client,
@@ -76,6 +78,27 @@ impl LanguageServer for Server {
                 .map(|kind: &PositionEncodingKind| kind.as_str()),
         );
         self.session.set_encoding(encoding);
+        let caps = &params.capabilities;
+        self.session.set_caps(ClientCaps {
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            show_document: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|d| d.support),
+            // Every client answers showMessageRequest (the spec has no opt-out); one that
+            // fails or returns nothing counts as Cancel.
+            show_message_request: true,
+            apply_edit: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.apply_edit)
+                .unwrap_or(false),
+        });
         if let Some(options) = params.initialization_options.filter(|v| !v.is_null()) {
             if let Err(e) = self
                 .session
@@ -111,7 +134,10 @@ impl LanguageServer for Server {
                     },
                 )),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: Vec::new(),
+                    commands: actions::ALL_COMMANDS
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
                     work_done_progress_options: Default::default(),
                 }),
                 ..Default::default()
@@ -148,9 +174,10 @@ impl LanguageServer for Server {
         let doc = params.text_document;
         trace!(uri = doc.uri.as_str(), text = %doc.text, "didOpen");
         self.session.documents().open(
-            doc.uri,
+            doc.uri.clone(),
             Document::new(&doc.text, doc.version, &doc.language_id),
         );
+        super::diagnostics::refresh(&self.client, &self.session, &doc.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -169,9 +196,11 @@ impl LanguageServer for Server {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         debug!(uri = params.text_document.uri.as_str(), "didSave");
+        super::diagnostics::refresh(&self.client, &self.session, &params.text_document.uri);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.session.clear_published(&params.text_document.uri);
         if !self.session.documents().close(&params.text_document.uri) {
             warn!(
                 "ignored didClose: {} was not open",
@@ -208,25 +237,55 @@ impl LanguageServer for Server {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        if self
-            .session
-            .documents()
-            .get(&params.text_document.uri)
-            .is_none()
-        {
+        let docs = self.session.documents();
+        let Some(doc) = docs.get(&params.text_document.uri) else {
             debug!(
                 "codeAction for a document that is not open: {}",
                 params.text_document.uri.as_str()
             );
-        }
-        Ok(Some(Vec::new()))
+            return Ok(Some(Vec::new()));
+        };
+        let extra = self
+            .session
+            .engine()
+            .config()
+            .actions
+            .command_languages
+            .clone();
+        Ok(Some(actions::list(
+            doc,
+            &params.text_document.uri,
+            params.range,
+            &params.context.diagnostics,
+            self.session.encoding(),
+            &extra,
+        )))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        Err(Error::invalid_params(format!(
-            "unknown command `{}`",
-            params.command
-        )))
+        let ctx = Ctx {
+            client: &self.client,
+            session: &self.session,
+        };
+        commands::execute(
+            ctx,
+            &params.command,
+            params.arguments,
+            params.work_done_progress_params.work_done_token,
+        )
+        .await
+    }
+}
+
+impl Server {
+    /// `window/workDoneProgress/cancel`: the user pressed cancel on a progress.
+    pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
+        let key = super::progress::token_key(&params.token);
+        if self.session.cancel(&key) {
+            info!("cancelled from the progress UI: {key}");
+        } else {
+            debug!("progress cancel for unknown or finished work: {key}");
+        }
     }
 }
 

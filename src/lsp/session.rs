@@ -1,9 +1,15 @@
 //! The language server's state: documents, the negotiated encoding, the configuration.
 //! Handlers in `server.rs` read and change it; it knows nothing of the transport.
 
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use tokio::sync::oneshot;
+use tower_lsp_server::ls_types::{Diagnostic, Range, Uri};
 
 use crate::config::{ConfigError, Layer, Resolved, Source};
+use crate::engine::router::{Consent, Engine};
 
 use super::documents::{DocumentStore, PositionEncoding};
 
@@ -25,10 +31,28 @@ impl ConfigState {
     }
 }
 
+/// What the client said it can do, from `initialize`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientCaps {
+    pub work_done_progress: bool,
+    pub show_document: bool,
+    pub show_message_request: bool,
+    pub apply_edit: bool,
+}
+
 pub struct Session {
     documents: Mutex<DocumentStore>,
     encoding: RwLock<PositionEncoding>,
     config: RwLock<ConfigState>,
+    engine: RwLock<Arc<Engine>>,
+    caps: RwLock<ClientCaps>,
+    /// A VRAM choice the user made stick until the server restarts.
+    sticky_consent: Mutex<Option<Consent>>,
+    /// Running model work by progress token, for `window/workDoneProgress/cancel`.
+    cancels: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    next_token: AtomicU64,
+    /// Diagnostics superhelfer published (shellcheck), by document.
+    published: Mutex<HashMap<Uri, Vec<Diagnostic>>>,
 }
 
 impl Session {
@@ -37,6 +61,12 @@ impl Session {
     pub fn new(base: Vec<Layer>) -> Result<Session, ConfigError> {
         let resolved = Resolved::merge(&base)?;
         Ok(Session {
+            engine: RwLock::new(Arc::new(Engine::new(&resolved))),
+            caps: RwLock::new(ClientCaps::default()),
+            sticky_consent: Mutex::new(None),
+            cancels: Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(1),
+            published: Mutex::new(HashMap::new()),
             documents: Mutex::new(DocumentStore::default()),
             encoding: RwLock::new(PositionEncoding::default()),
             config: RwLock::new(ConfigState {
@@ -90,7 +120,104 @@ impl Session {
             _ => candidate.workspace = Some(layer),
         }
         candidate.resolved = Resolved::merge(&candidate.layers())?;
+        let counters = self.engine().counters.clone();
+        let engine = Engine::new(&candidate.resolved).with_counters(counters);
+        *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
         *state = candidate;
         Ok(())
+    }
+
+    /// The engine for the configuration in force.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn caps(&self) -> ClientCaps {
+        *self.caps.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_caps(&self, caps: ClientCaps) {
+        *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
+    }
+
+    pub fn sticky_consent(&self) -> Option<Consent> {
+        *self
+            .sticky_consent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_sticky_consent(&self, c: Consent) {
+        *self
+            .sticky_consent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(c);
+    }
+
+    pub fn set_published(&self, uri: &Uri, diags: Vec<Diagnostic>) {
+        self.published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(uri.clone(), diags);
+    }
+
+    pub fn clear_published(&self, uri: &Uri) {
+        self.published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(uri);
+    }
+
+    /// superhelfer's own diagnostics that touch a range's lines.
+    pub fn diagnostics_in(&self, uri: &Uri, range: Range) -> Vec<Diagnostic> {
+        self.published
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(uri)
+            .map(|all| {
+                all.iter()
+                    .filter(|d| super::diagnostics::touches(&d.range, &range))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A fresh progress token for server-initiated progress.
+    pub fn new_token(&self) -> String {
+        format!(
+            "superhelfer/{}",
+            self.next_token.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    /// Registers running work under a progress token; the receiver fires on cancel.
+    pub fn register_cancel(&self, token: &str) -> oneshot::Receiver<()> {
+        let (tx, rx) = oneshot::channel();
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token.to_string(), tx);
+        rx
+    }
+
+    pub fn unregister_cancel(&self, token: &str) {
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token);
+    }
+
+    /// Cancels the work running under a progress token; false when none runs.
+    pub fn cancel(&self, token: &str) -> bool {
+        let tx = self
+            .cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token);
+        tx.is_some_and(|tx| tx.send(()).is_ok())
     }
 }

@@ -190,6 +190,93 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
+/// A plain-language line (no comment marker) that reads as a request rather than a
+/// command: at least three words, no shell syntax, and a first word that is not a program
+/// on `PATH` or a shell keyword. "zeige alle Dateien nach Größe" is one; "ls -la" is not.
+pub fn plain_language_request(line: &str) -> Option<String> {
+    let t = line.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.len() < 3 || t.starts_with('-') {
+        return None;
+    }
+    const SHELL_SYNTAX: &[char] = &[
+        '$', '|', '&', ';', '<', '>', '(', ')', '=', '`', '"', '\'', '{', '}', '[', ']', '*', '\\',
+        '/', '~',
+    ];
+    if t.contains(SHELL_SYNTAX) {
+        return None;
+    }
+    const KEYWORDS: &[&str] = &[
+        "if",
+        "then",
+        "else",
+        "elif",
+        "fi",
+        "for",
+        "while",
+        "until",
+        "do",
+        "done",
+        "case",
+        "esac",
+        "function",
+        "return",
+        "local",
+        "export",
+        "set",
+        "unset",
+        "echo",
+        "printf",
+        "read",
+        "exit",
+        "source",
+        "alias",
+        "cd",
+        "test",
+        "eval",
+        "exec",
+        "trap",
+        "shift",
+        "RUN",
+        "FROM",
+        "COPY",
+        "ADD",
+        "ENV",
+        "ARG",
+        "WORKDIR",
+        "CMD",
+        "ENTRYPOINT",
+        "USER",
+        "EXPOSE",
+        "LABEL",
+        "VOLUME",
+    ];
+    let first = words[0];
+    if KEYWORDS.contains(&first) || first.ends_with(':') || on_path(first) {
+        return None;
+    }
+    Some(t.to_string())
+}
+
+/// Whether a program of this name is on `PATH` (cached: code actions are listed on every
+/// cursor move).
+fn on_path(name: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&hit) = map.get(name) {
+        return hit;
+    }
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()));
+    if map.len() < 4096 {
+        map.insert(name.to_string(), found);
+    }
+    found
+}
+
 /// Builds the (system, user) prompt pair. The system prompt pins the shell
 /// and OS and demands a single fenced command with no prose, whatever
 /// language (English, German, …) the request is written in.

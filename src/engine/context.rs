@@ -1,0 +1,704 @@
+//! Editor context in place of a retrieval database.
+//!
+//! superhelfer does not index the workspace. What the editor already knows — the file's
+//! path and language, the script dialect, the diagnostics and the lines around the
+//! selection — is what a small local model needs for "explain" and "fix" requests, and
+//! it costs nothing to gather. [`build`] renders that into one numbered block for the
+//! prompt and cuts it to a token budget, dropping the context lines farthest from the
+//! selection first.
+//!
+//! Positions are plain numbers, not LSP types: lines are 0-based, columns count Unicode
+//! scalar values (`char`s), 0-based, end exclusive. The LSP layer converts from its
+//! UTF-16 positions. Rendered line numbers are 1-based, because that is what models and
+//! people read in editors.
+
+use crate::engine::tokens;
+
+/// Longest diagnostic message, in tokens, kept in the rendered block; compiler messages
+/// can run to pages and would crowd out the code.
+const MAX_DIAGNOSTIC_TOKENS: usize = 120;
+
+/// Most diagnostics rendered; more would only repeat themselves.
+const MAX_DIAGNOSTICS: usize = 20;
+
+/// Lines at the top of a file searched for a `# shellcheck shell=` directive.
+const DIRECTIVE_SCAN_LINES: usize = 50;
+
+/// A span of lines, `start_line..=end_line` (0-based), with optional char columns that
+/// narrow it to a part of the first and last line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineRange {
+    /// First selected line, 0-based.
+    pub start_line: usize,
+    /// Last selected line, 0-based, inclusive.
+    pub end_line: usize,
+    /// Column on `start_line` where the selection starts (chars, 0-based).
+    pub start_col: Option<usize>,
+    /// Column on `end_line` where the selection ends (chars, 0-based, exclusive).
+    pub end_col: Option<usize>,
+}
+
+impl LineRange {
+    /// Whole lines `start_line..=end_line`.
+    pub fn lines(start_line: usize, end_line: usize) -> Self {
+        LineRange {
+            start_line,
+            end_line,
+            start_col: None,
+            end_col: None,
+        }
+    }
+}
+
+/// How serious a diagnostic is; the same four levels as LSP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Broken code.
+    Error,
+    /// Likely a bug.
+    Warning,
+    /// Worth knowing.
+    Information,
+    /// Style or a suggestion.
+    Hint,
+}
+
+impl Severity {
+    /// Lower-case name, as rendered in prompts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One diagnostic, from the editor or from superhelfer's own checks (e.g. shellcheck).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// First line, 0-based.
+    pub line: usize,
+    /// Last line, 0-based, inclusive.
+    pub end_line: usize,
+    /// Start column on `line` (chars, 0-based).
+    pub start_col: usize,
+    /// End column on `end_line` (chars, 0-based, exclusive; may equal `start_col` for a
+    /// zero-width mark).
+    pub end_col: usize,
+    /// How serious it is.
+    pub severity: Severity,
+    /// The tool's code, e.g. `SC2086` or `E0425`.
+    pub code: Option<String>,
+    /// The tool, e.g. `shellcheck` or `rustc`.
+    pub source: Option<String>,
+    /// The message as the tool wrote it.
+    pub message: String,
+}
+
+/// What [`build`] works from. All borrowed: building a context copies nothing but the
+/// lines it renders.
+#[derive(Debug, Clone, Copy)]
+pub struct EditorContext<'a> {
+    /// The file's path (or URI), if it has one.
+    pub path: Option<&'a str>,
+    /// The editor's language id, e.g. `shellscript`, `rust`, `python`.
+    pub language_id: &'a str,
+    /// The whole document.
+    pub text: &'a str,
+    /// The selection; clamped to the document, never a reason to panic.
+    pub selection: LineRange,
+    /// Diagnostics of the document; those touching the rendered lines are included.
+    pub diagnostics: &'a [Diagnostic],
+    /// Context lines wanted above and below the selection (each side).
+    pub lines_around: usize,
+    /// Token budget for the rendered block (cl100k tokens). The selection is kept whole
+    /// even when it alone exceeds the budget; see [`BuiltContext::over_budget`].
+    pub max_tokens: usize,
+}
+
+/// The rendered context and what had to be left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuiltContext {
+    /// A Markdown-ish block for the prompt: header, diagnostics, numbered lines.
+    pub rendered: String,
+    /// cl100k tokens in `rendered`.
+    pub tokens: usize,
+    /// Context lines above the selection that were wanted (within `lines_around`) but
+    /// dropped for the budget.
+    pub cut_lines_before: usize,
+    /// Context lines below the selection dropped for the budget.
+    pub cut_lines_after: usize,
+    /// The script dialect: the interpreter named by a `# shellcheck shell=` directive or
+    /// the shebang (`bash`, `sh`, `python3`, …), see [`detect_dialect`].
+    pub dialect: Option<String>,
+    /// The selection, clamped to the document: 0-based, inclusive.
+    pub selection_lines: (usize, usize),
+    /// True when the header and the selection alone exceed `max_tokens`; the block then
+    /// says so and carries no context lines.
+    pub over_budget: bool,
+}
+
+/// The dialect of a script: a `# shellcheck shell=NAME` directive in the leading comment
+/// block wins (as it does for shellcheck), else the shebang's interpreter, with
+/// `/usr/bin/env [-S] [VAR=x]` skipped. `None` for files with neither.
+pub fn detect_dialect(text: &str) -> Option<String> {
+    let first = text.lines().next().unwrap_or("");
+    for line in text.lines().take(DIRECTIVE_SCAN_LINES) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let Some(comment) = t.strip_prefix('#') else {
+            // The directive only counts before the first command.
+            break;
+        };
+        let mut words = comment.split_whitespace();
+        if words.next() != Some("shellcheck") {
+            continue;
+        }
+        if let Some(shell) = words.find_map(|w| w.strip_prefix("shell=")) {
+            if !shell.is_empty() {
+                return Some(shell.to_string());
+            }
+        }
+    }
+    shebang_interpreter(first)
+}
+
+/// The interpreter a shebang line names: `#!/bin/bash -e` → `bash`,
+/// `#!/usr/bin/env -S python3 -u` → `python3`.
+fn shebang_interpreter(first_line: &str) -> Option<String> {
+    let rest = first_line
+        .trim_start_matches('\u{feff}')
+        .strip_prefix("#!")?;
+    let mut parts = rest.split_whitespace();
+    let mut prog = parts.next()?.rsplit('/').next()?;
+    if prog == "env" {
+        prog = parts.find(|p| !p.starts_with('-') && !p.contains('='))?;
+    }
+    (!prog.is_empty()).then(|| prog.to_string())
+}
+
+/// The document's lines as the editor numbers them: split at `\n`, a trailing `\r`
+/// dropped, so `"a\n"` has two lines (the second empty) and `""` has one.
+pub fn split_lines(text: &str) -> Vec<&str> {
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect()
+}
+
+/// Renders the editor context and cuts it to `ctx.max_tokens`.
+///
+/// The header, the diagnostics on the selection and the selection itself are always
+/// included. Context lines (up to `lines_around` per side) are then added nearest
+/// first, alternating sides (above before below at equal distance, since the lines
+/// above usually hold the declarations); whatever does not fit is dropped, so the lines
+/// farthest from the selection go first. The kept lines are always contiguous.
+pub fn build(ctx: &EditorContext) -> BuiltContext {
+    let lines = split_lines(ctx.text);
+    let last = lines.len().saturating_sub(1);
+    let (mut sel_start, mut sel_end) = (ctx.selection.start_line, ctx.selection.end_line);
+    if sel_start > sel_end {
+        std::mem::swap(&mut sel_start, &mut sel_end);
+    }
+    let sel_start = sel_start.min(last);
+    let sel_end = sel_end.min(last);
+    let want_above = ctx.lines_around.min(sel_start);
+    let want_below = ctx.lines_around.min(last - sel_end);
+
+    let plan = Plan {
+        ctx,
+        lines: &lines,
+        dialect: detect_dialect(ctx.text),
+        sel: (sel_start, sel_end),
+        diagnostics: clamp_diagnostics(ctx.diagnostics, last),
+    };
+
+    // Start from the selection alone; grow by per-line estimates, then verify the
+    // whole render exactly (token merges across line joins make sums approximate).
+    let base = plan.render(0, 0, false);
+    let base_tokens = tokens::count(&base);
+    if base_tokens > ctx.max_tokens {
+        let rendered = plan.render(0, 0, true);
+        return BuiltContext {
+            tokens: tokens::count(&rendered),
+            rendered,
+            cut_lines_before: want_above,
+            cut_lines_after: want_below,
+            dialect: plan.dialect,
+            selection_lines: (sel_start, sel_end),
+            over_budget: true,
+        };
+    }
+    let (mut above, mut below) = (0usize, 0usize);
+    let mut estimate = base_tokens;
+    loop {
+        // Nearest first; above wins ties.
+        let take_above = if above < want_above && (above <= below || below >= want_below) {
+            true
+        } else if below < want_below {
+            false
+        } else {
+            break;
+        };
+        let idx = if take_above {
+            sel_start - above - 1
+        } else {
+            sel_end + below + 1
+        };
+        let cost = plan.line_cost(idx);
+        if estimate + cost > ctx.max_tokens {
+            break;
+        }
+        estimate += cost;
+        if take_above {
+            above += 1;
+        } else {
+            below += 1;
+        }
+    }
+    let mut rendered = plan.render(above, below, false);
+    let mut count = tokens::count(&rendered);
+    while count > ctx.max_tokens && above + below > 0 {
+        // Drop the farthest kept line; below goes first at equal distance.
+        if below >= above {
+            below -= 1;
+        } else {
+            above -= 1;
+        }
+        rendered = plan.render(above, below, false);
+        count = tokens::count(&rendered);
+    }
+    BuiltContext {
+        rendered,
+        tokens: count,
+        cut_lines_before: want_above - above,
+        cut_lines_after: want_below - below,
+        dialect: plan.dialect,
+        selection_lines: (sel_start, sel_end),
+        over_budget: false,
+    }
+}
+
+/// Diagnostics with their lines clamped into the document (editors can lag behind an
+/// edit), capped messages, sorted by position.
+fn clamp_diagnostics(diags: &[Diagnostic], last: usize) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| d.line <= last)
+        .map(|d| {
+            let mut d = d.clone();
+            d.end_line = d.end_line.clamp(d.line, last);
+            let msg = d.message.trim();
+            let head = tokens::head(msg, MAX_DIAGNOSTIC_TOKENS);
+            d.message = if head.len() < msg.len() {
+                format!("{head} …")
+            } else {
+                msg.to_string()
+            };
+            d
+        })
+        .collect();
+    out.sort_by_key(|d| (d.line, d.start_col, d.severity));
+    out
+}
+
+struct Plan<'p, 'a> {
+    ctx: &'p EditorContext<'a>,
+    lines: &'p [&'a str],
+    dialect: Option<String>,
+    sel: (usize, usize),
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Plan<'_, '_> {
+    /// Width of the line-number column; fixed from the widest possible number so that
+    /// the render does not shift as lines are added.
+    fn number_width(&self) -> usize {
+        let max = self.sel.1 + self.ctx.lines_around + 1;
+        max.min(self.lines.len()).to_string().len()
+    }
+
+    fn numbered_line(&self, idx: usize) -> String {
+        let marker = if (self.sel.0..=self.sel.1).contains(&idx) {
+            '>'
+        } else {
+            ' '
+        };
+        let text = self.lines.get(idx).copied().unwrap_or("");
+        format!(
+            "{marker}{n:>w$} | {text}\n",
+            n = idx + 1,
+            w = self.number_width()
+        )
+    }
+
+    fn diagnostic_line(d: &Diagnostic) -> String {
+        format_diagnostic(d)
+    }
+
+    /// Approximate token cost of adding line `idx` (with its diagnostics) to the render.
+    fn line_cost(&self, idx: usize) -> usize {
+        let mut cost = tokens::count(&self.numbered_line(idx));
+        for d in self.diagnostics.iter().filter(|d| d.line == idx) {
+            cost += tokens::count(&Self::diagnostic_line(d));
+        }
+        cost
+    }
+
+    fn render(&self, above: usize, below: usize, over_budget: bool) -> String {
+        let (sel_start, sel_end) = self.sel;
+        let first = sel_start - above;
+        let last = sel_end + below;
+        let mut out = String::new();
+
+        out.push_str("File: ");
+        out.push_str(
+            self.ctx
+                .path
+                .filter(|p| !p.is_empty())
+                .unwrap_or("(unsaved)"),
+        );
+        out.push('\n');
+        let lang = self.ctx.language_id.trim();
+        out.push_str(&format!(
+            "Language: {}\n",
+            if lang.is_empty() { "unknown" } else { lang }
+        ));
+        if let Some(dialect) = &self.dialect {
+            let shebang = self.lines.first().copied().unwrap_or("");
+            if shebang.starts_with("#!") {
+                out.push_str(&format!(
+                    "Dialect: {dialect} (shebang `{}`)\n",
+                    shebang.trim()
+                ));
+            } else {
+                out.push_str(&format!("Dialect: {dialect}\n"));
+            }
+        }
+        let sel_desc = if sel_start == sel_end {
+            format!("line {}", sel_start + 1)
+        } else {
+            format!("lines {}-{}", sel_start + 1, sel_end + 1)
+        };
+        out.push_str(&format!("Selection: {sel_desc} (marked with `>`)\n"));
+        if over_budget {
+            out.push_str(
+                "Note: the selection alone exceeds the context budget; it is shown whole, \
+                 without surrounding lines.\n",
+            );
+        }
+
+        // Diagnostics on the rendered lines; those on the selection first in priority,
+        // but listed in line order.
+        let shown: Vec<&Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.line <= last && d.end_line >= first)
+            .take(MAX_DIAGNOSTICS)
+            .collect();
+        if !shown.is_empty() {
+            out.push_str("Diagnostics:\n");
+            for d in shown {
+                out.push_str(&Self::diagnostic_line(d));
+            }
+        }
+
+        let fence = fence_for(self.lines[first..=last].iter().copied());
+        out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
+        if first > 0 {
+            out.push_str(&format!("… ({first} lines above not shown)\n"));
+        }
+        for idx in first..=last {
+            out.push_str(&self.numbered_line(idx));
+        }
+        let after = self.lines.len() - 1 - last;
+        if after > 0 {
+            out.push_str(&format!("… ({after} lines below not shown)\n"));
+        }
+        out.push_str(&fence);
+        out.push('\n');
+        out
+    }
+}
+
+/// One diagnostic as a list item for prompts: `- line 3, col 6: warning [shellcheck
+/// SC2086]: message` (1-based numbers, message on one line).
+pub fn format_diagnostic(d: &Diagnostic) -> String {
+    let mut s = format!("- line {}", d.line + 1);
+    if d.end_line > d.line {
+        s.push_str(&format!("-{}", d.end_line + 1));
+    }
+    s.push_str(&format!(", col {}: {}", d.start_col + 1, d.severity));
+    match (&d.source, &d.code) {
+        (Some(src), Some(code)) => s.push_str(&format!(" [{src} {code}]")),
+        (Some(one), None) | (None, Some(one)) => s.push_str(&format!(" [{one}]")),
+        (None, None) => {}
+    }
+    s.push_str(": ");
+    // One diagnostic per line in the list.
+    s.push_str(&d.message.replace(['\r', '\n'], " "));
+    s.push('\n');
+    s
+}
+
+/// A backtick fence longer than any backtick run in `lines` (at least three).
+pub fn fence_for<'l>(lines: impl IntoIterator<Item = &'l str>) -> String {
+    let mut longest = 0;
+    for line in lines {
+        let mut run = 0;
+        for c in line.chars() {
+            if c == '`' {
+                run += 1;
+                longest = longest.max(run);
+            } else {
+                run = 0;
+            }
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+/// A fence info string from a language id: only characters that cannot break the fence.
+pub fn fence_tag(language_id: &str) -> String {
+    let tag: String = language_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '#' | '_' | '.'))
+        .collect();
+    match tag.as_str() {
+        // Models know the fence tag `bash`, not VS Code's language id.
+        "shellscript" => "bash".to_string(),
+        _ => tag,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("let value_{i} = compute_something({i});\n"))
+            .collect()
+    }
+
+    fn ctx<'a>(text: &'a str, sel: LineRange, around: usize, max: usize) -> EditorContext<'a> {
+        EditorContext {
+            path: Some("src/main.rs"),
+            language_id: "rust",
+            text,
+            selection: sel,
+            diagnostics: &[],
+            lines_around: around,
+            max_tokens: max,
+        }
+    }
+
+    fn rendered_line_numbers(r: &str) -> Vec<usize> {
+        r.lines()
+            .filter_map(|l| {
+                let l = l.strip_prefix(['>', ' '])?;
+                let (n, _) = l.split_once(" | ")?;
+                n.trim().parse().ok()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn everything_fits_with_a_generous_budget() {
+        let text = doc(30);
+        let b = build(&ctx(&text, LineRange::lines(10, 12), 5, 10_000));
+        assert_eq!(
+            rendered_line_numbers(&b.rendered),
+            (6..=18).collect::<Vec<_>>()
+        );
+        assert_eq!((b.cut_lines_before, b.cut_lines_after), (0, 0));
+        assert_eq!(b.tokens, tokens::count(&b.rendered));
+        assert!(!b.over_budget);
+        assert!(b.rendered.contains("File: src/main.rs"));
+        assert!(b.rendered.contains("Language: rust"));
+        assert!(b.rendered.contains(">11 | let value_10"));
+        assert!(b.rendered.contains(" 10 | let value_9"));
+        assert!(b.rendered.contains("… (5 lines above not shown)"));
+        assert!(b.rendered.contains("… (12 lines below not shown)"));
+    }
+
+    #[test]
+    fn budget_is_respected_and_far_ends_are_cut_first() {
+        let text = doc(100);
+        let full = build(&ctx(&text, LineRange::lines(50, 50), 20, 100_000));
+        let sel_only = build(&ctx(&text, LineRange::lines(50, 50), 0, 100_000));
+        for max in [
+            sel_only.tokens,
+            sel_only.tokens + 40,
+            (sel_only.tokens + full.tokens) / 2,
+        ] {
+            let b = build(&ctx(&text, LineRange::lines(50, 50), 20, max));
+            assert!(b.tokens <= max, "{} > {max}", b.tokens);
+            assert_eq!(b.tokens, tokens::count(&b.rendered));
+            let nums = rendered_line_numbers(&b.rendered);
+            // Contiguous, contains the selection, balanced: far ends went first.
+            assert!(nums.windows(2).all(|w| w[1] == w[0] + 1), "{nums:?}");
+            assert!(nums.contains(&51));
+            let above = 51 - nums[0];
+            let below = nums[nums.len() - 1] - 51;
+            assert!(above == below || above == below + 1, "{above} vs {below}");
+            assert_eq!(b.cut_lines_before, 20 - above);
+            assert_eq!(b.cut_lines_after, 20 - below);
+            assert!(b.cut_lines_before + b.cut_lines_after > 0);
+        }
+    }
+
+    #[test]
+    fn selection_is_never_cut_and_over_budget_is_reported() {
+        let text = doc(40);
+        let b = build(&ctx(&text, LineRange::lines(5, 30), 10, 20));
+        assert!(b.over_budget);
+        assert!(b.tokens > 20);
+        assert_eq!(
+            rendered_line_numbers(&b.rendered),
+            (6..=31).collect::<Vec<_>>()
+        );
+        assert!(b.rendered.contains("exceeds the context budget"));
+        assert_eq!((b.cut_lines_before, b.cut_lines_after), (5, 10));
+    }
+
+    #[test]
+    fn unequal_sides_use_what_exists() {
+        let text = doc(20);
+        // Selection at the start: only lines below exist.
+        let b = build(&ctx(&text, LineRange::lines(0, 1), 5, 10_000));
+        assert_eq!(
+            rendered_line_numbers(&b.rendered),
+            (1..=7).collect::<Vec<_>>()
+        );
+        assert!(!b.rendered.contains("above not shown"));
+        // Selection at the end (the last line is the empty one after the final \n).
+        let b = build(&ctx(&text, LineRange::lines(19, 20), 3, 10_000));
+        assert_eq!(
+            rendered_line_numbers(&b.rendered),
+            (17..=21).collect::<Vec<_>>()
+        );
+        assert!(!b.rendered.contains("below not shown"));
+        assert_eq!((b.cut_lines_before, b.cut_lines_after), (0, 0));
+    }
+
+    #[test]
+    fn empty_file_and_selection_past_the_end_are_clamped() {
+        let b = build(&ctx("", LineRange::lines(3, 9), 5, 1000));
+        assert_eq!(rendered_line_numbers(&b.rendered), vec![1]);
+        assert_eq!(b.selection_lines, (0, 0));
+        let text = "a\nb\nc";
+        let b = build(&ctx(text, LineRange::lines(7, 100), 1, 1000));
+        assert_eq!(b.selection_lines, (2, 2));
+        assert_eq!(rendered_line_numbers(&b.rendered), vec![2, 3]);
+        // Reversed selection.
+        let b = build(&ctx(text, LineRange::lines(2, 0), 0, 1000));
+        assert_eq!(b.selection_lines, (0, 2));
+        // Zero budget: the selection still comes back whole.
+        let b = build(&ctx(text, LineRange::lines(1, 1), 1, 0));
+        assert!(b.over_budget);
+        assert_eq!(rendered_line_numbers(&b.rendered), vec![2]);
+    }
+
+    #[test]
+    fn non_ascii_lines_are_kept_intact() {
+        let text = "# Grüße aus Köln\nlet straße = \"Übermaß\";\nlet party = \"🎉👨‍👩‍👧\";\nlet tokyo = \"東京タワー\";\nprintln!(\"{straße}\");\n";
+        for max in 0..200 {
+            let b = build(&ctx(text, LineRange::lines(2, 2), 3, max));
+            assert!(b.rendered.contains("let party = \"🎉👨‍👩‍👧\";"));
+            assert!(b.tokens <= max || b.over_budget);
+            for l in b.rendered.lines() {
+                if let Some((_, code)) = l.split_once(" | ") {
+                    assert!(text.contains(code), "{code:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_is_not_rendered() {
+        let text = "a\r\nb\r\nc\r\n";
+        let b = build(&ctx(text, LineRange::lines(1, 1), 1, 1000));
+        assert!(!b.rendered.contains('\r'));
+        assert_eq!(rendered_line_numbers(&b.rendered), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn diagnostics_in_range_are_listed_and_others_not() {
+        let text = doc(40);
+        let mk = |line: usize, msg: &str| Diagnostic {
+            line,
+            end_line: line,
+            start_col: 4,
+            end_col: 9,
+            severity: Severity::Error,
+            code: Some("E0425".into()),
+            source: Some("rustc".into()),
+            message: msg.into(),
+        };
+        let diags = [
+            mk(20, "cannot find value `x`"),
+            mk(2, "far away"),
+            mk(500, "stale"),
+        ];
+        let mut c = ctx(&text, LineRange::lines(20, 20), 3, 10_000);
+        c.diagnostics = &diags;
+        let b = build(&c);
+        assert!(b
+            .rendered
+            .contains("- line 21, col 5: error [rustc E0425]: cannot find value `x`"));
+        assert!(!b.rendered.contains("far away"));
+        assert!(!b.rendered.contains("stale"));
+    }
+
+    #[test]
+    fn dialect_from_shebang_and_directive() {
+        assert_eq!(detect_dialect("#!/bin/bash\necho"), Some("bash".into()));
+        assert_eq!(
+            detect_dialect("#!/usr/bin/env -S bash -e\n"),
+            Some("bash".into())
+        );
+        assert_eq!(
+            detect_dialect("#!/usr/bin/env python3\n"),
+            Some("python3".into())
+        );
+        assert_eq!(
+            detect_dialect("#!/bin/sh\n# comment\n# shellcheck shell=dash disable=SC2086\necho"),
+            Some("dash".into())
+        );
+        // A directive after the first command does not count.
+        assert_eq!(detect_dialect("echo hi\n# shellcheck shell=ksh\n"), None);
+        assert_eq!(detect_dialect(""), None);
+        let text = "#!/bin/sh\necho $1\n";
+        let b = build(&EditorContext {
+            path: None,
+            language_id: "shellscript",
+            text,
+            selection: LineRange::lines(1, 1),
+            diagnostics: &[],
+            lines_around: 2,
+            max_tokens: 500,
+        });
+        assert_eq!(b.dialect.as_deref(), Some("sh"));
+        assert!(b.rendered.contains("Dialect: sh (shebang `#!/bin/sh`)"));
+        assert!(b.rendered.contains("```bash\n"));
+        assert!(b.rendered.contains("File: (unsaved)"));
+    }
+
+    #[test]
+    fn fences_grow_past_backtick_runs() {
+        let text = "Example:\n```rust\nfn main() {}\n```\n";
+        let b = build(&ctx(text, LineRange::lines(1, 3), 0, 1000));
+        assert!(b.rendered.contains("````rust\n"));
+        assert!(b.rendered.trim_end().ends_with("````"));
+    }
+}

@@ -1,0 +1,237 @@
+//! `textDocument/codeAction`: the list is computed from the document alone, with no model
+//! call, so it is instant; the work starts when the user picks one, through
+//! `workspace/executeCommand`.
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, Range, Uri,
+};
+
+use crate::tasks::shell_command::{self, Dialect};
+
+use super::documents::{Document, PositionEncoding};
+
+pub const EXPLAIN: &str = "superhelfer.explain";
+pub const GENERATE: &str = "superhelfer.generateCommand";
+pub const FIX: &str = "superhelfer.fixError";
+pub const ASK: &str = "superhelfer.ask";
+pub const STATUS: &str = "superhelfer.status";
+pub const ALL_COMMANDS: [&str; 5] = [EXPLAIN, GENERATE, FIX, ASK, STATUS];
+
+/// The argument of every document command.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActionArgs {
+    pub uri: Uri,
+    pub range: Range,
+    /// The document version the action was listed for.
+    #[serde(default)]
+    pub version: Option<i32>,
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// The question, for `superhelfer.ask`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+}
+
+/// Where "Generate shell command" applies: the dialect of a line, if any.
+pub fn command_dialect(doc: &Document, line: usize, extra_languages: &[String]) -> Option<Dialect> {
+    let lang = doc.language_id.as_str();
+    if lang.eq_ignore_ascii_case("markdown") {
+        return markdown_fence_dialect(doc, line);
+    }
+    let first = doc.line(0).unwrap_or_default();
+    shell_command::dialect_for(lang, &first).or_else(|| {
+        extra_languages
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(lang))
+            .then_some(Dialect::Bash)
+    })
+}
+
+/// How far up a Markdown document is searched for the opening fence.
+const FENCE_SCAN_LINES: usize = 5000;
+
+/// Inside a fenced code block whose info string names a shell: that shell.
+fn markdown_fence_dialect(doc: &Document, line: usize) -> Option<Dialect> {
+    let mut open: Option<String> = None;
+    let start = line.saturating_sub(FENCE_SCAN_LINES);
+    for l in start..line {
+        let text = doc.line(l)?;
+        let t = text.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            open = match open {
+                Some(_) => None,
+                None => Some(t.trim_start_matches(['`', '~']).trim().to_ascii_lowercase()),
+            };
+        }
+    }
+    let info = open?;
+    let lang = info.split_whitespace().next().unwrap_or("");
+    match lang {
+        "bash" | "shell" | "sh" | "console" | "shellsession" | "" => Some(Dialect::Bash),
+        "zsh" => Some(Dialect::Zsh),
+        "fish" => Some(Dialect::Fish),
+        "dockerfile" | "docker" => Some(Dialect::Dockerfile),
+        "make" | "makefile" => Some(Dialect::Makefile),
+        "powershell" | "pwsh" | "ps1" => Some(Dialect::PowerShell),
+        _ => None,
+    }
+}
+
+/// The request on a line: a comment, or a plain-language line.
+pub fn line_request(text: &str, dialect: Dialect) -> Option<String> {
+    shell_command::request_text(text, dialect)
+        .or_else(|| shell_command::plain_language_request(text))
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The actions for a range of a document.
+pub fn list(
+    doc: &Document,
+    uri: &Uri,
+    range: Range,
+    diagnostics: &[Diagnostic],
+    enc: PositionEncoding,
+    extra_languages: &[String],
+) -> Vec<CodeActionOrCommand> {
+    let args = |diagnostics: Vec<Diagnostic>| {
+        serde_json::to_value(ActionArgs {
+            uri: uri.clone(),
+            range,
+            version: Some(doc.version),
+            diagnostics,
+            question: None,
+        })
+        .ok()
+        .map(|v| vec![v])
+    };
+    let action = |title: String, kind: CodeActionKind, command: &str, diags: Vec<Diagnostic>| {
+        CodeActionOrCommand::CodeAction(CodeAction {
+            title: title.clone(),
+            kind: Some(kind),
+            diagnostics: (!diags.is_empty()).then(|| diags.clone()),
+            command: Some(Command {
+                title,
+                command: command.to_string(),
+                arguments: args(diags),
+            }),
+            ..Default::default()
+        })
+    };
+    let mut out = Vec::new();
+
+    if !diagnostics.is_empty() {
+        let first = &diagnostics[0];
+        let more = if diagnostics.len() > 1 {
+            format!(" (+{} more)", diagnostics.len() - 1)
+        } else {
+            String::new()
+        };
+        out.push(action(
+            format!(
+                "Fix with superhelfer: {}{more}",
+                shorten(&first.message, 60)
+            ),
+            CodeActionKind::QUICKFIX,
+            FIX,
+            diagnostics.to_vec(),
+        ));
+    }
+
+    let line = range.start.line as usize;
+    if let Some(dialect) = command_dialect(doc, line, extra_languages) {
+        if let Some(request) = doc.line(line).and_then(|t| line_request(&t, dialect)) {
+            out.push(action(
+                format!("Generate shell command: {}", shorten(&request, 50)),
+                CodeActionKind::REFACTOR_REWRITE,
+                GENERATE,
+                Vec::new(),
+            ));
+        }
+    }
+
+    let a = doc.char_index(range.start, enc);
+    let b = doc.char_index(range.end, enc);
+    if a != b {
+        out.push(action(
+            "Explain selection (superhelfer)".into(),
+            CodeActionKind::EMPTY,
+            EXPLAIN,
+            Vec::new(),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::Position;
+
+    fn titles(doc: &Document, line: u32, end: Position) -> Vec<String> {
+        let uri: Uri = "file:///t".parse().unwrap();
+        list(
+            doc,
+            &uri,
+            Range::new(Position::new(line, 0), end),
+            &[],
+            PositionEncoding::Utf16,
+            &[],
+        )
+        .into_iter()
+        .map(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => a.title,
+            CodeActionOrCommand::Command(c) => c.title,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn comment_in_a_shell_script_offers_generate() {
+        let d = Document::new(
+            "#!/bin/bash\n# list files by size\nls -la\n",
+            1,
+            "shellscript",
+        );
+        assert_eq!(
+            titles(&d, 1, Position::new(1, 0)),
+            vec!["Generate shell command: list files by size"]
+        );
+        assert!(
+            titles(&d, 2, Position::new(2, 0)).is_empty(),
+            "a command line"
+        );
+        assert!(titles(&d, 0, Position::new(0, 0)).is_empty(), "the shebang");
+    }
+
+    #[test]
+    fn markdown_only_inside_shell_fences() {
+        let d = Document::new(
+            "# Title\nsome prose here\n```bash\n# zeige alle Dateien\n```\n```python\n# list files\n```\n",
+            1,
+            "markdown",
+        );
+        assert!(titles(&d, 0, Position::new(0, 0)).is_empty());
+        assert_eq!(titles(&d, 3, Position::new(3, 0)).len(), 1);
+        assert!(titles(&d, 6, Position::new(6, 0)).is_empty());
+    }
+
+    #[test]
+    fn selection_offers_explain_and_other_languages_do_not_generate() {
+        let d = Document::new("fn main() {}\n// list files\n", 1, "rust");
+        assert_eq!(
+            titles(&d, 0, Position::new(0, 5)),
+            vec!["Explain selection (superhelfer)"]
+        );
+        assert!(titles(&d, 1, Position::new(1, 0)).is_empty());
+    }
+}

@@ -1,0 +1,704 @@
+//! `workspace/executeCommand`: the work behind each code action. Each command takes a
+//! snapshot of the document, builds the prompt with its task module, runs the engine with
+//! progress and cancellation, and reports back: an edit, a document, a message. The
+//! command's result carries the same content for editor plugins.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{
+    DocumentChanges, MessageType, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
+    ProgressToken, Range, ShowDocumentParams, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+};
+use tower_lsp_server::Client;
+use tracing::{debug, warn};
+
+use crate::backends::Message;
+use crate::engine::context::{self, EditorContext, LineRange};
+use crate::engine::router::{AskError, AskRequest, Outcome};
+use crate::engine::tier::Tier;
+use crate::risk::{self, RiskLevel};
+use crate::tasks::shell_command::{self, CommandRequest};
+use crate::tasks::{explain, fix_error};
+
+use super::actions::{self, ActionArgs};
+use super::confirm::{self, EditorConsent};
+use super::documents::{Document, PositionEncoding};
+use super::progress::Progress;
+use super::session::Session;
+
+/// What a command needs from the server.
+pub struct Ctx<'a> {
+    pub client: &'a Client,
+    pub session: &'a Arc<Session>,
+}
+
+fn user_error(message: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: message.into().into(),
+        data: None,
+    }
+}
+
+fn failed(message: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: message.into().into(),
+        data: None,
+    }
+}
+
+fn cancelled() -> Error {
+    Error::request_cancelled()
+}
+
+impl Ctx<'_> {
+    async fn tell(&self, typ: MessageType, message: impl Into<String>) {
+        self.client
+            .show_message(typ, format!("superhelfer: {}", message.into()))
+            .await;
+    }
+
+    /// Shows an error to the user and returns it as the command's error.
+    async fn fail(&self, e: Error) -> Error {
+        if e.code != ErrorCode::RequestCancelled {
+            self.tell(MessageType::ERROR, e.message.to_string()).await;
+        }
+        e
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Result<Document> {
+        self.session
+            .documents()
+            .get(uri)
+            .cloned()
+            .ok_or_else(|| user_error(format!("{} is not open", uri.as_str())))
+    }
+
+    /// Runs the engine with progress; the work ends early when the user cancels from the
+    /// progress UI (or the request is cancelled, which drops this future).
+    async fn run_model(
+        &self,
+        title: &str,
+        token: Option<ProgressToken>,
+        req: AskRequest,
+    ) -> Result<Outcome> {
+        let mut progress = Progress::start(self.client, self.session, token, title).await;
+        let mut cancel_rx = match progress.key() {
+            Some(k) => self.session.register_cancel(&k),
+            // No token: only $/cancelRequest can stop it; a receiver that never fires.
+            None => tokio::sync::oneshot::channel::<()>().1,
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let engine = self.session.engine();
+        let consent = EditorConsent {
+            client: self.client.clone(),
+            session: self.session.clone(),
+        };
+        let work = async {
+            let mut on_event = move |ev| {
+                let _ = tx.send(ev);
+            };
+            engine.ask(req, &consent, &mut on_event).await
+        };
+        tokio::pin!(work);
+        let result = loop {
+            tokio::select! {
+                biased;
+                Ok(()) = &mut cancel_rx => {
+                    progress.end("cancelled".into()).await;
+                    return Err(cancelled());
+                }
+                Some(ev) = rx.recv() => progress.event(&ev).await,
+                r = &mut work => {
+                    while let Ok(ev) = rx.try_recv() {
+                        progress.event(&ev).await;
+                    }
+                    break r;
+                }
+            }
+        };
+        match result {
+            Ok(o) => {
+                let mut msg = format!("{} · {:.1} s", o.model_used, o.total_ms as f64 / 1000.0);
+                if let Some(r) = &o.fallback_reason {
+                    msg.push_str(&format!(" · fallback from {}: {r}", o.tier_chosen));
+                }
+                progress.end(msg).await;
+                if let Some(r) = &o.fallback_reason {
+                    self.tell(
+                        MessageType::WARNING,
+                        format!(
+                            "the {} tier failed ({r}); {} answered instead",
+                            o.tier_chosen, o.model_used
+                        ),
+                    )
+                    .await;
+                }
+                Ok(o)
+            }
+            Err(e) => {
+                progress.end(format!("failed: {e}")).await;
+                Err(match e {
+                    AskError::Cancelled { .. } => user_error(e.to_string()),
+                    other => failed(other.to_string()),
+                })
+            }
+        }
+    }
+}
+
+fn parse_args(arguments: &[Value]) -> Result<ActionArgs> {
+    let first = arguments
+        .first()
+        .cloned()
+        .ok_or_else(|| user_error("missing argument {uri, range}"))?;
+    serde_json::from_value(first).map_err(|e| user_error(format!("bad argument: {e}")))
+}
+
+/// Runs a command.
+pub async fn execute(
+    ctx: Ctx<'_>,
+    command: &str,
+    arguments: Vec<Value>,
+    token: Option<ProgressToken>,
+) -> Result<Option<Value>> {
+    let result = match command {
+        actions::STATUS => status(&ctx).await,
+        actions::GENERATE => match parse_args(&arguments) {
+            Ok(a) => generate(&ctx, a, token).await,
+            Err(e) => Err(e),
+        },
+        actions::EXPLAIN | actions::ASK => match parse_args(&arguments) {
+            Ok(a) => explain_or_ask(&ctx, a, token, command == actions::ASK).await,
+            Err(e) => Err(e),
+        },
+        actions::FIX => match parse_args(&arguments) {
+            Ok(a) => fix(&ctx, a, token).await,
+            Err(e) => Err(e),
+        },
+        other => return Err(user_error(format!("unknown command `{other}`"))),
+    };
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => Err(ctx.fail(e).await),
+    }
+}
+
+async fn status(ctx: &Ctx<'_>) -> Result<Value> {
+    let status = ctx.session.engine().status().await;
+    let mut text = status.render();
+    if !crate::shellcheck::available() {
+        text.push_str("\nnote: shellcheck is not installed: no diagnostics of superhelfer's own for shell scripts (apt-get install shellcheck)\n");
+    }
+    ctx.client.show_message(MessageType::INFO, &text).await;
+    let mut v = serde_json::to_value(&status).map_err(|e| failed(e.to_string()))?;
+    v["shellcheck"] = json!(crate::shellcheck::available());
+    v["text"] = json!(text);
+    Ok(v)
+}
+
+/// The context block for a prompt: selection, lines around, diagnostics, cut to budget.
+fn build_context(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    uri: &Uri,
+    lines: (usize, usize),
+    diagnostics: Vec<context::Diagnostic>,
+) -> context::BuiltContext {
+    let cfg = ctx.session.engine().config().context.clone();
+    let text = doc.text();
+    let path = uri
+        .to_file_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| uri.as_str().to_string());
+    context::build(&EditorContext {
+        path: Some(&path),
+        language_id: &doc.language_id,
+        text: &text,
+        selection: LineRange::lines(lines.0, lines.1),
+        diagnostics: &diagnostics,
+        lines_around: cfg.lines_around,
+        max_tokens: cfg.max_tokens,
+    })
+}
+
+/// Converts LSP diagnostics (in the negotiated encoding) into the engine's.
+pub fn engine_diagnostics(
+    doc: &Document,
+    diags: &[tower_lsp_server::ls_types::Diagnostic],
+    enc: PositionEncoding,
+) -> Vec<context::Diagnostic> {
+    use tower_lsp_server::ls_types::{DiagnosticSeverity, NumberOrString};
+    diags
+        .iter()
+        .map(|d| {
+            let col = |p: Position| {
+                let idx = doc.char_index(p, enc);
+                let line_start = doc.rope().line_to_char(doc.rope().char_to_line(idx));
+                idx - line_start
+            };
+            context::Diagnostic {
+                line: d.range.start.line as usize,
+                end_line: d.range.end.line as usize,
+                start_col: col(d.range.start),
+                end_col: col(d.range.end),
+                severity: match d.severity {
+                    Some(DiagnosticSeverity::WARNING) => context::Severity::Warning,
+                    Some(DiagnosticSeverity::INFORMATION) => context::Severity::Information,
+                    Some(DiagnosticSeverity::HINT) => context::Severity::Hint,
+                    _ => context::Severity::Error,
+                },
+                code: d.code.as_ref().map(|c| match c {
+                    NumberOrString::Number(n) => n.to_string(),
+                    NumberOrString::String(s) => s.clone(),
+                }),
+                source: d.source.clone(),
+                message: d.message.clone(),
+            }
+        })
+        .collect()
+}
+
+async fn explain_or_ask(
+    ctx: &Ctx<'_>,
+    args: ActionArgs,
+    token: Option<ProgressToken>,
+    free_question: bool,
+) -> Result<Value> {
+    let doc = ctx.snapshot(&args.uri)?;
+    let enc = ctx.session.encoding();
+    let selection = doc.slice(args.range, enc);
+    let question = args.question.clone().unwrap_or_default();
+    if free_question && question.trim().is_empty() {
+        return Err(user_error("superhelfer.ask needs a `question`"));
+    }
+    if !free_question && selection.trim().is_empty() {
+        return Err(user_error("nothing selected to explain"));
+    }
+    let a = doc.char_index(args.range.start, enc);
+    let b = doc.char_index(args.range.end, enc);
+    let lines = (
+        doc.rope().char_to_line(a.min(b)),
+        doc.rope().char_to_line(a.max(b)),
+    );
+    let diags = engine_diagnostics(&doc, &args.diagnostics, enc);
+    let built = build_context(ctx, &doc, &args.uri, lines, diags);
+    let (system, user) = if free_question {
+        (
+            "You are superhelfer, a concise assistant for Linux administrators and developers. Answer the question about the file shown; use Markdown.".to_string(),
+            format!("{}\n\nQuestion: {question}", built.rendered),
+        )
+    } else {
+        explain::build_prompt(&selection, &built, &doc.language_id)
+    };
+    let query = if free_question {
+        format!("{question}\n{selection}")
+    } else {
+        selection.clone()
+    };
+    let title = if free_question {
+        "superhelfer: Ask"
+    } else {
+        "superhelfer: Explain selection"
+    };
+    let outcome = ctx
+        .run_model(
+            title,
+            token,
+            AskRequest {
+                query,
+                messages: Some(vec![Message::system(system), Message::user(user)]),
+                tier: None,
+                model: None,
+            },
+        )
+        .await?;
+    let meta = explain::ExplainMeta {
+        file: args.uri.as_str().to_string(),
+        lines,
+        model: outcome.model_used.clone(),
+        tier: outcome.tier_used,
+        elapsed_ms: outcome.total_ms,
+        fallback: outcome.fallback_reason.clone(),
+    };
+    let markdown = explain::render_markdown(&outcome.answer, &meta);
+    let answer = explain::clean_answer(&outcome.answer);
+    let mut shown_as = "message";
+    let mut path_written = None;
+    if explain::is_short(&outcome.answer) || !ctx.session.caps().show_document {
+        ctx.client.show_message(MessageType::INFO, &answer).await;
+    } else {
+        match write_markdown(&markdown, &args.uri, lines) {
+            Ok(path) => {
+                let shown = match Uri::from_file_path(&path) {
+                    Some(uri) => ctx
+                        .client
+                        .show_document(ShowDocumentParams {
+                            uri,
+                            external: Some(false),
+                            take_focus: Some(true),
+                            selection: None,
+                        })
+                        .await
+                        .unwrap_or(false),
+                    None => false,
+                };
+                if shown {
+                    shown_as = "document";
+                } else {
+                    ctx.client.show_message(MessageType::INFO, &answer).await;
+                }
+                path_written = Some(path.display().to_string());
+            }
+            Err(e) => {
+                warn!("cannot write the explanation: {e}");
+                ctx.client.show_message(MessageType::INFO, &answer).await;
+            }
+        }
+    }
+    Ok(json!({
+        "answer": answer,
+        "markdown": markdown,
+        "path": path_written,
+        "shown_as": shown_as,
+        "outcome": outcome,
+    }))
+}
+
+/// Writes an explanation to the cache directory, for `window/showDocument`.
+fn write_markdown(
+    markdown: &str,
+    uri: &Uri,
+    lines: (usize, usize),
+) -> std::io::Result<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("superhelfer/explanations");
+    std::fs::create_dir_all(&base)?;
+    let name: String = uri
+        .as_str()
+        .rsplit('/')
+        .next()
+        .unwrap_or("file")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let path = base.join(format!("{name}-L{}-{}.md", lines.0 + 1, lines.1 + 1));
+    std::fs::write(&path, markdown)?;
+    Ok(path)
+}
+
+/// The machine's OS as the prompt names it.
+fn os_name() -> String {
+    std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_string())
+}
+
+const INSERT: &str = "Insert";
+const INSERT_AS_COMMENT: &str = "Insert as comment";
+
+async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
+    let doc = ctx.snapshot(&args.uri)?;
+    let line_no = args.range.start.line as usize;
+    let extra = ctx
+        .session
+        .engine()
+        .config()
+        .actions
+        .command_languages
+        .clone();
+    let dialect = actions::command_dialect(&doc, line_no, &extra).ok_or_else(|| {
+        user_error("this is not a shell script, Dockerfile, Makefile or shell block")
+    })?;
+    let line = doc.line(line_no).ok_or_else(|| {
+        user_error(format!(
+            "line {} is past the end of the document",
+            line_no + 1
+        ))
+    })?;
+    let request = actions::line_request(&line, dialect).ok_or_else(|| {
+        user_error(
+            "this line holds no request (write a comment that says what the command should do)",
+        )
+    })?;
+    let built = build_context(ctx, &doc, &args.uri, (line_no, line_no), Vec::new());
+    let os = os_name();
+    let (system, user) = shell_command::build_prompt(&CommandRequest {
+        request: &request,
+        dialect,
+        os: &os,
+        context: &built.rendered,
+    });
+    let outcome = ctx
+        .run_model(
+            "superhelfer: Generate shell command",
+            token,
+            AskRequest {
+                query: request.clone(),
+                messages: Some(vec![Message::system(system), Message::user(user)]),
+                // Commands are the coder model's work.
+                tier: Some(Tier::Code),
+                model: None,
+            },
+        )
+        .await?;
+    let command = shell_command::extract_command(&outcome.answer, dialect)
+        .map_err(|e| failed(format!("{e}; nothing was inserted")))?;
+    let report = risk::assess(&command);
+    let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+    let mut lines: Vec<String> = Vec::new();
+    let level = match report.level {
+        RiskLevel::Safe => "safe",
+        RiskLevel::Caution => "caution",
+        RiskLevel::Danger => "danger",
+    };
+    if report.level == RiskLevel::Danger {
+        let message = format!(
+            "The generated command could destroy data ({}):\n{command}\nsuperhelfer never runs commands. Insert it?",
+            report.reasons.join("; ")
+        );
+        let choice = confirm::choose(
+            ctx.client,
+            ctx.session,
+            MessageType::WARNING,
+            &message,
+            &[INSERT, INSERT_AS_COMMENT, confirm::CANCEL],
+        )
+        .await;
+        let warning = format!("# superhelfer: DANGER: {}", report.reasons.join("; "));
+        match choice.as_deref() {
+            Some(INSERT) => {
+                lines.push(warning);
+                lines.extend(command.lines().map(str::to_string));
+            }
+            Some(INSERT_AS_COMMENT) => {
+                lines.push(warning);
+                lines.extend(command.lines().map(|l| format!("# {l}")));
+            }
+            _ => {
+                return Ok(json!({
+                    "command": command,
+                    "risk": report,
+                    "inserted": false,
+                    "outcome": outcome,
+                }))
+            }
+        }
+    } else {
+        lines.extend(command.lines().map(str::to_string));
+    }
+    let text: String = lines
+        .iter()
+        .map(|l| {
+            if l.starts_with('\t') {
+                format!("{l}\n")
+            } else {
+                format!("{indent}{l}\n")
+            }
+        })
+        .collect();
+    let anchor = vec![line.clone()];
+    let applied = apply_after_anchor(ctx, &args.uri, &doc, line_no, &anchor, text).await?;
+    debug!(level, applied, "generated command");
+    Ok(json!({
+        "command": command,
+        "risk": report,
+        "inserted": applied,
+        "outcome": outcome,
+    }))
+}
+
+/// Where `anchor` (the lines at `line` in the snapshot) is now: the same place when the
+/// document is unchanged, else the nearest place the same lines stand. `None` when they
+/// are gone.
+fn relocate(
+    snapshot: &Document,
+    current: &Document,
+    line: usize,
+    anchor: &[String],
+) -> Option<usize> {
+    if current.version == snapshot.version {
+        return Some(line);
+    }
+    let matches_at = |start: usize| {
+        anchor
+            .iter()
+            .enumerate()
+            .all(|(i, a)| current.line(start + i).as_deref() == Some(a.as_str()))
+    };
+    let n = current.line_count();
+    (0..n)
+        .filter(|&s| matches_at(s))
+        .min_by_key(|&s| s.abs_diff(line))
+}
+
+/// Inserts `text` on the line after the anchor, in the document as it is now.
+async fn apply_after_anchor(
+    ctx: &Ctx<'_>,
+    uri: &Uri,
+    snapshot: &Document,
+    line: usize,
+    anchor: &[String],
+    text: String,
+) -> Result<bool> {
+    let current = ctx.snapshot(uri)?;
+    let Some(at) = relocate(snapshot, &current, line, anchor) else {
+        return Err(failed(
+            "the line changed while the model was answering; nothing was inserted",
+        ));
+    };
+    let enc = ctx.session.encoding();
+    let last = at + anchor.len().max(1) - 1;
+    let (pos, text) = if last + 1 < current.line_count() {
+        (Position::new((last + 1) as u32, 0), text)
+    } else {
+        // The anchor is the last line and has no line break: start one.
+        let end = current.position(current.rope().len_chars(), enc);
+        (end, format!("\n{}", text.trim_end_matches('\n')))
+    };
+    apply(
+        ctx,
+        uri,
+        &current,
+        vec![TextEdit::new(Range::new(pos, pos), text)],
+    )
+    .await
+}
+
+/// Sends an edit for the document version it was computed against.
+async fn apply(ctx: &Ctx<'_>, uri: &Uri, doc: &Document, edits: Vec<TextEdit>) -> Result<bool> {
+    let edit = WorkspaceEdit {
+        changes: None,
+        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(doc.version),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        }])),
+        change_annotations: None,
+    };
+    let resp = ctx
+        .client
+        .apply_edit(edit)
+        .await
+        .map_err(|e| failed(format!("the editor did not apply the edit: {e}")))?;
+    if !resp.applied {
+        return Err(failed(format!(
+            "the editor refused the edit{}",
+            resp.failure_reason
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        )));
+    }
+    Ok(true)
+}
+
+async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
+    let doc = ctx.snapshot(&args.uri)?;
+    let enc = ctx.session.encoding();
+    let mut lsp_diags = args.diagnostics.clone();
+    if lsp_diags.is_empty() {
+        lsp_diags = ctx.session.diagnostics_in(&args.uri, args.range);
+    }
+    if lsp_diags.is_empty() {
+        return Err(user_error("no diagnostic here to fix"));
+    }
+    let diags = engine_diagnostics(&doc, &lsp_diags, enc);
+    let text = doc.text();
+    let region = fix_error::Region::for_diagnostics(&text, &diags, 2)
+        .ok_or_else(|| user_error("no diagnostic here to fix"))?;
+    let first = region.start_line;
+    let last = region.end_line();
+    let built = build_context(ctx, &doc, &args.uri, (first, last), diags.clone());
+    let (system, user) = fix_error::build_prompt(&diags, &built, &doc.language_id, &region);
+    let query = format!(
+        "fix this error: {}\n{}",
+        diags
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        region.lines.join("\n")
+    );
+    let outcome = ctx
+        .run_model(
+            "superhelfer: Fix error",
+            token,
+            AskRequest {
+                query,
+                messages: Some(vec![Message::system(system), Message::user(user)]),
+                tier: None,
+                model: None,
+            },
+        )
+        .await?;
+    let fixed = fix_error::parse_fix(&outcome.answer, &region)
+        .map_err(|e| failed(format!("{e}; nothing was changed")))?;
+    // The lines the fix replaces, as they were: the anchor to find them again.
+    let anchor: Vec<String> = (fixed.start_line..=fixed.end_line)
+        .map(|l| doc.line(l).unwrap_or_default())
+        .collect();
+    let current = ctx.snapshot(&args.uri)?;
+    let Some(at) = relocate(&doc, &current, fixed.start_line, &anchor) else {
+        return Err(failed(
+            "the lines changed while the model was answering; nothing was changed",
+        ));
+    };
+    let end_line = at + anchor.len() - 1;
+    let eol = if current.rope().line(at).to_string().ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let start = Position::new(at as u32, 0);
+    // Whole lines are replaced; deleting them takes their line breaks too.
+    let end = if fixed.new_lines.is_empty() {
+        current.position(
+            current
+                .rope()
+                .line_to_char((end_line + 1).min(current.line_count())),
+            enc,
+        )
+    } else {
+        let end_len = current.line(end_line).unwrap_or_default();
+        current.position(
+            current.rope().line_to_char(end_line) + end_len.chars().count(),
+            enc,
+        )
+    };
+    let new_text = fixed.new_lines.join(eol);
+    let applied = apply(
+        ctx,
+        &args.uri,
+        &current,
+        vec![TextEdit::new(Range::new(start, end), new_text.clone())],
+    )
+    .await?;
+    Ok(json!({
+        "applied": applied,
+        "start_line": at,
+        "end_line": end_line,
+        "new_text": new_text,
+        "outcome": outcome,
+    }))
+}

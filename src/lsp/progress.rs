@@ -1,0 +1,185 @@
+//! `$/progress` for model work, and its cancellation.
+//!
+//! Begin names the tier and model, reports follow the stream, end names the model, the time
+//! and any fallback. The work can be cancelled from the progress UI
+//! (`window/workDoneProgress/cancel`) or with `$/cancelRequest`; either drops the engine's
+//! future, which closes the backend stream.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tower_lsp_server::ls_types::notification::Progress as ProgressNotification;
+use tower_lsp_server::ls_types::{
+    NumberOrString, ProgressParams, ProgressParamsValue, ProgressToken, WorkDoneProgress,
+    WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport,
+};
+use tower_lsp_server::Client;
+
+use crate::engine::router::Event;
+
+use super::session::Session;
+
+/// Reports between two token reports, so a fast model does not flood the client.
+const REPORT_EVERY_TOKENS: usize = 8;
+
+pub struct Progress {
+    client: Client,
+    session: Arc<Session>,
+    token: Option<ProgressToken>,
+    title: String,
+    began: bool,
+    ended: bool,
+    tokens: usize,
+    started: Instant,
+}
+
+/// The string form of a token, as the cancel registry keys it.
+pub fn token_key(token: &ProgressToken) -> String {
+    match token {
+        NumberOrString::Number(n) => n.to_string(),
+        NumberOrString::String(s) => s.clone(),
+    }
+}
+
+impl Progress {
+    /// Uses the client's token when it sent one, else creates one where the client
+    /// supports server-initiated progress; without either, progress is silent.
+    pub async fn start(
+        client: &Client,
+        session: &Arc<Session>,
+        supplied: Option<ProgressToken>,
+        title: &str,
+    ) -> Progress {
+        let token = match supplied {
+            Some(t) => Some(t),
+            None if session.caps().work_done_progress => {
+                let t = NumberOrString::String(session.new_token());
+                client
+                    .create_work_done_progress(t.clone())
+                    .await
+                    .ok()
+                    .map(|_| t)
+            }
+            None => None,
+        };
+        Progress {
+            client: client.clone(),
+            session: session.clone(),
+            token,
+            title: title.to_string(),
+            began: false,
+            ended: false,
+            tokens: 0,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn key(&self) -> Option<String> {
+        self.token.as_ref().map(token_key)
+    }
+
+    async fn send(&self, value: WorkDoneProgress) {
+        if let Some(token) = &self.token {
+            self.client
+                .send_notification::<ProgressNotification>(ProgressParams {
+                    token: token.clone(),
+                    value: ProgressParamsValue::WorkDone(value),
+                })
+                .await;
+        }
+    }
+
+    /// Turns an engine event into progress.
+    pub async fn event(&mut self, ev: &Event) {
+        match ev {
+            Event::Started { tier, model, .. } => {
+                let message = format!("{tier} tier · {model}");
+                if self.began {
+                    self.report(message).await;
+                } else {
+                    self.began = true;
+                    self.send(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                        title: self.title.clone(),
+                        cancellable: Some(true),
+                        message: Some(message),
+                        percentage: None,
+                    }))
+                    .await;
+                }
+            }
+            Event::Token { .. } => {
+                self.tokens += 1;
+                if self.tokens == 1 || self.tokens % REPORT_EVERY_TOKENS == 0 {
+                    let msg = format!("{} tokens", self.tokens);
+                    self.report(msg).await;
+                }
+            }
+            Event::Retrying { from, reason } => {
+                self.tokens = 0;
+                self.report(format!(
+                    "{from} tier failed ({reason}); the fast tier answers"
+                ))
+                .await;
+            }
+            Event::Notice { message } => self.report(message.clone()).await,
+        }
+    }
+
+    async fn report(&self, message: String) {
+        if self.began {
+            self.send(WorkDoneProgress::Report(WorkDoneProgressReport {
+                cancellable: Some(true),
+                message: Some(message),
+                percentage: None,
+            }))
+            .await;
+        }
+    }
+
+    /// Ends the progress with a final message.
+    pub async fn end(mut self, message: String) {
+        self.ended = true;
+        if let Some(key) = self.key() {
+            self.session.unregister_cancel(&key);
+        }
+        if self.began {
+            self.send(WorkDoneProgress::End(WorkDoneProgressEnd {
+                message: Some(message),
+            }))
+            .await;
+        }
+    }
+
+    pub fn elapsed_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+}
+
+impl Drop for Progress {
+    // A request dropped by `$/cancelRequest` still closes its progress in the editor.
+    fn drop(&mut self) {
+        if self.ended {
+            return;
+        }
+        if let Some(key) = self.key() {
+            self.session.unregister_cancel(&key);
+        }
+        if let (true, Some(token)) = (self.began, self.token.clone()) {
+            let client = self.client.clone();
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                handle.spawn(async move {
+                    client
+                        .send_notification::<ProgressNotification>(ProgressParams {
+                            token,
+                            value: ProgressParamsValue::WorkDone(WorkDoneProgress::End(
+                                WorkDoneProgressEnd {
+                                    message: Some("cancelled".into()),
+                                },
+                            )),
+                        })
+                        .await;
+                });
+            }
+        }
+    }
+}

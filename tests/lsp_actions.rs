@@ -1,0 +1,461 @@
+//! Code actions end to end, as an editor uses them: the real binary over stdio, the Ollama
+//! stand-in behind it. Given this document and this backend, the user sees this.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::lsp_client::{default_capabilities, Choice, LspClient, Spawn};
+use support::ollama_stub::{Behavior, OllamaStub, StubModel};
+
+const FAST: &str = "llama3.2:3b";
+const CODE: &str = "qwen3-coder:30b";
+
+struct World {
+    rt: tokio::runtime::Runtime,
+    stub: OllamaStub,
+}
+
+impl World {
+    fn new(code: Behavior) -> World {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let stub = rt.block_on(OllamaStub::start(vec![
+            StubModel::new(FAST, Behavior::reply(&["A short answer."])).loaded(),
+            StubModel::new(CODE, code).loaded(),
+        ]));
+        World { rt, stub }
+    }
+
+    fn options(&self) -> Value {
+        json!({
+            "backends": {"ollama": {"kind": "ollama", "url": self.stub.url()}},
+            "vram": {"enabled": false},
+            "actions": {"shellcheck": false},
+            "tiers": {"code": {"first_token_timeout_s": 10, "timeout_s": 20}}
+        })
+    }
+
+    fn client(&self) -> LspClient {
+        self.client_with(self.options(), vec![])
+    }
+
+    fn client_with(&self, options: Value, env: Vec<(String, String)>) -> LspClient {
+        let mut c = LspClient::spawn(Spawn {
+            env,
+            ..Default::default()
+        });
+        c.initialize(options, default_capabilities());
+        c
+    }
+}
+
+fn actions(c: &mut LspClient, uri: &str, range: [(u32, u32); 2], diagnostics: Value) -> Vec<Value> {
+    c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": range[0].0, "character": range[0].1}, "end": {"line": range[1].0, "character": range[1].1}},
+            "context": {"diagnostics": diagnostics}
+        }),
+    )
+    .expect("codeAction")
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+fn find<'a>(list: &'a [Value], prefix: &str) -> &'a Value {
+    list.iter()
+        .find(|a| a["title"].as_str().unwrap_or("").starts_with(prefix))
+        .unwrap_or_else(|| panic!("no action `{prefix}` in {list:?}"))
+}
+
+/// Runs an action's command as the editor does; returns the result or the error.
+fn run(c: &mut LspClient, action: &Value) -> Result<Value, Value> {
+    c.request("workspace/executeCommand", action["command"].clone())
+}
+
+#[test]
+fn listing_actions_calls_no_model() {
+    let w = World::new(Behavior::reply(&["ls"]));
+    let mut c = w.client();
+    c.open(
+        "file:///w/a.sh",
+        "shellscript",
+        "#!/bin/bash\n# list the five biggest files in /var/log\n",
+    );
+    let list = actions(&mut c, "file:///w/a.sh", [(1, 0), (1, 0)], json!([]));
+    assert_eq!(list.len(), 1);
+    find(&list, "Generate shell command: list the five biggest");
+    let list = actions(&mut c, "file:///w/a.sh", [(0, 0), (1, 10)], json!([]));
+    find(&list, "Explain selection");
+    assert!(
+        w.stub.requests().is_empty(),
+        "no backend call while listing"
+    );
+}
+
+#[test]
+fn generate_inserts_exactly_the_command_indented_with_progress() {
+    let answer = "Sure! Here is the command:\n\n```bash\n$ du -ah /var/log | sort -rh | head -n 5\n```\n\nThis shows the five largest files.";
+    let w = World::new(Behavior::reply(&[answer]));
+    let mut c = w.client();
+    let uri = "file:///w/cleanup.sh";
+    c.open(uri, "shellscript", "#!/bin/bash\nif true; then\n    # list the five biggest files in /var/log\n    echo done\nfi\n");
+    let list = actions(&mut c, uri, [(2, 4), (2, 4)], json!([]));
+    let r = run(&mut c, find(&list, "Generate shell command")).expect("generated");
+    assert_eq!(r["inserted"], true);
+    assert_eq!(r["risk"]["level"], "safe");
+    assert_eq!(
+        c.text(uri),
+        "#!/bin/bash\nif true; then\n    # list the five biggest files in /var/log\n    du -ah /var/log | sort -rh | head -n 5\n    echo done\nfi\n"
+    );
+    let progress = c.notifications("$/progress");
+    let begin = progress
+        .iter()
+        .find(|p| p["value"]["kind"] == "begin")
+        .expect("begin");
+    assert!(
+        begin["value"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("code tier · qwen3-coder:30b"),
+        "{begin}"
+    );
+    let end = progress
+        .iter()
+        .find(|p| p["value"]["kind"] == "end")
+        .expect("end");
+    assert!(
+        end["value"]["message"].as_str().unwrap().contains(CODE),
+        "{end}"
+    );
+    // The prompt names the shell and the OS.
+    let system = w.stub.chat_requests().pop().unwrap()["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(system.to_lowercase().contains("bash"), "{system}");
+}
+
+#[test]
+fn german_request_in_a_dockerfile_and_umlauts_and_emoji_around() {
+    let w = World::new(Behavior::reply(&[
+        "Hier ist der Befehl:\n```dockerfile\nRUN apt-get update && apt-get install -y curl\n```",
+    ]));
+    let mut c = w.client();
+    let uri = "file:///w/Dockerfile";
+    let text =
+        "FROM debian:12\n# Größe 😀 prüfen\n# installiere curl ohne Rückfragen\nCMD [\"bash\"]\n";
+    c.open(uri, "dockerfile", text);
+    let list = actions(&mut c, uri, [(2, 3), (2, 3)], json!([]));
+    let r = run(
+        &mut c,
+        find(&list, "Generate shell command: installiere curl"),
+    )
+    .expect("generated");
+    assert_eq!(r["inserted"], true, "{r}");
+    let after = c.text(uri);
+    assert!(
+        after.starts_with(
+            "FROM debian:12\n# Größe 😀 prüfen\n# installiere curl ohne Rückfragen\nRUN "
+        ),
+        "{after}"
+    );
+    assert!(
+        after.contains("apt-get install -y curl\nCMD [\"bash\"]\n"),
+        "{after}"
+    );
+}
+
+#[test]
+fn dangerous_command_goes_through_each_choice() {
+    let w = World::new(Behavior::reply(&["```bash\nrm -rf ~/\n```"]));
+    let uri = "file:///w/x.sh";
+    let original = "#!/bin/sh\n# free up space in my home\n";
+    for (choice, expect) in [
+        (Choice::Pick("Insert".into()), Some("rm -rf ~/\n")),
+        (
+            Choice::Pick("Insert as comment".into()),
+            Some("# rm -rf ~/\n"),
+        ),
+        (Choice::Pick("Cancel".into()), None),
+        (Choice::Dismiss, None),
+    ] {
+        let mut c = w.client();
+        c.open(uri, "shellscript", original);
+        c.choices.push_back(choice.clone());
+        let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+        let r = run(&mut c, find(&list, "Generate shell command")).expect("no error");
+        assert_eq!(r["risk"]["level"], "danger");
+        let dialog = c.server_requests("window/showMessageRequest");
+        assert_eq!(dialog.len(), 1, "asked once ({choice:?})");
+        assert!(dialog[0]["message"].as_str().unwrap().contains("rm -rf ~/"));
+        let after = c.text(uri);
+        match expect {
+            Some(tail) => {
+                assert!(after.contains("# superhelfer: DANGER"), "{after}");
+                assert!(after.ends_with(tail), "{choice:?}: {after}");
+                assert_eq!(r["inserted"], true);
+            }
+            None => {
+                assert_eq!(after, original, "{choice:?}: nothing inserted");
+                assert_eq!(r["inserted"], false);
+            }
+        }
+    }
+}
+
+fn slow() -> Behavior {
+    Behavior::slow_reply(
+        &[
+            "```bash\n",
+            "find . ",
+            "-name ",
+            "'*.tmp' ",
+            "-print",
+            "\n```",
+        ],
+        Duration::from_millis(50),
+        Duration::from_millis(300),
+    )
+}
+
+#[test]
+fn cancel_from_the_progress_ui_mid_stream_edits_nothing_and_closes_the_stream() {
+    let w = World::new(slow());
+    let mut c = w.client();
+    let uri = "file:///w/t.sh";
+    let original = "#!/bin/bash\n# find temp files\n";
+    c.open(uri, "shellscript", original);
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    let mut params = find(&list, "Generate").clone()["command"].clone();
+    params["workDoneToken"] = json!("tok-1");
+    let id = c.send_request("workspace/executeCommand", params);
+    c.wait_notification("$/progress", |p| {
+        p["token"] == "tok-1" && p["value"]["kind"] == "report"
+    });
+    c.notify("window/workDoneProgress/cancel", json!({"token": "tok-1"}));
+    let err = c.wait_response(id).expect_err("cancelled");
+    assert_eq!(err["code"], -32800, "{err}");
+    assert_eq!(c.text(uri), original);
+    assert!(c.server_requests("workspace/applyEdit").is_empty());
+    let closed =
+        w.rt.block_on(w.stub.wait_closed_early(1, Duration::from_secs(3)));
+    assert!(closed, "the backend stream was closed at once");
+}
+
+#[test]
+fn cancel_request_mid_stream_is_request_cancelled() {
+    let w = World::new(slow());
+    let mut c = w.client();
+    let uri = "file:///w/t.sh";
+    c.open(uri, "shellscript", "#!/bin/bash\n# find temp files\n");
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    let id = c.send_request(
+        "workspace/executeCommand",
+        find(&list, "Generate")["command"].clone(),
+    );
+    c.wait_notification("$/progress", |p| p["value"]["kind"] == "report");
+    c.notify("$/cancelRequest", json!({"id": id}));
+    let err = c.wait_response(id).expect_err("cancelled");
+    assert_eq!(err["code"], -32800, "{err}");
+    assert!(c.server_requests("workspace/applyEdit").is_empty());
+    assert!(w
+        .rt
+        .block_on(w.stub.wait_closed_early(1, Duration::from_secs(3))));
+    // The editor's progress UI is closed too.
+    c.wait_notification("$/progress", |p| p["value"]["kind"] == "end");
+}
+
+#[test]
+fn edit_raced_by_a_user_change_follows_its_anchor_or_is_refused() {
+    let w = World::new(slow());
+    let mut c = w.client();
+    let uri = "file:///w/r.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\n# find temp files\necho end\n",
+    );
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    let id = c.send_request(
+        "workspace/executeCommand",
+        find(&list, "Generate")["command"].clone(),
+    );
+    c.wait_notification("$/progress", |p| p["value"]["kind"] == "report");
+    // The user types two lines above the request while the model answers.
+    c.change(uri, [(1, 0), (1, 0)], "set -e\nset -u\n");
+    let r = c.wait_response(id).expect("inserted");
+    assert_eq!(r["inserted"], true);
+    assert_eq!(
+        c.text(uri),
+        "#!/bin/bash\nset -e\nset -u\n# find temp files\nfind . -name '*.tmp' -print\necho end\n"
+    );
+
+    // Now the request line itself is rewritten during the answer: refused, told.
+    let mut c = w.client();
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\n# find temp files\necho end\n",
+    );
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    let id = c.send_request(
+        "workspace/executeCommand",
+        find(&list, "Generate")["command"].clone(),
+    );
+    c.wait_notification("$/progress", |p| p["value"]["kind"] == "report");
+    c.change(uri, [(1, 0), (1, 17)], "# something else");
+    let err = c.wait_response(id).expect_err("refused");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was inserted"),
+        "{err}"
+    );
+    assert_eq!(c.text(uri), "#!/bin/bash\n# something else\necho end\n");
+    let shown = c.wait_notification("window/showMessage", |m| m["type"] == 1);
+    assert!(
+        shown["message"].as_str().unwrap().contains("changed"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn explain_opens_a_markdown_document_and_returns_it() {
+    let long = "This pipeline counts ERROR lines per log file.\n\n1. `find` lists the files.\n2. `xargs grep -c` counts.\n3. `sort -t: -k2 -n` sorts by count.\n\nFiles with no errors show 0.";
+    let w = World::new(Behavior::reply(&[long]));
+    let cache = tempfile::tempdir().unwrap();
+    let mut c = w.client_with(
+        w.options(),
+        vec![("XDG_CACHE_HOME".into(), cache.path().display().to_string())],
+    );
+    let uri = "file:///w/count.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\nfind /var/log -name '*.log' | xargs grep -c ERROR | sort -t: -k2 -n\n",
+    );
+    let list = actions(&mut c, uri, [(1, 0), (1, 70)], json!([]));
+    let r = run(&mut c, find(&list, "Explain selection")).expect("explained");
+    assert_eq!(r["shown_as"], "document", "{r}");
+    let shown = c.server_requests("window/showDocument");
+    assert_eq!(shown.len(), 1);
+    let path = r["path"].as_str().unwrap();
+    assert!(shown[0]["uri"].as_str().unwrap().ends_with(".md"));
+    let md = std::fs::read_to_string(path).unwrap();
+    assert!(md.contains("counts ERROR lines per log file"), "{md}");
+    assert!(
+        md.contains(CODE) || md.contains(FAST),
+        "footer names the model: {md}"
+    );
+    assert_eq!(r["markdown"].as_str().unwrap(), md);
+    // The selection went to the model.
+    let sent = w.stub.chat_requests().pop().unwrap();
+    assert!(sent["messages"].to_string().contains("xargs grep -c ERROR"));
+}
+
+#[test]
+fn fix_error_applies_a_minimal_edit_for_a_client_diagnostic() {
+    let w = World::new(Behavior::reply(&[
+        "The variable must be quoted:\n\n```bash\ncp \"$src\" \"$dest\"\n```",
+    ]));
+    let mut c = w.client();
+    let uri = "file:///w/copy.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\nsrc=$1\ndest=$2\ncp $src $dest\necho ok\n",
+    );
+    let diag = json!([{"range": {"start": {"line": 3, "character": 3}, "end": {"line": 3, "character": 7}}, "severity": 2, "code": "SC2086", "source": "shellcheck", "message": "Double quote to prevent globbing and word splitting."}]);
+    let list = actions(&mut c, uri, [(3, 3), (3, 3)], diag);
+    let r = run(&mut c, find(&list, "Fix with superhelfer")).expect("fixed");
+    assert_eq!(r["applied"], true, "{r}");
+    assert_eq!(
+        c.text(uri),
+        "#!/bin/bash\nsrc=$1\ndest=$2\ncp \"$src\" \"$dest\"\necho ok\n"
+    );
+    let edits = c.server_requests("workspace/applyEdit");
+    let e = &edits[0]["edit"]["documentChanges"][0]["edits"];
+    assert_eq!(e.as_array().unwrap().len(), 1);
+    assert_eq!(
+        e[0]["range"]["start"]["line"], 3,
+        "only the affected line: {e}"
+    );
+    assert_eq!(e[0]["range"]["end"]["line"], 3, "{e}");
+}
+
+#[test]
+fn backend_down_is_told_to_the_user_and_nothing_changes() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let w = World::new(Behavior::reply(&["x"]));
+    let mut opts = w.options();
+    opts["backends"]["ollama"]["url"] = json!(format!("http://127.0.0.1:{port}"));
+    let mut c = w.client_with(opts, vec![]);
+    let uri = "file:///w/d.sh";
+    c.open(uri, "shellscript", "#!/bin/bash\n# show disk usage\n");
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    let err = run(&mut c, find(&list, "Generate")).expect_err("down");
+    assert!(
+        err["message"].as_str().unwrap().contains("ollama serve"),
+        "{err}"
+    );
+    let shown = c.wait_notification("window/showMessage", |m| m["type"] == 1);
+    assert!(shown["message"]
+        .as_str()
+        .unwrap()
+        .contains(&port.to_string()));
+    assert_eq!(c.text(uri), "#!/bin/bash\n# show disk usage\n");
+}
+
+#[test]
+fn bad_command_arguments_are_clear_errors() {
+    let w = World::new(Behavior::reply(&["x"]));
+    let mut c = w.client();
+    let err = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "superhelfer.explain", "arguments": []}),
+        )
+        .expect_err("missing");
+    assert_eq!(err["code"], -32602);
+    let err = c.request("workspace/executeCommand", json!({"command": "superhelfer.explain", "arguments": [{"uri": "file:///nope", "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}}]})).expect_err("not open");
+    assert!(
+        err["message"].as_str().unwrap().contains("not open"),
+        "{err}"
+    );
+    let err = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "superhelfer.bogus"}),
+        )
+        .expect_err("unknown");
+    assert!(err["message"].as_str().unwrap().contains("unknown command"));
+}
+
+#[test]
+fn status_command_reports_router_backends_tiers_and_counters() {
+    let w = World::new(Behavior::reply(&["```bash\nls\n```"]));
+    let mut c = w.client();
+    let r = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "superhelfer.status"}),
+        )
+        .expect("status");
+    assert_eq!(r["backends"][0]["reachable"], true);
+    assert_eq!(r["router"]["enabled"], true);
+    assert!(r["text"].as_str().unwrap().contains("tiers:"));
+    assert!(r["shellcheck"].is_boolean());
+}
