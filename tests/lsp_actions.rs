@@ -459,3 +459,117 @@ fn status_command_reports_router_backends_tiers_and_counters() {
     assert!(r["text"].as_str().unwrap().contains("tiers:"));
     assert!(r["shellcheck"].is_boolean());
 }
+
+#[test]
+fn shellcheck_diagnostics_are_published_and_fixed() {
+    if which("shellcheck").is_none() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI installs shellcheck"
+        );
+        eprintln!("SKIP: shellcheck not installed");
+        return;
+    }
+    let w = World::new(Behavior::reply(&["```bash\necho \"Hallo, $1 👋\"\n```"]));
+    let mut opts = w.options();
+    opts["actions"]["shellcheck"] = json!(true);
+    let mut c = w.client_with(opts, vec![("SUPERHELFER_LOG".into(), "debug".into())]);
+    let uri = "file:///w/greet.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\n# grüßt 😀\necho Hallo, $1 👋\n",
+    );
+    let published = c.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    let diags = published["diagnostics"].clone();
+    let sc2086 = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SC2086")
+        .unwrap_or_else(|| panic!("SC2086 in {diags}"));
+    assert_eq!(sc2086["source"], "shellcheck");
+    assert_eq!(sc2086["range"]["start"]["line"], 2);
+    // UTF-16 columns: `$1` follows "echo Hallo, " (12 units).
+    assert_eq!(sc2086["range"]["start"]["character"], 12);
+    // The editor passes the server's own diagnostics back with the code action request.
+    let list = actions(&mut c, uri, [(2, 12), (2, 12)], json!([sc2086]));
+    let r = run(&mut c, find(&list, "Fix with superhelfer")).expect("fixed");
+    assert_eq!(r["applied"], true);
+    assert_eq!(
+        c.text(uri),
+        "#!/bin/bash\n# grüßt 😀\necho \"Hallo, $1 👋\"\n"
+    );
+    // Saving re-checks: the warning is gone.
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let again = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && !p["diagnostics"].to_string().contains("SC2086")
+    });
+    assert!(
+        again["diagnostics"].as_array().unwrap().is_empty(),
+        "{again}"
+    );
+}
+
+fn which(name: &str) -> Option<std::path::PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn actions_against_the_real_llama_cpp_server() {
+    let Some(server) = support::llama::LlamaServer::start() else {
+        return;
+    };
+    let model = support::llama::LLAMA_MODEL;
+    let mut c = LspClient::spawn(Spawn::default());
+    c.initialize(
+        json!({
+            "backends": {"local": {"kind": "openai", "url": server.url()}},
+            "vram": {"enabled": false},
+            "actions": {"shellcheck": false},
+            "tiers": {
+                "fast": {"model": model, "backend": "local"},
+                "code": {"model": model, "backend": "local", "timeout_s": 60, "first_token_timeout_s": 30},
+                "heavy": {"model": model, "backend": "local"}
+            }
+        }),
+        default_capabilities(),
+    );
+    let uri = "file:///w/real.sh";
+    let original = "#!/bin/bash\n# list all files in the current directory\n";
+    c.open(uri, "shellscript", original);
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    // A 135M model's answer is poor: either a command is inserted right after the
+    // request, or the user is told that none could be found; never a silent no-op.
+    match run(&mut c, find(&list, "Generate shell command")) {
+        Ok(r) => {
+            assert_eq!(r["inserted"], r["risk"]["level"] != "danger");
+            if r["inserted"] == true {
+                let after = c.text(uri);
+                assert!(after.starts_with(original), "{after}");
+                assert!(after.len() > original.len());
+            }
+            assert_eq!(r["outcome"]["model_used"], model);
+        }
+        Err(e) => {
+            assert!(
+                e["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("nothing was inserted"),
+                "{e}"
+            );
+            assert_eq!(c.text(uri), original);
+        }
+    }
+    let list = actions(&mut c, uri, [(1, 0), (1, 20)], json!([]));
+    let r = run(&mut c, find(&list, "Explain selection")).expect("an explanation");
+    assert!(!r["answer"].as_str().unwrap().trim().is_empty());
+    assert!(r["markdown"].as_str().unwrap().contains(model));
+}

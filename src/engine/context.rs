@@ -415,14 +415,14 @@ impl Plan<'_, '_> {
         let fence = fence_for(self.lines[first..=last].iter().copied());
         out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
         if first > 0 {
-            out.push_str(&format!("… ({first} lines above not shown)\n"));
+            out.push_str(&format!("… ({} above not shown)\n", plural_lines(first)));
         }
         for idx in first..=last {
             out.push_str(&self.numbered_line(idx));
         }
         let after = self.lines.len() - 1 - last;
         if after > 0 {
-            out.push_str(&format!("… ({after} lines below not shown)\n"));
+            out.push_str(&format!("… ({} below not shown)\n", plural_lines(after)));
         }
         out.push_str(&fence);
         out.push('\n');
@@ -448,6 +448,14 @@ pub fn format_diagnostic(d: &Diagnostic) -> String {
     s.push_str(&d.message.replace(['\r', '\n'], " "));
     s.push('\n');
     s
+}
+
+fn plural_lines(n: usize) -> String {
+    if n == 1 {
+        "1 line".to_string()
+    } else {
+        format!("{n} lines")
+    }
 }
 
 /// A backtick fence longer than any backtick run in `lines` (at least three).
@@ -528,7 +536,7 @@ mod tests {
         assert!(b.rendered.contains(">11 | let value_10"));
         assert!(b.rendered.contains(" 10 | let value_9"));
         assert!(b.rendered.contains("… (5 lines above not shown)"));
-        assert!(b.rendered.contains("… (12 lines below not shown)"));
+        assert!(b.rendered.contains("… (13 lines below not shown)"));
     }
 
     #[test]
@@ -599,6 +607,7 @@ mod tests {
         let text = "a\nb\nc";
         let b = build(&ctx(text, LineRange::lines(7, 100), 1, 1000));
         assert_eq!(b.selection_lines, (2, 2));
+        assert!(b.rendered.contains("… (1 line above not shown)"));
         assert_eq!(rendered_line_numbers(&b.rendered), vec![2, 3]);
         // Reversed selection.
         let b = build(&ctx(text, LineRange::lines(2, 0), 0, 1000));
@@ -700,5 +709,26 @@ mod tests {
         let b = build(&ctx(text, LineRange::lines(1, 3), 0, 1000));
         assert!(b.rendered.contains("````rust\n"));
         assert!(b.rendered.trim_end().ends_with("````"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn never_panics_and_keeps_budget_or_selection(
+            text in "([a-zäöü🎉東 \t]{0,12}(\r?\n)?){0,40}",
+            start in 0usize..50,
+            len in 0usize..5,
+            around in 0usize..10,
+            max in 0usize..300,
+        ) {
+            let b = build(&ctx(&text, LineRange::lines(start, start + len), around, max));
+            proptest::prop_assert_eq!(b.tokens, tokens::count(&b.rendered));
+            proptest::prop_assert!(b.tokens <= max || b.over_budget);
+            let (s0, s1) = b.selection_lines;
+            let nums = rendered_line_numbers(&b.rendered);
+            for n in s0 + 1..=s1 + 1 {
+                proptest::prop_assert!(nums.contains(&n));
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ use tracing::{debug, warn};
 
 use crate::backends::Message;
 use crate::engine::context::{self, EditorContext, LineRange};
-use crate::engine::router::{AskError, AskRequest, Outcome};
+use crate::engine::router::{AskError, AskRequest, Event, Outcome};
 use crate::engine::tier::Tier;
 use crate::risk::{self, RiskLevel};
 use crate::tasks::shell_command::{self, CommandRequest};
@@ -111,10 +111,10 @@ impl Ctx<'_> {
                     progress.end("cancelled".into()).await;
                     return Err(cancelled());
                 }
-                Some(ev) = rx.recv() => progress.event(&ev).await,
+                Some(ev) = rx.recv() => self.on_event(&mut progress, ev).await,
                 r = &mut work => {
                     while let Ok(ev) = rx.try_recv() {
-                        progress.event(&ev).await;
+                        self.on_event(&mut progress, ev).await;
                     }
                     break r;
                 }
@@ -147,6 +147,17 @@ impl Ctx<'_> {
                 })
             }
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// Progress for every event; notices (a substituted tier, no GPU) also as a message,
+    /// since they can come before the progress has begun.
+    async fn on_event(&self, progress: &mut Progress, ev: Event) {
+        if let Event::Notice { message } = &ev {
+            self.tell(MessageType::WARNING, message.clone()).await;
+        }
+        progress.event(&ev).await;
     }
 }
 

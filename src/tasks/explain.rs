@@ -157,10 +157,12 @@ fn comment_text(code: &str, language_id: &str) -> String {
                             || after.starts_with("include")
                             || after.starts_with("define")
                             || after.starts_with('!'));
-                    if !is_code {
-                        out.push_str(after);
-                        out.push(' ');
+                    if is_code {
+                        rest = after;
+                        continue;
                     }
+                    out.push_str(after);
+                    out.push(' ');
                     break;
                 }
             }

@@ -171,8 +171,11 @@ pub fn build_prompt(
 pub fn parse_fix(answer: &str, region: &Region) -> Result<Fix, FixError> {
     let answer = strip_think(&answer.replace("\r\n", "\n"));
     let answer = answer.replace('\r', "\n");
-    let mut lines = match choose_block(&fenced_blocks(&answer), region) {
+    let blocks = fenced_blocks(&answer);
+    let mut lines = match choose_block(&blocks, region) {
         Some(block) => block,
+        // Fences that hold nothing: the model chose not to answer with code.
+        None if !blocks.is_empty() => return Err(FixError::NoCode),
         None => bare_code(&answer, region),
     };
     strip_line_numbers(&mut lines, region);
@@ -184,28 +187,9 @@ pub fn parse_fix(answer: &str, region: &Region) -> Result<Fix, FixError> {
         return Err(FixError::NoCode);
     }
 
-    let n = region.lines.len();
-    let full = prepare(core, &region.lines);
-    if omitted_context(region, &full) {
-        let focus_off = region
-            .focus_start
-            .saturating_sub(region.start_line)
-            .min(n - 1);
-        let focus_len = (region.focus_end + 1)
-            .saturating_sub(region.focus_start)
-            .clamp(1, n - focus_off);
-        let (off, len) = if core.len() == focus_len {
-            (focus_off, focus_len)
-        } else {
-            (
-                best_window(&region.lines, core, focus_off, focus_len),
-                core.len(),
-            )
-        };
-        let target = &region.lines[off..off + len];
-        return min_edit(region.start_line + off, target, prepare(core, target));
-    }
-    min_edit(region.start_line, &region.lines, full)
+    let (off, len) = target_window(region, core);
+    let target = &region.lines[off..off + len];
+    min_edit(region.start_line + off, target, prepare(core, target))
 }
 
 /// Applies `fix` to `text`, keeping its line-break style (`\r\n` if it has any) and
@@ -299,8 +283,9 @@ fn fenced_blocks(answer: &str) -> Vec<Block> {
     out
 }
 
-/// The block to use: not one identical to the region (models often show "before" and
-/// "after"), the one sharing most lines with the region, the first on ties.
+/// The block to use: not one that repeats region lines unchanged (models often show
+/// "before" and "after"), then the one sharing most lines with the region, the first on
+/// ties.
 fn choose_block(blocks: &[Block], region: &Region) -> Option<Vec<String>> {
     let converted: Vec<Vec<String>> = blocks
         .iter()
@@ -313,10 +298,16 @@ fn choose_block(blocks: &[Block], region: &Region) -> Option<Vec<String>> {
         })
         .filter(|l| l.iter().any(|x| !x.trim().is_empty()))
         .collect();
+    // A block that repeats a run of the region unchanged is the "before" half.
+    let region_trimmed: Vec<&str> = region.lines.iter().map(|l| l.trim()).collect();
     let same_as_region = |l: &Vec<String>| {
         let mut l = l.clone();
         strip_line_numbers(&mut l, region);
-        trim_blank_edges(&l) == trim_blank_edges(&region.lines)
+        let core: Vec<&str> = trim_blank_edges(&l).iter().map(|x| x.trim()).collect();
+        !core.is_empty()
+            && region_trimmed
+                .windows(core.len())
+                .any(|w| w == core.as_slice())
     };
     let differing: Vec<&Vec<String>> = converted.iter().filter(|l| !same_as_region(l)).collect();
     let pool: Vec<&Vec<String>> = if differing.is_empty() {
@@ -513,31 +504,73 @@ fn prepare(core: &[String], target: &[String]) -> Vec<String> {
     out
 }
 
-/// Whether the model answered only part of the region: it is shorter, and on every
-/// side whose margin has code, none of that code came back unchanged at the edge.
-fn omitted_context(region: &Region, full: &[String]) -> bool {
+/// The part of the region (offset, length) that `core` replaces.
+///
+/// Models often leave out the margin lines they were asked to repeat. Anchored on the
+/// lines the answer shares with the region (longest common subsequence, ignoring
+/// indentation): where the region has more lines before the first shared line than the
+/// answer has, the surplus (up to the margin's size) was left out, not deleted; the
+/// same below the last shared line. An answer sharing no line is the focus lines when
+/// it has as many, else the most similar window of its length.
+fn target_window(region: &Region, core: &[String]) -> (usize, usize) {
     let n = region.lines.len();
-    if full.len() >= n {
-        return false;
+    let top_margin = region.focus_start.saturating_sub(region.start_line).min(n);
+    let bottom_margin = n
+        - (region.focus_end + 1)
+            .saturating_sub(region.start_line)
+            .clamp(top_margin, n);
+    let pairs = lcs_pairs(&region.lines, core);
+    let (Some(&(i0, j0)), Some(&(i1, j1))) = (pairs.first(), pairs.last()) else {
+        if core.len() >= n {
+            return (0, n);
+        }
+        let focus_len = (n - top_margin - bottom_margin).max(1);
+        let focus_off = top_margin.min(n - focus_len);
+        if core.len() == focus_len {
+            return (focus_off, focus_len);
+        }
+        return (
+            best_window(&region.lines, core, focus_off, focus_len),
+            core.len(),
+        );
+    };
+    let skip_top = i0.saturating_sub(j0).min(top_margin);
+    let below_region = n - 1 - i1;
+    let below_core = core.len() - 1 - j1;
+    let skip_bottom = below_region.saturating_sub(below_core).min(bottom_margin);
+    let len = n.saturating_sub(skip_top + skip_bottom).max(1);
+    (skip_top.min(n - len), len)
+}
+
+/// Index pairs (region line, answer line) of a longest common subsequence of the two,
+/// compared with surrounding whitespace ignored.
+fn lcs_pairs(a: &[String], b: &[String]) -> Vec<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    let mut table = vec![0u32; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[at(i, j)] = if a[i].trim() == b[j].trim() {
+                table[at(i + 1, j + 1)] + 1
+            } else {
+                table[at(i + 1, j)].max(table[at(i, j + 1)])
+            };
+        }
     }
-    let top = region.focus_start.saturating_sub(region.start_line).min(n);
-    let bottom_start = (region.focus_end + 1)
-        .saturating_sub(region.start_line)
-        .min(n);
-    let top_margin = &region.lines[..top];
-    let bottom_margin = &region.lines[bottom_start..];
-    let top_code = top_margin.iter().any(|l| !is_blank(l));
-    let bottom_code = bottom_margin.iter().any(|l| !is_blank(l));
-    if !top_code && !bottom_code {
-        return false;
+    let mut pairs = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if a[i].trim() == b[j].trim() {
+            pairs.push((i, j));
+            i += 1;
+            j += 1;
+        } else if table[at(i + 1, j)] >= table[at(i, j + 1)] {
+            i += 1;
+        } else {
+            j += 1;
+        }
     }
-    let p = common_prefix(&region.lines, full);
-    let s = common_suffix(&region.lines, full, p);
-    let kept_top = region.lines[..p.min(top)].iter().any(|l| !is_blank(l));
-    let kept_bottom = region.lines[n - s.min(n - bottom_start)..]
-        .iter()
-        .any(|l| !is_blank(l));
-    (!top_code || !kept_top) && (!bottom_code || !kept_bottom)
+    pairs
 }
 
 /// Start of the `core.len()`-line window of `lines` most similar to `core`; windows
@@ -749,10 +782,10 @@ mod tests {
         );
         let (system, user) = build_prompt(&[d], &BuiltContext::default(), "rust", &r);
         assert!(system.contains("```rust code block"));
-        assert!(system.contains("lines 1-5"));
+        assert!(system.contains("lines 1-4"));
         assert!(user.contains("- line 2, col 6: warning [rustc E0308]: expected `;`"));
         assert!(user.contains("```rust\nfn main() {\n    let x = 5\n"));
-        assert!(user.ends_with("The corrected lines 1-5:"));
+        assert!(user.ends_with("The corrected lines 1-4:"));
         assert!(!user.contains('\r'));
     }
 
@@ -827,5 +860,24 @@ mod tests {
             2,
             &["    let a = 1;", "    let b = 2;"],
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn parse_never_panics_and_stays_in_region(
+            text in "([a-z$\"; ]{0,8}\n){1,12}",
+            first in 0usize..14,
+            margin in 0usize..3,
+            answer in "(```|[0-9]{1,2}: |> |[a-z$\"; ]{0,8}|\r?\n){0,20}",
+        ) {
+            let r = Region::new(&text, first, first, margin);
+            if let Ok(fix) = parse_fix(&answer, &r) {
+                proptest::prop_assert!(fix.start_line >= r.start_line);
+                proptest::prop_assert!(fix.end_line <= r.end_line());
+                proptest::prop_assert!(fix.start_line <= fix.end_line);
+                let _ = apply(&text, &fix);
+            }
+        }
     }
 }

@@ -322,12 +322,24 @@ impl LspClient {
                     e["range"]["start"]["character"].as_u64().unwrap_or(0),
                 ))
             });
-            if let Some((text, _)) = self.docs.get_mut(&uri) {
+            let changed = if let Some((text, version)) = self.docs.get_mut(&uri) {
                 for e in edits {
                     let a = utf16_offset(text, &e["range"]["start"]);
                     let b = utf16_offset(text, &e["range"]["end"]);
                     text.replace_range(a..b, e["newText"].as_str().unwrap_or(""));
                 }
+                *version += 1;
+                Some((text.clone(), *version))
+            } else {
+                None
+            };
+            // An editor that applied an edit tells the server, as for any change.
+            if let Some((text, version)) = changed {
+                self.notify(
+                    "textDocument/didChange",
+                    json!({"textDocument": {"uri": uri, "version": version},
+                           "contentChanges": [{"text": text}]}),
+                );
             }
         }
     }
