@@ -52,6 +52,8 @@ pub struct LspClient {
     pub accept_edits: bool,
     pub violations: Arc<Mutex<Vec<String>>>,
     pub stderr: Arc<Mutex<String>>,
+    /// When the last `workspace/applyEdit` arrived (for latency benches).
+    pub last_edit_at: Option<Instant>,
 }
 
 pub struct Spawn {
@@ -112,6 +114,7 @@ impl LspClient {
             accept_edits: true,
             violations,
             stderr: err_buf,
+            last_edit_at: None,
         }
     }
 
@@ -290,6 +293,7 @@ impl LspClient {
             }
             "window/showDocument" => Ok(json!({"success": true})),
             "workspace/applyEdit" => {
+                self.last_edit_at = Some(Instant::now());
                 if !self.accept_edits {
                     return Ok(json!({"applied": false, "failureReason": "refused by test"}));
                 }

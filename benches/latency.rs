@@ -1,0 +1,206 @@
+//! Latency superhelfer adds around a model call, against a minimal local Ollama-wire
+//! backend that timestamps its side (one clock: the backend runs in this process):
+//!
+//! - engine: `ask()` called → backend has the request; backend wrote its last line →
+//!   `ask()` returned (target: under 1 ms each);
+//! - language server: listing code actions on a 10 MB document; the model's last line →
+//!   the `workspace/applyEdit` reaching the client.
+//!
+//! Run: `cargo bench --bench latency`.
+
+#[path = "../tests/support/lsp_client.rs"]
+mod lsp_client;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use superhelfer::config::{Layer, Resolved, Source};
+use superhelfer::engine::router::{AskRequest, Consent, Engine, FixedConsent};
+use superhelfer::engine::tier::Tier;
+
+/// When the backend saw the request and when it finished the answer.
+#[derive(Default, Clone, Copy)]
+struct Marks {
+    request_at: Option<Instant>,
+    done_at: Option<Instant>,
+}
+
+/// A backend speaking just enough of Ollama's API: `/api/tags`, `/api/ps`, streamed
+/// `/api/chat` with a fenced command as the answer.
+fn fake_backend(answer: &'static str) -> (String, Arc<Mutex<Marks>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let marks = Arc::new(Mutex::new(Marks::default()));
+    let m = marks.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let m = m.clone();
+            std::thread::spawn(move || serve(stream, answer, m));
+        }
+    });
+    (url, marks)
+}
+
+fn serve(stream: std::net::TcpStream, answer: &str, marks: Arc<Mutex<Marks>>) {
+    let _ = stream.set_nodelay(true);
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut out = stream;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let request_line = line.clone();
+        let mut len = 0;
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; len];
+        let _ = reader.read_exact(&mut body);
+        let path = request_line.split_whitespace().nth(1).unwrap_or("");
+        let json_reply = |out: &mut std::net::TcpStream, v: Value| {
+            let b = v.to_string();
+            let _ = write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}", b.len());
+        };
+        match path {
+            "/api/tags" => json_reply(&mut out, json!({"models": [{"name": "m:1", "size": 1}]})),
+            "/api/ps" => json_reply(
+                &mut out,
+                json!({"models": [{"name": "m:1", "size": 1, "size_vram": 1}]}),
+            ),
+            _ => {
+                marks.lock().unwrap().request_at = Some(Instant::now());
+                let _ = write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n");
+                let mut chunk = |s: String| {
+                    let _ = write!(out, "{:x}\r\n{s}\r\n", s.len());
+                    let _ = out.flush();
+                };
+                chunk(json!({"model": "m:1", "message": {"role": "assistant", "content": answer}, "done": false}).to_string() + "\n");
+                chunk(json!({"model": "m:1", "message": {"role": "assistant", "content": ""}, "done": true, "done_reason": "stop", "eval_count": 3, "prompt_eval_count": 9}).to_string() + "\n");
+                let _ = write!(out, "0\r\n\r\n");
+                let _ = out.flush();
+                marks.lock().unwrap().done_at = Some(Instant::now());
+            }
+        }
+    }
+}
+
+fn options(url: &str) -> Value {
+    json!({
+        "backends": {"ollama": {"kind": "ollama", "url": url}},
+        "vram": {"enabled": false},
+        "actions": {"shellcheck": false},
+        "tiers": {"fast": {"model": "m:1"}, "code": {"model": "m:1"}, "heavy": {"model": "m:1"}}
+    })
+}
+
+fn stats(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!(
+        "{name}: median {:.0} µs, p90 {:.0} µs, min {:.0} µs (n={})",
+        us(v[v.len() / 2]),
+        us(v[v.len() * 9 / 10]),
+        us(v[0]),
+        v.len()
+    );
+}
+
+fn engine_overhead() {
+    let (url, marks) = fake_backend("hello");
+    let layers = vec![
+        Layer::defaults(None),
+        Layer::from_json(options(&url), Source::InitializationOptions).unwrap(),
+    ];
+    let engine = Engine::new(&Resolved::merge(&layers).unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    superhelfer::engine::tokens::warm_up();
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for i in 0..220 {
+        let req = AskRequest {
+            query: "What is the capital of France?".into(),
+            tier: Some(Tier::Fast),
+            ..Default::default()
+        };
+        let t0 = Instant::now();
+        rt.block_on(engine.ask(req, &FixedConsent(Consent::Load), &mut |_| {}))
+            .unwrap();
+        let t1 = Instant::now();
+        let m = *marks.lock().unwrap();
+        if i >= 20 {
+            before.push(m.request_at.unwrap() - t0);
+            after.push(t1 - m.done_at.unwrap());
+        }
+    }
+    stats("engine: ask() → backend has the request", before);
+    stats("engine: backend's last line → ask() returns", after);
+}
+
+fn lsp_latency() {
+    let (url, marks) = fake_backend("```bash\ndu -sh /var/log/* | sort -h\n```");
+    let mut c = lsp_client::LspClient::spawn(lsp_client::Spawn::default());
+    c.initialize(options(&url), lsp_client::default_capabilities());
+
+    // Code actions on a 10 MB shell script.
+    let line = "# check the disk usage of every log directory and report it\n";
+    let big = format!("#!/bin/bash\n{}", line.repeat(10_000_000 / line.len()));
+    let uri = "file:///bench/big.sh";
+    c.open(uri, "shellscript", &big);
+    let mut list_times = Vec::new();
+    for i in 0..200u32 {
+        let l = 1 + (i * 7919) % 150_000;
+        let t = Instant::now();
+        let r = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": l, "character": 0}, "end": {"line": l, "character": 20}}, "context": {"diagnostics": []}})).unwrap();
+        list_times.push(t.elapsed());
+        assert_eq!(r.as_array().unwrap().len(), 2);
+    }
+    stats(
+        "lsp: codeAction list on a 10 MB document (round trip)",
+        list_times,
+    );
+
+    // Model's last line → the edit at the client.
+    let small = "file:///bench/small.sh";
+    let mut edit_times = Vec::new();
+    for i in 0..60 {
+        c.open(
+            small,
+            "shellscript",
+            "#!/bin/bash\n# show the size of each log directory\n",
+        );
+        let list = c.request("textDocument/codeAction", json!({"textDocument": {"uri": small}, "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "context": {"diagnostics": []}})).unwrap();
+        let cmd = list[0]["command"].clone();
+        let r = c.request("workspace/executeCommand", cmd).unwrap();
+        assert_eq!(r["inserted"], true);
+        let edit_at = c.last_edit_at.unwrap();
+        let done = marks.lock().unwrap().done_at.unwrap();
+        if i >= 10 {
+            edit_times.push(edit_at - done);
+        }
+    }
+    stats(
+        "lsp: model's last line → applyEdit at the client",
+        edit_times,
+    );
+    let _ = c.shutdown();
+}
+
+fn main() {
+    engine_overhead();
+    lsp_latency();
+}
