@@ -143,21 +143,9 @@ fn with_engine(command: Command) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let log_file = Some(resolved.config.log.file.clone())
-        .filter(|f| !f.is_empty())
-        .map(PathBuf::from);
-    if let Some(w) = logging::init("warn", log_file.as_deref()) {
-        eprintln!("superhelfer: {w}");
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match start(&resolved.config.log.file, "warn", Flavor::CurrentThread) {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("superhelfer: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let engine = Engine::new(&resolved);
     runtime.block_on(async move {
@@ -193,6 +181,37 @@ fn with_engine(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+    })
+}
+
+enum Flavor {
+    /// The CLI: one request at a time.
+    CurrentThread,
+    /// The language server: requests run side by side.
+    MultiThread,
+}
+
+/// Logging (stderr, and `log_file` unless empty) and the async runtime.
+fn start(
+    log_file: &str,
+    default_level: &str,
+    flavor: Flavor,
+) -> Result<tokio::runtime::Runtime, ExitCode> {
+    let file = Some(log_file).filter(|f| !f.is_empty()).map(PathBuf::from);
+    if let Some(w) = logging::init(default_level, file.as_deref()) {
+        tracing::warn!("{w}");
+    }
+    let mut builder = match flavor {
+        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        Flavor::MultiThread => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(2);
+            b
+        }
+    };
+    builder.enable_all().build().map_err(|e| {
+        eprintln!("superhelfer: cannot start the async runtime: {e}");
+        ExitCode::FAILURE
     })
 }
 
@@ -360,18 +379,6 @@ fn dialect_from(shell: Option<&str>) -> Result<Dialect, String> {
     }
 }
 
-/// The machine's OS as the prompt names it ("Debian GNU/Linux 12 (bookworm)").
-fn os_name() -> String {
-    std::fs::read_to_string("/etc/os-release")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-                .map(|v| v.trim_matches('"').to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::OS.to_string())
-}
-
 async fn cmd(
     engine: &Engine,
     shell: Option<String>,
@@ -388,7 +395,7 @@ async fn cmd(
         }
     };
     let text = request.join(" ");
-    let os = os_name();
+    let os = shell_command::os_name();
     let (system, user) = shell_command::build_prompt(&CommandRequest {
         request: &text,
         dialect,
@@ -396,16 +403,10 @@ async fn cmd(
         context: "",
     });
     let consent = consent_for(vram);
-    let req = AskRequest {
-        query: text.clone(),
-        messages: Some(vec![
-            superhelfer::backends::Message::system(system),
-            superhelfer::backends::Message::user(user),
-        ]),
-        // Commands are the coder model's work unless the user says otherwise.
-        tier: Some(tier.unwrap_or(Tier::Code)),
-        model,
-    };
+    // Commands are the coder model's work unless the user says otherwise.
+    let mut req =
+        AskRequest::with_prompt(text.clone(), system, user, Some(tier.unwrap_or(Tier::Code)));
+    req.model = model;
     let outcome = match engine
         .ask(req, consent.as_ref(), &mut |ev| print_event(ev, false))
         .await
@@ -528,23 +529,11 @@ fn route_json(r: &superhelfer::engine::router::Route) -> serde_json::Value {
 fn run_lsp() -> ExitCode {
     let (layers, file_error) = config::startup_layers();
     let log_file = Resolved::merge(&layers)
-        .ok()
         .map(|r| r.config.log.file)
-        .filter(|f| !f.is_empty())
-        .map(PathBuf::from);
-    if let Some(warning) = logging::init("info", log_file.as_deref()) {
-        tracing::warn!("{warning}");
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+        .unwrap_or_default();
+    let runtime = match start(&log_file, "info", Flavor::MultiThread) {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("superhelfer: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let result = runtime.block_on(lsp::run_stdio(layers, file_error));
     // Requests still running (a model stream) must not keep the process alive once the

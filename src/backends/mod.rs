@@ -212,6 +212,112 @@ pub fn is_loopback(url: &str) -> bool {
             .unwrap_or(false)
 }
 
+/// The HTTP side both kinds share: base URL, bearer token, and the mapping of failures to
+/// messages that name the URL and the fix.
+pub(crate) struct Http {
+    client: reqwest::Client,
+    pub url: String,
+    token: Option<String>,
+    /// "Ollama", "the OpenAI-compatible server".
+    kind: &'static str,
+    /// What to do when the server cannot be reached.
+    start_hint: &'static str,
+}
+
+impl Http {
+    pub fn new(
+        client: reqwest::Client,
+        url: String,
+        token: Option<String>,
+        kind: &'static str,
+        start_hint: &'static str,
+    ) -> Self {
+        Http {
+            client,
+            url,
+            token,
+            kind,
+            start_hint,
+        }
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let rb = self.client.request(method, format!("{}{path}", self.url));
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    /// Sends a request; a 404 for a request about `model` becomes `ModelNotFound` with the
+    /// hint `not_found(model, server's message)`.
+    pub async fn send(
+        &self,
+        rb: reqwest::RequestBuilder,
+        model: Option<&str>,
+        not_found: fn(&str, &str, &str) -> String,
+    ) -> Result<reqwest::Response, BackendError> {
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| transport_error(e, self.kind, &self.url, self.start_hint))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let body = resp.text().await.unwrap_or_default();
+        let message = error_message(&body);
+        match model {
+            Some(m) if status == reqwest::StatusCode::NOT_FOUND => {
+                Err(BackendError::ModelNotFound {
+                    model: m.to_string(),
+                    url: self.url.clone(),
+                    hint: not_found(m, &message, &self.url),
+                })
+            }
+            _ => Err(BackendError::Http {
+                url: self.url.clone(),
+                status: status.as_u16(),
+                message,
+            }),
+        }
+    }
+
+    /// GET a JSON document.
+    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value, BackendError> {
+        let resp = self
+            .send(self.request(reqwest::Method::GET, path), None, |_, m, _| {
+                m.to_string()
+            })
+            .await?;
+        resp.json().await.map_err(|e| BackendError::Garbage {
+            url: self.url.clone(),
+            message: format!("{path}: {e}"),
+        })
+    }
+
+    /// A streamed body as parsed chunks, ending with `Done` (or an error).
+    pub fn chunks(
+        &self,
+        resp: reqwest::Response,
+        parse: fn(&str, &str) -> Option<Result<Chunk, BackendError>>,
+    ) -> ChunkStream {
+        let url = self.url.clone();
+        let stream = lines(resp.bytes_stream(), url.clone())
+            .filter_map(move |line| {
+                let url = url.clone();
+                async move {
+                    match line {
+                        Ok(l) => parse(&l, &url),
+                        Err(e) => Some(Err(e)),
+                    }
+                }
+            })
+            .boxed();
+        require_done(stream, self.url.clone())
+    }
+}
+
 /// Maps a transport error to a message that names the URL and the fix.
 pub(crate) fn transport_error(
     e: reqwest::Error,

@@ -1,12 +1,10 @@
 //! Ollama's native API: `/api/chat` streaming NDJSON, `/api/tags`, `/api/ps`, preload.
 
 use futures_util::future::BoxFuture;
-use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::{
-    error_message, lines, transport_error, Backend, BackendError, ChatRequest, Chunk, ChunkStream,
-    InstalledModel, LoadedModel,
+    Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel, LoadedModel,
 };
 use crate::config::BackendKind;
 
@@ -15,69 +13,19 @@ const START_HINT: &str =
     "Is Ollama running? Start it with `ollama serve` (or set the backend's url)";
 
 pub struct Ollama {
-    client: reqwest::Client,
-    url: String,
-    token: Option<String>,
+    http: Http,
+}
+
+fn pull_hint(model: &str, message: &str, _url: &str) -> String {
+    format!("Install it with `ollama pull {model}` ({message})")
 }
 
 impl Ollama {
     pub fn new(client: reqwest::Client, url: &str, token: Option<String>) -> Self {
+        let url = url.trim_end_matches('/').to_string();
         Ollama {
-            client,
-            url: url.trim_end_matches('/').to_string(),
-            token,
+            http: Http::new(client, url, token, KIND, START_HINT),
         }
-    }
-
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let rb = self.client.request(method, format!("{}{path}", self.url));
-        match &self.token {
-            Some(t) => rb.bearer_auth(t),
-            None => rb,
-        }
-    }
-
-    async fn send(
-        &self,
-        rb: reqwest::RequestBuilder,
-        model: Option<&str>,
-    ) -> Result<reqwest::Response, BackendError> {
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| transport_error(e, KIND, &self.url, START_HINT))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(resp);
-        }
-        let body = resp.text().await.unwrap_or_default();
-        let message = error_message(&body);
-        match model {
-            Some(m) if status == reqwest::StatusCode::NOT_FOUND => {
-                Err(BackendError::ModelNotFound {
-                    model: m.to_string(),
-                    url: self.url.clone(),
-                    hint: format!("Install it with `ollama pull {m}` ({message})"),
-                })
-            }
-            _ => Err(BackendError::Http {
-                url: self.url.clone(),
-                status: status.as_u16(),
-                message,
-            }),
-        }
-    }
-
-    async fn get_json(&self, path: &str) -> Result<Value, BackendError> {
-        let resp = self
-            .send(self.request(reqwest::Method::GET, path), None)
-            .await?;
-        resp.json::<Value>()
-            .await
-            .map_err(|e| BackendError::Garbage {
-                url: self.url.clone(),
-                message: format!("{path}: {e}"),
-            })
     }
 }
 
@@ -129,7 +77,7 @@ impl Backend for Ollama {
     }
 
     fn url(&self) -> &str {
-        &self.url
+        &self.http.url
     }
 
     fn chat(&self, req: ChatRequest) -> BoxFuture<'_, Result<ChunkStream, BackendError>> {
@@ -145,31 +93,18 @@ impl Backend for Ollama {
             if let Some(t) = req.temperature {
                 body["options"] = json!({"temperature": t});
             }
+            let rb = self.http.request(reqwest::Method::POST, "/api/chat");
             let resp = self
-                .send(
-                    self.request(reqwest::Method::POST, "/api/chat").json(&body),
-                    Some(&req.model),
-                )
+                .http
+                .send(rb.json(&body), Some(&req.model), pull_hint)
                 .await?;
-            let url = self.url.clone();
-            let stream = lines(resp.bytes_stream(), url.clone())
-                .filter_map(move |line| {
-                    let url = url.clone();
-                    async move {
-                        match line {
-                            Ok(l) => parse_line(&l, &url),
-                            Err(e) => Some(Err(e)),
-                        }
-                    }
-                })
-                .boxed();
-            Ok(super::require_done(stream, self.url.clone()))
+            Ok(self.http.chunks(resp, parse_line))
         })
     }
 
     fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>> {
         Box::pin(async move {
-            let v = self.get_json("/api/tags").await?;
+            let v = self.http.get_json("/api/tags").await?;
             Ok(v["models"]
                 .as_array()
                 .map(|models| {
@@ -189,7 +124,7 @@ impl Backend for Ollama {
 
     fn loaded(&self) -> BoxFuture<'_, Result<Option<Vec<LoadedModel>>, BackendError>> {
         Box::pin(async move {
-            let v = self.get_json("/api/ps").await?;
+            let v = self.http.get_json("/api/ps").await?;
             Ok(Some(
                 v["models"]
                     .as_array()
@@ -220,11 +155,10 @@ impl Backend for Ollama {
             if let Some(k) = keep_alive {
                 body["keep_alive"] = json!(k);
             }
-            self.send(
-                self.request(reqwest::Method::POST, "/api/chat").json(&body),
-                Some(model),
-            )
-            .await?;
+            let rb = self.http.request(reqwest::Method::POST, "/api/chat");
+            self.http
+                .send(rb.json(&body), Some(model), pull_hint)
+                .await?;
             Ok(())
         })
     }

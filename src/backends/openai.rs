@@ -2,12 +2,10 @@
 //! llama-server, vLLM, LM Studio) and `/v1/models`.
 
 use futures_util::future::BoxFuture;
-use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::{
-    error_message, lines, require_done, transport_error, Backend, BackendError, ChatRequest, Chunk,
-    ChunkStream, InstalledModel, LoadedModel,
+    Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel, LoadedModel,
 };
 use crate::config::BackendKind;
 
@@ -16,10 +14,11 @@ const START_HINT: &str =
     "Is the server running (llama-server, vLLM, LM Studio)? Check the backend's url";
 
 pub struct OpenAi {
-    client: reqwest::Client,
-    /// Base URL ending in `/v1`.
-    url: String,
-    token: Option<String>,
+    http: Http,
+}
+
+fn served_hint(_model: &str, message: &str, url: &str) -> String {
+    format!("The server does not serve it ({message}); see {url}/models")
 }
 
 /// The API base: the configured URL with exactly one trailing `/v1`.
@@ -35,51 +34,7 @@ pub fn base_url(url: &str) -> String {
 impl OpenAi {
     pub fn new(client: reqwest::Client, url: &str, token: Option<String>) -> Self {
         OpenAi {
-            client,
-            url: base_url(url),
-            token,
-        }
-    }
-
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let rb = self.client.request(method, format!("{}{path}", self.url));
-        match &self.token {
-            Some(t) => rb.bearer_auth(t),
-            None => rb,
-        }
-    }
-
-    async fn send(
-        &self,
-        rb: reqwest::RequestBuilder,
-        model: Option<&str>,
-    ) -> Result<reqwest::Response, BackendError> {
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| transport_error(e, KIND, &self.url, START_HINT))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(resp);
-        }
-        let body = resp.text().await.unwrap_or_default();
-        let message = error_message(&body);
-        match model {
-            Some(m) if status == reqwest::StatusCode::NOT_FOUND => {
-                Err(BackendError::ModelNotFound {
-                    model: m.to_string(),
-                    url: self.url.clone(),
-                    hint: format!(
-                        "The server does not serve it ({message}); see {}/models",
-                        self.url
-                    ),
-                })
-            }
-            _ => Err(BackendError::Http {
-                url: self.url.clone(),
-                status: status.as_u16(),
-                message,
-            }),
+            http: Http::new(client, base_url(url), token, KIND, START_HINT),
         }
     }
 }
@@ -141,7 +96,7 @@ impl Backend for OpenAi {
     }
 
     fn url(&self) -> &str {
-        &self.url
+        &self.http.url
     }
 
     fn chat(&self, req: ChatRequest) -> BoxFuture<'_, Result<ChunkStream, BackendError>> {
@@ -155,60 +110,21 @@ impl Backend for OpenAi {
             if let Some(t) = req.temperature {
                 body["temperature"] = json!(t);
             }
+            let rb = self
+                .http
+                .request(reqwest::Method::POST, "/chat/completions");
             let resp = self
-                .send(
-                    self.request(reqwest::Method::POST, "/chat/completions")
-                        .json(&body),
-                    Some(&req.model),
-                )
+                .http
+                .send(rb.json(&body), Some(&req.model), served_hint)
                 .await?;
-            let url = self.url.clone();
-            // The usage chunk and [DONE] both end the answer; merge them into one Done.
-            let stream = lines(resp.bytes_stream(), url.clone())
-                .filter_map(move |line| {
-                    let url = url.clone();
-                    async move {
-                        match line {
-                            Ok(l) => parse_sse_line(&l, &url),
-                            Err(e) => Some(Err(e)),
-                        }
-                    }
-                })
-                .scan(None::<(Option<u64>, Option<u64>)>, |usage, item| {
-                    let out = match item {
-                        Ok(Chunk::Done {
-                            prompt_tokens,
-                            completion_tokens,
-                        }) if prompt_tokens.is_some() || completion_tokens.is_some() => {
-                            *usage = Some((prompt_tokens, completion_tokens));
-                            None
-                        }
-                        Ok(Chunk::Done { .. }) => {
-                            let (p, c) = usage.take().unwrap_or((None, None));
-                            Some(Ok(Chunk::Done {
-                                prompt_tokens: p,
-                                completion_tokens: c,
-                            }))
-                        }
-                        other => Some(other),
-                    };
-                    futures_util::future::ready(Some(out))
-                })
-                .filter_map(futures_util::future::ready)
-                .boxed();
-            Ok(require_done(stream, self.url.clone()))
+            // The usage chunk (or, without one, `[DONE]`) ends the answer.
+            Ok(self.http.chunks(resp, parse_sse_line))
         })
     }
 
     fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>> {
         Box::pin(async move {
-            let resp = self
-                .send(self.request(reqwest::Method::GET, "/models"), None)
-                .await?;
-            let v: Value = resp.json().await.map_err(|e| BackendError::Garbage {
-                url: self.url.clone(),
-                message: format!("/models: {e}"),
-            })?;
+            let v = self.http.get_json("/models").await?;
             Ok(v["data"]
                 .as_array()
                 .map(|models| {

@@ -37,6 +37,18 @@ pub struct AskRequest {
     pub model: Option<String>,
 }
 
+impl AskRequest {
+    /// A request with a task's prompt: `query` is what the router analyses.
+    pub fn with_prompt(query: String, system: String, user: String, tier: Option<Tier>) -> Self {
+        AskRequest {
+            query,
+            messages: Some(vec![Message::system(system), Message::user(user)]),
+            tier,
+            model: None,
+        }
+    }
+}
+
 /// The user's answer to the VRAM guard's question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

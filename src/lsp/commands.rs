@@ -14,7 +14,6 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::Client;
 use tracing::{debug, warn};
 
-use crate::backends::Message;
 use crate::engine::context::{self, EditorContext, LineRange};
 use crate::engine::router::{AskError, AskRequest, Event, Outcome};
 use crate::engine::tier::Tier;
@@ -319,12 +318,7 @@ async fn explain_or_ask(
         .run_model(
             title,
             token,
-            AskRequest {
-                query,
-                messages: Some(vec![Message::system(system), Message::user(user)]),
-                tier: None,
-                model: None,
-            },
+            AskRequest::with_prompt(query, system, user, None),
         )
         .await?;
     let meta = explain::ExplainMeta {
@@ -412,31 +406,13 @@ fn write_markdown(
     Ok(path)
 }
 
-/// The machine's OS as the prompt names it.
-fn os_name() -> String {
-    std::fs::read_to_string("/etc/os-release")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-                .map(|v| v.trim_matches('"').to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::OS.to_string())
-}
-
 const INSERT: &str = "Insert";
 const INSERT_AS_COMMENT: &str = "Insert as comment";
 
 async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
     let doc = ctx.snapshot(&args.uri)?;
     let line_no = args.range.start.line as usize;
-    let extra = ctx
-        .session
-        .engine()
-        .config()
-        .actions
-        .command_languages
-        .clone();
+    let extra = ctx.session.command_languages();
     let dialect = actions::command_dialect(&doc, line_no, &extra).ok_or_else(|| {
         user_error("this is not a shell script, Dockerfile, Makefile or shell block")
     })?;
@@ -452,7 +428,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
         )
     })?;
     let built = build_context(ctx, &doc, &args.uri, (line_no, line_no), Vec::new());
-    let os = os_name();
+    let os = shell_command::os_name();
     let (system, user) = shell_command::build_prompt(&CommandRequest {
         request: &request,
         dialect,
@@ -463,13 +439,8 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
         .run_model(
             "superhelfer: Generate shell command",
             token,
-            AskRequest {
-                query: request.clone(),
-                messages: Some(vec![Message::system(system), Message::user(user)]),
-                // Commands are the coder model's work.
-                tier: Some(Tier::Code),
-                model: None,
-            },
+            // Commands are the coder model's work.
+            AskRequest::with_prompt(request.clone(), system, user, Some(Tier::Code)),
         )
         .await?;
     let command = shell_command::extract_command(&outcome.answer, dialect)
@@ -655,12 +626,7 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         .run_model(
             "superhelfer: Fix error",
             token,
-            AskRequest {
-                query,
-                messages: Some(vec![Message::system(system), Message::user(user)]),
-                tier: None,
-                model: None,
-            },
+            AskRequest::with_prompt(query, system, user, None),
         )
         .await?;
     let fixed = fix_error::parse_fix(&outcome.answer, &region)

@@ -245,13 +245,7 @@ impl LanguageServer for Server {
             );
             return Ok(Some(Vec::new()));
         };
-        let extra = self
-            .session
-            .engine()
-            .config()
-            .actions
-            .command_languages
-            .clone();
+        let extra = self.session.command_languages();
         Ok(Some(actions::list(
             doc,
             &params.text_document.uri,

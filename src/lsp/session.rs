@@ -135,6 +135,11 @@ impl Session {
             .clone()
     }
 
+    /// Extra language ids where "Generate shell command" is offered.
+    pub fn command_languages(&self) -> Vec<String> {
+        self.engine().config().actions.command_languages.clone()
+    }
+
     pub fn caps(&self) -> ClientCaps {
         *self.caps.read().unwrap_or_else(|e| e.into_inner())
     }

@@ -277,6 +277,18 @@ fn on_path(name: &str) -> bool {
     found
 }
 
+/// This machine's OS as the prompt names it ("Debian GNU/Linux 12 (bookworm)").
+pub fn os_name() -> String {
+    std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_string())
+}
+
 /// Builds the (system, user) prompt pair. The system prompt pins the shell
 /// and OS and demands a single fenced command with no prose, whatever
 /// language (English, German, …) the request is written in.
