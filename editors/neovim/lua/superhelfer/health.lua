@@ -1,0 +1,142 @@
+-- :checkhealth superhelfer — the binary, the server, the backends, the GPU and shellcheck.
+local M = {}
+
+local h = vim.health or require('health')
+local start = h.start or h.report_start
+local ok = h.ok or h.report_ok
+local warn = h.warn or h.report_warn
+local error = h.error or h.report_error
+local info = h.info or h.report_info
+
+-- Runs argv; returns exit code and stdout, or nil when it did not finish in time.
+local function run(argv, timeout_ms)
+  local out = {}
+  local job = vim.fn.jobstart(argv, {
+    stdout_buffered = true,
+    on_stdout = function(_, data)
+      out = data or {}
+    end,
+  })
+  if job <= 0 then
+    return nil, ''
+  end
+  local code = vim.fn.jobwait({ job }, timeout_ms)[1]
+  if code == -1 then
+    vim.fn.jobstop(job)
+    return nil, ''
+  end
+  -- on_stdout may still be queued after the job's exit.
+  vim.wait(200, function()
+    return #out > 0
+  end, 10)
+  return code, table.concat(out, '\n')
+end
+
+local function gb(bytes)
+  return string.format('%.1f GB', (tonumber(bytes) or 0) / 1e9)
+end
+
+local function report_status(status)
+  start('superhelfer: backends')
+  for _, b in ipairs(status.backends or {}) do
+    local where = string.format('%s (%s, %s)', b.name or '?', b.kind or '?', b.url or '?')
+    if b.reachable then
+      ok(string.format('%s: reachable, %d models installed', where, #(b.installed or {})))
+    elseif b.error == nil or b.error == vim.NIL then
+      info(where .. ': not used by any tier')
+    else
+      error(where .. ': ' .. tostring(b.error), { 'Start the backend (ollama serve) or fix backends.' .. (b.name or '') .. '.url' })
+    end
+  end
+  for _, t in ipairs(status.tiers or {}) do
+    local line = string.format('tier %s: %s on %s', t.tier or '?', t.model or '?', t.backend or '?')
+    if t.installed == false then
+      warn(line .. ': not installed', { 'ollama pull ' .. (t.model or '') })
+    else
+      ok(line)
+    end
+  end
+
+  start('superhelfer: GPU (VRAM guard)')
+  local gpu = status.gpu or {}
+  if gpu.state == 'found' then
+    if #(gpu.gpus or {}) == 0 then
+      warn('NVML answered but reported no GPU')
+    end
+    for _, g in ipairs(gpu.gpus or {}) do
+      ok(string.format('GPU %s: %s, %s of %s free', tostring(g.index), g.name or '?', gb(g.free_bytes), gb(g.total_bytes)))
+    end
+    if gpu.driver_version and gpu.driver_version ~= vim.NIL then
+      info('driver ' .. gpu.driver_version)
+    end
+  elseif gpu.state == 'disabled' then
+    info('the VRAM guard is off (vram.enabled = false)')
+  else
+    warn('no GPU: ' .. tostring(gpu.reason or gpu.state), {
+      'Without NVML the VRAM guard cannot ask before a big model loads; set vram.nvml_lib to libnvidia-ml.so.1',
+    })
+  end
+end
+
+function M.check()
+  local sh = require('superhelfer')
+  local cfg = sh.config
+  start('superhelfer: binary')
+  local exe = cfg.cmd and cfg.cmd[1] or 'superhelfer'
+  local path = vim.fn.exepath(exe)
+  if path == '' then
+    error('`' .. exe .. '` not found', { 'cargo install --path . (in the superhelfer repository)', 'or setup({ cmd = { "/path/to/superhelfer", "lsp" } })' })
+  else
+    local code, out = run({ path, '--version' }, 5000)
+    if code == 0 then
+      ok(path .. ': ' .. vim.trim(out))
+    else
+      warn(path .. ' found, but `--version` failed')
+    end
+  end
+  if vim.fn.has('nvim-0.8') ~= 1 then
+    info('Neovim before 0.8: the server is started with vim.lsp.start_client')
+  end
+
+  start('superhelfer: language server')
+  local status, err
+  local clients = sh.all_clients()
+  if #clients > 0 then
+    ok(string.format('running (client %d), attached to %d buffer(s)', clients[1].id, vim.tbl_count(clients[1].attached_buffers or {})))
+    status, err = sh.status(nil, 15000, nil)
+    if err then
+      warn('superhelfer.status failed: ' .. tostring(err.message))
+    end
+  else
+    info('not running in this session; filetypes: ' .. table.concat(cfg.filetypes or {}, ', '))
+  end
+  if not status and path ~= '' then
+    -- Without a running server: the CLI, with the configuration file (not init_options).
+    local code, out = run({ path, 'status', '--json' }, 20000)
+    if code == 0 then
+      local okj, decoded = pcall(vim.fn.json_decode, out)
+      if okj and type(decoded) == 'table' then
+        status = decoded
+        info('status from `superhelfer status --json` (the configuration file; setup() init_options apply only to the server)')
+      end
+    end
+    if not status then
+      error('`superhelfer status --json` failed' .. (code == nil and ' (timed out)' or ''))
+    end
+  end
+  if status then
+    report_status(status)
+  end
+
+  start('superhelfer: shellcheck')
+  local sc = vim.fn.exepath('shellcheck')
+  if sc == '' then
+    warn('shellcheck not found: no diagnostics of superhelfer\'s own for shell scripts', { 'apt-get install shellcheck' })
+  else
+    local code, out = run({ sc, '--version' }, 5000)
+    local version = code == 0 and out:match('version:%s*(%S+)') or nil
+    ok(sc .. (version and (' ' .. version) or ''))
+  end
+end
+
+return M

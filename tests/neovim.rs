@@ -1,0 +1,382 @@
+//! The Neovim plugin (`editors/neovim`) in a real headless Neovim, against the real binary
+//! and the Ollama stand-in: a shell script is opened, "Generate shell command" runs from
+//! its key on a comment line (the VRAM guard asks; `vim.ui.select` answers "Load"), "Fix
+//! error" runs on the line shellcheck flags, "Explain selection" opens the floating
+//! Markdown window, and `:checkhealth superhelfer` reports the backend, the GPU and
+//! shellcheck. The buffer's text is asserted exactly.
+//!
+//! Neovim is found as `$SUPERHELFER_NVIM`, else `nvim` on PATH, else
+//! `<repo>/.venv-nvim/bin/nvim` (`scripts/neovim-setup.sh`). Without it the test prints
+//! `SKIP:` and passes, except in CI (`CI=true`), where it fails.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::fake_nvml::FakeNvmlState;
+use support::ollama_stub::{Behavior, OllamaStub, StubModel};
+
+const FAST: &str = "llama3.2:3b";
+const CODE: &str = "qwen3-coder:30b";
+/// A 32 GB card with 6.7 GB free: the 18 GB coder model does not fit, so the guard asks.
+const NEARLY_FULL: &str =
+    "init=ok\ndriver=580.65.06\ngpu=NVIDIA GeForce RTX 5090;total_mb=32607;used_mb=25900\n";
+/// How long the whole Neovim session may take before it is killed.
+const NVIM_LIMIT: Duration = Duration::from_secs(90);
+
+const SCRIPT: &str = "#!/bin/bash\n# show free disk space\necho Hallo, $1\n";
+const EXPECTED: &str = "#!/bin/bash\n# show free disk space\ndf -h\necho \"Hallo, $1\"\n";
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn find_nvim() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SUPERHELFER_NVIM").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    which("nvim").or_else(|| {
+        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-nvim/bin/nvim");
+        venv.is_file().then_some(venv)
+    })
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+/// The tools this test needs, or `None` (SKIP) outside CI.
+fn tools() -> Option<PathBuf> {
+    let Some(nvim) = find_nvim() else {
+        assert!(
+            !in_ci(),
+            "CI installs Neovim (scripts/neovim-setup.sh) or sets SUPERHELFER_NVIM"
+        );
+        eprintln!("SKIP: Neovim not found (SUPERHELFER_NVIM, PATH, .venv-nvim; scripts/neovim-setup.sh installs it)");
+        return None;
+    };
+    if which("shellcheck").is_none() {
+        assert!(!in_ci(), "CI installs shellcheck");
+        eprintln!("SKIP: shellcheck not installed");
+        return None;
+    }
+    Some(nvim)
+}
+
+/// A Lua string literal.
+fn lua_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The init.lua the session runs: the plugin on 'runtimepath', set up as a user would, then
+/// the steps, each with a bounded wait. Everything observed goes to `result` as JSON.
+fn init_lua(plugin: &Path, options: &Path, result: &Path) -> String {
+    format!(
+        r#"
+vim.opt.runtimepath:prepend({plugin})
+vim.o.swapfile = false
+vim.o.columns = 120
+vim.o.lines = 40
+local out_path = {result}
+local result = {{ selects = {{}}, notes = {{}}, steps = {{}} }}
+
+local function finish(err)
+  result.error = err
+  vim.fn.writefile({{ vim.fn.json_encode(result) }}, out_path)
+  vim.cmd(err and 'cquit 1' or 'qall!')
+end
+
+-- The user's answers: "Load" for the VRAM question, recorded.
+vim.ui.select = function(items, opts, on_choice)
+  local titles = {{}}
+  for i, it in ipairs(items) do
+    titles[i] = opts.format_item and opts.format_item(it) or tostring(it)
+  end
+  table.insert(result.selects, {{ prompt = opts.prompt, items = titles }})
+  for _, it in ipairs(items) do
+    if it.title == 'Load' then
+      return on_choice(it)
+    end
+  end
+  on_choice(nil)
+end
+vim.notify = function(msg, level)
+  table.insert(result.notes, tostring(msg))
+end
+
+local options = vim.fn.json_decode(table.concat(vim.fn.readfile({options}), '\n'))
+require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = options }})
+
+local done = {{}}
+vim.api.nvim_create_autocmd('User', {{
+  pattern = 'SuperhelferDone',
+  callback = function(ev) table.insert(done, ev.data or require('superhelfer').last_done) end,
+}})
+
+local function wait(ms, what, cond)
+  if not vim.wait(ms, cond, 20) then
+    error('timed out waiting for ' .. what)
+  end
+end
+
+local function action(keys, name)
+  local n = #done
+  vim.cmd('normal ' .. keys)
+  wait(30000, name, function() return #done > n end)
+  local d = done[#done]
+  table.insert(result.steps, {{ action = d.action, ok = d.ok, error = d.error }})
+  return d
+end
+
+local function fresh_sc2086(buf, row)
+  for _, d in ipairs(vim.diagnostic.get(buf, {{ lnum = row }})) do
+    local lsp = d.user_data and d.user_data.lsp
+    -- The server's own range where Neovim keeps it (0.8+): not a stale one moved by the edit.
+    local line = lsp and lsp.range and lsp.range.start.line or d.lnum
+    if lsp and lsp.code == 'SC2086' and line == row then
+      return true
+    end
+  end
+  return false
+end
+
+local function main()
+  local buf = vim.api.nvim_get_current_buf()
+  result.filetype = vim.bo[buf].filetype
+  wait(15000, 'the server to attach', function()
+    return #require('superhelfer').clients(buf) > 0
+  end)
+
+  vim.api.nvim_win_set_cursor(0, {{ 2, 3 }})
+  local gen = action([[\sg]], 'Generate shell command')
+  result.generate = gen.result
+
+  -- Saving re-runs shellcheck: the flagged line has moved down by one.
+  vim.cmd('silent write')
+  wait(15000, 'shellcheck on the saved file', function() return fresh_sc2086(buf, 3) end)
+  vim.api.nvim_win_set_cursor(0, {{ 4, 5 }})
+  local fix = action([[\sf]], 'Fix error')
+  result.fix = fix.result
+  result.text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n') .. '\n'
+
+  action([[4GV\se]], 'Explain selection')
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= '' then
+      local b = vim.api.nvim_win_get_buf(w)
+      result.float = {{
+        filetype = vim.bo[b].filetype,
+        text = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, true), '\n'),
+      }}
+      vim.api.nvim_win_close(w, true)
+    end
+  end
+
+  vim.cmd('checkhealth superhelfer')
+  result.health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, true), '\n')
+  finish(nil)
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {{
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, err = xpcall(main, debug.traceback)
+      if not ok then finish(tostring(err)) end
+    end)
+  end,
+}})
+"#,
+        plugin = lua_str(&plugin.display().to_string()),
+        bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
+        options = lua_str(&options.display().to_string()),
+        result = lua_str(&result.display().to_string()),
+    )
+}
+
+/// Waits for the child at most `limit`; kills it after that. Returns whether it exited.
+fn wait_or_kill(child: &mut Child, limit: Duration) -> bool {
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => return true,
+            Ok(None) if start.elapsed() < limit => std::thread::sleep(Duration::from_millis(50)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
+    }
+}
+
+#[test]
+fn generate_fix_and_explain_in_a_real_neovim() {
+    let Some(nvim) = tools() else { return };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let fix_answer = "The variable must be quoted, or an argument with spaces splits into words:\n\n```bash\necho \"Hallo, $1\"\n```\n\nQuoting keeps `$1` as one word.";
+    let stub = rt.block_on(OllamaStub::start(vec![
+        StubModel::new(FAST, Behavior::reply(&[fix_answer])).loaded(),
+        StubModel::new(CODE, Behavior::reply(&["```bash\ndf -h\n```"])).with_size(18_000_000_000),
+    ]));
+    let gpu = FakeNvmlState::new(NEARLY_FULL);
+
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let options = home.join("init_options.json");
+    // The router is off so that Fix and Explain go to the fast model; Generate always
+    // asks the code tier, whose 18 GB do not fit the card.
+    let init_options = json!({
+        "backends": {"ollama": {"kind": "ollama", "url": stub.url()}},
+        "vram": {"enabled": true, "nvml_lib": gpu.lib_path().display().to_string()},
+        "router": {"enabled": false, "default_tier": "fast"},
+        "actions": {"shellcheck": true},
+        "tiers": {"code": {"first_token_timeout_s": 10, "timeout_s": 20}}
+    });
+    std::fs::write(&options, init_options.to_string()).unwrap();
+    let script = home.join("disk.sh");
+    std::fs::write(&script, SCRIPT).unwrap();
+    let result = home.join("result.json");
+    let init = home.join("init.lua");
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
+    std::fs::write(&init, init_lua(&plugin, &options, &result)).unwrap();
+    let log = home.join("nvim-stderr.log");
+
+    let mut child = Command::new(&nvim)
+        .args(["--headless", "--clean", "-i", "NONE", "-n", "-u"])
+        .arg(&init)
+        .arg(&script)
+        .current_dir(home)
+        // Keep the user's configuration, caches and config file out of it.
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("SUPERHELFER_CONFIG")
+        .env_remove("OLLAMA_HOST")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
+    let exited = wait_or_kill(&mut child, NVIM_LIMIT);
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        exited,
+        "Neovim did not finish within {NVIM_LIMIT:?}; stderr:\n{stderr}"
+    );
+    let raw = std::fs::read_to_string(&result)
+        .unwrap_or_else(|e| panic!("no result from Neovim ({e}); stderr:\n{stderr}"));
+    let r: Value = serde_json::from_str(&raw).unwrap();
+    assert!(
+        r["error"].is_null(),
+        "the session failed: {}\nresult: {r:#}\nstderr:\n{stderr}",
+        r["error"].as_str().unwrap_or_default()
+    );
+    assert_eq!(r["filetype"], "sh");
+
+    // The VRAM question went through vim.ui.select, with the server's numbers and choices.
+    let selects = r["selects"].as_array().unwrap();
+    assert_eq!(selects.len(), 1, "asked once: {selects:?}");
+    let prompt = selects[0]["prompt"].as_str().unwrap();
+    assert!(
+        prompt.contains("Loading qwen3-coder:30b needs about 18.0 GB")
+            && prompt.contains("7.0 GB of 34.2 GB free"),
+        "{prompt}"
+    );
+    assert_eq!(
+        selects[0]["items"],
+        json!([
+            "Load",
+            "Use fast model",
+            "Cancel",
+            "Always load (this session)",
+            "Always use fast model (this session)"
+        ])
+    );
+
+    // Each action ran; "Load" was honoured: the code model wrote the command.
+    let steps: Vec<(&str, bool)> = r["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["action"].as_str().unwrap_or(""), s["ok"] == true))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![("generate", true), ("fix", true), ("explain", true)],
+        "{r:#}"
+    );
+    assert_eq!(r["generate"]["inserted"], true);
+    assert_eq!(r["generate"]["outcome"]["model_used"], CODE);
+    assert_eq!(r["fix"]["applied"], true);
+
+    // The buffer, exactly.
+    assert_eq!(r["text"], EXPECTED);
+    // Written after Generate; the fix is in the buffer only.
+    assert_eq!(
+        std::fs::read_to_string(&script).unwrap(),
+        "#!/bin/bash\n# show free disk space\ndf -h\necho Hallo, $1\n"
+    );
+
+    // Progress reached the user: the end names the model.
+    let notes: Vec<&str> = r["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("Generate shell command") && n.contains(CODE)),
+        "{notes:?}"
+    );
+
+    // The explanation opened in a floating Markdown window.
+    assert_eq!(r["float"]["filetype"], "markdown", "{r:#}");
+    let float = r["float"]["text"].as_str().unwrap();
+    assert!(float.contains("Quoting keeps `$1` as one word."), "{float}");
+    assert!(float.contains(FAST), "the footer names the model: {float}");
+
+    // :checkhealth superhelfer, from the running server's status.
+    let health = r["health"].as_str().unwrap();
+    for expected in [
+        "superhelfer: binary",
+        "reachable",
+        "NVIDIA GeForce RTX 5090",
+        "shellcheck",
+    ] {
+        assert!(health.contains(expected), "`{expected}` in:\n{health}");
+    }
+    assert!(!health.contains("ERROR"), "{health}");
+
+    // Requests reached the stand-in: the code model once (Generate), the fast one twice.
+    let models: Vec<String> = stub
+        .chat_requests()
+        .iter()
+        .filter(|c| c["messages"].as_array().is_some_and(|m| !m.is_empty()))
+        .map(|c| c["model"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(models, vec![CODE, FAST, FAST], "{models:?}");
+    drop(rt);
+}
