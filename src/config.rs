@@ -40,6 +40,8 @@ pub struct RouterConfig {
     pub code_token_threshold: usize,
     /// Complexity at or above this may choose the heavy tier.
     pub heavy_threshold: f64,
+    /// Load the fast model when the language server starts, so the first answer is quick.
+    pub warm_fast: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +162,7 @@ impl Default for Config {
                 default_tier: Tier::Fast,
                 code_token_threshold: 500,
                 heavy_threshold: 0.8,
+                warm_fast: true,
             },
             vram: VramConfig {
                 enabled: true,

@@ -331,9 +331,9 @@ async fn ask(
     let consent = consent_for(vram);
     let req = AskRequest {
         query,
-        messages: None,
         tier,
         model,
+        ..Default::default()
     };
     match engine
         .ask(req, consent.as_ref(), &mut |ev| print_event(ev, true))
@@ -407,6 +407,7 @@ async fn cmd(
     let mut req =
         AskRequest::with_prompt(text.clone(), system, user, Some(tier.unwrap_or(Tier::Code)));
     req.model = model;
+    req.max_tokens = Some(superhelfer::tasks::COMMAND_MAX_TOKENS);
     let outcome = match engine
         .ask(req, consent.as_ref(), &mut |ev| print_event(ev, false))
         .await

@@ -366,7 +366,14 @@ async fn status_reports_backends_tiers_and_counters() {
     assert_eq!(s.counters[&Tier::Code].answered, 1);
     let text = s.render();
     assert!(
-        text.contains("qwen3-coder:30b on ollama: installed, loaded"),
+        text.contains("qwen3-coder:30b (30B) on ollama: installed, loaded"),
         "{text}"
+    );
+    // From /api/show.
+    assert_eq!(
+        code.details
+            .as_ref()
+            .and_then(|d| d.parameter_size.as_deref()),
+        Some("30B")
     );
 }

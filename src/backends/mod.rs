@@ -54,6 +54,8 @@ pub struct ChatRequest {
     /// Ollama's keep_alive ("10m"); ignored by OpenAI-compatible servers.
     pub keep_alive: Option<String>,
     pub temperature: Option<f32>,
+    /// The most tokens to generate (Ollama `num_predict`, OpenAI `max_tokens`).
+    pub max_tokens: Option<u32>,
 }
 
 /// A piece of a streamed answer.
@@ -75,6 +77,15 @@ pub struct InstalledModel {
     pub name: String,
     /// Size on disk in bytes, when known.
     pub size: Option<u64>,
+}
+
+/// What `/api/show` says about a model.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ModelDetails {
+    pub family: Option<String>,
+    pub parameter_size: Option<String>,
+    pub quantization_level: Option<String>,
+    pub context_length: Option<u64>,
 }
 
 /// A model loaded in memory (Ollama `/api/ps`).
@@ -158,6 +169,12 @@ pub trait Backend: Send + Sync {
     fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>>;
     /// Models loaded in memory; `None` when the server cannot say (OpenAI-compatible).
     fn loaded(&self) -> BoxFuture<'_, Result<Option<Vec<LoadedModel>>, BackendError>>;
+    /// A model's details (Ollama `/api/show`: family, parameter size, quantization,
+    /// context length); `None` where the server has no such call.
+    fn show<'a>(
+        &'a self,
+        model: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ModelDetails>, BackendError>>;
     /// Loads a model without generating (Ollama preload); a no-op where unsupported.
     fn preload<'a>(
         &'a self,

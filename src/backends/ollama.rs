@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::{
     Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel, LoadedModel,
+    ModelDetails,
 };
 use crate::config::BackendKind;
 
@@ -91,7 +92,10 @@ impl Backend for Ollama {
                 body["keep_alive"] = json!(k);
             }
             if let Some(t) = req.temperature {
-                body["options"] = json!({"temperature": t});
+                body["options"]["temperature"] = json!(t);
+            }
+            if let Some(n) = req.max_tokens {
+                body["options"]["num_predict"] = json!(n);
             }
             let rb = self.http.request(reqwest::Method::POST, "/api/chat");
             let resp = self
@@ -145,6 +149,24 @@ impl Backend for Ollama {
         })
     }
 
+    fn show<'a>(
+        &'a self,
+        model: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ModelDetails>, BackendError>> {
+        Box::pin(async move {
+            let rb = self
+                .http
+                .request(reqwest::Method::POST, "/api/show")
+                .json(&json!({"model": model}));
+            let resp = self.http.send(rb, Some(model), pull_hint).await?;
+            let v: Value = resp.json().await.map_err(|e| BackendError::Garbage {
+                url: self.http.url.clone(),
+                message: format!("/api/show: {e}"),
+            })?;
+            Ok(Some(parse_show(&v)))
+        })
+    }
+
     fn preload<'a>(
         &'a self,
         model: &'a str,
@@ -161,6 +183,24 @@ impl Backend for Ollama {
                 .await?;
             Ok(())
         })
+    }
+}
+
+/// The details of an `/api/show` answer; the context length sits under
+/// `model_info["<architecture>.context_length"]`.
+fn parse_show(v: &Value) -> ModelDetails {
+    let d = &v["details"];
+    let text = |k: &str| d[k].as_str().map(str::to_string);
+    let context_length = v["model_info"].as_object().and_then(|info| {
+        info.iter()
+            .find(|(k, _)| k.ends_with(".context_length"))
+            .and_then(|(_, v)| v.as_u64())
+    });
+    ModelDetails {
+        family: text("family"),
+        parameter_size: text("parameter_size"),
+        quantization_level: text("quantization_level"),
+        context_length,
     }
 }
 
@@ -201,6 +241,18 @@ mod tests {
         assert!(e.to_string().contains("out of memory"));
         let e = parse_line("<<garbage>>", u).unwrap().unwrap_err();
         assert!(e.to_string().contains("not JSON"), "{e}");
+    }
+
+    #[test]
+    fn show_details_and_context_length() {
+        let v = serde_json::json!({
+            "details": {"family": "qwen3moe", "parameter_size": "30.5B", "quantization_level": "Q4_K_M"},
+            "model_info": {"general.architecture": "qwen3moe", "qwen3moe.context_length": 262144}
+        });
+        let d = parse_show(&v);
+        assert_eq!(d.parameter_size.as_deref(), Some("30.5B"));
+        assert_eq!(d.context_length, Some(262144));
+        assert_eq!(parse_show(&serde_json::json!({})), ModelDetails::default());
     }
 
     #[test]

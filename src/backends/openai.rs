@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::{
     Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel, LoadedModel,
+    ModelDetails,
 };
 use crate::config::BackendKind;
 
@@ -110,6 +111,9 @@ impl Backend for OpenAi {
             if let Some(t) = req.temperature {
                 body["temperature"] = json!(t);
             }
+            if let Some(n) = req.max_tokens {
+                body["max_tokens"] = json!(n);
+            }
             let rb = self
                 .http
                 .request(reqwest::Method::POST, "/chat/completions");
@@ -143,6 +147,13 @@ impl Backend for OpenAi {
     }
 
     fn loaded(&self) -> BoxFuture<'_, Result<Option<Vec<LoadedModel>>, BackendError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn show<'a>(
+        &'a self,
+        _model: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ModelDetails>, BackendError>> {
         Box::pin(async { Ok(None) })
     }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::BoxFuture;
 use futures_util::StreamExt;
 use serde::Serialize;
-use tracing::{debug, info, warn};
+use tracing::{debug, info, trace, warn};
 
 use crate::backends::{self, Backend, BackendError, ChatRequest, Chunk, InstalledModel, Message};
 use crate::config::{BackendKind, Config, Resolved, TierConfig};
@@ -35,6 +35,8 @@ pub struct AskRequest {
     pub tier: Option<Tier>,
     /// A model the user named: wins over the tier's model.
     pub model: Option<String>,
+    /// The most tokens the answer may take (a command needs few; a runaway model stops).
+    pub max_tokens: Option<u32>,
 }
 
 impl AskRequest {
@@ -45,6 +47,7 @@ impl AskRequest {
             messages: Some(vec![Message::system(system), Message::user(user)]),
             tier,
             model: None,
+            max_tokens: None,
         }
     }
 }
@@ -266,6 +269,22 @@ impl Engine {
             .is_some_and(|b| !b.url.starts_with(IMPLICIT_REMOTE))
     }
 
+    /// Loads the fast model (Ollama preload) so the first answer does not wait for it;
+    /// failures are only logged: the first request reports them.
+    pub async fn warm_fast(&self) {
+        let t = &self.config.tiers.fast;
+        let Ok(backend) = self.backend(&t.backend, t.connect_timeout_s) else {
+            return;
+        };
+        let keep_alive = keep_alive(backend.kind(), t);
+        let limit = Duration::from_secs(t.first_token_timeout_s);
+        match tokio::time::timeout(limit, backend.preload(&t.model, keep_alive.as_deref())).await {
+            Ok(Ok(())) => debug!("fast model {} warmed", t.model),
+            Ok(Err(e)) => debug!("could not warm the fast model: {e}"),
+            Err(_) => debug!("warming the fast model took over {} s", limit.as_secs()),
+        }
+    }
+
     /// Decides the tier and model without calling any model.
     pub fn route(&self, req: &AskRequest) -> Route {
         let settings = AnalyzerSettings {
@@ -352,7 +371,14 @@ impl Engine {
             reasons: reasons.clone(),
         });
         let first = self
-            .stream_once(tier, &model, messages.clone(), started, on_event)
+            .stream_once(
+                tier,
+                &model,
+                messages.clone(),
+                req.max_tokens,
+                started,
+                on_event,
+            )
             .await;
         let (result, used_tier, used_model, fallback_reason) = match first {
             Ok(r) => (r, tier, model, None),
@@ -367,7 +393,14 @@ impl Engine {
                 let fast_model = self.config.tiers.fast.model.clone();
                 let retry_start = Instant::now();
                 match self
-                    .stream_once(Tier::Fast, &fast_model, messages, retry_start, on_event)
+                    .stream_once(
+                        Tier::Fast,
+                        &fast_model,
+                        messages,
+                        req.max_tokens,
+                        retry_start,
+                        on_event,
+                    )
                     .await
                 {
                     Ok(r) => (r, Tier::Fast, fast_model, Some(reason)),
@@ -416,6 +449,7 @@ impl Engine {
         tier: Tier,
         model: &str,
         messages: Vec<Message>,
+        max_tokens: Option<u32>,
         started: Instant,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<Streamed, BackendError> {
@@ -430,11 +464,13 @@ impl Engine {
             phase,
             limit_s,
         };
+        trace!(tier = %tier, model, prompt = ?messages, "prompt");
         let req = ChatRequest {
             model: model.to_string(),
             messages,
             keep_alive: keep_alive(backend.kind(), t),
             temperature: None,
+            max_tokens,
         };
         let mut stream = tokio::time::timeout_at(first_deadline.into(), backend.chat(req))
             .await

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::backends::{self, LoadedModel};
+use crate::backends::{self, LoadedModel, ModelDetails};
 use crate::config::BackendKind;
 
 use super::counters::TierCounters;
@@ -24,6 +24,8 @@ pub struct Status {
     pub tiers: Vec<TierStatus>,
     pub gpu: GpuStatus,
     pub counters: BTreeMap<Tier, TierCounters>,
+    /// shellcheck's version, `None` when it is not installed.
+    pub shellcheck: Option<String>,
     /// Things the user should know (remote backends, missing tools).
     pub notices: Vec<String>,
 }
@@ -56,6 +58,8 @@ pub struct TierStatus {
     pub loaded: Option<bool>,
     /// What the VRAM guard expects a load to need, in bytes.
     pub vram_needed_bytes: Option<u64>,
+    /// From Ollama's `/api/show`, when the model is installed.
+    pub details: Option<ModelDetails>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,7 +95,7 @@ impl Engine {
                 ));
             }
         }
-        let tiers = Tier::ALL
+        let mut tiers: Vec<TierStatus> = Tier::ALL
             .iter()
             .map(|&tier| {
                 let t = cfg.tiers.get(tier);
@@ -116,9 +120,45 @@ impl Engine {
                         None,
                         None,
                     ),
+                    details: None,
                 }
             })
             .collect();
+        let wanted: Vec<(bool, String, String)> = tiers
+            .iter()
+            .map(|t| {
+                (
+                    t.installed == Some(true),
+                    t.backend.clone(),
+                    t.model.clone(),
+                )
+            })
+            .collect();
+        let details = wanted.iter().map(|(installed, backend, model)| async move {
+            if !installed {
+                return None;
+            }
+            let backend = self.backend(backend, 2).ok()?;
+            tokio::time::timeout(Duration::from_secs(3), backend.show(model))
+                .await
+                .ok()?
+                .ok()?
+        });
+        for (t, d) in tiers
+            .iter_mut()
+            .zip(futures_util::future::join_all(details).await)
+        {
+            t.details = d;
+        }
+        let shellcheck = tokio::task::spawn_blocking(crate::shellcheck::version)
+            .await
+            .ok()
+            .flatten();
+        if shellcheck.is_none() {
+            notices.push(
+                "shellcheck is not installed: no diagnostics of superhelfer's own for shell scripts (apt-get install shellcheck)".into(),
+            );
+        }
         let gpu = if !cfg.vram.enabled {
             GpuStatus::Disabled
         } else {
@@ -139,6 +179,7 @@ impl Engine {
             tiers,
             gpu,
             counters: self.counters.snapshot(),
+            shellcheck,
             notices,
         }
     }
@@ -233,9 +274,15 @@ impl Status {
                 Some(false) => no.to_string(),
                 None => "unknown".to_string(),
             };
+            let about = t
+                .details
+                .as_ref()
+                .and_then(|d| d.parameter_size.clone())
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {:<5} {} on {}: {}, {}{}",
+                "  {:<5} {}{about} on {}: {}, {}{}",
                 t.tier.as_str(),
                 t.model,
                 t.backend,
@@ -287,6 +334,9 @@ impl Status {
                     c.first_token_ms_avg.map(|v| v.to_string()).unwrap_or("-".into()),
                 );
             }
+        }
+        if let Some(v) = &self.shellcheck {
+            let _ = writeln!(out, "\nshellcheck {v}");
         }
         for n in &self.notices {
             let _ = writeln!(out, "\nnote: {n}");

@@ -19,7 +19,7 @@ use crate::engine::router::{AskError, AskRequest, Event, Outcome};
 use crate::engine::tier::Tier;
 use crate::risk::{self, RiskLevel};
 use crate::tasks::shell_command::{self, CommandRequest};
-use crate::tasks::{explain, fix_error};
+use crate::tasks::{self, explain, fix_error};
 
 use super::actions::{self, ActionArgs};
 use super::confirm::{self, EditorConsent};
@@ -199,13 +199,9 @@ pub async fn execute(
 
 async fn status(ctx: &Ctx<'_>) -> Result<Value> {
     let status = ctx.session.engine().status().await;
-    let mut text = status.render();
-    if !crate::shellcheck::available() {
-        text.push_str("\nnote: shellcheck is not installed: no diagnostics of superhelfer's own for shell scripts (apt-get install shellcheck)\n");
-    }
+    let text = status.render();
     ctx.client.show_message(MessageType::INFO, &text).await;
     let mut v = serde_json::to_value(&status).map_err(|e| failed(e.to_string()))?;
-    v["shellcheck"] = json!(crate::shellcheck::available());
     v["text"] = json!(text);
     Ok(v)
 }
@@ -318,7 +314,10 @@ async fn explain_or_ask(
         .run_model(
             title,
             token,
-            AskRequest::with_prompt(query, system, user, None),
+            AskRequest {
+                max_tokens: Some(tasks::ANSWER_MAX_TOKENS),
+                ..AskRequest::with_prompt(query, system, user, None)
+            },
         )
         .await?;
     let meta = explain::ExplainMeta {
@@ -440,7 +439,10 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
             "superhelfer: Generate shell command",
             token,
             // Commands are the coder model's work.
-            AskRequest::with_prompt(request.clone(), system, user, Some(Tier::Code)),
+            AskRequest {
+                max_tokens: Some(tasks::COMMAND_MAX_TOKENS),
+                ..AskRequest::with_prompt(request.clone(), system, user, Some(Tier::Code))
+            },
         )
         .await?;
     let command = shell_command::extract_command(&outcome.answer, dialect)
@@ -626,7 +628,10 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         .run_model(
             "superhelfer: Fix error",
             token,
-            AskRequest::with_prompt(query, system, user, None),
+            AskRequest {
+                max_tokens: Some(tasks::ANSWER_MAX_TOKENS),
+                ..AskRequest::with_prompt(query, system, user, None)
+            },
         )
         .await?;
     let fixed = fix_error::parse_fix(&outcome.answer, &region)

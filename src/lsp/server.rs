@@ -161,6 +161,10 @@ impl LanguageServer for Server {
             self.report_config_error(e).await;
         }
         info!("superhelfer {} ready", env!("CARGO_PKG_VERSION"));
+        let engine = self.session.engine();
+        if engine.config().router.warm_fast {
+            tokio::spawn(async move { engine.warm_fast().await });
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {

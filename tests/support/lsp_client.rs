@@ -54,6 +54,8 @@ pub struct LspClient {
     pub stderr: Arc<Mutex<String>>,
     /// When the last `workspace/applyEdit` arrived (for latency benches).
     pub last_edit_at: Option<Instant>,
+    /// How long a wait may take before the test fails (`WAIT` unless changed).
+    pub wait: Duration,
 }
 
 pub struct Spawn {
@@ -115,6 +117,7 @@ impl LspClient {
             violations,
             stderr: err_buf,
             last_edit_at: None,
+            wait: WAIT,
         }
     }
 
@@ -174,7 +177,7 @@ impl LspClient {
     }
 
     pub fn wait_response(&mut self, id: i64) -> Result<Value, Value> {
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + self.wait;
         loop {
             if let Some(resp) = self.responses.remove(&id) {
                 return match resp.get("error") {
@@ -189,7 +192,7 @@ impl LspClient {
     /// Waits for a notification of `method` that satisfies `pred` (seen before or after
     /// the call).
     pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + self.wait;
         let mut seen = 0;
         loop {
             for ev in &self.events[seen..] {
