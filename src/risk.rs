@@ -2663,7 +2663,7 @@ fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
     }
     if !danger {
         if dest.text == "/dev/null" {
-            acc.caution(
+            acc.danger(
                 "moves files onto /dev/null (they are lost; as root it replaces the null device)",
             );
         } else {
@@ -3878,6 +3878,10 @@ fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                 {
                     acc.danger(format!("{name} deletes the whole filesystem or home"));
                 }
+                // Shell commands the code hands to a shell (system, exec, backticks…).
+                for inner in interpreter_shell_strings(&script.text) {
+                    assess_script(&inner, ctx.depth + 1, acc);
+                }
             }
         }
     }
@@ -3891,12 +3895,102 @@ fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// The string literals in interpreter code (`perl -e`, `python3 -c`, `ruby -e`, `node -e`)
+/// that the code runs through a shell: only when the code calls one (`system`, `exec`,
+/// `popen`, backticks, `qx`, `subprocess`, `child_process`), so printing a dangerous string
+/// stays harmless.
+fn interpreter_shell_strings(code: &str) -> Vec<String> {
+    const RUNS_SHELL: &[&str] = &[
+        "system",
+        "exec",
+        "popen",
+        "spawn",
+        "subprocess",
+        "child_process",
+        "qx",
+        "`",
+        "%x",
+    ];
+    if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let chars: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // Perl's q{…}, qq{…}, qx{…}, q(…): a quote-like operator with a bracket.
+        let perl_open = if c == 'q' {
+            let j = if chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
+                i + 2
+            } else {
+                i + 1
+            };
+            chars
+                .get(j)
+                .and_then(|&b| match b {
+                    '{' => Some((j, '}')),
+                    '(' => Some((j, ')')),
+                    '[' => Some((j, ']')),
+                    _ => None,
+                })
+                .filter(|_| i == 0 || !chars[i - 1].is_alphanumeric())
+        } else {
+            None
+        };
+        let (start, close) = match (c, perl_open) {
+            (_, Some((j, close))) => (j + 1, close),
+            ('\'' | '"' | '`', None) => (i + 1, c),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = start;
+        while j < chars.len() && chars[j] != close {
+            if chars[j] == '\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        let end = j.min(chars.len());
+        if start <= end {
+            out.push(chars[start..end].iter().collect());
+        }
+        i = end + 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn lvl(c: &str) -> RiskLevel {
         assess(c).level
+    }
+
+    #[test]
+    fn interpreters_running_shell_commands() {
+        assert_eq!(lvl(r#"perl -e "system(q{rm -rf /})""#), RiskLevel::Danger);
+        assert_eq!(
+            lvl(r#"python3 -c "import os; os.system('rm -rf ~')""#),
+            RiskLevel::Danger
+        );
+        assert_eq!(
+            lvl(r#"node -e "require('child_process').execSync('mkfs.ext4 /dev/sda')""#),
+            RiskLevel::Danger
+        );
+        // Printing a dangerous string runs nothing.
+        assert_eq!(lvl(r#"python3 -c "print('rm -rf /')""#), RiskLevel::Safe);
+        assert_eq!(lvl(r#"perl -pe 's/foo/bar/' notes.txt"#), RiskLevel::Safe);
+    }
+
+    #[test]
+    fn anything_moved_onto_dev_null_is_danger() {
+        assert_eq!(lvl("mv ~/.ssh /dev/null"), RiskLevel::Danger);
+        assert_eq!(lvl("mv report.txt /dev/null"), RiskLevel::Danger);
+        assert_eq!(lvl("mv a.txt b.txt"), RiskLevel::Caution);
     }
 
     #[test]
