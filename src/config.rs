@@ -193,6 +193,9 @@ impl Default for Config {
 
 pub const DEFAULT_OLLAMA_URL: &str = "http://127.0.0.1:11434";
 
+/// The longest time limit a tier may have: a day.
+pub const MAX_TIMEOUT_S: u64 = 86_400;
+
 /// A commented default file, printed by `superhelfer config --default`. A test checks that
 /// it parses to exactly `Config::default()`, so it cannot drift from the schema.
 pub const DEFAULT_FILE: &str = include_str!("config_default.toml");
@@ -269,7 +272,7 @@ impl Layer {
         collect_leaves(&value, "", &mut |path| {
             origins.insert(path.to_string(), Source::Default);
         });
-        if let Some(url) = ollama_host.and_then(ollama_host_url) {
+        if let Some(url) = ollama_host.and_then(|h| ollama_host_url(h).ok().flatten()) {
             if let Some(slot) = value.pointer_mut("/backends/ollama/url") {
                 *slot = Value::String(url);
                 origins.insert("backends.ollama.url".into(), Source::Env("OLLAMA_HOST"));
@@ -436,6 +439,12 @@ impl Resolved {
                 if v == 0 {
                     return Err(self.invalid(&format!("{prefix}.{field}"), "must be at least 1"));
                 }
+                if v > MAX_TIMEOUT_S {
+                    return Err(self.invalid(
+                        &format!("{prefix}.{field}"),
+                        format!("{v} s is more than a day ({MAX_TIMEOUT_S} s)"),
+                    ));
+                }
             }
             if !valid_keep_alive(&t.keep_alive) {
                 return Err(self.invalid(
@@ -542,7 +551,9 @@ fn merge_into(base: &mut Value, layer: &Value) {
 
 fn collect_leaves(value: &Value, prefix: &str, f: &mut dyn FnMut(&str)) {
     match value {
-        Value::Object(map) if !map.is_empty() => {
+        // An empty table sets nothing: it must not hide the sources of what is under it.
+        Value::Object(map) if map.is_empty() => {}
+        Value::Object(map) => {
             for (k, v) in map {
                 let path = if prefix.is_empty() {
                     k.clone()
@@ -670,12 +681,22 @@ fn valid_keep_alive(s: &str) -> bool {
 }
 
 /// The URL that `OLLAMA_HOST` means, as Ollama's CLI reads it: `host`, `host:port`,
-/// or a full URL; a bind-all address means this machine.
-pub fn ollama_host_url(raw: &str) -> Option<String> {
+/// or a full URL; a bind-all address means this machine. `Ok(None)` when unset or empty,
+/// an error message when it is not a usable address.
+pub fn ollama_host_url(raw: &str) -> Result<Option<String>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
-        return None;
+        return Ok(None);
     }
+    let url = ollama_host_guess(raw);
+    match reqwest::Url::parse(&url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(Some(url)),
+        Ok(_) => Err(format!("`{raw}` is not an http(s) address")),
+        Err(e) => Err(format!("`{raw}` is not a usable address ({e})")),
+    }
+}
+
+fn ollama_host_guess(raw: &str) -> String {
     let (scheme, rest) = match raw.split_once("://") {
         Some((s, r)) => (s, r),
         None => ("http", raw),
@@ -691,7 +712,7 @@ pub fn ollama_host_url(raw: &str) -> Option<String> {
         "[::]" => "[::1]",
         h => h,
     };
-    Some(format!("{scheme}://{host}:{port}"))
+    format!("{scheme}://{host}:{port}")
 }
 
 /// The configuration file's path: `$SUPERHELFER_CONFIG`, else
@@ -854,22 +875,47 @@ mod tests {
 
     #[test]
     fn ollama_host_forms() {
+        let url = |s: &str| ollama_host_url(s).ok().flatten();
+        assert_eq!(url("0.0.0.0").as_deref(), Some("http://127.0.0.1:11434"));
+        assert_eq!(url("gpu:11500").as_deref(), Some("http://gpu:11500"));
         assert_eq!(
-            ollama_host_url("0.0.0.0").as_deref(),
-            Some("http://127.0.0.1:11434")
-        );
-        assert_eq!(
-            ollama_host_url("gpu:11500").as_deref(),
-            Some("http://gpu:11500")
-        );
-        assert_eq!(
-            ollama_host_url("https://x.example/").as_deref(),
+            url("https://x.example/").as_deref(),
             Some("https://x.example:11434")
         );
+        assert_eq!(ollama_host_url(""), Ok(None));
+        assert!(ollama_host_url("localhost:99999").is_err());
+        // An invalid value leaves the default in place.
+        let r = Resolved::merge(&[Layer::defaults(Some("localhost:99999"))]).unwrap();
+        assert_eq!(r.config.backends["ollama"].url, DEFAULT_OLLAMA_URL);
         let d = Layer::defaults(Some("10.1.2.3:9999"));
         let r = Resolved::merge(&[d]).unwrap();
         assert_eq!(r.config.backends["ollama"].url, "http://10.1.2.3:9999");
         assert_eq!(r.source("backends.ollama.url"), Source::Env("OLLAMA_HOST"));
+    }
+
+    #[test]
+    fn an_empty_table_does_not_make_an_env_url_explicit() {
+        let r = Resolved::merge(&[
+            Layer::defaults(Some("http://10.0.0.5:11434")),
+            Layer::from_json(
+                serde_json::json!({"backends": {"ollama": {}}}),
+                Source::InitializationOptions,
+            )
+            .unwrap(),
+        ])
+        .unwrap();
+        assert_eq!(r.source("backends.ollama.url"), Source::Env("OLLAMA_HOST"));
+    }
+
+    #[test]
+    fn huge_time_limits_are_refused() {
+        let msg = file("[tiers.fast]\ntimeout_s = 9223372036854775807\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("tiers.fast.timeout_s") && msg.contains("more than a day"),
+            "{msg}"
+        );
     }
 
     #[test]

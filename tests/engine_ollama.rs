@@ -377,3 +377,45 @@ async fn status_reports_backends_tiers_and_counters() {
         Some("30B")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_requests_show_in_status() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = engine(&format!("http://127.0.0.1:{port}"), json!({}));
+    let (r, _) = ask(
+        &e,
+        AskRequest {
+            query: "hello".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(r.is_err());
+    let c = e.counters.snapshot();
+    assert_eq!(c[&Tier::Fast].chosen, 1);
+    assert_eq!(c[&Tier::Fast].failures, 1);
+    let text = e.status().await.render();
+    assert!(
+        text.contains("requests:") && text.contains("failed 1"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_total_limit_shorter_than_the_first_token_limit_is_named() {
+    let stub = OllamaStub::start(all_models(Behavior::Hang)).await;
+    let e = engine(
+        &stub.url(),
+        json!({"tiers": {"code": {"timeout_s": 1, "first_token_timeout_s": 30}}}),
+    );
+    let (r, _) = ask(&e, code_question()).await;
+    let reason = r.expect("fast answers").fallback_reason.unwrap();
+    assert!(
+        reason.contains("complete answer") && reason.contains("1 s"),
+        "{reason}"
+    );
+}

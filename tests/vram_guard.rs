@@ -273,3 +273,47 @@ fn status_shows_gpu_resident_models_and_tier_needs() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("GPU 0: NVIDIA GeForce RTX 5090"), "{text}");
 }
+
+/// A user who takes a while to answer the dialog, then loads.
+struct SlowUser(std::time::Duration);
+
+impl superhelfer::engine::router::ConsentAsker for SlowUser {
+    fn ask<'a>(
+        &'a self,
+        _prompt: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, superhelfer::engine::router::Consent> {
+        let d = self.0;
+        Box::pin(async move {
+            tokio::time::sleep(d).await;
+            superhelfer::engine::router::Consent::Load
+        })
+    }
+}
+
+#[test]
+fn time_spent_in_the_dialog_is_not_the_models_time() {
+    use superhelfer::config::{Layer, Resolved, Source};
+    use superhelfer::engine::router::{AskRequest, Engine};
+    use superhelfer::engine::tier::Tier;
+    let w = world(NEARLY_FULL, false);
+    let mut opts = w.options(json!({}));
+    opts["tiers"] = json!({"code": {"timeout_s": 3, "first_token_timeout_s": 2}});
+    let layers = vec![
+        Layer::defaults(None),
+        Layer::from_json(opts, Source::InitializationOptions).unwrap(),
+    ];
+    let e = Engine::new(&Resolved::merge(&layers).unwrap());
+    let o =
+        w.rt.block_on(e.ask(
+            AskRequest {
+                query: "fix my awk script".into(),
+                tier: Some(Tier::Code),
+                ..Default::default()
+            },
+            &SlowUser(std::time::Duration::from_millis(3500)),
+            &mut |_| {},
+        ))
+        .expect("answered");
+    assert_eq!(o.fallback_reason, None, "the code model had its full time");
+    assert_eq!(o.tier_used, Tier::Code);
+}

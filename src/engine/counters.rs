@@ -40,13 +40,15 @@ impl Counters {
         f(map.entry(tier).or_default());
     }
 
+    /// The router chose this tier for a request (whatever happens next).
+    pub fn record_chosen(&self, tier: Tier) {
+        self.with(tier, |c| c.chosen += 1);
+    }
+
     pub fn record_success(&self, o: &Outcome) {
-        self.with(o.tier_chosen, |c| {
-            c.chosen += 1;
-            if o.fallback_reason.is_some() {
-                c.fallbacks_from += 1;
-            }
-        });
+        if o.fallback_reason.is_some() {
+            self.with(o.tier_chosen, |c| c.fallbacks_from += 1);
+        }
         self.with(o.tier_used, |c| {
             c.answered += 1;
             if let Some(ft) = o.first_token_ms {
@@ -70,10 +72,7 @@ impl Counters {
     }
 
     pub fn record_cancelled(&self, tier: Tier) {
-        self.with(tier, |c| {
-            c.chosen += 1;
-            c.cancelled += 1;
-        });
+        self.with(tier, |c| c.cancelled += 1);
     }
 
     pub fn snapshot(&self) -> BTreeMap<Tier, TierCounters> {

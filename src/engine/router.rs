@@ -21,6 +21,9 @@ use super::gpu::GpuMonitor;
 use super::tier::Tier;
 use super::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 
+/// How long reading the GPUs may take.
+const GPU_READ_LIMIT: Duration = Duration::from_secs(5);
+
 /// How long a backend's list of installed models is trusted.
 const INSTALLED_TTL: Duration = Duration::from_secs(30);
 
@@ -331,6 +334,7 @@ impl Engine {
         let started = Instant::now();
         let route = self.route(&req);
         let chosen = route.tier;
+        self.counters.record_chosen(chosen);
         let mut tier = chosen;
         let mut model = route.model.clone();
         let mut reasons = route.analysis.reasons.clone();
@@ -456,9 +460,21 @@ impl Engine {
         let t = self.config.tiers.get(tier);
         let backend = self.backend(&t.backend, t.connect_timeout_s)?;
         let url = backend.url().to_string();
-        let total_deadline = started + Duration::from_secs(t.timeout_s);
-        let first_deadline =
-            (Instant::now() + Duration::from_secs(t.first_token_timeout_s)).min(total_deadline);
+        // The limits count from here: time spent asking the user (the VRAM dialog) or
+        // checking what is installed is not the model's time.
+        let t0 = Instant::now();
+        let total_deadline = after(t0, t.timeout_s);
+        let first_token_limit = after(t0, t.first_token_timeout_s);
+        // Whichever limit comes first bounds the wait for the first token; the error names it.
+        let (first_deadline, first_phase, first_limit) = if first_token_limit <= total_deadline {
+            (
+                first_token_limit,
+                backends::TimeoutPhase::FirstToken,
+                t.first_token_timeout_s,
+            )
+        } else {
+            (total_deadline, backends::TimeoutPhase::Total, t.timeout_s)
+        };
         let timeout = |phase, limit_s| BackendError::Timeout {
             url: url.clone(),
             phase,
@@ -474,17 +490,13 @@ impl Engine {
         };
         let mut stream = tokio::time::timeout_at(first_deadline.into(), backend.chat(req))
             .await
-            .map_err(|_| timeout(backends::TimeoutPhase::FirstToken, t.first_token_timeout_s))??;
+            .map_err(|_| timeout(first_phase, first_limit))??;
         let mut answer = String::new();
         let mut first_token_ms = None;
         let mut tokens = None;
         loop {
             let (deadline, phase, limit) = if first_token_ms.is_none() {
-                (
-                    first_deadline,
-                    backends::TimeoutPhase::FirstToken,
-                    t.first_token_timeout_s,
-                )
+                (first_deadline, first_phase, first_limit)
             } else {
                 (total_deadline, backends::TimeoutPhase::Total, t.timeout_s)
             };
@@ -675,13 +687,22 @@ impl Engine {
     /// Reads the GPUs off the async threads (NVML's first load can take a while).
     pub async fn read_gpu(&self) -> Result<super::gpu::GpuSnapshot, super::gpu::GpuError> {
         let gpu = self.gpu.clone();
-        tokio::task::spawn_blocking(move || gpu.read())
-            .await
-            .unwrap_or_else(|e| {
-                Err(super::gpu::GpuError::InitFailed(format!(
-                    "the NVML reader stopped: {e}"
-                )))
-            })
+        // A hung driver must not hang the request: past the limit, treat it as no GPU.
+        match tokio::time::timeout(
+            GPU_READ_LIMIT,
+            tokio::task::spawn_blocking(move || gpu.read()),
+        )
+        .await
+        {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => Err(super::gpu::GpuError::InitFailed(format!(
+                "the NVML reader stopped: {e}"
+            ))),
+            Err(_) => Err(super::gpu::GpuError::InitFailed(format!(
+                "NVML did not answer within {} s",
+                GPU_READ_LIMIT.as_secs()
+            ))),
+        }
     }
 
     /// Whether the model is loaded now; remembers its VRAM size for later estimates.
@@ -704,6 +725,14 @@ impl Engine {
             .iter()
             .any(|m| backends::ollama::same_model(&m.name, model))
     }
+}
+
+/// `from + secs`, or a far future where that does not fit the clock (never a panic; the
+/// configuration caps limits at a day anyway).
+fn after(from: Instant, secs: u64) -> Instant {
+    from.checked_add(Duration::from_secs(secs))
+        .or_else(|| from.checked_add(Duration::from_secs(crate::config::MAX_TIMEOUT_S)))
+        .unwrap_or(from)
 }
 
 /// Marks a backend URL that came from a default or the environment and is not loopback.

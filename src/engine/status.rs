@@ -318,15 +318,20 @@ impl Status {
                 }
             }
         }
-        if self.counters.values().any(|c| c.chosen + c.answered > 0) {
+        if self
+            .counters
+            .values()
+            .any(|c| c.chosen + c.answered + c.failures > 0)
+        {
             let _ = writeln!(out, "\nrequests:");
             for (tier, c) in &self.counters {
                 let _ = writeln!(
                     out,
-                    "  {:<5} chosen {}, answered {}, fallbacks {}, timeouts {}, cancelled {}, avg {} ms (first token {} ms)",
+                    "  {:<5} chosen {}, answered {}, failed {}, fallbacks {}, timeouts {}, cancelled {}, avg {} ms (first token {} ms)",
                     tier.as_str(),
                     c.chosen,
                     c.answered,
+                    c.failures,
                     c.fallbacks_from,
                     c.timeouts,
                     c.cancelled,
