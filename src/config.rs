@@ -731,9 +731,16 @@ pub fn file_path() -> Option<PathBuf> {
 /// The layers this process starts with: defaults and the file. The file's error is
 /// returned beside the defaults so the language server can report it and go on.
 pub fn startup_layers() -> (Vec<Layer>, Option<ConfigError>) {
-    let mut layers = vec![Layer::defaults(
-        std::env::var("OLLAMA_HOST").ok().as_deref(),
-    )];
+    let host = std::env::var("OLLAMA_HOST").ok();
+    let mut layers = vec![Layer::defaults(host.as_deref())];
+    if let Some(Err(message)) = host.as_deref().map(ollama_host_url) {
+        let error = ConfigError::Invalid {
+            key: "backends.ollama.url".into(),
+            origin: Source::Env("OLLAMA_HOST"),
+            message,
+        };
+        return (layers, Some(error));
+    }
     let Some(path) = file_path() else {
         return (layers, None);
     };

@@ -43,7 +43,8 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-    /// Ask a question; the router picks the model. Piped stdin is added as material.
+    /// Ask a question; the router picks the model. A `-` among the words adds stdin as
+    /// material: `journalctl -u nginx | superhelfer ask "why does it fail?" -`.
     Ask {
         /// Use this tier: fast, code or heavy.
         #[arg(long)]
@@ -303,8 +304,8 @@ fn print_event(ev: Event, stream_tokens: bool) {
     }
 }
 
-/// Material piped on stdin (`journalctl -u x | superhelfer ask "why?"`).
-fn piped_stdin() -> Option<String> {
+/// Material piped on stdin (`journalctl -u x | superhelfer ask "why?" -`).
+fn read_stdin() -> Option<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return None;
@@ -324,9 +325,23 @@ async fn ask(
     vram: VramFlags,
     question: Vec<String>,
 ) -> ExitCode {
-    let mut query = question.join(" ");
-    if let Some(material) = piped_stdin() {
-        query = format!("{query}\n\n{material}");
+    let wants_stdin = question.iter().any(|w| w == "-");
+    let mut query = question
+        .iter()
+        .filter(|w| *w != "-")
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if wants_stdin {
+        match read_stdin() {
+            Some(material) => query = format!("{query}\n\n{material}"),
+            None => {
+                eprintln!(
+                    "superhelfer: `-` asks for material on stdin, but stdin is a terminal or empty"
+                );
+                return ExitCode::from(2);
+            }
+        }
     }
     let consent = consent_for(vram);
     let req = AskRequest {

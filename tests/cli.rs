@@ -99,7 +99,7 @@ async fn ask_with_piped_material_sends_it_along() {
     let cfg = write_config(dir.path(), &stub.url(), "");
     let out = run(
         &cfg,
-        &["ask", "--tier", "code", "why does this fail?"],
+        &["ask", "--tier", "code", "why does this fail?", "-"],
         "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)\n",
     )
     .await;
@@ -110,6 +110,16 @@ async fn ask_with_piped_material_sends_it_along() {
         content.starts_with("why does this fail?") && content.contains("Address already in use"),
         "{content}"
     );
+    // Without `-`, stdin is left alone (a `while read` loop keeps its input).
+    let out = run(
+        &cfg,
+        &["ask", "--tier", "code", "hello"],
+        "do not read me\n",
+    )
+    .await;
+    assert!(out.status.success());
+    let sent = stub.chat_requests().pop().unwrap();
+    assert_eq!(sent["messages"][0]["content"], "hello");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -597,3 +597,84 @@ fn actions_against_the_real_llama_cpp_server() {
     assert!(!r["answer"].as_str().unwrap().trim().is_empty());
     assert!(r["markdown"].as_str().unwrap().contains(model));
 }
+
+#[test]
+fn generate_finds_its_line_again_when_lines_were_added_above_after_listing() {
+    let w = World::new(Behavior::reply(&["```bash\nls -la\n```"]));
+    let mut c = w.client();
+    let uri = "file:///w/moved.sh";
+    c.open(uri, "shellscript", "#!/bin/bash\r\n# list all files\r\n");
+    let list = actions(&mut c, uri, [(1, 0), (1, 0)], json!([]));
+    c.change(uri, [(1, 0), (1, 0)], "set -e\r\n");
+    let r = run(&mut c, find(&list, "Generate")).expect("inserted");
+    assert_eq!(r["inserted"], true);
+    // After the moved request line, with the file's CRLF line breaks.
+    assert_eq!(
+        c.text(uri),
+        "#!/bin/bash\r\nset -e\r\n# list all files\r\nls -la\r\n"
+    );
+}
+
+#[test]
+fn fix_listed_for_an_older_version_is_refused() {
+    let w = World::new(Behavior::reply(&["```bash\necho \"$1\"\n```"]));
+    let mut c = w.client();
+    let uri = "file:///w/old.sh";
+    c.open(uri, "shellscript", "#!/bin/bash\necho $1\n");
+    let diag = json!([{"range": {"start": {"line": 1, "character": 5}, "end": {"line": 1, "character": 7}}, "severity": 2, "code": "SC2086", "message": "Double quote to prevent globbing and word splitting."}]);
+    let list = actions(&mut c, uri, [(1, 5), (1, 5)], diag);
+    c.change(uri, [(0, 0), (0, 0)], "# header\n");
+    let err = run(&mut c, find(&list, "Fix with superhelfer")).expect_err("stale");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the action was listed"),
+        "{err}"
+    );
+    assert_eq!(c.text(uri), "# header\n#!/bin/bash\necho $1\n");
+}
+
+#[test]
+fn closing_a_script_clears_its_shellcheck_diagnostics() {
+    if which("shellcheck").is_none() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI installs shellcheck"
+        );
+        eprintln!("SKIP: shellcheck not installed");
+        return;
+    }
+    let w = World::new(Behavior::reply(&["x"]));
+    let mut opts = w.options();
+    opts["actions"]["shellcheck"] = json!(true);
+    let mut c = w.client_with(opts, vec![]);
+    let uri = "file:///w/close.sh";
+    c.open(uri, "shellscript", "#!/bin/bash\necho $1\n");
+    c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["diagnostics"].as_array().unwrap().is_empty()
+    });
+}
+
+#[test]
+fn invalid_ollama_host_is_shown_and_the_server_still_answers() {
+    let mut c = LspClient::spawn(Spawn {
+        env: vec![("OLLAMA_HOST".into(), "localhost:99999".into())],
+        ..Default::default()
+    });
+    c.initialize(Value::Null, default_capabilities());
+    let msg = c.wait_notification("window/showMessage", |_| true);
+    let text = msg["message"].as_str().unwrap();
+    assert!(
+        text.contains("OLLAMA_HOST") && text.contains("localhost:99999"),
+        "{text}"
+    );
+}

@@ -124,6 +124,14 @@ fn nearly_full_gpu_asks_with_the_numbers_and_each_choice_is_honoured() {
                     err["message"].as_str().unwrap().contains("cancelled"),
                     "{err}"
                 );
+                assert_eq!(err["code"], -32800, "the user's choice, not a failure");
+                let told = c.wait_notification("window/showMessage", |m| {
+                    m["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("was not loaded")
+                });
+                assert_eq!(told["type"], 3, "an info message, not an error: {told}");
             }
         }
         if let Some(FAST) = model {

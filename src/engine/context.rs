@@ -187,12 +187,30 @@ fn shebang_interpreter(first_line: &str) -> Option<String> {
     (!prog.is_empty()).then(|| prog.to_string())
 }
 
-/// The document's lines as the editor numbers them: split at `\n`, a trailing `\r`
-/// dropped, so `"a\n"` has two lines (the second empty) and `""` has one.
+/// The document's lines as the editor numbers them (LSP breaks lines at `\r\n`, `\n` and a
+/// lone `\r`), so `"a\n"` has two lines (the second empty) and `""` has one.
 pub fn split_lines(text: &str) -> Vec<&str> {
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect()
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                lines.push(&text[start..i]);
+                i += 2;
+                start = i;
+            }
+            b'\n' | b'\r' => {
+                lines.push(&text[start..i]);
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 /// Renders the editor context and cuts it to `ctx.max_tokens`.
@@ -491,6 +509,14 @@ pub fn fence_tag(language_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_break_like_lsp() {
+        assert_eq!(split_lines("a\r\nb\nc\rd"), vec!["a", "b", "c", "d"]);
+        assert_eq!(split_lines("a\n"), vec!["a", ""]);
+        assert_eq!(split_lines(""), vec![""]);
+        assert_eq!(split_lines("ä\r"), vec!["ä", ""]);
+    }
 
     fn doc(n: usize) -> String {
         (0..n)

@@ -31,6 +31,10 @@ pub struct ActionArgs {
     /// The question, for `superhelfer.ask`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// The request line's text when the action was listed, to find it again if lines
+    /// were added or removed above it before the user picked the action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
 }
 
 /// Where "Generate shell command" applies: the dialect of a line, if any.
@@ -103,18 +107,23 @@ pub fn list(
     enc: PositionEncoding,
     extra_languages: &[String],
 ) -> Vec<CodeActionOrCommand> {
-    let args = |diagnostics: Vec<Diagnostic>| {
+    let args = |diagnostics: Vec<Diagnostic>, anchor: Option<String>| {
         serde_json::to_value(ActionArgs {
             uri: uri.clone(),
             range,
             version: Some(doc.version),
             diagnostics,
             question: None,
+            anchor,
         })
         .ok()
         .map(|v| vec![v])
     };
-    let action = |title: String, kind: CodeActionKind, command: &str, diags: Vec<Diagnostic>| {
+    let action = |title: String,
+                  kind: CodeActionKind,
+                  command: &str,
+                  diags: Vec<Diagnostic>,
+                  anchor: Option<String>| {
         CodeActionOrCommand::CodeAction(CodeAction {
             title: title.clone(),
             kind: Some(kind),
@@ -122,7 +131,7 @@ pub fn list(
             command: Some(Command {
                 title,
                 command: command.to_string(),
-                arguments: args(diags),
+                arguments: args(diags, anchor),
             }),
             ..Default::default()
         })
@@ -144,17 +153,20 @@ pub fn list(
             CodeActionKind::QUICKFIX,
             FIX,
             diagnostics.to_vec(),
+            None,
         ));
     }
 
     let line = range.start.line as usize;
     if let Some(dialect) = command_dialect(doc, line, extra_languages) {
-        if let Some(request) = doc.line(line).and_then(|t| line_request(&t, dialect)) {
+        let text = doc.line(line).unwrap_or_default();
+        if let Some(request) = line_request(&text, dialect) {
             out.push(action(
                 format!("Generate shell command: {}", shorten(&request, 50)),
                 CodeActionKind::REFACTOR_REWRITE,
                 GENERATE,
                 Vec::new(),
+                Some(text),
             ));
         }
     }
@@ -167,6 +179,7 @@ pub fn list(
             CodeActionKind::EMPTY,
             EXPLAIN,
             Vec::new(),
+            None,
         ));
     }
     out

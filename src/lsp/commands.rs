@@ -24,7 +24,7 @@ use crate::tasks::{self, explain, fix_error};
 use super::actions::{self, ActionArgs};
 use super::confirm::{self, EditorConsent};
 use super::documents::{Document, PositionEncoding};
-use super::progress::Progress;
+use super::progress::{Progress, CLIENT_LIMIT};
 use super::session::Session;
 
 /// What a command needs from the server.
@@ -85,11 +85,8 @@ impl Ctx<'_> {
         req: AskRequest,
     ) -> Result<Outcome> {
         let mut progress = Progress::start(self.client, self.session, token, title).await;
-        let mut cancel_rx = match progress.key() {
-            Some(k) => self.session.register_cancel(&k),
-            // No token: only $/cancelRequest can stop it; a receiver that never fires.
-            None => tokio::sync::oneshot::channel::<()>().1,
-        };
+        // Without a token only $/cancelRequest can stop the work.
+        let mut cancel_rx = progress.cancellation();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let engine = self.session.engine();
         let consent = EditorConsent {
@@ -141,7 +138,15 @@ impl Ctx<'_> {
             Err(e) => {
                 progress.end(format!("failed: {e}")).await;
                 Err(match e {
-                    AskError::Cancelled { .. } => user_error(e.to_string()),
+                    AskError::Cancelled { .. } => {
+                        // The user's own choice: said plainly, not as an error.
+                        self.tell(MessageType::INFO, e.to_string()).await;
+                        Error {
+                            code: ErrorCode::RequestCancelled,
+                            message: e.to_string().into(),
+                            data: None,
+                        }
+                    }
                     other => failed(other.to_string()),
                 })
             }
@@ -338,16 +343,19 @@ async fn explain_or_ask(
         match write_markdown(&markdown, &args.uri, lines) {
             Ok(path) => {
                 let shown = match Uri::from_file_path(&path) {
-                    Some(uri) => ctx
-                        .client
-                        .show_document(ShowDocumentParams {
+                    Some(uri) => tokio::time::timeout(
+                        CLIENT_LIMIT,
+                        ctx.client.show_document(ShowDocumentParams {
                             uri,
                             external: Some(false),
                             take_focus: Some(true),
                             selection: None,
-                        })
-                        .await
-                        .unwrap_or(false),
+                        }),
+                    )
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .unwrap_or(false),
                     None => false,
                 };
                 if shown {
@@ -410,7 +418,18 @@ const INSERT_AS_COMMENT: &str = "Insert as comment";
 
 async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
     let doc = ctx.snapshot(&args.uri)?;
-    let line_no = args.range.start.line as usize;
+    let mut line_no = args.range.start.line as usize;
+    // Lines added or removed above since the action was listed: find the request again.
+    if let Some(anchor) = &args.anchor {
+        if doc.line(line_no).as_ref() != Some(anchor) {
+            line_no = (0..doc.line_count())
+                .filter(|&l| doc.line(l).as_ref() == Some(anchor))
+                .min_by_key(|&l| l.abs_diff(line_no))
+                .ok_or_else(|| {
+                    user_error("the request line changed since the action was listed; nothing was inserted")
+                })?;
+        }
+    }
     let extra = ctx.session.command_languages();
     let dialect = actions::command_dialect(&doc, line_no, &extra).ok_or_else(|| {
         user_error("this is not a shell script, Dockerfile, Makefile or shell block")
@@ -490,13 +509,14 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
     } else {
         lines.extend(command.lines().map(str::to_string));
     }
+    let eol = line_ending(&doc, line_no);
     let text: String = lines
         .iter()
         .map(|l| {
             if l.starts_with('\t') {
-                format!("{l}\n")
+                format!("{l}{eol}")
             } else {
-                format!("{indent}{l}\n")
+                format!("{indent}{l}{eol}")
             }
         })
         .collect();
@@ -509,6 +529,19 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
         "inserted": applied,
         "outcome": outcome,
     }))
+}
+
+/// The line break a line ends with (`\r\n` or `\n`), so inserted lines match the file.
+fn line_ending(doc: &Document, line: usize) -> &'static str {
+    let rope = doc.rope();
+    if line < rope.len_lines() {
+        let l = rope.line(line);
+        let n = l.len_chars();
+        if n >= 2 && l.char(n - 2) == '\r' && l.char(n - 1) == '\n' {
+            return "\r\n";
+        }
+    }
+    "\n"
 }
 
 /// Where `anchor` (the lines at `line` in the snapshot) is now: the same place when the
@@ -557,7 +590,8 @@ async fn apply_after_anchor(
     } else {
         // The anchor is the last line and has no line break: start one.
         let end = current.position(current.rope().len_chars(), enc);
-        (end, format!("\n{}", text.trim_end_matches('\n')))
+        let eol = if text.ends_with("\r\n") { "\r\n" } else { "\n" };
+        (end, format!("{eol}{}", text.trim_end_matches(['\r', '\n'])))
     };
     apply(
         ctx,
@@ -581,10 +615,14 @@ async fn apply(ctx: &Ctx<'_>, uri: &Uri, doc: &Document, edits: Vec<TextEdit>) -
         }])),
         change_annotations: None,
     };
-    let resp = ctx
-        .client
-        .apply_edit(edit)
+    let resp = tokio::time::timeout(CLIENT_LIMIT, ctx.client.apply_edit(edit))
         .await
+        .map_err(|_| {
+            failed(format!(
+                "the editor did not answer the edit within {} s",
+                CLIENT_LIMIT.as_secs()
+            ))
+        })?
         .map_err(|e| failed(format!("the editor did not apply the edit: {e}")))?;
     if !resp.applied {
         return Err(failed(format!(
@@ -599,10 +637,18 @@ async fn apply(ctx: &Ctx<'_>, uri: &Uri, doc: &Document, edits: Vec<TextEdit>) -
 
 async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
     let doc = ctx.snapshot(&args.uri)?;
+    // The diagnostics' ranges belong to the version the action was listed for.
+    if args.version.is_some_and(|v| v != doc.version) {
+        return Err(user_error(
+            "the document changed since the action was listed; pick it again",
+        ));
+    }
     let enc = ctx.session.encoding();
     let mut lsp_diags = args.diagnostics.clone();
     if lsp_diags.is_empty() {
-        lsp_diags = ctx.session.diagnostics_in(&args.uri, args.range);
+        lsp_diags = ctx
+            .session
+            .diagnostics_in(&args.uri, args.range, doc.version);
     }
     if lsp_diags.is_empty() {
         return Err(user_error("no diagnostic here to fix"));
@@ -647,11 +693,7 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         ));
     };
     let end_line = at + anchor.len() - 1;
-    let eol = if current.rope().line(at).to_string().ends_with("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let eol = line_ending(&current, at);
     let start = Position::new(at as u32, 0);
     // Whole lines are replaced; deleting them takes their line breaks too.
     let end = if fixed.new_lines.is_empty() {

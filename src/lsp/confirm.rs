@@ -13,6 +13,9 @@ use crate::engine::router::{Consent, ConsentAsker};
 
 use super::session::Session;
 
+/// How long a dialog waits for the user before it counts as Cancel.
+pub const DIALOG_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 pub const LOAD: &str = "Load";
 pub const USE_FAST: &str = "Use fast model";
 pub const CANCEL: &str = "Cancel";

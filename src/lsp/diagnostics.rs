@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range, Uri,
-};
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range, Uri};
 use tower_lsp_server::Client;
 use tracing::{debug, warn};
 
@@ -29,6 +27,8 @@ fn shellcheck_shell(d: Dialect) -> Option<&'static str> {
 pub fn refresh(client: &Client, session: &Arc<Session>, uri: &Uri) {
     let engine = session.engine();
     if !engine.config().actions.shellcheck || !crate::shellcheck::available() {
+        let (client, session, uri) = (client.clone(), session.clone(), uri.clone());
+        tokio::spawn(async move { clear(&client, &session, &uri).await });
         return;
     }
     let (text, version, shell) = {
@@ -68,7 +68,7 @@ pub fn refresh(client: &Client, session: &Arc<Session>, uri: &Uri) {
                 }
             }
         };
-        session.set_published(&uri, diags.clone());
+        session.set_published(&uri, version, diags.clone());
         client.publish_diagnostics(uri, diags, Some(version)).await;
     });
 }
@@ -107,7 +107,11 @@ pub fn touches(d: &Range, r: &Range) -> bool {
     a <= e && c <= b
 }
 
-/// The start of a document, for clearing diagnostics.
-pub fn origin() -> Position {
-    Position::new(0, 0)
+/// Clears what superhelfer published for a document (closed, or checks turned off).
+pub async fn clear(client: &Client, session: &Session, uri: &Uri) {
+    if session.clear_published(uri) {
+        client
+            .publish_diagnostics(uri.clone(), Vec::new(), None)
+            .await;
+    }
 }

@@ -19,6 +19,10 @@ use crate::engine::router::Event;
 
 use super::session::Session;
 
+/// How long a request to the client (create a progress, apply an edit, show a document)
+/// may take before the server goes on without it.
+pub const CLIENT_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Reports between two token reports, so a fast model does not flood the client.
 const REPORT_EVERY_TOKENS: usize = 8;
 
@@ -31,13 +35,15 @@ pub struct Progress {
     ended: bool,
     tokens: usize,
     started: Instant,
+    /// This progress's entry in the session's cancel registry.
+    cancel_id: Option<u64>,
 }
 
 /// The string form of a token, as the cancel registry keys it.
 pub fn token_key(token: &ProgressToken) -> String {
     match token {
-        NumberOrString::Number(n) => n.to_string(),
-        NumberOrString::String(s) => s.clone(),
+        NumberOrString::Number(n) => format!("n:{n}"),
+        NumberOrString::String(s) => format!("s:{s}"),
     }
 }
 
@@ -54,11 +60,16 @@ impl Progress {
             Some(t) => Some(t),
             None if session.caps().work_done_progress => {
                 let t = NumberOrString::String(session.new_token());
-                client
-                    .create_work_done_progress(t.clone())
-                    .await
-                    .ok()
-                    .map(|_| t)
+                // A client that does not answer gets no progress, not a stuck request.
+                match tokio::time::timeout(
+                    CLIENT_LIMIT,
+                    client.create_work_done_progress(t.clone()),
+                )
+                .await
+                {
+                    Ok(Ok(())) => Some(t),
+                    _ => None,
+                }
             }
             None => None,
         };
@@ -71,11 +82,31 @@ impl Progress {
             ended: false,
             tokens: 0,
             started: Instant::now(),
+            cancel_id: None,
         }
     }
 
     pub fn key(&self) -> Option<String> {
         self.token.as_ref().map(token_key)
+    }
+
+    /// A receiver that fires when the user cancels this progress in the editor; one that
+    /// never fires when there is no progress token.
+    pub fn cancellation(&mut self) -> tokio::sync::oneshot::Receiver<()> {
+        match self.key() {
+            Some(k) => {
+                let (id, rx) = self.session.register_cancel(&k);
+                self.cancel_id = Some(id);
+                rx
+            }
+            None => tokio::sync::oneshot::channel::<()>().1,
+        }
+    }
+
+    fn unregister(&self) {
+        if let (Some(key), Some(id)) = (self.key(), self.cancel_id) {
+            self.session.unregister_cancel(&key, id);
+        }
     }
 
     async fn send(&self, value: WorkDoneProgress) {
@@ -139,9 +170,7 @@ impl Progress {
     /// Ends the progress with a final message.
     pub async fn end(mut self, message: String) {
         self.ended = true;
-        if let Some(key) = self.key() {
-            self.session.unregister_cancel(&key);
-        }
+        self.unregister();
         if self.began {
             self.send(WorkDoneProgress::End(WorkDoneProgressEnd {
                 message: Some(message),
@@ -161,9 +190,7 @@ impl Drop for Progress {
         if self.ended {
             return;
         }
-        if let Some(key) = self.key() {
-            self.session.unregister_cancel(&key);
-        }
+        self.unregister();
         if let (true, Some(token)) = (self.began, self.token.clone()) {
             let client = self.client.clone();
             if let Ok(handle) = tokio::runtime::Handle::try_current() {

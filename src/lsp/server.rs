@@ -204,13 +204,12 @@ impl LanguageServer for Server {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.session.clear_published(&params.text_document.uri);
-        if !self.session.documents().close(&params.text_document.uri) {
-            warn!(
-                "ignored didClose: {} was not open",
-                params.text_document.uri.as_str()
-            );
+        let uri = params.text_document.uri;
+        if !self.session.documents().close(&uri) {
+            warn!("ignored didClose: {} was not open", uri.as_str());
         }
+        // After the store changed: a didOpen right behind must not be undone.
+        super::diagnostics::clear(&self.client, &self.session, &uri).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -225,7 +224,13 @@ impl LanguageServer for Server {
                     scope_uri: None,
                     section: Some("superhelfer".into()),
                 }];
-                match self.client.configuration(items).await {
+                let asked = tokio::time::timeout(
+                    super::progress::CLIENT_LIMIT,
+                    self.client.configuration(items),
+                )
+                .await
+                .unwrap_or_else(|_| Err(tower_lsp_server::jsonrpc::Error::request_cancelled()));
+                match asked {
                     Ok(mut values) if !values.is_empty() => {
                         let value = values.swap_remove(0);
                         if !value.is_null() {

@@ -48,11 +48,13 @@ pub struct Session {
     caps: RwLock<ClientCaps>,
     /// A VRAM choice the user made stick until the server restarts.
     sticky_consent: Mutex<Option<Consent>>,
-    /// Running model work by progress token, for `window/workDoneProgress/cancel`.
-    cancels: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    /// Running model work by progress token, for `window/workDoneProgress/cancel`; the id
+    /// tells two requests that (wrongly) share a token apart.
+    cancels: Mutex<HashMap<String, (u64, oneshot::Sender<()>)>>,
     next_token: AtomicU64,
-    /// Diagnostics superhelfer published (shellcheck), by document.
-    published: Mutex<HashMap<Uri, Vec<Diagnostic>>>,
+    /// Diagnostics superhelfer published (shellcheck), by document, with the version they
+    /// were computed for.
+    published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
 }
 
 impl Session {
@@ -162,27 +164,31 @@ impl Session {
             .unwrap_or_else(|e| e.into_inner()) = Some(c);
     }
 
-    pub fn set_published(&self, uri: &Uri, diags: Vec<Diagnostic>) {
+    pub fn set_published(&self, uri: &Uri, version: i32, diags: Vec<Diagnostic>) {
         self.published
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(uri.clone(), diags);
+            .insert(uri.clone(), (version, diags));
     }
 
-    pub fn clear_published(&self, uri: &Uri) {
+    /// Forgets a document's diagnostics; true when there were some to clear in the editor.
+    pub fn clear_published(&self, uri: &Uri) -> bool {
         self.published
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(uri);
+            .remove(uri)
+            .is_some()
     }
 
-    /// superhelfer's own diagnostics that touch a range's lines.
-    pub fn diagnostics_in(&self, uri: &Uri, range: Range) -> Vec<Diagnostic> {
+    /// superhelfer's own diagnostics that touch a range's lines, if they were computed for
+    /// `version` (older ones point at lines that may have moved).
+    pub fn diagnostics_in(&self, uri: &Uri, range: Range, version: i32) -> Vec<Diagnostic> {
         self.published
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(uri)
-            .map(|all| {
+            .filter(|(v, _)| *v == version)
+            .map(|(_, all)| {
                 all.iter()
                     .filter(|d| super::diagnostics::touches(&d.range, &range))
                     .cloned()
@@ -199,21 +205,23 @@ impl Session {
         )
     }
 
-    /// Registers running work under a progress token; the receiver fires on cancel.
-    pub fn register_cancel(&self, token: &str) -> oneshot::Receiver<()> {
+    /// Registers running work under a progress token; the receiver fires on cancel. The id
+    /// unregisters exactly this registration.
+    pub fn register_cancel(&self, token: &str) -> (u64, oneshot::Receiver<()>) {
         let (tx, rx) = oneshot::channel();
+        let id = self.next_token.fetch_add(1, Ordering::Relaxed);
         self.cancels
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(token.to_string(), tx);
-        rx
+            .insert(token.to_string(), (id, tx));
+        (id, rx)
     }
 
-    pub fn unregister_cancel(&self, token: &str) {
-        self.cancels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(token);
+    pub fn unregister_cancel(&self, token: &str, id: u64) {
+        let mut map = self.cancels.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(token).is_some_and(|(i, _)| *i == id) {
+            map.remove(token);
+        }
     }
 
     /// Cancels the work running under a progress token; false when none runs.
@@ -223,6 +231,6 @@ impl Session {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(token);
-        tx.is_some_and(|tx| tx.send(()).is_ok())
+        tx.is_some_and(|(_, tx)| tx.send(()).is_ok())
     }
 }
