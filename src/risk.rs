@@ -473,6 +473,16 @@ impl Lexer<'_> {
         self.chars[start..end].iter().collect()
     }
 
+    /// A backtick substitution inside a word: kept as `$(…)` and recorded as a sub-script.
+    fn backtick_word(&mut self, w: &mut Word) {
+        self.pos += 1;
+        let inner = self.backtick();
+        w.text.push_str("$(");
+        w.text.push_str(&inner);
+        w.text.push(')');
+        w.subs.push(inner);
+    }
+
     fn backtick(&mut self) -> String {
         let mut inner = String::new();
         while self.pos < self.chars.len() {
@@ -602,14 +612,7 @@ impl Lexer<'_> {
                                 }
                             }
                             '$' => self.dollar(&mut w),
-                            '`' => {
-                                self.pos += 1;
-                                let inner = self.backtick();
-                                w.text.push_str("$(");
-                                w.text.push_str(&inner);
-                                w.text.push(')');
-                                w.subs.push(inner);
-                            }
+                            '`' => self.backtick_word(&mut w),
                             _ => {
                                 self.pos += 1;
                                 w.text.push(c);
@@ -618,14 +621,7 @@ impl Lexer<'_> {
                     }
                 }
                 '$' => self.dollar(&mut w),
-                '`' => {
-                    self.pos += 1;
-                    let inner = self.backtick();
-                    w.text.push_str("$(");
-                    w.text.push_str(&inner);
-                    w.text.push(')');
-                    w.subs.push(inner);
-                }
+                '`' => self.backtick_word(&mut w),
                 '*' | '?' | '[' => {
                     self.pos += 1;
                     w.glob = true;
