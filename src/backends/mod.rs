@@ -418,6 +418,19 @@ where
     )
 }
 
+/// The objects of an array field of a JSON answer, each read by `read`; entries it cannot
+/// read are skipped, a missing field is an empty list.
+pub(crate) fn items<T>(
+    v: &serde_json::Value,
+    key: &str,
+    read: impl Fn(&serde_json::Value) -> Option<T>,
+) -> Vec<T> {
+    v[key]
+        .as_array()
+        .map(|a| a.iter().filter_map(read).collect())
+        .unwrap_or_default()
+}
+
 /// The `error` message of a JSON error body (`{"error": "..."}` or
 /// `{"error": {"message": "..."}}`), else the body itself, shortened.
 pub(crate) fn error_message(body: &str) -> String {

@@ -4,8 +4,8 @@ use futures_util::future::BoxFuture;
 use serde_json::{json, Value};
 
 use super::{
-    Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel, LoadedModel,
-    ModelDetails,
+    items, Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel,
+    LoadedModel, ModelDetails,
 };
 use crate::config::BackendKind;
 
@@ -109,43 +109,25 @@ impl Backend for Ollama {
     fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>> {
         Box::pin(async move {
             let v = self.http.get_json("/api/tags").await?;
-            Ok(v["models"]
-                .as_array()
-                .map(|models| {
-                    models
-                        .iter()
-                        .filter_map(|m| {
-                            Some(InstalledModel {
-                                name: m["name"].as_str()?.to_string(),
-                                size: m["size"].as_u64(),
-                            })
-                        })
-                        .collect()
+            Ok(items(&v, "models", |m| {
+                Some(InstalledModel {
+                    name: m["name"].as_str()?.to_string(),
+                    size: m["size"].as_u64(),
                 })
-                .unwrap_or_default())
+            }))
         })
     }
 
     fn loaded(&self) -> BoxFuture<'_, Result<Option<Vec<LoadedModel>>, BackendError>> {
         Box::pin(async move {
             let v = self.http.get_json("/api/ps").await?;
-            Ok(Some(
-                v["models"]
-                    .as_array()
-                    .map(|models| {
-                        models
-                            .iter()
-                            .filter_map(|m| {
-                                Some(LoadedModel {
-                                    name: m["name"].as_str()?.to_string(),
-                                    size: m["size"].as_u64().unwrap_or(0),
-                                    size_vram: m["size_vram"].as_u64().unwrap_or(0),
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            ))
+            Ok(Some(items(&v, "models", |m| {
+                Some(LoadedModel {
+                    name: m["name"].as_str()?.to_string(),
+                    size: m["size"].as_u64().unwrap_or(0),
+                    size_vram: m["size_vram"].as_u64().unwrap_or(0),
+                })
+            })))
         })
     }
 

@@ -5,8 +5,8 @@ use futures_util::future::BoxFuture;
 use serde_json::{json, Value};
 
 use super::{
-    Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel, LoadedModel,
-    ModelDetails,
+    items, Backend, BackendError, ChatRequest, Chunk, ChunkStream, Http, InstalledModel,
+    LoadedModel, ModelDetails,
 };
 use crate::config::BackendKind;
 
@@ -129,20 +129,12 @@ impl Backend for OpenAi {
     fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>> {
         Box::pin(async move {
             let v = self.http.get_json("/models").await?;
-            Ok(v["data"]
-                .as_array()
-                .map(|models| {
-                    models
-                        .iter()
-                        .filter_map(|m| {
-                            Some(InstalledModel {
-                                name: m["id"].as_str()?.to_string(),
-                                size: m["meta"]["size"].as_u64(),
-                            })
-                        })
-                        .collect()
+            Ok(items(&v, "data", |m| {
+                Some(InstalledModel {
+                    name: m["id"].as_str()?.to_string(),
+                    size: m["meta"]["size"].as_u64(),
                 })
-                .unwrap_or_default())
+            }))
         })
     }
 

@@ -3,7 +3,7 @@
 //! tier answers), asks the VRAM guard, streams the answer within the tier's time limits, and
 //! on failure retries once on `fast`. Every decision is counted for `status`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -146,6 +146,8 @@ pub struct Route {
 
 pub struct Engine {
     config: Config,
+    /// Remote backends whose URL the user did not write: never asked.
+    refused: BTreeSet<String>,
     /// Backends by (backend name, connect timeout), built on first use.
     clients: Mutex<HashMap<(String, u64), Arc<dyn Backend>>>,
     installed: Mutex<HashMap<String, (Instant, Vec<InstalledModel>)>>,
@@ -159,20 +161,25 @@ pub struct Engine {
 impl Engine {
     pub fn new(resolved: &Resolved) -> Engine {
         let config = resolved.config.clone();
+        // A remote URL is used only when the user wrote it; one that came from a default or
+        // the environment is refused, with a message that says how to allow it.
+        let mut refused = BTreeSet::new();
         for (name, b) in &config.backends {
-            if !backends::is_loopback(&b.url) {
-                let source = resolved.source(&format!("backends.{name}.url"));
-                if source.is_explicit() {
-                    info!(
-                        "backend `{name}` at {} is not on this machine: prompts, with your code, are sent there ({source})",
-                        b.url
-                    );
-                } else {
-                    warn!(
-                        "backend `{name}` at {} is not on this machine and comes from {source}: it is not used until set in the configuration",
-                        b.url
-                    );
-                }
+            if backends::is_loopback(&b.url) {
+                continue;
+            }
+            let source = resolved.source(&format!("backends.{name}.url"));
+            if source.is_explicit() {
+                info!(
+                    "backend `{name}` at {} is not on this machine: prompts, with your code, are sent there ({source})",
+                    b.url
+                );
+            } else {
+                warn!(
+                    "backend `{name}` at {} is not on this machine and comes from {source}: it is not used until set in the configuration",
+                    b.url
+                );
+                refused.insert(name.clone());
             }
         }
         let nvml = Some(config.vram.nvml_lib.clone())
@@ -181,36 +188,13 @@ impl Engine {
         Engine {
             gpu: Arc::new(GpuMonitor::new(nvml)),
             config,
+            refused,
             clients: Mutex::new(HashMap::new()),
             installed: Mutex::new(HashMap::new()),
             remembered: Mutex::new(HashMap::new()),
             gpu_notice_given: OnceLock::new(),
             counters: Arc::new(Counters::default()),
         }
-        .with_remote_policy(resolved)
-    }
-
-    fn with_remote_policy(mut self, resolved: &Resolved) -> Self {
-        // Backends whose remote URL was not written by the user are removed; asking them
-        // fails with a message that says how to allow it.
-        let implicit: Vec<String> = self
-            .config
-            .backends
-            .iter()
-            .filter(|(name, b)| {
-                !backends::is_loopback(&b.url)
-                    && !resolved
-                        .source(&format!("backends.{name}.url"))
-                        .is_explicit()
-            })
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in implicit {
-            if let Some(b) = self.config.backends.get_mut(&name) {
-                b.url = format!("{IMPLICIT_REMOTE}{}", b.url);
-            }
-        }
-        self
     }
 
     /// Keeps counting into `counters` (a configuration change rebuilds the engine, and
@@ -224,10 +208,6 @@ impl Engine {
         &self.config
     }
 
-    pub fn gpu(&self) -> &GpuMonitor {
-        &self.gpu
-    }
-
     /// The backend for a name, built once per connect timeout.
     pub fn backend(&self, name: &str, connect_s: u64) -> Result<Arc<dyn Backend>, BackendError> {
         let cfg = self
@@ -239,10 +219,10 @@ impl Engine {
                 status: 0,
                 message: format!("no backend named `{name}`"),
             })?;
-        if let Some(url) = cfg.url.strip_prefix(IMPLICIT_REMOTE) {
+        if self.refused.contains(name) {
             return Err(BackendError::ImplicitRemote {
                 name: name.to_string(),
-                url: url.to_string(),
+                url: cfg.url.clone(),
             });
         }
         let key = (name.to_string(), connect_s);
@@ -256,20 +236,9 @@ impl Engine {
         Ok(b)
     }
 
-    /// The configured URL of a backend as the user wrote it.
-    pub fn backend_url(&self, name: &str) -> Option<&str> {
-        self.config
-            .backends
-            .get(name)
-            .map(|b| b.url.strip_prefix(IMPLICIT_REMOTE).unwrap_or(&b.url))
-    }
-
     /// Whether a backend may be used (loopback, or a remote URL the user wrote).
     pub fn backend_allowed(&self, name: &str) -> bool {
-        self.config
-            .backends
-            .get(name)
-            .is_some_and(|b| !b.url.starts_with(IMPLICIT_REMOTE))
+        self.config.backends.contains_key(name) && !self.refused.contains(name)
     }
 
     /// Loads the fast model (Ollama preload) so the first answer does not wait for it;
@@ -734,9 +703,6 @@ fn after(from: Instant, secs: u64) -> Instant {
         .or_else(|| from.checked_add(Duration::from_secs(crate::config::MAX_TIMEOUT_S)))
         .unwrap_or(from)
 }
-
-/// Marks a backend URL that came from a default or the environment and is not loopback.
-const IMPLICIT_REMOTE: &str = "implicit-remote:";
 
 struct Streamed {
     answer: String,

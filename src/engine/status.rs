@@ -107,7 +107,6 @@ impl Engine {
                 let loaded = b
                     .and_then(|b| b.loaded.as_ref())
                     .map(|l| l.iter().any(|m| same(&m.name)));
-                let installed_size = None;
                 TierStatus {
                     tier,
                     model: t.model.clone(),
@@ -116,7 +115,7 @@ impl Engine {
                     loaded,
                     vram_needed_bytes: vram::estimate_bytes(
                         (t.vram_mb > 0).then_some(t.vram_mb),
-                        installed_size,
+                        None,
                         None,
                         None,
                     ),
@@ -186,7 +185,7 @@ impl Engine {
 
     async fn probe_backend(&self, name: &str, used: bool) -> BackendStatus {
         let cfg = &self.config().backends[name];
-        let url = self.backend_url(name).unwrap_or(&cfg.url).to_string();
+        let url = cfg.url.clone();
         let mut status = BackendStatus {
             name: name.to_string(),
             kind: cfg.kind,

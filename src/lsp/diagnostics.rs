@@ -9,19 +9,9 @@ use tower_lsp_server::Client;
 use tracing::{debug, warn};
 
 use crate::engine::context;
-use crate::tasks::shell_command::Dialect;
 
 use super::actions;
 use super::session::Session;
-
-/// The `--shell` shellcheck understands for a dialect; `None` where it has none.
-fn shellcheck_shell(d: Dialect) -> Option<&'static str> {
-    match d {
-        Dialect::Bash => Some("bash"),
-        Dialect::Sh => Some("sh"),
-        _ => None,
-    }
-}
 
 /// Runs shellcheck on the document as it is now and publishes the result.
 pub fn refresh(client: &Client, session: &Arc<Session>, uri: &Uri) {
@@ -38,7 +28,9 @@ pub fn refresh(client: &Client, session: &Arc<Session>, uri: &Uri) {
             return;
         }
         let extra = &engine.config().actions.command_languages;
-        let Some(shell) = actions::command_dialect(doc, 0, extra).and_then(shellcheck_shell) else {
+        let Some(shell) = actions::command_dialect(doc, 0, extra)
+            .and_then(|d| crate::shellcheck::shell_for(d.as_str()))
+        else {
             return;
         };
         (doc.text(), doc.version, shell)

@@ -6,7 +6,6 @@
 //! future, which closes the backend stream.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use tower_lsp_server::ls_types::notification::Progress as ProgressNotification;
 use tower_lsp_server::ls_types::{
@@ -34,7 +33,6 @@ pub struct Progress {
     began: bool,
     ended: bool,
     tokens: usize,
-    started: Instant,
     /// This progress's entry in the session's cancel registry.
     cancel_id: Option<u64>,
 }
@@ -81,7 +79,6 @@ impl Progress {
             began: false,
             ended: false,
             tokens: 0,
-            started: Instant::now(),
             cancel_id: None,
         }
     }
@@ -177,10 +174,6 @@ impl Progress {
             }))
             .await;
         }
-    }
-
-    pub fn elapsed_ms(&self) -> u64 {
-        self.started.elapsed().as_millis() as u64
     }
 }
 
