@@ -515,6 +515,20 @@ fn shellcheck_diagnostics_are_published_and_fixed() {
     assert_eq!(sc2086["range"]["start"]["line"], 2);
     // UTF-16 columns: `$1` follows "echo Hallo, " (12 units).
     assert_eq!(sc2086["range"]["start"]["character"], 12);
+    // A block cursor elsewhere on the flagged line comes with no diagnostics (Helix): the
+    // server's own still offer Fix, and one character is not offered for explaining.
+    let bare = actions(&mut c, uri, [(2, 0), (2, 1)], json!([]));
+    let bare_titles: Vec<&str> = bare.iter().filter_map(|a| a["title"].as_str()).collect();
+    assert!(
+        bare_titles
+            .iter()
+            .any(|t| t.starts_with("Fix with superhelfer")),
+        "{bare_titles:?}"
+    );
+    assert!(
+        !bare_titles.iter().any(|t| t.starts_with("Explain")),
+        "{bare_titles:?}"
+    );
     // The editor passes the server's own diagnostics back with the code action request.
     let list = actions(&mut c, uri, [(2, 12), (2, 12)], json!([sc2086]));
     let r = run(&mut c, find(&list, "Fix with superhelfer")).expect("fixed");

@@ -171,9 +171,10 @@ pub fn list(
         }
     }
 
+    // One character is a cursor in block-cursor editors (Helix), not a thing to explain.
     let a = doc.char_index(range.start, enc);
     let b = doc.char_index(range.end, enc);
-    if a != b {
+    if b > a + 1 {
         out.push(action(
             "Explain selection (superhelfer)".into(),
             CodeActionKind::EMPTY,
@@ -246,5 +247,9 @@ mod tests {
             vec!["Explain selection (superhelfer)"]
         );
         assert!(titles(&d, 1, Position::new(1, 0)).is_empty());
+        assert!(
+            titles(&d, 0, Position::new(0, 1)).is_empty(),
+            "a block cursor is one character"
+        );
     }
 }

@@ -255,11 +255,20 @@ impl LanguageServer for Server {
             return Ok(Some(Vec::new()));
         };
         let extra = self.session.command_languages();
+        // Clients send only the diagnostics under the selection (Helix: under a one-character
+        // cursor); superhelfer's own on the selection's lines make "Fix" reachable from
+        // anywhere on the flagged line.
+        let mut diagnostics = params.context.diagnostics;
+        if diagnostics.is_empty() {
+            diagnostics =
+                self.session
+                    .diagnostics_in(&params.text_document.uri, params.range, doc.version);
+        }
         Ok(Some(actions::list(
             doc,
             &params.text_document.uri,
             params.range,
-            &params.context.diagnostics,
+            &diagnostics,
             self.session.encoding(),
             &extra,
         )))

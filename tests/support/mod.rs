@@ -7,3 +7,4 @@ pub mod fake_nvml;
 pub mod llama;
 pub mod lsp_client;
 pub mod ollama_stub;
+pub mod tmux;
