@@ -380,3 +380,78 @@ fn generate_fix_and_explain_in_a_real_neovim() {
     assert_eq!(models, vec![CODE, FAST, FAST], "{models:?}");
     drop(rt);
 }
+
+/// The first action of a session in Neovim as a person sees it (tmux, no GPU, so the VRAM
+/// guard's "off" notice arrives first): the command is inserted and no `Press ENTER` prompt
+/// ever stands in the way.
+#[test]
+fn first_action_in_a_terminal_needs_no_press_enter() {
+    let Some(nvim) = tools() else { return };
+    if !support::tmux::tmux_available() {
+        assert!(!in_ci(), "CI installs tmux");
+        eprintln!("SKIP: tmux not installed");
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stub = rt.block_on(OllamaStub::start(vec![
+        StubModel::new(FAST, Behavior::reply(&["unused"])).loaded(),
+        // Not loaded: the guard looks for a GPU before the load, and finds none.
+        StubModel::new(CODE, Behavior::reply(&["```bash\ndf -h\n```"])),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let script = home.join("disk.sh");
+    std::fs::write(&script, SCRIPT).unwrap();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
+    // A user's init.lua: the plugin and the stand-in; the VRAM guard on, with no GPU here
+    // (a library path that does not exist stands for a machine without the driver).
+    let init = home.join("init.lua");
+    std::fs::write(
+        &init,
+        format!(
+            "vim.opt.runtimepath:prepend({plugin})\nvim.o.swapfile = false\n\
+             require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = {{ \
+             backends = {{ ollama = {{ url = {url} }} }}, vram = {{ enabled = true }} }} }})\n",
+            plugin = lua_str(&plugin.display().to_string()),
+            bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
+            url = lua_str(&stub.url()),
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "cd {h} && env -u SUPERHELFER_CONFIG -u OLLAMA_HOST HOME={h} XDG_CONFIG_HOME={h}/config \
+         XDG_STATE_HOME={h}/state XDG_DATA_HOME={h}/data {nvim} -i NONE -n -u init.lua disk.sh",
+        h = home.display(),
+        nvim = nvim.display(),
+    );
+    let t = support::tmux::Tmux::start("neovim-first-action", home, 110, 30, &command);
+    let limit = Duration::from_secs(30);
+    t.wait_for("opened", limit, |s| s.contains("# show free disk space"));
+    // The server attaches and sends its notice; then the user asks on line 2.
+    std::thread::sleep(Duration::from_secs(1));
+    t.keys(&["j", "\\", "s", "g"]);
+    let start = Instant::now();
+    loop {
+        let screen = t.screen();
+        assert!(
+            !screen.contains("Press ENTER"),
+            "a Press ENTER prompt:\n{}",
+            t.shot("press-enter")
+        );
+        if screen.lines().any(|l| l.trim() == "df -h") {
+            t.shot("inserted");
+            break;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "not inserted in {limit:?}:\n{}",
+            t.shot("timeout")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(rt);
+}

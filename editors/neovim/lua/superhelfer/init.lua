@@ -98,8 +98,49 @@ local function call(client, method, ...)
   return client[method](...)
 end
 
+--- Whether the user has a notification UI (nvim-notify, noice, …) in place of Neovim's own
+--- `vim.notify`, which echoes into the message area.
+local function notify_ui()
+  local info = debug.getinfo(vim.notify, 'S')
+  return not (info and info.source and info.source:match('vim/_editor%.lua$'))
+end
+
+--- One line in the message area, cut to fit: several messages in a row (a notice, then
+--- progress) never add up to a `Press ENTER` prompt. `history` keeps it in `:messages`.
+local function status(msg, hl, history)
+  if notify_ui() then
+    return vim.notify(tostring(msg), hl == 'WarningMsg' and vim.log.levels.WARN or vim.log.levels.INFO)
+  end
+  local line = tostring(msg):gsub('%s*\n%s*', ' · ')
+  local width = math.max(10, (vim.v.echospace or vim.o.columns - 12) - 1)
+  if vim.fn.strdisplaywidth(line) > width then
+    line = vim.fn.strcharpart(line, 0, width - 1) .. '…'
+  end
+  pcall(vim.cmd, 'redraw')
+  vim.api.nvim_echo({ { line, hl or 'None' } }, history or false, {})
+end
+
+--- The last error shown and when: the server reports a failure itself (showMessage) and
+--- the request then fails with the same text; the user reads it once.
+local last_error = { text = nil, at = 0 }
+
 local function notify(msg, level)
-  vim.notify('superhelfer: ' .. msg, level or vim.log.levels.INFO)
+  level = level or vim.log.levels.INFO
+  local text = tostring(msg)
+  if not text:match('^superhelfer:') then
+    text = 'superhelfer: ' .. text
+  end
+  if level >= vim.log.levels.ERROR then
+    local now = vim.uv and vim.uv.now() or vim.loop.now()
+    local core = text:gsub('^superhelfer:%s*', '')
+    if last_error.text and (last_error.text:find(core, 1, true) or core:find(last_error.text, 1, true))
+        and now - last_error.at < 5000 then
+      return
+    end
+    last_error.text, last_error.at = core, now
+    return vim.notify(text, level)
+  end
+  status(text, level >= vim.log.levels.WARN and 'WarningMsg' or nil, level >= vim.log.levels.WARN)
 end
 
 --- The superhelfer clients attached to a buffer.
@@ -218,7 +259,7 @@ function M.show_markdown(markdown, opts)
 end
 
 local function echo(msg)
-  vim.api.nvim_echo({ { msg } }, false, {})
+  status(msg)
 end
 
 local function on_progress(result, client_id)
@@ -242,7 +283,7 @@ local function on_progress(result, client_id)
     state.progress[key] = nil
     if M.config.progress then
       local title = p and p.title or 'superhelfer'
-      vim.notify(string.format('%s: %s', title, v.message or 'done'), vim.log.levels.INFO)
+      status(string.format('%s: %s', title, v.message or 'done'), nil, true)
     end
   end
 end
@@ -325,6 +366,14 @@ local function show_message(err, params, ctx, config)
     if state.quiet > 0 or (state.explaining > 0 and not own) then
       return vim.NIL
     end
+  end
+  if params and params.message then
+    -- LSP MessageType 1 error, 2 warning, 3 info; 4 (log) is for the log, not the screen.
+    local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO }
+    if levels[params.type] then
+      notify(params.message, levels[params.type])
+    end
+    return vim.NIL
   end
   return vim.lsp.handlers['window/showMessage'](err, params, ctx, config)
 end
