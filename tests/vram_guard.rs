@@ -132,6 +132,13 @@ fn nearly_full_gpu_asks_with_the_numbers_and_each_choice_is_honoured() {
                         .contains("was not loaded")
                 });
                 assert_eq!(told["type"], 3, "an info message, not an error: {told}");
+                // The progress shown while the question was open ends (Helix's spinner
+                // otherwise turns forever).
+                let begin = c.wait_notification("$/progress", |p| p["value"]["kind"] == "begin");
+                let token = begin["token"].clone();
+                c.wait_notification("$/progress", |p| {
+                    p["token"] == token && p["value"]["kind"] == "end"
+                });
             }
         }
         if let Some(FAST) = model {

@@ -337,7 +337,7 @@ async fn explain_or_ask(
     let answer = explain::clean_answer(&outcome.answer);
     let mut shown_as = "message";
     let mut path_written = None;
-    if explain::is_short(&outcome.answer) || !ctx.session.caps().show_document {
+    if explain::is_short(&outcome.answer) || !ctx.session.profile().show_document {
         ctx.client.show_message(MessageType::INFO, &answer).await;
     } else {
         match write_markdown(&markdown, &args.uri, lines) {

@@ -11,6 +11,7 @@ use tracing::info;
 
 use crate::engine::router::{Consent, ConsentAsker};
 
+use super::profile::Asking;
 use super::session::Session;
 
 /// How long a dialog waits for the user before it counts as Cancel.
@@ -30,7 +31,7 @@ pub async fn choose(
     message: &str,
     titles: &[&str],
 ) -> Option<String> {
-    if !session.caps().show_message_request {
+    if session.profile().asking == Asking::Cannot {
         info!("client cannot show a dialog; counted as cancel: {message}");
         return None;
     }

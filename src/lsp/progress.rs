@@ -22,8 +22,9 @@ use super::session::Session;
 /// may take before the server goes on without it.
 pub const CLIENT_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Reports between two token reports, so a fast model does not flood the client.
-const REPORT_EVERY_TOKENS: usize = 8;
+/// The least time between two token reports: a fast model does not flood the client, and
+/// a slow one is still seen to move.
+const REPORT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 pub struct Progress {
     client: Client,
@@ -33,8 +34,19 @@ pub struct Progress {
     began: bool,
     ended: bool,
     tokens: usize,
+    /// When tokens were last reported.
+    reported_at: Option<std::time::Instant>,
     /// This progress's entry in the session's cancel registry.
     cancel_id: Option<u64>,
+}
+
+/// "1 token", "2 tokens".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The string form of a token, as the cancel registry keys it.
@@ -56,7 +68,7 @@ impl Progress {
     ) -> Progress {
         let token = match supplied {
             Some(t) => Some(t),
-            None if session.caps().work_done_progress => {
+            None if session.profile().work_done_progress => {
                 let t = NumberOrString::String(session.new_token());
                 // A client that does not answer gets no progress, not a stuck request.
                 match tokio::time::timeout(
@@ -71,16 +83,38 @@ impl Progress {
             }
             None => None,
         };
-        Progress {
+        // Titles are written "superhelfer: …"; a client that names the server itself
+        // (Helix) gets them without the prefix.
+        let bare = title.strip_prefix("superhelfer: ").unwrap_or(title);
+        let mut progress = Progress {
             client: client.clone(),
             session: session.clone(),
             token,
-            title: title.to_string(),
+            title: session.profile().progress_title(bare),
             began: false,
             ended: false,
             tokens: 0,
+            reported_at: None,
             cancel_id: None,
+        };
+        // Begin at once, so that whatever ends the work (a question answered Cancel, a
+        // failure before any model started) also ends the editor's spinner.
+        progress.begin(None).await;
+        progress
+    }
+
+    async fn begin(&mut self, message: Option<String>) {
+        if self.token.is_none() {
+            return;
         }
+        self.began = true;
+        self.send(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+            title: self.title.clone(),
+            cancellable: Some(true),
+            message,
+            percentage: None,
+        }))
+        .await;
     }
 
     pub fn key(&self) -> Option<String> {
@@ -125,25 +159,23 @@ impl Progress {
                 if self.began {
                     self.report(message).await;
                 } else {
-                    self.began = true;
-                    self.send(WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                        title: self.title.clone(),
-                        cancellable: Some(true),
-                        message: Some(message),
-                        percentage: None,
-                    }))
-                    .await;
+                    self.begin(Some(message)).await;
                 }
             }
             Event::Token { .. } => {
                 self.tokens += 1;
-                if self.tokens == 1 || self.tokens % REPORT_EVERY_TOKENS == 0 {
-                    let msg = format!("{} tokens", self.tokens);
+                let due = self
+                    .reported_at
+                    .is_none_or(|at| at.elapsed() >= REPORT_EVERY);
+                if due {
+                    self.reported_at = Some(std::time::Instant::now());
+                    let msg = count(self.tokens, "token");
                     self.report(msg).await;
                 }
             }
             Event::Retrying { from, reason } => {
                 self.tokens = 0;
+                self.reported_at = None;
                 self.report(format!(
                     "{from} tier failed ({reason}); the fast tier answers"
                 ))
@@ -201,5 +233,15 @@ impl Drop for Progress {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(super::count(1, "token"), "1 token");
+        assert_eq!(super::count(0, "token"), "0 tokens");
+        assert_eq!(super::count(12, "token"), "12 tokens");
     }
 }

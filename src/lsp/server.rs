@@ -14,7 +14,8 @@ use crate::config::{ConfigError, Source};
 use super::actions;
 use super::commands::{self, Ctx};
 use super::documents::{Document, PositionEncoding};
-use super::session::{ClientCaps, Session};
+use super::profile::ClientProfile;
+use super::session::Session;
 
 pub struct Server {
     client: Client,
@@ -78,27 +79,9 @@ impl LanguageServer for Server {
                 .map(|kind: &PositionEncodingKind| kind.as_str()),
         );
         self.session.set_encoding(encoding);
-        let caps = &params.capabilities;
-        self.session.set_caps(ClientCaps {
-            work_done_progress: caps
-                .window
-                .as_ref()
-                .and_then(|w| w.work_done_progress)
-                .unwrap_or(false),
-            show_document: caps
-                .window
-                .as_ref()
-                .and_then(|w| w.show_document.as_ref())
-                .is_some_and(|d| d.support),
-            // Every client answers showMessageRequest (the spec has no opt-out); one that
-            // fails or returns nothing counts as Cancel.
-            show_message_request: true,
-            apply_edit: caps
-                .workspace
-                .as_ref()
-                .and_then(|w| w.apply_edit)
-                .unwrap_or(false),
-        });
+        let profile = ClientProfile::from_initialize(&params);
+        info!("client: {}", profile.describe());
+        self.session.set_profile(profile);
         if let Some(options) = params.initialization_options.filter(|v| !v.is_null()) {
             if let Err(e) = self
                 .session

@@ -12,6 +12,7 @@ use crate::config::{ConfigError, Layer, Resolved, Source};
 use crate::engine::router::{Consent, Engine};
 
 use super::documents::{DocumentStore, PositionEncoding};
+use super::profile::{Asking, ClientProfile};
 
 /// The configuration layers in force and their merged result.
 #[derive(Debug)]
@@ -31,21 +32,13 @@ impl ConfigState {
     }
 }
 
-/// What the client said it can do, from `initialize`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ClientCaps {
-    pub work_done_progress: bool,
-    pub show_document: bool,
-    pub show_message_request: bool,
-    pub apply_edit: bool,
-}
-
 pub struct Session {
     documents: Mutex<DocumentStore>,
     encoding: RwLock<PositionEncoding>,
     config: RwLock<ConfigState>,
     engine: RwLock<Arc<Engine>>,
-    caps: RwLock<ClientCaps>,
+    /// Read once from `initialize`; `cannot_ask` is learnt when a dialog is refused.
+    profile: RwLock<ClientProfile>,
     /// A VRAM choice the user made stick until the server restarts.
     sticky_consent: Mutex<Option<Consent>>,
     /// Running model work by progress token, for `window/workDoneProgress/cancel`; the id
@@ -64,7 +57,7 @@ impl Session {
         let resolved = Resolved::merge(&base)?;
         Ok(Session {
             engine: RwLock::new(Arc::new(Engine::new(&resolved))),
-            caps: RwLock::new(ClientCaps::default()),
+            profile: RwLock::new(ClientProfile::default()),
             sticky_consent: Mutex::new(None),
             cancels: Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(1),
@@ -142,12 +135,25 @@ impl Session {
         self.engine().config().actions.command_languages.clone()
     }
 
-    pub fn caps(&self) -> ClientCaps {
-        *self.caps.read().unwrap_or_else(|e| e.into_inner())
+    /// The connected client's profile (how to ask, show and report).
+    pub fn profile(&self) -> ClientProfile {
+        self.profile
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
-    pub fn set_caps(&self, caps: ClientCaps) {
-        *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
+    pub fn set_profile(&self, profile: ClientProfile) {
+        *self.profile.write().unwrap_or_else(|e| e.into_inner()) = profile;
+    }
+
+    /// The client answered a question with "Method not found": ask it no more, and offer
+    /// what still works instead.
+    pub fn cannot_ask(&self) {
+        self.profile
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .asking = Asking::Cannot;
     }
 
     pub fn sticky_consent(&self) -> Option<Consent> {
