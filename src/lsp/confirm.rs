@@ -35,6 +35,9 @@ pub async fn choose(
         info!("client cannot show a dialog; counted as cancel: {message}");
         return None;
     }
+    if session.profile().asking == Asking::Modal {
+        return ask_modal(client, typ, message, titles).await;
+    }
     let actions = titles
         .iter()
         .map(|t| MessageActionItem {
@@ -50,6 +53,64 @@ pub async fn choose(
         Ok(None) => None,
         Err(e) => {
             info!("showMessageRequest failed ({e}); counted as cancel");
+            None
+        }
+    }
+}
+
+/// `superhelfer/askModal`: the question as a modal dialog in a client that advertised it
+/// (the VS Code extension). The first line is the question, the rest its detail, whose
+/// line breaks a modal dialog keeps.
+enum AskModal {}
+
+#[derive(serde::Serialize)]
+struct AskModalParams<'a> {
+    #[serde(rename = "type")]
+    typ: MessageType,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+    actions: &'a [&'a str],
+}
+
+#[derive(serde::Deserialize)]
+struct AskModalAnswer {
+    title: String,
+}
+
+impl tower_lsp_server::ls_types::request::Request for AskModal {
+    type Params = serde_json::Value;
+    type Result = Option<serde_json::Value>;
+    const METHOD: &'static str = super::profile::MODAL_METHOD;
+}
+
+async fn ask_modal(
+    client: &Client,
+    typ: MessageType,
+    message: &str,
+    titles: &[&str],
+) -> Option<String> {
+    let (question, detail) = match message.split_once('\n') {
+        Some((q, d)) => (q, Some(d)),
+        None => (message, None),
+    };
+    let params = serde_json::to_value(AskModalParams {
+        typ,
+        message: question,
+        detail,
+        actions: titles,
+    })
+    .ok()?;
+    match client.send_request::<AskModal>(params).await {
+        Ok(Some(answer)) => serde_json::from_value::<AskModalAnswer>(answer)
+            .ok()
+            .map(|a| a.title),
+        Ok(None) => None,
+        Err(e) => {
+            info!(
+                "{} failed ({e}); counted as cancel",
+                super::profile::MODAL_METHOD
+            );
             None
         }
     }

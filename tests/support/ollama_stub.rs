@@ -67,6 +67,10 @@ pub enum Behavior {
     /// Ollama, it answers HTTP 500 `{"error": message}` instead. `"stream": false`
     /// answers HTTP 500 as well.
     ErrorMidStream { after: usize, message: String },
+    /// Answers the reply of the first `(needle, reply)` whose needle the last `user`
+    /// message contains (one model serving several scripted requests, as in an editor
+    /// session); "no scripted answer" when none matches.
+    ByPrompt(Vec<(String, String)>),
     /// Reads the request and never answers; the connection stays open until the client
     /// closes it (counted in [`OllamaStub::closed_early`]) or the stub is dropped.
     Hang,
@@ -1112,6 +1116,15 @@ async fn chat(
             Duration::ZERO,
             Duration::ZERO,
         ),
+        Behavior::ByPrompt(pairs) => {
+            let last = last_user_content(&messages);
+            let reply = pairs
+                .iter()
+                .find(|(needle, _)| last.contains(needle.as_str()))
+                .map(|(_, reply)| reply.clone())
+                .unwrap_or_else(|| "no scripted answer".to_string());
+            (vec![reply], Duration::ZERO, Duration::ZERO)
+        }
         _ => (
             DEFAULT_CHUNKS.iter().map(|c| (*c).to_string()).collect(),
             Duration::ZERO,

@@ -5,10 +5,12 @@
 
 import * as vscode from 'vscode';
 import {
+    ClientCapabilities,
     CodeActionRequest,
     DidChangeConfigurationNotification,
     DocumentFilter,
     ExecuteCommandRequest,
+    FeatureState,
     LanguageClient,
     LanguageClientOptions,
     LSPErrorCodes,
@@ -16,6 +18,7 @@ import {
     ServerOptions,
     ShowDocumentParams,
     ShowDocumentResult,
+    StaticFeature,
     WorkDoneProgress,
     WorkDoneProgressCancelNotification,
 } from 'vscode-languageclient/node';
@@ -163,6 +166,8 @@ async function startClient(): Promise<void> {
         },
     };
     const c = new LanguageClient(SECTION, 'superhelfer', serverOptions, clientOptions);
+    c.registerFeature(new ModalQuestions());
+    c.onRequest(ASK_MODAL, askModal);
     client = c;
     statusBar.starting();
     try {
@@ -212,6 +217,47 @@ async function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): Promi
     await client.sendNotification(DidChangeConfigurationNotification.type, {
         settings: { [SECTION]: now },
     });
+}
+
+/** The server's questions (VRAM consent, a dangerous command) as a modal dialog. */
+const ASK_MODAL = 'superhelfer/askModal';
+
+interface AskModalParams {
+    /** 1 error, 2 warning, 3 info, as in `window/showMessageRequest`. */
+    type: number;
+    message: string;
+    detail?: string;
+    actions: string[];
+}
+
+/**
+ * Tells the server that this client shows its questions as modal dialogs (an experimental
+ * capability): a toast drops newlines and sits under the progress notification.
+ */
+class ModalQuestions implements StaticFeature {
+    fillClientCapabilities(capabilities: ClientCapabilities): void {
+        const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
+        experimental.superhelfer = { ...(experimental.superhelfer as object | undefined), askModal: true };
+        capabilities.experimental = experimental;
+    }
+    getState(): FeatureState {
+        return { kind: 'static' };
+    }
+    initialize(): void {}
+    clear(): void {}
+}
+
+async function askModal(params: AskModalParams): Promise<{ title: string } | null> {
+    const items = params.actions.map((title) => ({ title, isCloseAffordance: title === 'Cancel' }));
+    const options = { modal: true, detail: params.detail };
+    const show =
+        params.type === 1
+            ? vscode.window.showErrorMessage
+            : params.type === 3
+              ? vscode.window.showInformationMessage
+              : vscode.window.showWarningMessage;
+    const choice = await show(params.message, options, ...items);
+    return choice === undefined || choice.isCloseAffordance ? null : { title: choice.title };
 }
 
 /** Explanations (Markdown files the server wrote) open in the Markdown preview. */

@@ -1,0 +1,248 @@
+// A person's session in real VS Code (code-server in headless Chromium), driven with
+// puppeteer-core: the keys and clicks a user makes, the screen read back. Run by
+// tests/vscode_ui.rs, which prepares code-server's folders (the extension installed) and
+// the Ollama stand-in behind the server. This script starts code-server, runs the session,
+// ends code-server's whole process group, and prints one JSON object with what it saw; a
+// screenshot per step goes to the screens folder.
+//
+// usage: node session.mjs SETUP.json
+//   SETUP: { codeServer, args: [...], env: {...}, port, folder, screens, puppeteerDir }
+//   folder holds disk.sh (a safe request on line 2) and wipe.sh (a request whose answer is
+//   dangerous, on line 2).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const setup = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const { folder, screens } = setup;
+const url = `http://127.0.0.1:${setup.port}`;
+// puppeteer-core lives with code-server in the CI cache, not in the extension's packages.
+const puppeteer = createRequire(path.join(setup.puppeteerDir, 'package.json'))('puppeteer-core');
+
+const server = spawn(setup.codeServer, setup.args, {
+    env: { ...process.env, ...setup.env },
+    detached: true,
+    stdio: ['ignore', fs.openSync(path.join(screens, 'code-server.log'), 'w'), 'ignore'],
+});
+function stopServer() {
+    try {
+        process.kill(-server.pid, 'SIGTERM');
+    } catch {}
+}
+process.on('exit', stopServer);
+
+function healthy() {
+    return new Promise((resolve) => {
+        const req = http.get(`${url}/healthz`, (res) => {
+            res.resume();
+            resolve(res.statusCode === 200);
+        });
+        req.on('error', () => resolve(false));
+        req.setTimeout(2000, () => {
+            req.destroy();
+            resolve(false);
+        });
+    });
+}
+
+// Every selector in one place: they change between VS Code versions (code-server is pinned).
+const SEL = {
+    workbench: '.monaco-workbench',
+    quickInputRow: '.quick-input-list .monaco-list-row',
+    editorLines: '.editor-instance .monaco-editor .view-lines',
+    actionOption: '.action-widget [role=option]',
+    dialog: '.monaco-dialog-box',
+    dialogMessage: '.monaco-dialog-box .dialog-message-text',
+    dialogDetail: '.monaco-dialog-box .dialog-message-detail',
+    dialogButton: '.monaco-dialog-box .dialog-buttons a.monaco-button',
+    tab: '.tabs-container .tab',
+    previewFrame: 'iframe.webview',
+    toast: '.notifications-toasts .notification-list-item',
+    statusItem: '.statusbar-item',
+};
+const STEP_MS = 45000;
+const START_MS = 90000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const result = { steps: [] };
+let shot = 0;
+
+const t0 = Date.now();
+while (!(await healthy())) {
+    if (Date.now() - t0 > START_MS) {
+        process.stdout.write(`${JSON.stringify({ error: 'code-server did not answer /healthz' })}\n`);
+        process.exit(1);
+    }
+    await sleep(250);
+}
+
+const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        `--user-data-dir=${path.join(screens, 'chromium-profile')}`, '--window-size=1280,800',
+    ],
+});
+const page = await browser.newPage();
+await page.setViewport({ width: 1280, height: 800 });
+
+async function snap(label) {
+    shot += 1;
+    const file = path.join(screens, `${String(shot).padStart(2, '0')}-${label}.png`);
+    await page.screenshot({ path: file }).catch(() => {});
+    return file;
+}
+
+async function step(name, work) {
+    const started = Date.now();
+    try {
+        const out = await work();
+        result.steps.push({ name, ok: true, ms: Date.now() - started });
+        return out;
+    } catch (e) {
+        await snap(`${name}-failed`);
+        result.steps.push({ name, ok: false, error: String(e && e.stack || e) });
+        throw e;
+    }
+}
+
+async function chord(mod, key) {
+    await page.keyboard.down(mod);
+    await page.keyboard.press(key);
+    await page.keyboard.up(mod);
+}
+
+async function editorText() {
+    return page.$eval(SEL.editorLines, (e) => e.innerText.replace(/\u00a0/g, ' '));
+}
+
+async function waitText(pred, what) {
+    const t0 = Date.now();
+    let text = '';
+    while (Date.now() - t0 < STEP_MS) {
+        text = await editorText().catch(() => '');
+        if (pred(text)) return text;
+        await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${what}; editor shows:\n${text}`);
+}
+
+async function openFile(name) {
+    await chord('Control', 'KeyP');
+    await page.keyboard.type(name);
+    await page.waitForFunction(
+        (sel, n) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(n)),
+        { timeout: STEP_MS }, SEL.quickInputRow, name);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+        (sel, n) => [...document.querySelectorAll(sel)].some((t) => t.textContent.includes(n) && t.classList.contains('active')),
+        { timeout: STEP_MS }, SEL.tab, name);
+    await waitText((t) => t.length > 0, `${name} to show`);
+}
+
+async function gotoLine(n) {
+    await chord('Control', 'KeyG');
+    await sleep(200);
+    await page.keyboard.type(String(n));
+    await page.keyboard.press('Enter');
+    await sleep(200);
+}
+
+/** Ctrl+. and the action whose title starts with `title`; returns every title listed. */
+async function pickAction(title) {
+    // The server may still be starting or the editor still taking focus: a person presses
+    // the key again when no menu comes.
+    const t0 = Date.now();
+    for (;;) {
+        await chord('Control', 'Period');
+        const listed = await page.waitForFunction(
+            (sel, t) => [...document.querySelectorAll(sel)].some((o) => o.textContent.includes(t)),
+            { timeout: 5000 }, SEL.actionOption, title).then(() => true, () => false);
+        if (listed) break;
+        if (Date.now() - t0 > STEP_MS) throw new Error(`no action "${title}" listed`);
+        await page.keyboard.press('Escape');
+    }
+    const titles = await page.$$eval(SEL.actionOption, (os) => os.map((o) => o.textContent.trim()));
+    const index = titles.findIndex((t) => t.includes(title));
+    for (let i = 0; i < index; i += 1) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    return titles;
+}
+
+/** The status bar items' texts, for the progress state. */
+async function statusTexts() {
+    return page.$$eval(SEL.statusItem, (items) => items.map((i) => i.textContent.trim()).filter(Boolean));
+}
+
+async function waitProgressEnded() {
+    await page.waitForFunction(
+        (sel) => ![...document.querySelectorAll(sel)].some((t) => /superhelfer/i.test(t.textContent) && t.querySelector('.monaco-progress-container.active, .codicon-loading, .codicon-sync~spin')),
+        { timeout: STEP_MS }, SEL.toast);
+}
+
+try {
+    await step('open', async () => {
+        await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded' });
+        await page.waitForSelector(SEL.workbench, { timeout: 90000 });
+        await openFile('disk.sh');
+        await snap('opened');
+    });
+
+    result.generate = await step('generate', async () => {
+        await gotoLine(2);
+        const titles = await pickAction('Generate shell command');
+        const text = await waitText((t) => t.includes('df -h'), 'the inserted command');
+        await waitProgressEnded();
+        await sleep(500);
+        await snap('generated');
+        return { titles, text, status: await statusTexts() };
+    });
+
+    result.explain = await step('explain', async () => {
+        await gotoLine(4);
+        await page.keyboard.down('Shift');
+        await page.keyboard.press('End');
+        await page.keyboard.up('Shift');
+        await sleep(300);
+        const titles = await pickAction('Explain selection');
+        await page.waitForFunction(
+            (sel) => [...document.querySelectorAll(sel)].some((t) => /Preview .*\.md/.test(t.textContent)),
+            { timeout: STEP_MS }, SEL.tab);
+        await sleep(1500);
+        await snap('explained');
+        const tabs = await page.$$eval(SEL.tab, (ts) => ts.map((t) => t.textContent.trim()));
+        return { titles, tabs };
+    });
+
+    result.danger = await step('danger', async () => {
+        await openFile('wipe.sh');
+        const before = await editorText();
+        await gotoLine(2);
+        await pickAction('Generate shell command');
+        await page.waitForSelector(SEL.dialog, { visible: true, timeout: STEP_MS });
+        await sleep(300);
+        await snap('danger-question');
+        const message = await page.$eval(SEL.dialogMessage, (e) => e.innerText).catch(() => '');
+        const detail = await page.$eval(SEL.dialogDetail, (e) => e.innerText).catch(() => '');
+        const buttons = await page.$$eval(SEL.dialogButton, (bs) => bs.map((b) => b.textContent.trim()));
+        const cancel = (await page.$$(SEL.dialogButton))[buttons.indexOf('Cancel')];
+        if (!cancel) throw new Error(`no Cancel button in ${JSON.stringify(buttons)}`);
+        await cancel.click();
+        await page.waitForSelector(SEL.dialog, { hidden: true, timeout: STEP_MS });
+        await waitProgressEnded();
+        await sleep(800);
+        await snap('danger-cancelled');
+        return { before, after: await editorText(), message, detail, buttons };
+    });
+} catch (e) {
+    result.error = String(e && e.stack || e);
+} finally {
+    await browser.close().catch(() => {});
+    stopServer();
+    fs.writeFileSync(path.join(screens, 'result.json'), JSON.stringify(result, null, 1));
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+}
