@@ -106,6 +106,13 @@ pub(super) fn apply(layers: &[Layer]) -> (Vec<Layer>, Vec<Refusal>) {
             }
         })
         .collect();
+    // Both editor layers may send the same value: one refusal, from the later source.
+    let mut seen = BTreeSet::new();
+    let mut refusals: Vec<Refusal> = refusals
+        .into_iter()
+        .rev()
+        .filter(|r| seen.insert((r.key.clone(), r.value.clone())))
+        .collect();
     refusals.sort_by(|a, b| a.key.cmp(&b.key));
     (filtered, refusals)
 }
