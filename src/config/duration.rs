@@ -81,7 +81,11 @@ pub fn go_duration_nanos(orig: &str) -> Result<i128, String> {
         let unit = &s[..unit_len];
         s = &s[unit_len..];
         let nanos_per: u128 = match unit {
-            "" => return Err(format!("`{orig}` is missing a unit (ns, us, ms, s, m, h)")),
+            "" => {
+                return Err(format!(
+                    "`{orig}` is not a duration as Ollama reads it: a number lacks its unit (ns, us, ms, s, m, h; e.g. \"30m\", \"1h30m\", or plain seconds \"300\")"
+                ))
+            }
             "ns" => 1,
             "us" | "µs" | "μs" => 1_000,
             "ms" => 1_000_000,
@@ -169,7 +173,7 @@ mod tests {
         ] {
             assert!(ns(bad).is_err(), "{bad}");
         }
-        assert!(ns("1.5.5h").unwrap_err().contains("missing a unit"));
+        assert!(ns("1.5.5h").unwrap_err().contains("lacks its unit"));
         assert!(ns("1d").unwrap_err().contains("unknown unit `d`"));
     }
 
