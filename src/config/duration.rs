@@ -57,6 +57,7 @@ pub fn go_duration_nanos(orig: &str) -> Result<i128, String> {
         return Err(invalid());
     }
     const LIMIT: u128 = 1 << 63;
+    let too_long = || format!("`{orig}` is too long a duration (over 292 years)");
     let mut total: u128 = 0;
     while !s.is_empty() {
         let int_len = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -80,24 +81,7 @@ pub fn go_duration_nanos(orig: &str) -> Result<i128, String> {
             .unwrap_or(s.len());
         let unit = &s[..unit_len];
         s = &s[unit_len..];
-        let nanos_per: u128 = match unit {
-            "" => {
-                return Err(format!(
-                    "`{orig}` is not a duration as Ollama reads it: a number lacks its unit (ns, us, ms, s, m, h; e.g. \"30m\", \"1h30m\", or plain seconds \"300\")"
-                ))
-            }
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            other => {
-                return Err(format!(
-                    "`{orig}` has the unknown unit `{other}` (units: ns, us, ms, s, m, h)"
-                ))
-            }
-        };
+        let nanos_per = unit_nanos(unit, orig)?;
         let whole: u128 = if int_part.is_empty() {
             0
         } else {
@@ -105,12 +89,12 @@ pub fn go_duration_nanos(orig: &str) -> Result<i128, String> {
                 .parse::<u128>()
                 .ok()
                 .filter(|v| *v <= LIMIT)
-                .ok_or_else(|| format!("`{orig}` is too long a duration (over 292 years)"))?
+                .ok_or_else(too_long)?
         };
         let mut value = whole
             .checked_mul(nanos_per)
             .filter(|v| *v <= LIMIT)
-            .ok_or_else(|| format!("`{orig}` is too long a duration (over 292 years)"))?;
+            .ok_or_else(too_long)?;
         // Go keeps nanosecond precision of the fraction and ignores digits beyond it.
         let digits: String = frac_part.chars().take(18).collect();
         if !digits.is_empty() {
@@ -120,16 +104,38 @@ pub fn go_duration_nanos(orig: &str) -> Result<i128, String> {
         }
         total += value;
         if total > LIMIT {
-            return Err(format!("`{orig}` is too long a duration (over 292 years)"));
+            return Err(too_long());
         }
     }
     if !negative && total > LIMIT - 1 {
-        return Err(format!("`{orig}` is too long a duration (over 292 years)"));
+        return Err(too_long());
     }
     Ok(if negative {
         -(total as i128)
     } else {
         total as i128
+    })
+}
+
+/// Nanoseconds per unit, as Go names the units.
+fn unit_nanos(unit: &str, orig: &str) -> Result<u128, String> {
+    Ok(match unit {
+        "" => {
+            return Err(format!(
+                "`{orig}` is not a duration as Ollama reads it: a number lacks its unit (ns, us, ms, s, m, h; e.g. \"30m\", \"1h30m\", or plain seconds \"300\")"
+            ))
+        }
+        "ns" => 1,
+        "us" | "µs" | "μs" => 1_000,
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        "m" => 60_000_000_000,
+        "h" => 3_600_000_000_000,
+        other => {
+            return Err(format!(
+                "`{orig}` has the unknown unit `{other}` (units: ns, us, ms, s, m, h)"
+            ))
+        }
     })
 }
 
