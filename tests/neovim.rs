@@ -246,12 +246,21 @@ fn generate_fix_and_explain_in_a_real_neovim() {
     // asks the code tier, whose 18 GB do not fit the card.
     let init_options = json!({
         "backends": {"ollama": {"kind": "ollama", "url": stub.url()}},
-        "vram": {"enabled": true, "nvml_lib": gpu.lib_path().display().to_string()},
+        "vram": {"enabled": true},
         "router": {"enabled": false, "default_tier": "fast"},
         "actions": {"shellcheck": true},
         "tiers": {"code": {"first_token_timeout_s": 10, "timeout_s": 20}}
     });
     std::fs::write(&options, init_options.to_string()).unwrap();
+    // A library to load is the user's own choice (editor settings may not name one): the
+    // user's file, found through XDG_CONFIG_HOME below.
+    let user_config = home.join("config/superhelfer");
+    std::fs::create_dir_all(&user_config).unwrap();
+    std::fs::write(
+        user_config.join("config.toml"),
+        format!("[vram]\nnvml_lib = \"{}\"\n", gpu.lib_path().display()),
+    )
+    .unwrap();
     let script = home.join("disk.sh");
     std::fs::write(&script, SCRIPT).unwrap();
     let result = home.join("result.json");

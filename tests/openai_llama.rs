@@ -115,11 +115,13 @@ async fn status_lists_the_served_model() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_api_key_variable_is_named() {
-    let e = engine(json!({
-        "backends": {"vllm": {"kind": "openai", "url": "http://127.0.0.1:9/v1", "api_key_env": "SUPERHELFER_TEST_UNSET_KEY"}},
-        "vram": {"enabled": false},
-        "tiers": {"fast": {"backend": "vllm"}}
-    }));
+    // api_key_env names a secret: the user's own file sets it, not editor settings.
+    let file = "[backends.vllm]\nkind = \"openai\"\nurl = \"http://127.0.0.1:9/v1\"\napi_key_env = \"SUPERHELFER_TEST_UNSET_KEY\"\n[vram]\nenabled = false\n[tiers.fast]\nbackend = \"vllm\"\n";
+    let layers = vec![
+        Layer::defaults(None),
+        Layer::from_toml(file, std::path::Path::new("/home/u/config.toml")).unwrap(),
+    ];
+    let e = Engine::new(&Resolved::merge(&layers).unwrap());
     let err = e
         .ask(
             AskRequest {

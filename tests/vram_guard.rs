@@ -21,6 +21,9 @@ struct World {
     rt: tokio::runtime::Runtime,
     stub: OllamaStub,
     gpu: FakeNvmlState,
+    /// Holds the user's configuration file: `vram.nvml_lib` names a library to load, so
+    /// only the user's own file may set it (editor settings cannot).
+    home: tempfile::TempDir,
 }
 
 fn world(gpu_state: &str, code_loaded: bool) -> World {
@@ -38,6 +41,7 @@ fn world(gpu_state: &str, code_loaded: bool) -> World {
         rt,
         stub,
         gpu: FakeNvmlState::new(gpu_state),
+        home: tempfile::tempdir().unwrap(),
     }
 }
 
@@ -45,13 +49,27 @@ impl World {
     fn options(&self, vram: Value) -> Value {
         let mut v = json!({
             "backends": {"ollama": {"kind": "ollama", "url": self.stub.url()}},
-            "vram": {"enabled": true, "nvml_lib": self.gpu.lib_path().display().to_string()},
+            "vram": {"enabled": true},
             "actions": {"shellcheck": false}
         });
         if let (Value::Object(a), Value::Object(b)) = (&mut v["vram"], vram) {
             a.extend(b);
         }
         v
+    }
+
+    /// The language server with the user's file naming `nvml_lib`.
+    fn spawn(&self, nvml_lib: &std::path::Path) -> LspClient {
+        let file = self.home.path().join("config.toml");
+        std::fs::write(
+            &file,
+            format!("[vram]\nnvml_lib = \"{}\"\n", nvml_lib.display()),
+        )
+        .unwrap();
+        LspClient::spawn(Spawn {
+            env: vec![("SUPERHELFER_CONFIG".into(), file.display().to_string())],
+            ..Default::default()
+        })
     }
 
     fn models_asked(&self) -> Vec<String> {
@@ -79,7 +97,7 @@ fn generate(c: &mut LspClient) -> Result<Value, Value> {
 }
 
 fn client(w: &World, vram: Value) -> LspClient {
-    let mut c = LspClient::spawn(Spawn::default());
+    let mut c = w.spawn(&w.gpu.lib_path());
     c.initialize(w.options(vram), default_capabilities());
     c
 }
@@ -186,9 +204,8 @@ fn resident_model_room_or_guard_off_ask_nothing() {
 #[test]
 fn no_nvidia_library_tells_the_user_once_and_goes_on() {
     let w = world(NEARLY_FULL, false);
-    let mut opts = w.options(json!({}));
-    opts["vram"]["nvml_lib"] = json!("/nonexistent/libnvidia-ml.so.1");
-    let mut c = LspClient::spawn(Spawn::default());
+    let opts = w.options(json!({}));
+    let mut c = w.spawn(std::path::Path::new("/nonexistent/libnvidia-ml.so.1"));
     c.initialize(opts, default_capabilities());
     generate(&mut c).expect("answered without the guard");
     generate(&mut c).expect("again");
@@ -199,7 +216,7 @@ fn no_nvidia_library_tells_the_user_once_and_goes_on() {
             m["message"]
                 .as_str()
                 .unwrap_or("")
-                .contains("no NVIDIA GPU found")
+                .contains("vram.nvml_lib /nonexistent/libnvidia-ml.so.1 could not be loaded")
         })
         .collect();
     assert_eq!(notes.len(), 1, "told once");
@@ -313,8 +330,10 @@ fn time_spent_in_the_dialog_is_not_the_models_time() {
     let w = world(NEARLY_FULL, false);
     let mut opts = w.options(json!({}));
     opts["tiers"] = json!({"code": {"timeout_s": 3, "first_token_timeout_s": 2}});
+    let file = format!("[vram]\nnvml_lib = \"{}\"\n", w.gpu.lib_path().display());
     let layers = vec![
         Layer::defaults(None),
+        Layer::from_toml(&file, std::path::Path::new("/home/u/config.toml")).unwrap(),
         Layer::from_json(opts, Source::InitializationOptions).unwrap(),
     ];
     let e = Engine::new(&Resolved::merge(&layers).unwrap());

@@ -89,7 +89,7 @@ impl Backend for Ollama {
                 "stream": true,
             });
             if let Some(k) = &req.keep_alive {
-                body["keep_alive"] = json!(k);
+                body["keep_alive"] = crate::config::keep_alive_json(k);
             }
             if let Some(t) = req.temperature {
                 body["options"]["temperature"] = json!(t);
@@ -157,7 +157,7 @@ impl Backend for Ollama {
         Box::pin(async move {
             let mut body = json!({"model": model, "messages": [], "stream": false});
             if let Some(k) = keep_alive {
-                body["keep_alive"] = json!(k);
+                body["keep_alive"] = crate::config::keep_alive_json(k);
             }
             let rb = self.http.request(reqwest::Method::POST, "/api/chat");
             self.http

@@ -56,6 +56,10 @@ pub enum GpuError {
     /// Holds the loader's message. Usual on machines without NVIDIA hardware.
     #[error("no NVIDIA GPU found (libnvidia-ml could not be loaded)")]
     NoLibrary(String),
+    /// The library the user named (`vram.nvml_lib`) could not be loaded: the path and
+    /// the loader's message, since this one is a configuration to fix.
+    #[error("vram.nvml_lib {path} could not be loaded: {message}")]
+    LibraryFailed { path: PathBuf, message: String },
     /// The library loaded but `nvmlInit` failed (driver not loaded, no
     /// permission, library/driver version mismatch, ...).
     #[error("NVML could not be initialised: {0}")]
@@ -162,13 +166,21 @@ impl GpuMonitor {
                 }
             }
             Err(error) => {
-                let error = match error {
+                let error = match (error, &self.lib_path) {
+                    (
+                        e @ (NvmlError::LibloadingError(_) | NvmlError::FailedToLoadSymbol(_)),
+                        Some(path),
+                    ) => GpuError::LibraryFailed {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    },
                     // Not openable, or opened but lacking nvmlInit_v2: either
                     // way there is no usable NVML here.
-                    NvmlError::LibloadingError(_) | NvmlError::FailedToLoadSymbol(_) => {
-                        GpuError::NoLibrary(error.to_string())
-                    }
-                    other => GpuError::InitFailed(other.to_string()),
+                    (
+                        e @ (NvmlError::LibloadingError(_) | NvmlError::FailedToLoadSymbol(_)),
+                        None,
+                    ) => GpuError::NoLibrary(e.to_string()),
+                    (other, _) => GpuError::InitFailed(other.to_string()),
                 };
                 tracing::debug!(%error, "NVML unavailable; the VRAM guard is off");
                 State::Failed(error)
@@ -292,11 +304,16 @@ mod tests {
         let monitor = GpuMonitor::new(Some(PathBuf::from("/nonexistent/libnvidia-ml.so.1")));
         for _ in 0..2 {
             match monitor.read() {
-                Err(error @ GpuError::NoLibrary(_)) => assert_eq!(
-                    error.to_string(),
-                    "no NVIDIA GPU found (libnvidia-ml could not be loaded)"
-                ),
-                other => panic!("expected NoLibrary, got {other:?}"),
+                Err(error @ GpuError::LibraryFailed { .. }) => {
+                    let text = error.to_string();
+                    assert!(
+                        text.starts_with(
+                            "vram.nvml_lib /nonexistent/libnvidia-ml.so.1 could not be loaded: "
+                        ) && text.contains("No such file"),
+                        "names the path and the loader's error: {text}"
+                    );
+                }
+                other => panic!("expected LibraryFailed, got {other:?}"),
             }
         }
         assert!(matches!(*monitor.lock(), State::Failed(_)));

@@ -13,7 +13,7 @@ use serde::Serialize;
 use tracing::{debug, info, trace, warn};
 
 use crate::backends::{self, Backend, BackendError, ChatRequest, Chunk, InstalledModel, Message};
-use crate::config::{BackendKind, Config, Resolved, TierConfig};
+use crate::config::{BackendKind, Config, Refusal, Resolved, TierConfig};
 
 use super::analyzer::{self, Analysis, AnalyzerSettings};
 use super::counters::Counters;
@@ -148,6 +148,8 @@ pub struct Engine {
     config: Config,
     /// Remote backends whose URL the user did not write: never asked.
     refused: BTreeSet<String>,
+    /// Editor settings left out at the trust boundary, for `status`.
+    refused_settings: Vec<Refusal>,
     /// Backends by (backend name, connect timeout), built on first use.
     clients: Mutex<HashMap<(String, u64), Arc<dyn Backend>>>,
     installed: Mutex<HashMap<String, (Instant, Vec<InstalledModel>)>>,
@@ -189,6 +191,7 @@ impl Engine {
             gpu: Arc::new(GpuMonitor::new(nvml)),
             config,
             refused,
+            refused_settings: resolved.refusals().to_vec(),
             clients: Mutex::new(HashMap::new()),
             installed: Mutex::new(HashMap::new()),
             remembered: Mutex::new(HashMap::new()),
@@ -206,6 +209,11 @@ impl Engine {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Editor settings that were refused (security-relevant, not allowed by the user).
+    pub fn refused_settings(&self) -> &[Refusal] {
+        &self.refused_settings
     }
 
     /// The backend for a name, built once per connect timeout.

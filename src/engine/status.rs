@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::backends::{self, LoadedModel, ModelDetails};
-use crate::config::BackendKind;
+use crate::config::{BackendKind, Refusal};
 
 use super::counters::TierCounters;
 use super::gpu::GpuSnapshot;
@@ -28,6 +28,8 @@ pub struct Status {
     pub shellcheck: Option<String>,
     /// Things the user should know (remote backends, missing tools).
     pub notices: Vec<String>,
+    /// Editor settings refused at the trust boundary, each with how to allow it.
+    pub refused_settings: Vec<Refusal>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,6 +182,7 @@ impl Engine {
             counters: self.counters.snapshot(),
             shellcheck,
             notices,
+            refused_settings: self.refused_settings().to_vec(),
         }
     }
 
@@ -341,6 +344,12 @@ impl Status {
         }
         if let Some(v) = &self.shellcheck {
             let _ = writeln!(out, "\nshellcheck {v}");
+        }
+        if !self.refused_settings.is_empty() {
+            let _ = writeln!(out, "\nrefused editor settings (not applied):");
+            for r in &self.refused_settings {
+                let _ = writeln!(out, "  {r}");
+            }
         }
         for n in &self.notices {
             let _ = writeln!(out, "\nnote: {n}");

@@ -9,7 +9,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{debug, info, trace, warn};
 
-use crate::config::{ConfigError, Source};
+use crate::config::{ConfigError, Refusal, Source};
 
 use super::actions;
 use super::commands::{self, Ctx};
@@ -22,6 +22,8 @@ pub struct Server {
     session: Arc<Session>,
     /// Configuration errors found before the client could be told (file, initializationOptions).
     pending_errors: Mutex<Vec<ConfigError>>,
+    /// Editor settings refused in `initialize`, told once the client is initialized.
+    pending_refusals: Mutex<Vec<Refusal>>,
 }
 
 impl Server {
@@ -30,6 +32,7 @@ impl Server {
             client,
             session: Arc::new(session),
             pending_errors: Mutex::new(file_error.into_iter().collect()),
+            pending_refusals: Mutex::new(Vec::new()),
         }
     }
 
@@ -43,11 +46,24 @@ impl Server {
             .await;
     }
 
+    /// Tells the user about an editor setting that was not applied (once per key and
+    /// value: the session filters repeats).
+    async fn report_refusal(&self, refusal: &Refusal) {
+        warn!("{refusal}");
+        self.client
+            .show_message(MessageType::WARNING, format!("superhelfer: {refusal}."))
+            .await;
+    }
+
     async fn apply_settings(&self, settings: Value, source: Source) {
-        if let Err(e) = self.session.apply_client_settings(settings, source) {
-            self.report_config_error(&e).await;
-        } else {
-            info!("configuration updated");
+        match self.session.apply_client_settings(settings, source) {
+            Err(e) => self.report_config_error(&e).await,
+            Ok(refused) => {
+                info!("configuration updated");
+                for r in &refused {
+                    self.report_refusal(r).await;
+                }
+            }
         }
     }
 }
@@ -83,14 +99,21 @@ impl LanguageServer for Server {
         info!("client: {}", profile.describe());
         self.session.set_profile(profile);
         if let Some(options) = params.initialization_options.filter(|v| !v.is_null()) {
-            if let Err(e) = self
+            match self
                 .session
                 .apply_client_settings(options, Source::InitializationOptions)
             {
-                self.pending_errors
+                Ok(refused) => {
+                    *self
+                        .pending_refusals
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) = refused
+                }
+                Err(e) => self
+                    .pending_errors
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push(e);
+                    .push(e),
             }
         }
         debug!(encoding = encoding.as_str(), "initialize");
@@ -142,6 +165,15 @@ impl LanguageServer for Server {
         );
         for e in &errors {
             self.report_config_error(e).await;
+        }
+        let refused = std::mem::take(
+            &mut *self
+                .pending_refusals
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        for r in &refused {
+            self.report_refusal(r).await;
         }
         info!("superhelfer {} ready", env!("CARGO_PKG_VERSION"));
         let engine = self.session.engine();

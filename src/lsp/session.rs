@@ -1,14 +1,14 @@
 //! The language server's state: documents, the negotiated encoding, the configuration.
 //! Handlers in `server.rs` read and change it; it knows nothing of the transport.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use tokio::sync::oneshot;
 use tower_lsp_server::ls_types::{Diagnostic, Range, Uri};
 
-use crate::config::{ConfigError, Layer, Resolved, Source};
+use crate::config::{ConfigError, Layer, Refusal, Resolved, Source};
 use crate::engine::router::{Consent, Engine};
 
 use super::documents::{DocumentStore, PositionEncoding};
@@ -48,6 +48,8 @@ pub struct Session {
     /// Diagnostics superhelfer published (shellcheck), by document, with the version they
     /// were computed for.
     published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
+    /// Refused editor settings (key, value) the user has been told about: once each.
+    refusals_shown: Mutex<HashSet<(String, String)>>,
 }
 
 impl Session {
@@ -62,6 +64,7 @@ impl Session {
             cancels: Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(1),
             published: Mutex::new(HashMap::new()),
+            refusals_shown: Mutex::new(HashSet::new()),
             documents: Mutex::new(DocumentStore::default()),
             encoding: RwLock::new(PositionEncoding::default()),
             config: RwLock::new(ConfigState {
@@ -96,12 +99,13 @@ impl Session {
     }
 
     /// Replaces the layer of one client source and re-merges. On error the last valid
-    /// configuration stays in force and the error is returned for the user.
+    /// configuration stays in force and the error is returned for the user. Returns the
+    /// refused settings the user has not been told about yet.
     pub fn apply_client_settings(
         &self,
         value: serde_json::Value,
         source: Source,
-    ) -> Result<(), ConfigError> {
+    ) -> Result<Vec<Refusal>, ConfigError> {
         let layer = Layer::from_json(value, source.clone())?;
         let mut state = self.config.write().unwrap_or_else(|e| e.into_inner());
         let mut candidate = ConfigState {
@@ -118,8 +122,19 @@ impl Session {
         let counters = self.engine().counters.clone();
         let engine = Engine::new(&candidate.resolved).with_counters(counters);
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
+        let mut shown = self
+            .refusals_shown
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let new = candidate
+            .resolved
+            .refusals()
+            .iter()
+            .filter(|r| shown.insert((r.key.clone(), r.value.clone())))
+            .cloned()
+            .collect();
         *state = candidate;
-        Ok(())
+        Ok(new)
     }
 
     /// The engine for the configuration in force.

@@ -159,6 +159,18 @@ pub struct RecordedRequest {
     pub body: Value,
     /// Body as text (lossy UTF-8).
     pub raw_body: String,
+    /// Header names (lower case) and values, as sent.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RecordedRequest {
+    /// A header's value by name, case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 #[derive(Debug)]
@@ -659,6 +671,11 @@ fn record(shared: &Shared, req: &Request) {
         path: req.target.clone(),
         body,
         raw_body,
+        headers: req
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect(),
     });
 }
 

@@ -36,7 +36,15 @@ import {
     hasActionArgs,
     pickAction,
 } from './actions';
-import { Json, buildServerSettings, expandPath, findServer, removedKeys } from './settings';
+import {
+    Json,
+    buildServerSettings,
+    expandPath,
+    findServer,
+    namesWorkspace,
+    removedKeys,
+    userValueOf,
+} from './settings';
 import { StatusBar } from './status';
 
 const SECTION = 'superhelfer';
@@ -66,6 +74,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         statusBar,
         vscode.commands.registerCommand('superhelfer.restart', () => serialized(restart)),
         vscode.workspace.onDidChangeConfiguration((e) => serialized(() => onConfigurationChanged(e))),
+        // Trust brings the workspace's restricted settings into play: start over with them.
+        vscode.workspace.onDidGrantWorkspaceTrust(() => serialized(restart)),
     );
     // Activation waits for the start, so a palette command that activated the extension
     // finds the server's commands registered.
@@ -84,13 +94,23 @@ function workspaceFolder(): string | undefined {
     return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
+/**
+ * A setting as the user set it: restricted settings come from the user's own settings only
+ * while the workspace is untrusted (see `userValueOf`).
+ */
+function userSetting(key: string): unknown {
+    return userValueOf(key, config().inspect(key), vscode.workspace.isTrusted);
+}
+
+/** A machine-scoped path setting (user settings only), `''` when unset. */
+function ownPath(key: string): string {
+    const v = userSetting(key);
+    return typeof v === 'string' ? v : '';
+}
+
 /** The server settings from what the user set (built-in defaults are not sent). */
 function currentSettings(): Json {
-    const cfg = config();
-    return buildServerSettings((key) => {
-        const i = cfg.inspect(key);
-        return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-    });
+    return buildServerSettings(userSetting);
 }
 
 function documentSelector(): DocumentFilter[] {
@@ -105,7 +125,17 @@ function documentSelector(): DocumentFilter[] {
 async function startClient(): Promise<void> {
     const cfg = config();
     const folder = workspaceFolder();
-    const configured = expandPath(cfg.get<string>('path', ''), folder);
+    const rawPath = ownPath('path');
+    const rawConfigFile = ownPath('configFile');
+    if (!vscode.workspace.isTrusted && (namesWorkspace(rawPath) || namesWorkspace(rawConfigFile))) {
+        // The program or its configuration would come from a workspace that is not trusted.
+        statusBar.stopped('not started: the workspace is not trusted');
+        void vscode.window.showWarningMessage(
+            'superhelfer: superhelfer.path or superhelfer.configFile uses ${workspaceFolder}; trust this workspace to run the server from it.',
+        );
+        return;
+    }
+    const configured = expandPath(rawPath, folder);
     const bin = findServer(configured);
     if (bin === undefined) {
         statusBar.stopped(`server not found (${configured || 'superhelfer on PATH'})`);
@@ -126,7 +156,7 @@ async function startClient(): Promise<void> {
         return;
     }
     const env: NodeJS.ProcessEnv = { ...process.env };
-    const configFile = expandPath(cfg.get<string>('configFile', ''), folder);
+    const configFile = expandPath(rawConfigFile, folder);
     if (configFile !== '') {
         env.SUPERHELFER_CONFIG = configFile;
     }

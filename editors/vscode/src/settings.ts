@@ -17,6 +17,44 @@ export type Json = { [key: string]: unknown };
  */
 export type UserValue = (key: string) => unknown;
 
+/** What `WorkspaceConfiguration.inspect` reports for one setting, as far as it is read here. */
+export interface Inspected {
+    globalValue?: unknown;
+    workspaceValue?: unknown;
+    workspaceFolderValue?: unknown;
+}
+
+/** Settings that name a program or a file: `"scope": "machine"`, from the user's settings only. */
+export const MACHINE_SCOPED: readonly string[] = ['path', 'configFile'];
+
+/**
+ * Settings a workspace must not choose while it is untrusted (package.json
+ * `restrictedConfigurations`): the program, the configuration file, and the free-form server
+ * settings, which can hold backend URLs and secrets' names.
+ */
+export const RESTRICTED: readonly string[] = [...MACHINE_SCOPED, 'settings'];
+
+/**
+ * The value the user set for a setting: the most specific scope wins, except that machine
+ * settings are read from the user's settings only, and restricted ones too in an untrusted
+ * workspace. `inspect` reports a workspace's values even where VS Code would not apply them,
+ * so the extension must make this choice itself.
+ */
+export function userValueOf(key: string, inspected: Inspected | undefined, trusted: boolean): unknown {
+    if (inspected === undefined) {
+        return undefined;
+    }
+    if (MACHINE_SCOPED.includes(key) || (!trusted && RESTRICTED.includes(key))) {
+        return inspected.globalValue;
+    }
+    return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue;
+}
+
+/** Whether a configured path would run or read something the workspace provides. */
+export function namesWorkspace(p: string): boolean {
+    return p.includes('${workspaceFolder}');
+}
+
 /** Typed settings and where they go in the server's schema. */
 const TYPED: ReadonlyArray<{ key: string; to: string[]; check: (v: unknown) => boolean }> = [
     ...TIERS.flatMap((t) => [

@@ -4,12 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
-const { buildServerSettings, removedKeys, leafPaths, expandPath, findServer } = require('../out/settings.js');
+const { buildServerSettings, removedKeys, leafPaths, expandPath, findServer, userValueOf, namesWorkspace, RESTRICTED, MACHINE_SCOPED } =
+    require('../out/settings.js');
 const { pickAction, hasActionArgs, runningText, GENERATE, FIX, EXPLAIN } = require('../out/actions.js');
 
 const from = (user) => buildServerSettings((key) => user[key]);
@@ -123,4 +124,50 @@ test('code action arguments are told apart from palette and menu invocations', (
     assert.equal(hasActionArgs([{ scheme: 'file', path: '/a.sh' }]), false, 'a menu passes a vscode.Uri');
     assert.equal(hasActionArgs([{ uri: 'file:///a.sh' }]), false);
     assert.equal(hasActionArgs([null]), false);
+});
+
+test('package.json: programs and files are machine settings; an untrusted workspace gets the limited mode', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const props = pkg.contributes.configuration.properties;
+    for (const key of MACHINE_SCOPED) {
+        assert.equal(props[`superhelfer.${key}`].scope, 'machine', key);
+    }
+    const untrusted = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.deepEqual(
+        [...untrusted.restrictedConfigurations].sort(),
+        RESTRICTED.map((k) => `superhelfer.${k}`).sort(),
+        'the extension ignores what package.json declares restricted',
+    );
+    for (const key of untrusted.restrictedConfigurations) {
+        assert.ok(props[key], `${key} is a declared setting`);
+    }
+});
+
+test('an untrusted workspace does not forward its restricted settings', () => {
+    // What a cloned repository's .vscode/settings.json could hold, beside the user's own settings.
+    const inspected = {
+        settings: {
+            globalValue: { context: { lines_around: 10 } },
+            workspaceValue: { backends: { ollama: { url: 'http://203.0.113.9:11434', api_key_env: 'AWS_SECRET_ACCESS_KEY' } } },
+        },
+        'tiers.code.model': { workspaceValue: 'qwen2.5-coder:7b' },
+        path: { globalValue: '/usr/local/bin/superhelfer', workspaceValue: './evil' },
+    };
+    const sent = (trusted) => buildServerSettings((key) => userValueOf(key, inspected[key], trusted));
+    assert.deepEqual(sent(false), {
+        context: { lines_around: 10 },
+        tiers: { code: { model: 'qwen2.5-coder:7b' } },
+    });
+    assert.deepEqual(sent(true), {
+        backends: { ollama: { url: 'http://203.0.113.9:11434', api_key_env: 'AWS_SECRET_ACCESS_KEY' } },
+        tiers: { code: { model: 'qwen2.5-coder:7b' } },
+    }, 'trusted: the workspace wins (and the server applies its own trust boundary)');
+    for (const trusted of [false, true]) {
+        assert.equal(userValueOf('path', inspected.path, trusted), '/usr/local/bin/superhelfer', 'machine: user settings only');
+    }
+    assert.equal(userValueOf('configFile', { workspaceFolderValue: '/tmp/x.toml' }, true), undefined);
+    assert.equal(userValueOf('settings', undefined, false), undefined);
+    assert.ok(namesWorkspace('${workspaceFolder}/target/debug/superhelfer'));
+    assert.ok(!namesWorkspace('~/.cargo/bin/superhelfer'));
 });

@@ -73,7 +73,7 @@ local function report_status(status)
     info('the VRAM guard is off (vram.enabled = false)')
   else
     warn('no GPU: ' .. tostring(gpu.reason or gpu.state), {
-      'Without NVML the VRAM guard cannot ask before a big model loads; set vram.nvml_lib to libnvidia-ml.so.1',
+      'Without NVML the VRAM guard cannot ask before a big model loads; set vram.nvml_lib in your config.toml to its absolute path, e.g. /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1',
     })
   end
 end
