@@ -449,6 +449,61 @@ mod tests {
     }
 
     #[test]
+    fn ranges_that_do_not_fit_are_named() {
+        let d = Document::new("a😀\nb\n", 1, "plaintext");
+        let enc = PositionEncoding::Utf16;
+        let r = |a: (u32, u32), b: (u32, u32)| Range::new(pos(a.0, a.1), pos(b.0, b.1));
+        assert_eq!(d.range_problem(r((0, 3), (2, 0)), enc), None);
+        assert_eq!(
+            d.range_problem(r((0, 0), (3, 0)), enc),
+            Some(RangeProblem::LinePastEnd { line: 3, lines: 3 })
+        );
+        assert_eq!(
+            d.range_problem(r((0, 4), (0, 4)), enc),
+            Some(RangeProblem::CharacterPastEnd {
+                line: 0,
+                character: 4,
+                len: 3
+            })
+        );
+        assert_eq!(
+            d.range_problem(r((1, 1), (1, 0)), enc),
+            Some(RangeProblem::Reversed)
+        );
+    }
+
+    #[test]
+    fn the_store_counts_every_change_and_reports_the_odd_ones() {
+        let mut store = DocumentStore::default();
+        let uri: Uri = "file:///s.sh".parse().unwrap();
+        store.open(uri.clone(), Document::new("one\n", 1, "shellscript"));
+        let opened = store.get(&uri).unwrap().revision();
+        let change = |range: Option<Range>, text: &str| TextDocumentContentChangeEvent {
+            range,
+            range_length: None,
+            text: text.into(),
+        };
+        let enc = PositionEncoding::Utf16;
+        let report = store
+            .change(&uri, 1, &[change(None, "one\ntwo\n")], enc)
+            .unwrap();
+        assert_eq!(report.version_not_increased, Some(1));
+        assert!(report.bad.is_empty());
+        let bad = Range::new(pos(7, 0), pos(7, 0));
+        let report = store
+            .change(&uri, 2, &[change(Some(bad), "three\n")], enc)
+            .unwrap();
+        assert_eq!(report.bad.len(), 1);
+        assert_eq!(report.bad[0].range, bad);
+        let doc = store.get(&uri).unwrap();
+        assert_eq!(doc.text(), "one\ntwo\nthree\n", "applied clamped");
+        assert_eq!(doc.revision(), opened + 2);
+        // Reopened, it starts from a revision none of its past had.
+        store.open(uri.clone(), Document::new("one\n", 1, "shellscript"));
+        assert!(store.get(&uri).unwrap().revision() > opened + 2);
+    }
+
+    #[test]
     fn change_to_unknown_document_is_an_error() {
         let mut store = DocumentStore::default();
         let uri: Uri = "file:///nope.sh".parse().unwrap();

@@ -394,4 +394,76 @@ mod tests {
         assert_eq!(log.revision_of_version(2), Some(4));
         assert_eq!(log.revision_of_version(9), None);
     }
+
+    use proptest::prelude::*;
+    use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
+
+    use crate::lsp::documents::DocumentStore;
+
+    const SENTINEL: &str = "@@anchor@@";
+    /// No `@`: no edit can make the sentinel line again once it is gone.
+    const PIECES: &[&str] = &["a", "ä", "😀", "\n", "\r\n", "\r", "echo ", "\t"];
+
+    fn pieces(max: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..max).prop_map(|v| v.concat())
+    }
+
+    /// A valid position from two numbers, in chars; a third of them at an edge of the
+    /// sentinel's line while it stands, where the cases are decided.
+    fn position(doc: &Document, line: usize, character: usize) -> Position {
+        let standing = (0..doc.line_count()).find(|&l| doc.line(l).as_deref() == Some(SENTINEL));
+        let line = match standing {
+            Some(l) if line >= 26 => l + line % 2,
+            _ => line,
+        } % doc.line_count();
+        let len = doc.line(line).unwrap_or_default().chars().count();
+        let character = match character % 3 {
+            0 => 0,
+            1 => len,
+            _ => character % (len + 1),
+        };
+        Position::new(line as u32, character as u32)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Whatever the user types, ranges or whole texts: the anchored line is found
+        /// exactly when it is still there as a whole line, and then where it is.
+        #[test]
+        fn an_anchor_is_found_exactly_while_its_line_stands(
+            above in pieces(8),
+            below in pieces(8),
+            edits in prop::collection::vec(
+                (0usize..40, 0usize..40, 0usize..40, 0usize..40, pieces(4), any::<bool>()),
+                0..10,
+            ),
+        ) {
+            let uri: Uri = "file:///p.sh".parse().unwrap();
+            let mut store = DocumentStore::default();
+            let text = format!("{above}\n{SENTINEL}\n{below}");
+            store.open(uri.clone(), Document::new(&text, 1, "shellscript"));
+            let snapshot = store.get(&uri).unwrap().clone();
+            let first = snapshot.rope().char_to_line(text[..text.find('@').unwrap()].chars().count());
+            let anchor = Anchor::lines(&snapshot, first, 1);
+            for (i, (l1, c1, l2, c2, new, whole)) in edits.into_iter().enumerate() {
+                let doc = store.get(&uri).unwrap();
+                let a = position(doc, l1, c1);
+                let b = position(doc, l2, c2);
+                let range = Range::new(a.min(b), a.max(b));
+                let change = if whole {
+                    let mut t = doc.clone();
+                    t.apply_change(&TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: new }, PositionEncoding::Utf32);
+                    TextDocumentContentChangeEvent { range: None, range_length: None, text: t.text() }
+                } else {
+                    TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: new }
+                };
+                let report = store.change(&uri, 2 + i as i32, &[change], PositionEncoding::Utf32).unwrap();
+                prop_assert!(report.bad.is_empty());
+            }
+            let (current, log) = store.get_with_log(&uri).unwrap();
+            let standing = (0..current.line_count()).find(|&l| current.line(l).as_deref() == Some(SENTINEL));
+            let found = anchor.find_lines(log, current, &[SENTINEL.to_string()]);
+            prop_assert_eq!(found.ok(), standing, "{:?}", current.text());
+        }
+    }
 }
