@@ -32,8 +32,8 @@ pub struct ActionArgs {
     /// The question, for `superhelfer.ask`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// The request line's text when the action was listed, to find it again if lines
-    /// were added or removed above it before the user picked the action.
+    /// The request line's text when the action was listed: where `listed` leads, the
+    /// line must still read so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
     /// Where the request line (or the fixed line) stood when the action was listed, to

@@ -125,12 +125,15 @@ impl Document {
             if line >= lines {
                 return Some(RangeProblem::LinePastEnd { line, lines });
             }
-            let len: usize = self
-                .line(line)
-                .unwrap_or_default()
-                .chars()
-                .map(|c| enc.units(c))
-                .sum();
+            let slice = self.rope.line(line);
+            let len: usize = match enc {
+                PositionEncoding::Utf32 => content_len(&slice),
+                _ => slice
+                    .chars()
+                    .take(content_len(&slice))
+                    .map(|c| enc.units(c))
+                    .sum(),
+            };
             if p.character as usize > len {
                 return Some(RangeProblem::CharacterPastEnd {
                     line,
@@ -268,6 +271,17 @@ pub struct BadChange {
     pub index: usize,
     pub range: Range,
     pub problem: RangeProblem,
+}
+
+impl std::fmt::Display for BadChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b) = (self.range.start, self.range.end);
+        write!(
+            f,
+            "change {} has an invalid range {}:{}-{}:{}: {}",
+            self.index, a.line, a.character, b.line, b.character, self.problem
+        )
+    }
 }
 
 /// What a `didChange` did besides changing the text.

@@ -198,16 +198,9 @@ impl LanguageServer for Server {
                 // Applied clamped (see `DocumentStore::change`); said, so that a client
                 // drifting from the server's copy can be seen.
                 for bad in &report.bad {
-                    let r = bad.range;
                     warn!(
-                        "didChange {} version {version}: change {} has an invalid range {}:{}-{}:{}: {}; applied clamped, the editor's text may differ from the server's",
-                        uri.as_str(),
-                        bad.index,
-                        r.start.line,
-                        r.start.character,
-                        r.end.line,
-                        r.end.character,
-                        bad.problem
+                        "didChange {} version {version}: {bad}; applied clamped, the editor's text may differ from the server's",
+                        uri.as_str()
                     );
                 }
                 if let Some(before) = report.version_not_increased {
