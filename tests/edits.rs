@@ -98,15 +98,16 @@ fn command_of(list: &[Value], prefix: &str) -> Value {
         .clone()
 }
 
-/// Picks "Generate shell command" on `line` and waits until the model is answering.
-fn start_generating(c: &mut LspClient, uri: &str, line: u32) -> i64 {
-    let list = code_actions(c, uri, [(line, 0), (line, 0)], json!([]));
-    let id = c.send_request(
-        "workspace/executeCommand",
-        command_of(&list, "Generate shell command"),
-    );
+/// Picks the action titled `prefix…` on `line` and waits until the model is answering.
+fn start(c: &mut LspClient, uri: &str, line: u32, diags: Value, prefix: &str) -> i64 {
+    let list = code_actions(c, uri, [(line, 0), (line, 0)], diags);
+    let id = c.send_request("workspace/executeCommand", command_of(&list, prefix));
     c.wait_notification("$/progress", |p| p["value"]["kind"] == "report");
     id
+}
+
+fn start_generating(c: &mut LspClient, uri: &str, line: u32) -> i64 {
+    start(c, uri, line, json!([]), "Generate shell command")
 }
 
 /// Makes sure the server has taken in everything sent so far (notifications are handled
@@ -242,6 +243,77 @@ fn a_fix_for_a_diagnostic_past_the_end_or_reversed_finds_no_diagnostic_here() {
     }
     assert!(c.server_requests("workspace/applyEdit").is_empty());
     assert!(w.questions().is_empty(), "no model was asked");
+}
+
+/// The quoting fix for `cp $src $dest`, streamed over about two seconds.
+fn slow_fix() -> Behavior {
+    Behavior::slow_reply(
+        &[
+            "The variables must be quoted:\n\n",
+            "```bash\n",
+            "cp \"$src\" \"$dest\"\n",
+            "```",
+        ],
+        Duration::from_millis(50),
+        Duration::from_millis(600),
+    )
+}
+
+/// A script with the same broken line twice; the diagnostic is on the second (line 6).
+const TWO_COPIES: &str =
+    "#!/bin/bash\ncp $src $dest\nsrc=$1\ndest=$2\necho a\necho b\ncp $src $dest\necho ok\n";
+
+fn sc2086_on_line_6() -> Value {
+    json!([{"range": {"start": {"line": 6, "character": 3}, "end": {"line": 6, "character": 7}},
+            "severity": 2, "code": "SC2086", "source": "shellcheck",
+            "message": "Double quote to prevent globbing and word splitting."}])
+}
+
+#[test]
+fn a_fix_follows_its_line_past_an_identical_one_nearer_its_old_place() {
+    let w = World::new(slow_fix());
+    let mut c = w.client();
+    let uri = "file:///w/copy.sh";
+    c.open(uri, "shellscript", TWO_COPIES);
+    let id = start(&mut c, uri, 6, sc2086_on_line_6(), "Fix with superhelfer");
+    // Six lines pasted between the two copies: the broken line moves to 12, farther from
+    // its old place than the other copy on line 1.
+    c.change(uri, [(2, 0), (2, 0)], "# a\n# b\n# c\n# d\n# e\n# f\n");
+    user_edit_arrived_during_generation(&mut c, uri);
+
+    let r = c.wait_response(id).expect("fixed");
+    assert_eq!(r["applied"], true, "{r}");
+    assert_eq!(
+        c.text(uri),
+        "#!/bin/bash\ncp $src $dest\n# a\n# b\n# c\n# d\n# e\n# f\nsrc=$1\ndest=$2\necho a\necho b\ncp \"$src\" \"$dest\"\necho ok\n"
+    );
+}
+
+#[test]
+fn a_fix_whose_line_was_edited_meanwhile_changes_nothing() {
+    let w = World::new(slow_fix());
+    let mut c = w.client();
+    let uri = "file:///w/copy.sh";
+    c.open(uri, "shellscript", TWO_COPIES);
+    let id = start(&mut c, uri, 6, sc2086_on_line_6(), "Fix with superhelfer");
+    // The user quotes the line by hand while the model answers.
+    c.change(uri, [(6, 0), (6, 13)], "cp \"$src\" $dest");
+    user_edit_arrived_during_generation(&mut c, uri);
+    let edited = c.text(uri);
+
+    let err = c.wait_response(id).expect_err("refused");
+    let message = error_message(&err);
+    assert!(
+        message.contains("the code to fix was changed or deleted")
+            && message.contains("nothing was changed"),
+        "{err}"
+    );
+    assert!(c.server_requests("workspace/applyEdit").is_empty());
+    assert_eq!(
+        c.text(uri),
+        edited,
+        "the other copy on line 1 is left alone"
+    );
 }
 
 /// Waits until the server's stderr holds `needle`; its lines arrive on their own thread.

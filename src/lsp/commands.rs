@@ -669,7 +669,7 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         .locate(&args.uri, &doc, fixed.start_line, &anchor)
         .map_err(|e| {
             failed(format!(
-                "the lines to fix {e} while the model was answering; nothing was changed"
+                "the code to fix {e} while the model was answering; nothing was changed"
             ))
         })?;
     let end_line = at + anchor.len().max(1) - 1;
