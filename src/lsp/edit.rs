@@ -22,7 +22,7 @@ use tower_lsp_server::ls_types::{
 use super::documents::{Document, PositionEncoding};
 
 /// Changes kept per document. One keystroke is one change in most editors: this covers
-/// several minutes of fast typing during one answer, at 40 bytes a change.
+/// several minutes of fast typing during one answer, at 48 bytes a change.
 pub const MAX_LOGGED_CHANGES: usize = 10_000;
 
 /// One replacement in a document's text, in chars: `removed` chars at `at` became
