@@ -160,7 +160,11 @@ impl ChangeLog {
         if anchor.revision < self.base {
             return Err(Lost::OutOfReach);
         }
-        let mut a = anchor;
+        // An anchor comes back from the editor in a command's arguments: made sane first.
+        let mut a = Anchor {
+            end: anchor.end.max(anchor.start),
+            ..anchor
+        };
         for c in self.changes.iter().filter(|c| c.revision > anchor.revision) {
             let Some(s) = c.splice else {
                 return Err(Lost::Untrusted);
@@ -168,8 +172,8 @@ impl ChangeLog {
             let end = s.at + s.removed;
             if end <= a.start {
                 // Before the anchor (an insertion right at its start is above it).
-                a.start = a.start - s.removed + s.inserted;
-                a.end = a.end - s.removed + s.inserted;
+                a.start = (a.start - s.removed).saturating_add(s.inserted);
+                a.end = (a.end - s.removed).saturating_add(s.inserted);
             } else if s.at < a.end {
                 return Err(Lost::Changed);
             }
@@ -406,6 +410,17 @@ mod tests {
             log_of(&[(19, 0, 1)]).follow(anchor(10, 20)),
             Err(Lost::Changed)
         );
+    }
+
+    #[test]
+    fn an_anchor_made_up_by_the_editor_is_refused_without_panicking() {
+        let log = log_of(&[(0, 5, 9)]);
+        let doc = Document::new("a\nb\n", 1, "plaintext");
+        for (start, end) in [(100, 0), (usize::MAX, usize::MAX), (6, 1)] {
+            let made_up = anchor(start, end);
+            let _ = log.follow(made_up);
+            assert!(made_up.find_lines(&log, &doc, &["b".into()]).is_err());
+        }
     }
 
     #[test]
