@@ -490,6 +490,20 @@ mod tests {
         Position::new(line as u32, character as u32)
     }
 
+    #[test]
+    fn a_reopened_document_is_not_followed_into() {
+        let uri: Uri = "file:///r.sh".parse().unwrap();
+        let mut store = DocumentStore::default();
+        store.open(uri.clone(), Document::new("# a\n# b\n", 1, "shellscript"));
+        let anchor = Anchor::lines(store.get(&uri).unwrap(), 1, 1);
+        store.open(uri.clone(), Document::new("# a\n# b\n", 1, "shellscript"));
+        let (current, log) = store.get_with_log(&uri).unwrap();
+        assert_eq!(
+            anchor.find_lines(log, current, &["# b".into()]),
+            Err(Lost::OutOfReach)
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         /// The splice between two texts (long enough to span many chunks) keeps only what
