@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::{
 use crate::tasks::shell_command::{self, Dialect};
 
 use super::documents::{Document, PositionEncoding};
+use super::edit::Anchor;
 
 pub const EXPLAIN: &str = "superhelfer.explain";
 pub const GENERATE: &str = "superhelfer.generateCommand";
@@ -31,10 +32,14 @@ pub struct ActionArgs {
     /// The question, for `superhelfer.ask`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// The request line's text when the action was listed, to find it again if lines
-    /// were added or removed above it before the user picked the action.
+    /// The request line's text when the action was listed: where `listed` leads, the
+    /// line must still read so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
+    /// Where the request line (or the fixed line) stood when the action was listed, to
+    /// follow the document's changes from there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<Anchor>,
 }
 
 /// Where "Generate shell command" applies: the dialect of a line, if any.
@@ -108,6 +113,8 @@ pub fn list(
     extra_languages: &[String],
 ) -> Vec<CodeActionOrCommand> {
     let args = |diagnostics: Vec<Diagnostic>, anchor: Option<String>| {
+        let listed = (anchor.is_some() || !diagnostics.is_empty())
+            .then(|| Anchor::lines(doc, range.start.line as usize, 1));
         serde_json::to_value(ActionArgs {
             uri: uri.clone(),
             range,
@@ -115,6 +122,7 @@ pub fn list(
             diagnostics,
             question: None,
             anchor,
+            listed,
         })
         .ok()
         .map(|v| vec![v])

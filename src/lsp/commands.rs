@@ -8,8 +8,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
-    DocumentChanges, MessageType, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
-    ProgressToken, Range, ShowDocumentParams, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    MessageType, Position, ProgressToken, ShowDocumentParams, TextEdit, Uri,
 };
 use tower_lsp_server::Client;
 use tracing::{debug, warn};
@@ -23,7 +22,8 @@ use crate::tasks::{self, explain, fix_error};
 
 use super::actions::{self, ActionArgs};
 use super::confirm::{self, EditorConsent};
-use super::documents::{Document, PositionEncoding};
+use super::documents::{Document, PositionEncoding, RangeProblem};
+use super::edit::{self, Anchor, Lost};
 use super::progress::{Progress, CLIENT_LIMIT};
 use super::session::Session;
 
@@ -74,6 +74,46 @@ impl Ctx<'_> {
             .get(uri)
             .cloned()
             .ok_or_else(|| user_error(format!("{} is not open", uri.as_str())))
+    }
+
+    /// The document now, with the request line found again: the user may have typed
+    /// between listing the action and picking it. Without a mark from the listing, the
+    /// range is taken as it is.
+    fn snapshot_at_listed_line(&self, args: &ActionArgs) -> Result<(Document, usize)> {
+        let docs = self.session.documents();
+        let (doc, log) = docs
+            .get_with_log(&args.uri)
+            .ok_or_else(|| user_error(format!("{} is not open", args.uri.as_str())))?;
+        let line = args.range.start.line as usize;
+        let Some(text) = &args.anchor else {
+            return Ok((doc.clone(), line));
+        };
+        let found = match args.listed {
+            Some(listed) => listed.find_lines(log, doc, std::slice::from_ref(text)),
+            None if doc.line(line).as_ref() == Some(text) => Ok(line),
+            None => Err(Lost::Changed),
+        };
+        let line = found.map_err(|e| {
+            user_error(format!(
+                "the request line {e} since the action was listed; nothing was inserted"
+            ))
+        })?;
+        Ok((doc.clone(), line))
+    }
+
+    /// Where `lines`, at `first` in `snapshot`, are in the document now, following every
+    /// change made since; with the document as it is now.
+    fn locate(
+        &self,
+        uri: &Uri,
+        snapshot: &Document,
+        first: usize,
+        lines: &[String],
+    ) -> std::result::Result<(Document, usize), Lost> {
+        let docs = self.session.documents();
+        let (current, log) = docs.get_with_log(uri).ok_or(Lost::Closed)?;
+        let at = Anchor::lines(snapshot, first, lines.len()).find_lines(log, current, lines)?;
+        Ok((current.clone(), at))
     }
 
     /// Runs the engine with progress; the work ends early when the user cancels from the
@@ -417,19 +457,7 @@ const INSERT: &str = "Insert";
 const INSERT_AS_COMMENT: &str = "Insert as comment";
 
 async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
-    let doc = ctx.snapshot(&args.uri)?;
-    let mut line_no = args.range.start.line as usize;
-    // Lines added or removed above since the action was listed: find the request again.
-    if let Some(anchor) = &args.anchor {
-        if doc.line(line_no).as_ref() != Some(anchor) {
-            line_no = (0..doc.line_count())
-                .filter(|&l| doc.line(l).as_ref() == Some(anchor))
-                .min_by_key(|&l| l.abs_diff(line_no))
-                .ok_or_else(|| {
-                    user_error("the request line changed since the action was listed; nothing was inserted")
-                })?;
-        }
-    }
+    let (doc, line_no) = ctx.snapshot_at_listed_line(&args)?;
     let extra = ctx.session.command_languages();
     let dialect = actions::command_dialect(&doc, line_no, &extra).ok_or_else(|| {
         user_error("this is not a shell script, Dockerfile, Makefile or shell block")
@@ -544,30 +572,6 @@ fn line_ending(doc: &Document, line: usize) -> &'static str {
     "\n"
 }
 
-/// Where `anchor` (the lines at `line` in the snapshot) is now: the same place when the
-/// document is unchanged, else the nearest place the same lines stand. `None` when they
-/// are gone.
-fn relocate(
-    snapshot: &Document,
-    current: &Document,
-    line: usize,
-    anchor: &[String],
-) -> Option<usize> {
-    if current.version == snapshot.version {
-        return Some(line);
-    }
-    let matches_at = |start: usize| {
-        anchor
-            .iter()
-            .enumerate()
-            .all(|(i, a)| current.line(start + i).as_deref() == Some(a.as_str()))
-    };
-    let n = current.line_count();
-    (0..n)
-        .filter(|&s| matches_at(s))
-        .min_by_key(|&s| s.abs_diff(line))
-}
-
 /// Inserts `text` on the line after the anchor, in the document as it is now.
 async fn apply_after_anchor(
     ctx: &Ctx<'_>,
@@ -577,44 +581,19 @@ async fn apply_after_anchor(
     anchor: &[String],
     text: String,
 ) -> Result<bool> {
-    let current = ctx.snapshot(uri)?;
-    let Some(at) = relocate(snapshot, &current, line, anchor) else {
-        return Err(failed(
-            "the line changed while the model was answering; nothing was inserted",
-        ));
-    };
-    let enc = ctx.session.encoding();
+    let (current, at) = ctx.locate(uri, snapshot, line, anchor).map_err(|e| {
+        failed(format!(
+            "the request line {e} while the model was answering; nothing was inserted"
+        ))
+    })?;
     let last = at + anchor.len().max(1) - 1;
-    let (pos, text) = if last + 1 < current.line_count() {
-        (Position::new((last + 1) as u32, 0), text)
-    } else {
-        // The anchor is the last line and has no line break: start one.
-        let end = current.position(current.rope().len_chars(), enc);
-        let eol = if text.ends_with("\r\n") { "\r\n" } else { "\n" };
-        (end, format!("{eol}{}", text.trim_end_matches(['\r', '\n'])))
-    };
-    apply(
-        ctx,
-        uri,
-        &current,
-        vec![TextEdit::new(Range::new(pos, pos), text)],
-    )
-    .await
+    let edit = edit::insert_after_line(&current, last, &text, ctx.session.encoding());
+    apply(ctx, uri, &current, vec![edit]).await
 }
 
 /// Sends an edit for the document version it was computed against.
 async fn apply(ctx: &Ctx<'_>, uri: &Uri, doc: &Document, edits: Vec<TextEdit>) -> Result<bool> {
-    let edit = WorkspaceEdit {
-        changes: None,
-        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier {
-                uri: uri.clone(),
-                version: Some(doc.version),
-            },
-            edits: edits.into_iter().map(OneOf::Left).collect(),
-        }])),
-        change_annotations: None,
-    };
+    let edit = edit::workspace_edit(uri, doc, edits);
     let resp = tokio::time::timeout(CLIENT_LIMIT, ctx.client.apply_edit(edit))
         .await
         .map_err(|_| {
@@ -638,7 +617,9 @@ async fn apply(ctx: &Ctx<'_>, uri: &Uri, doc: &Document, edits: Vec<TextEdit>) -
 async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
     let doc = ctx.snapshot(&args.uri)?;
     // The diagnostics' ranges belong to the version the action was listed for.
-    if args.version.is_some_and(|v| v != doc.version) {
+    // A client that does not bump its version is caught by the revision.
+    let moved = args.listed.is_some_and(|l| l.revision != doc.revision());
+    if moved || args.version.is_some_and(|v| v != doc.version) {
         return Err(user_error(
             "the document changed since the action was listed; pick it again",
         ));
@@ -650,9 +631,7 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
             .session
             .diagnostics_in(&args.uri, args.range, doc.version);
     }
-    if lsp_diags.is_empty() {
-        return Err(user_error("no diagnostic here to fix"));
-    }
+    let lsp_diags = in_document(&doc, lsp_diags, enc)?;
     let diags = engine_diagnostics(&doc, &lsp_diags, enc);
     let text = doc.text();
     let region = fix_error::Region::for_diagnostics(&text, &diags, 2)
@@ -682,42 +661,22 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         .await?;
     let fixed = fix_error::parse_fix(&outcome.answer, &region)
         .map_err(|e| failed(format!("{e}; nothing was changed")))?;
-    // The lines the fix replaces, as they were: the anchor to find them again.
+    // The lines the fix replaces, as they were, followed to where they are now.
     let anchor: Vec<String> = (fixed.start_line..=fixed.end_line)
         .map(|l| doc.line(l).unwrap_or_default())
         .collect();
-    let current = ctx.snapshot(&args.uri)?;
-    let Some(at) = relocate(&doc, &current, fixed.start_line, &anchor) else {
-        return Err(failed(
-            "the lines changed while the model was answering; nothing was changed",
-        ));
-    };
-    let end_line = at + anchor.len() - 1;
+    let (current, at) = ctx
+        .locate(&args.uri, &doc, fixed.start_line, &anchor)
+        .map_err(|e| {
+            failed(format!(
+                "the code to fix {e} while the model was answering; nothing was changed"
+            ))
+        })?;
+    let end_line = at + anchor.len().max(1) - 1;
     let eol = line_ending(&current, at);
-    let start = Position::new(at as u32, 0);
-    // Whole lines are replaced; deleting them takes their line breaks too.
-    let end = if fixed.new_lines.is_empty() {
-        current.position(
-            current
-                .rope()
-                .line_to_char((end_line + 1).min(current.line_count())),
-            enc,
-        )
-    } else {
-        let end_len = current.line(end_line).unwrap_or_default();
-        current.position(
-            current.rope().line_to_char(end_line) + end_len.chars().count(),
-            enc,
-        )
-    };
-    let new_text = fixed.new_lines.join(eol);
-    let applied = apply(
-        ctx,
-        &args.uri,
-        &current,
-        vec![TextEdit::new(Range::new(start, end), new_text.clone())],
-    )
-    .await?;
+    let edit = edit::replace_lines(&current, at, end_line, &fixed.new_lines, eol, enc);
+    let new_text = edit.new_text.clone();
+    let applied = apply(ctx, &args.uri, &current, vec![edit]).await?;
     Ok(json!({
         "applied": applied,
         "start_line": at,
@@ -725,4 +684,35 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         "new_text": new_text,
         "outcome": outcome,
     }))
+}
+
+/// The diagnostics whose range lies in the document: one past its end or reversed belongs
+/// to another text, and fixing it would edit the wrong lines (a character past the end of
+/// a line is clamped, as LSP says). None left is the user's error.
+fn in_document(
+    doc: &Document,
+    diags: Vec<tower_lsp_server::ls_types::Diagnostic>,
+    enc: PositionEncoding,
+) -> Result<Vec<tower_lsp_server::ls_types::Diagnostic>> {
+    if diags.is_empty() {
+        return Err(user_error("no diagnostic here to fix"));
+    }
+    let mut problem = None;
+    let kept: Vec<_> = diags
+        .into_iter()
+        .filter(|d| match doc.range_problem(d.range, enc) {
+            None | Some(RangeProblem::CharacterPastEnd { .. }) => true,
+            Some(p) => {
+                warn!("diagnostic `{}` ignored: {p}", d.message);
+                problem = Some(p);
+                false
+            }
+        })
+        .collect();
+    match problem {
+        Some(p) if kept.is_empty() => Err(user_error(format!(
+            "no diagnostic here to fix: its range does not fit the document ({p})"
+        ))),
+        _ => Ok(kept),
+    }
 }

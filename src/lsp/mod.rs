@@ -6,6 +6,7 @@ pub mod commands;
 pub mod confirm;
 pub mod diagnostics;
 pub mod documents;
+pub mod edit;
 pub mod profile;
 pub mod progress;
 pub mod server;

@@ -201,14 +201,31 @@ impl LanguageServer for Server {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
+        let version = params.text_document.version;
         let result = self.session.documents().change(
             &uri,
-            params.text_document.version,
+            version,
             &params.content_changes,
             self.session.encoding(),
         );
         match result {
-            Ok(()) => trace!(uri = uri.as_str(), "didChange applied"),
+            Ok(report) => {
+                // Applied clamped (see `DocumentStore::change`); said, so that a client
+                // drifting from the server's copy can be seen.
+                for bad in &report.bad {
+                    warn!(
+                        "didChange {} version {version}: {bad}; applied clamped, the editor's text may differ from the server's",
+                        uri.as_str()
+                    );
+                }
+                if let Some(before) = report.version_not_increased {
+                    debug!(
+                        uri = uri.as_str(),
+                        "didChange version {version} after {before}: followed all the same"
+                    );
+                }
+                trace!(uri = uri.as_str(), "didChange applied");
+            }
             Err(e) => warn!("ignored didChange: {e}"),
         }
     }
