@@ -244,3 +244,27 @@ fn master_asks_before_a_dangerous_command_and_esc_cancels() {
     assert!(!after.contains("sudo rm"), "{after}");
     assert_eq!(s.save(), SCRIPT);
 }
+
+/// Helix 25.07.1 cannot be asked (it answers "Method not found"): the dangerous command is
+/// inserted only as a comment under its warning, and the status line says why.
+#[test]
+fn release_inserts_a_dangerous_command_only_as_a_comment_and_says_why() {
+    let Some(dir) = helix("25.07.1") else { return };
+    let (_rt, stub) = stub("```bash\nsudo rm -rf /\n```", "unused");
+    let s = Session::open(&dir, "helix-25.07.1-danger", &stub, SCRIPT);
+    s.tmux.keys(&["j"]);
+    s.pick_action("Generate shell command");
+    let screen = s.tmux.wait_for("inserted as a comment", STEP, |sc| {
+        sc.contains("# sudo rm -rf /")
+    });
+    assert!(
+        screen.contains("cannot ask"),
+        "the status line says why:\n{screen}"
+    );
+    let saved = s.save();
+    assert!(
+        saved.starts_with("#!/bin/bash\n# show free disk space\n# superhelfer: DANGER: ")
+            && saved.contains("\n# sudo rm -rf /\necho Hallo, $1\n"),
+        "{saved}"
+    );
+}

@@ -331,10 +331,17 @@ async fn explain_or_ask(
     }
     let a = doc.char_index(args.range.start, enc);
     let b = doc.char_index(args.range.end, enc);
-    let lines = (
-        doc.rope().char_to_line(a.min(b)),
-        doc.rope().char_to_line(a.max(b)),
-    );
+    let (first, last) = (a.min(b), a.max(b));
+    let mut last_line = doc.rope().char_to_line(last);
+    // A line selection (Helix `x`, Vim `V` in some clients) ends at column 0 of the next
+    // line: that line is not part of it.
+    if last > first
+        && last_line > doc.rope().char_to_line(first)
+        && doc.rope().line_to_char(last_line) == last
+    {
+        last_line -= 1;
+    }
+    let lines = (doc.rope().char_to_line(first), last_line);
     let diags = engine_diagnostics(&doc, &args.diagnostics, enc);
     let built = build_context(ctx, &doc, &args.uri, lines, diags);
     let (system, user) = if free_question {
@@ -366,6 +373,11 @@ async fn explain_or_ask(
         )
         .await?;
     let meta = explain::ExplainMeta {
+        heading: if free_question {
+            "Answer"
+        } else {
+            "Explanation"
+        },
         file: args.uri.as_str().to_string(),
         lines,
         model: outcome.model_used.clone(),
@@ -377,7 +389,10 @@ async fn explain_or_ask(
     let answer = explain::clean_answer(&outcome.answer);
     let mut shown_as = "message";
     let mut path_written = None;
-    if explain::is_short(&outcome.answer) || !ctx.session.profile().show_document {
+    let profile = ctx.session.profile();
+    if !profile.show_document
+        || (explain::is_short(&outcome.answer) && profile.shows_as_message(&answer))
+    {
         ctx.client.show_message(MessageType::INFO, &answer).await;
     } else {
         match write_markdown(&markdown, &args.uri, lines) {
@@ -507,7 +522,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
             "The generated command could destroy data ({}):\n{command}\nsuperhelfer never runs commands. Insert it?",
             report.reasons.join("; ")
         );
-        let choice = confirm::choose(
+        let mut choice = confirm::choose(
             ctx.client,
             ctx.session,
             MessageType::WARNING,
@@ -515,6 +530,19 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
             &[INSERT, INSERT_AS_COMMENT, confirm::CANCEL],
         )
         .await;
+        if choice.is_none() && !confirm::can_ask(ctx.session) {
+            // Never a silent no-op: what can be done without consent is done, and said.
+            ctx.client
+                .show_message(
+                    MessageType::WARNING,
+                    format!(
+                        "superhelfer: inserted as a comment, since this editor cannot ask before a dangerous command: {}. Remove the `# ` to use it.",
+                        report.reasons.join("; ")
+                    ),
+                )
+                .await;
+            choice = Some(INSERT_AS_COMMENT.to_string());
+        }
         let warning = format!("# superhelfer: DANGER: {}", report.reasons.join("; "));
         match choice.as_deref() {
             Some(INSERT) => {

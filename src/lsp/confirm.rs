@@ -51,12 +51,29 @@ pub async fn choose(
     {
         Ok(Some(item)) => Some(item.title),
         Ok(None) => None,
+        Err(e) if e.code == tower_lsp_server::jsonrpc::ErrorCode::MethodNotFound => {
+            // Helix 25.07.1: remembered, so that what still works is offered from now on.
+            info!("the client cannot show questions ({e}); offering what works without one");
+            session.cannot_ask();
+            None
+        }
         Err(e) => {
             info!("showMessageRequest failed ({e}); counted as cancel");
             None
         }
     }
 }
+
+/// Whether this client can be asked a question at all.
+pub fn can_ask(session: &Session) -> bool {
+    session.profile().asking != Asking::Cannot
+}
+
+/// What the VRAM question becomes where none can be asked: the fast model answers, and the
+/// user learns the setting that decides in advance.
+const NO_VRAM_QUESTION: &str = "This editor cannot show the question, so the fast model answers. \
+To load it without being asked, set `vram.confirm = false` in ~/.config/superhelfer/config.toml; \
+`vram.enabled = false` turns the guard off.";
 
 /// `superhelfer/askModal`: the question as a modal dialog in a client that advertised it
 /// (the VS Code extension). The first line is the question, the rest its detail, whose
@@ -138,6 +155,16 @@ impl ConsentAsker for EditorConsent {
                 &titles,
             )
             .await;
+            if choice.is_none() && !can_ask(&self.session) {
+                let first = prompt.lines().next().unwrap_or(prompt);
+                self.client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("superhelfer: {first} {NO_VRAM_QUESTION}"),
+                    )
+                    .await;
+                return Consent::UseFast;
+            }
             match choice.as_deref() {
                 Some(LOAD) => Consent::Load,
                 Some(USE_FAST) => Consent::UseFast,

@@ -127,6 +127,16 @@ impl ClientProfile {
         }
     }
 
+    /// Whether a short answer reads well as a message in this client: VS Code cuts a toast
+    /// to one line, Helix's status bar drops newlines, so there only one line is one.
+    pub fn shows_as_message(&self, text: &str) -> bool {
+        match self.editor {
+            Editor::VsCode => false,
+            Editor::Helix => !text.trim().contains('\n'),
+            Editor::Neovim | Editor::Other => true,
+        }
+    }
+
     /// One line for logs and `status`: "helix 25.07.1 (cannot be asked)".
     pub fn describe(&self) -> String {
         let name = match self.editor {
@@ -187,6 +197,16 @@ mod tests {
         assert!(p.show_document && p.work_done_progress && p.apply_edit);
         assert!(!p.block_cursor);
         assert_eq!(p.progress_title("Fix error"), "superhelfer: Fix error");
+    }
+
+    #[test]
+    fn vscode_with_the_extension_asks_modally_and_never_as_a_toast() {
+        let p = client(include_str!(
+            "../../tests/data/clients/vscode-code-server-4.139.1.json"
+        ));
+        assert_eq!(p.editor, Editor::VsCode);
+        assert_eq!(p.asking, Asking::Modal);
+        assert!(p.show_document && !p.shows_as_message("short"));
     }
 
     #[test]

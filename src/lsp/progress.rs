@@ -38,6 +38,8 @@ pub struct Progress {
     reported_at: Option<std::time::Instant>,
     /// This progress's entry in the session's cancel registry.
     cancel_id: Option<u64>,
+    /// Held while there is no token to cancel from, so that the receiver never fires.
+    never_cancelled: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// "1 token", "2 tokens".
@@ -96,6 +98,7 @@ impl Progress {
             tokens: 0,
             reported_at: None,
             cancel_id: None,
+            never_cancelled: None,
         };
         // Begin at once, so that whatever ends the work (a question answered Cancel, a
         // failure before any model started) also ends the editor's spinner.
@@ -130,7 +133,13 @@ impl Progress {
                 self.cancel_id = Some(id);
                 rx
             }
-            None => tokio::sync::oneshot::channel::<()>().1,
+            None => {
+                // The sender is kept: a dropped one would complete the receiver (with an
+                // error) at once, and a select loop polling it again would panic.
+                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                self.never_cancelled = Some(tx);
+                rx
+            }
         }
     }
 

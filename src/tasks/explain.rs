@@ -234,6 +234,8 @@ pub fn build_prompt(selection: &str, ctx: &BuiltContext, language_id: &str) -> (
 /// Facts shown in the footer of the rendered explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExplainMeta {
+    /// What the document is: "Explanation", or "Answer" for a free question.
+    pub heading: &'static str,
     /// The file (path or URI), shown in the title.
     pub file: String,
     /// The explained lines, 0-based, inclusive (rendered 1-based).
@@ -300,7 +302,7 @@ pub fn render_markdown(answer: &str, meta: &ExplainMeta) -> String {
     };
     let file = meta.file.rsplit(['/', '\\']).next().unwrap_or(&meta.file);
     let file = if file.is_empty() { "(unsaved)" } else { file };
-    let mut out = format!("# Explanation: {} {lines}\n\n", inline_code(file));
+    let mut out = format!("# {}: {} {lines}\n\n", meta.heading, inline_code(file));
     let body = demote_headings(&clean_answer(answer));
     if body.is_empty() {
         out.push_str("*The model returned an empty answer.*\n");
@@ -359,6 +361,7 @@ mod tests {
 
     fn meta() -> ExplainMeta {
         ExplainMeta {
+            heading: "Explanation",
             file: "/home/anna/proj/scripts/deploy.sh".into(),
             lines: (11, 17),
             model: "qwen2.5-coder:7b".into(),

@@ -56,6 +56,8 @@ pub struct LspClient {
     pub last_edit_at: Option<Instant>,
     /// How long a wait may take before the test fails (`WAIT` unless changed).
     pub wait: Duration,
+    /// Answer `window/showMessageRequest` with "Method not found", as Helix 25.07.1 does.
+    pub refuse_questions: bool,
 }
 
 pub struct Spawn {
@@ -118,6 +120,7 @@ impl LspClient {
             stderr: err_buf,
             last_edit_at: None,
             wait: WAIT,
+            refuse_questions: false,
         }
     }
 
@@ -139,6 +142,18 @@ impl LspClient {
                     "initializationOptions": init_options,
                 }),
             )
+            .expect("initialize succeeds");
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// Initializes with the params a real client sent (`tests/data/clients/*.json`), this
+    /// test's settings as `initializationOptions`.
+    pub fn initialize_as(&mut self, init_options: Value, mut params: Value) -> Value {
+        params["processId"] = json!(std::process::id());
+        params["initializationOptions"] = init_options;
+        let result = self
+            .request("initialize", params)
             .expect("initialize succeeds");
         self.notify("initialized", json!({}));
         result
@@ -285,10 +300,17 @@ impl LspClient {
     fn answer(&mut self, req: &Value) -> Result<Value, Value> {
         let params = &req["params"];
         match req["method"].as_str().unwrap_or("") {
-            "window/showMessageRequest" => match self.choices.pop_front() {
-                Some(Choice::Pick(title)) => Ok(json!({"title": title})),
-                Some(Choice::Dismiss) | None => Ok(Value::Null),
-            },
+            "window/showMessageRequest" if self.refuse_questions => Err(json!({
+                "code": -32601,
+                "message": "Method not found"
+            })),
+            // The VS Code extension's modal question answers as showMessageRequest does.
+            "window/showMessageRequest" | "superhelfer/askModal" => {
+                match self.choices.pop_front() {
+                    Some(Choice::Pick(title)) => Ok(json!({"title": title})),
+                    Some(Choice::Dismiss) | None => Ok(Value::Null),
+                }
+            }
             "window/workDoneProgress/create" => Ok(Value::Null),
             "workspace/configuration" => {
                 let n = params["items"].as_array().map(|a| a.len()).unwrap_or(0);
