@@ -277,9 +277,15 @@ impl World {
 /// with room for a loaded machine.
 fn editor_goes_away(c: LspClient) {
     let closed = Instant::now();
-    let (_status, violations, stderr) = c.close_stdin();
+    let (status, violations, stderr) = c.close_stdin();
     let took = closed.elapsed();
+    eprintln!("exited {took:?} after stdin closed");
     assert!(violations.is_empty(), "{violations:?}");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "no shutdown came first; stderr:\n{stderr}"
+    );
     assert!(
         took < Duration::from_secs(3),
         "exited after {took:?}; stderr:\n{stderr}"
