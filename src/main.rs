@@ -552,11 +552,12 @@ fn run_lsp() -> ExitCode {
         Err(code) => return code,
     };
     let result = runtime.block_on(lsp::run_stdio(layers, file_error));
-    // Requests still running (a model stream) must not keep the process alive once the
-    // client has gone.
+    // Requests still running (a model stream, a dialog) must not keep the process alive
+    // once the session has ended: dropping them closes their backend streams.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        // 0 after `shutdown`, 1 without (the LSP specification's rule for `exit`).
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
             tracing::error!("{e:#}");
             ExitCode::FAILURE

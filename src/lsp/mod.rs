@@ -7,19 +7,24 @@ pub mod confirm;
 pub mod diagnostics;
 pub mod documents;
 pub mod edit;
+pub mod framing;
 pub mod profile;
 pub mod progress;
 pub mod server;
 pub mod session;
+pub mod transport;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 use crate::config::{ConfigError, Layer};
 
-/// Runs the language server on stdin/stdout until `exit` or until stdin closes.
-/// `base` are the startup layers (defaults, file); `file_error` is shown once the client
-/// is initialized.
-pub async fn run_stdio(base: Vec<Layer>, file_error: Option<ConfigError>) -> anyhow::Result<()> {
+/// Runs the language server on stdin/stdout until `exit` or until stdin closes; malformed
+/// input is answered and survived (see `transport`). `base` are the startup layers
+/// (defaults, file); `file_error` is shown once the client is initialized.
+pub async fn run_stdio(
+    base: Vec<Layer>,
+    file_error: Option<ConfigError>,
+) -> anyhow::Result<transport::Outcome> {
     let session = session::Session::new(base)?;
     let (service, socket) =
         LspService::build(|client| server::Server::new(client, session, file_error))
@@ -30,9 +35,5 @@ pub async fn run_stdio(base: Vec<Layer>, file_error: Option<ConfigError>) -> any
             .finish();
     // Model work runs inside requests; a high limit keeps a few slow ones from holding up
     // quick requests such as codeAction.
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .concurrency_level(64)
-        .serve(service)
-        .await;
-    Ok(())
+    Ok(transport::serve_stdio(service, socket, 64).await)
 }

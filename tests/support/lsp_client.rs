@@ -27,6 +27,8 @@ pub enum Choice {
     Pick(String),
     /// Close the dialog without choosing (the result is `null`).
     Dismiss,
+    /// Leave the dialog open: never answer (a user away from the desk).
+    Ignore,
 }
 
 /// What happened on the wire, in order.
@@ -43,6 +45,8 @@ pub struct LspClient {
     next_id: i64,
     /// Responses that arrived while waiting for something else.
     responses: HashMap<i64, Value>,
+    /// Responses whose id is not an integer (`null` for a refused malformed message).
+    other_responses: VecDeque<Value>,
     pub events: Vec<Event>,
     pub docs: HashMap<String, (String, i32)>,
     pub choices: VecDeque<Choice>,
@@ -111,6 +115,7 @@ impl LspClient {
             rx,
             next_id: 1,
             responses: HashMap::new(),
+            other_responses: VecDeque::new(),
             events: Vec::new(),
             docs: HashMap::new(),
             choices: VecDeque::new(),
@@ -170,6 +175,25 @@ impl LspClient {
             // The server may have exited already; tests check that separately.
             let _ = stdin.write_all(frame.as_bytes());
             let _ = stdin.flush();
+        }
+    }
+
+    /// Writes these bytes to the server's stdin as they are (malformed frames).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(bytes);
+            let _ = stdin.flush();
+        }
+    }
+
+    /// Waits for a response whose id is not an integer (such as `null`); returns it whole.
+    pub fn wait_other_response(&mut self) -> Value {
+        let deadline = Instant::now() + self.wait;
+        loop {
+            if let Some(resp) = self.other_responses.pop_front() {
+                return resp;
+            }
+            self.pump(deadline, "a response without an integer id");
         }
     }
 
@@ -276,6 +300,12 @@ impl LspClient {
         match (msg.get("id").cloned(), has_method) {
             (Some(id), true) => {
                 self.events.push(Event::ServerRequest(msg.clone()));
+                if msg["method"] == "window/showMessageRequest"
+                    && matches!(self.choices.front(), Some(Choice::Ignore))
+                {
+                    self.choices.pop_front();
+                    return;
+                }
                 let result = self.answer(&msg);
                 let reply = match result {
                     Ok(r) => json!({"jsonrpc": "2.0", "id": id, "result": r}),
@@ -284,11 +314,12 @@ impl LspClient {
                 self.send(&reply);
             }
             (None, true) => self.events.push(Event::Notification(msg)),
-            (Some(id), false) => {
-                if let Some(id) = id.as_i64() {
+            (Some(id), false) => match id.as_i64() {
+                Some(id) => {
                     self.responses.insert(id, msg);
                 }
-            }
+                None => self.other_responses.push_back(msg),
+            },
             (None, false) => self
                 .violations
                 .lock()
@@ -308,7 +339,7 @@ impl LspClient {
             "window/showMessageRequest" | "superhelfer/askModal" => {
                 match self.choices.pop_front() {
                     Some(Choice::Pick(title)) => Ok(json!({"title": title})),
-                    Some(Choice::Dismiss) | None => Ok(Value::Null),
+                    Some(Choice::Dismiss | Choice::Ignore) | None => Ok(Value::Null),
                 }
             }
             "window/workDoneProgress/create" => Ok(Value::Null),
@@ -426,7 +457,8 @@ impl LspClient {
         self.wait_exit()
     }
 
-    fn wait_exit(mut self) -> (ExitStatus, Vec<String>, String) {
+    /// Waits for the process to end, stdin left open.
+    pub fn wait_exit(mut self) -> (ExitStatus, Vec<String>, String) {
         let deadline = Instant::now() + WAIT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
