@@ -5,7 +5,8 @@
 //! selection — is what a small local model needs for "explain" and "fix" requests, and
 //! it costs nothing to gather. [`build`] renders that into one numbered block for the
 //! prompt and cuts it to a token budget, dropping the context lines farthest from the
-//! selection first.
+//! selection first; a selection that alone exceeds the budget is cut too, and the block
+//! says so. The work is bounded by the budget, not by the size of the selection.
 //!
 //! Positions are plain numbers, not LSP types: lines are 0-based, columns count Unicode
 //! scalar values (`char`s), 0-based, end exclusive. The LSP layer converts from its
@@ -20,6 +21,10 @@ const MAX_DIAGNOSTIC_TOKENS: usize = 120;
 
 /// Most diagnostics rendered; more would only repeat themselves.
 const MAX_DIAGNOSTICS: usize = 20;
+
+/// Tokens a selection that exceeds the budget keeps even when the header leaves less:
+/// a budget below the header's own size must not cut the selection away entirely.
+const MIN_SELECTION_TOKENS: usize = 64;
 
 /// Lines at the top of a file searched for a `# shellcheck shell=` directive.
 const DIRECTIVE_SCAN_LINES: usize = 50;
@@ -119,8 +124,8 @@ pub struct EditorContext<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Context lines wanted above and below the selection (each side).
     pub lines_around: usize,
-    /// Token budget for the rendered block (cl100k tokens). The selection is kept whole
-    /// even when it alone exceeds the budget; see [`BuiltContext::over_budget`].
+    /// Token budget for the rendered block (cl100k tokens). A selection that alone
+    /// exceeds it is cut; see [`BuiltContext::over_budget`].
     pub max_tokens: usize,
 }
 
@@ -141,7 +146,8 @@ pub struct BuiltContext {
     pub dialect: Option<String>,
     /// The selection, clamped to the document: 0-based, inclusive.
     pub selection_lines: (usize, usize),
-    /// True when the header and the selection alone exceed `max_tokens`; the block then
+    /// True when the header and the selection alone exceed `max_tokens`: the selection
+    /// was cut to its beginning (at least [`MIN_SELECTION_TOKENS`] of it), and the block
     /// says so and carries no context lines.
     pub over_budget: bool,
 }
@@ -240,21 +246,17 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
         diagnostics: clamp_diagnostics(ctx.diagnostics, last),
     };
 
+    // A selection far beyond the budget is recognised after counting the budget's worth
+    // of it, not all of it; one near the budget is checked exactly on its render.
+    if !plan.selection_may_fit() {
+        return plan.build_cut(want_above, want_below);
+    }
     // Start from the selection alone; grow by per-line estimates, then verify the
     // whole render exactly (token merges across line joins make sums approximate).
-    let base = plan.render(0, 0, false);
+    let base = plan.render(0, 0);
     let base_tokens = tokens::count(&base);
     if base_tokens > ctx.max_tokens {
-        let rendered = plan.render(0, 0, true);
-        return BuiltContext {
-            tokens: tokens::count(&rendered),
-            rendered,
-            cut_lines_before: want_above,
-            cut_lines_after: want_below,
-            dialect: plan.dialect,
-            selection_lines: (sel_start, sel_end),
-            over_budget: true,
-        };
+        return plan.build_cut(want_above, want_below);
     }
     let (mut above, mut below) = (0usize, 0usize);
     let mut estimate = base_tokens;
@@ -283,7 +285,7 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
             below += 1;
         }
     }
-    let mut rendered = plan.render(above, below, false);
+    let mut rendered = plan.render(above, below);
     let mut count = tokens::count(&rendered);
     while count > ctx.max_tokens && above + below > 0 {
         // Drop the farthest kept line; below goes first at equal distance.
@@ -292,7 +294,7 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
         } else {
             above -= 1;
         }
-        rendered = plan.render(above, below, false);
+        rendered = plan.render(above, below);
         count = tokens::count(&rendered);
     }
     BuiltContext {
@@ -345,18 +347,19 @@ impl Plan<'_, '_> {
         max.min(self.lines.len()).to_string().len()
     }
 
-    fn numbered_line(&self, idx: usize) -> String {
+    /// `>  12 | ` for a selected line, `   12 | ` for a context line.
+    fn line_prefix(&self, idx: usize) -> String {
         let marker = if (self.sel.0..=self.sel.1).contains(&idx) {
             '>'
         } else {
             ' '
         };
+        format!("{marker}{n:>w$} | ", n = idx + 1, w = self.number_width())
+    }
+
+    fn numbered_line(&self, idx: usize) -> String {
         let text = self.lines.get(idx).copied().unwrap_or("");
-        format!(
-            "{marker}{n:>w$} | {text}\n",
-            n = idx + 1,
-            w = self.number_width()
-        )
+        format!("{}{text}\n", self.line_prefix(idx))
     }
 
     fn diagnostic_line(d: &Diagnostic) -> String {
@@ -365,19 +368,21 @@ impl Plan<'_, '_> {
 
     /// Approximate token cost of adding line `idx` (with its diagnostics) to the render.
     fn line_cost(&self, idx: usize) -> usize {
-        let mut cost = tokens::count(&self.numbered_line(idx));
+        // A line longer than the whole budget is not added anyway: counting stops there.
+        let text = self.lines.get(idx).copied().unwrap_or("");
+        let mut cost = tokens::count(&self.line_prefix(idx))
+            + tokens::count_up_to(text, self.ctx.max_tokens)
+            + 1;
         for d in self.diagnostics.iter().filter(|d| d.line == idx) {
             cost += tokens::count(&Self::diagnostic_line(d));
         }
         cost
     }
 
-    fn render(&self, above: usize, below: usize, over_budget: bool) -> String {
+    /// The block's first lines: file, language, dialect, what is selected, and `note`.
+    fn header(&self, note: Option<&str>) -> String {
         let (sel_start, sel_end) = self.sel;
-        let first = sel_start - above;
-        let last = sel_end + below;
         let mut out = String::new();
-
         out.push_str("File: ");
         out.push_str(
             self.ctx
@@ -394,10 +399,8 @@ impl Plan<'_, '_> {
         if let Some(dialect) = &self.dialect {
             let shebang = self.lines.first().copied().unwrap_or("");
             if shebang.starts_with("#!") {
-                out.push_str(&format!(
-                    "Dialect: {dialect} (shebang `{}`)\n",
-                    shebang.trim()
-                ));
+                let shebang: String = shebang.trim().chars().take(200).collect();
+                out.push_str(&format!("Dialect: {dialect} (shebang `{shebang}`)\n"));
             } else {
                 out.push_str(&format!("Dialect: {dialect}\n"));
             }
@@ -408,28 +411,147 @@ impl Plan<'_, '_> {
             format!("lines {}-{}", sel_start + 1, sel_end + 1)
         };
         out.push_str(&format!("Selection: {sel_desc} (marked with `>`)\n"));
-        if over_budget {
-            out.push_str(
-                "Note: the selection alone exceeds the context budget; it is shown whole, \
-                 without surrounding lines.\n",
-            );
+        if let Some(note) = note {
+            out.push_str(note);
         }
+        out
+    }
 
-        // Diagnostics on the rendered lines; those on the selection first in priority,
-        // but listed in line order.
-        let shown: Vec<&Diagnostic> = self
+    /// Whether the selected lines may fit the budget: false as soon as the tokens counted
+    /// so far exceed it, so a huge selection costs no more than the budget to recognise.
+    fn selection_may_fit(&self) -> bool {
+        let mut left = self.ctx.max_tokens;
+        for idx in self.sel.0..=self.sel.1 {
+            let text = self.lines.get(idx).copied().unwrap_or("");
+            let n = tokens::count_up_to(text, left);
+            if n > left {
+                return false;
+            }
+            left -= n;
+        }
+        true
+    }
+
+    /// The block for a selection that alone exceeds the budget: its beginning, as much as
+    /// fits, with a note in the header and a mark where it was cut; no context lines.
+    fn build_cut(&self, want_above: usize, want_below: usize) -> BuiltContext {
+        let max = self.ctx.max_tokens;
+        let note = format!(
+            "Note: the selection is longer than the context budget of {max} tokens; it was cut: only its beginning is shown.\n"
+        );
+        let overhead = tokens::count(&self.header(Some(&note)))
+            + tokens::count(&self.diagnostics_block(self.sel.0, self.sel.1))
+            + 24;
+        let mut allowance = max.saturating_sub(overhead).max(MIN_SELECTION_TOKENS);
+        let (mut rendered, mut count);
+        // Sums of per-line counts are approximate; shave the excess off and verify again.
+        loop {
+            rendered = self.render_cut(&note, allowance);
+            count = tokens::count(&rendered);
+            if count <= max || allowance == MIN_SELECTION_TOKENS {
+                break;
+            }
+            allowance = allowance
+                .saturating_sub(count - max)
+                .max(MIN_SELECTION_TOKENS);
+        }
+        BuiltContext {
+            rendered,
+            tokens: count,
+            cut_lines_before: want_above,
+            cut_lines_after: want_below,
+            dialect: self.dialect.clone(),
+            selection_lines: self.sel,
+            over_budget: true,
+        }
+    }
+
+    /// Renders the header with `note`, then the selected lines until about `allowance`
+    /// tokens are spent, the last one cut if need be.
+    fn render_cut(&self, note: &str, allowance: usize) -> String {
+        let (sel_start, sel_end) = self.sel;
+        let mut body = String::new();
+        let mut left = allowance;
+        let mut next = sel_start;
+        let mut line_cut = false;
+        while next <= sel_end {
+            let prefix = self.line_prefix(next);
+            let cost = tokens::count(&prefix) + 1;
+            if cost >= left {
+                break;
+            }
+            let text = self.lines.get(next).copied().unwrap_or("");
+            let shown = tokens::head(text, left - cost);
+            body.push_str(&prefix);
+            body.push_str(shown);
+            body.push('\n');
+            if shown.len() < text.len() {
+                line_cut = true;
+                break;
+            }
+            left -= cost + tokens::count(shown);
+            next += 1;
+        }
+        let lang = self.ctx.language_id.trim();
+        let mut out = self.header(Some(note));
+        out.push_str(&self.diagnostics_block(sel_start, sel_end));
+        let fence = fence_for(body.lines());
+        out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
+        if sel_start > 0 {
+            out.push_str(&format!(
+                "… ({} above not shown)\n",
+                plural_lines(sel_start)
+            ));
+        }
+        out.push_str(&body);
+        let rest = sel_end + 1 - next;
+        let mark = match (line_cut, rest) {
+            (true, 1) => format!(
+                "… (selection cut here: the rest of line {} is not shown)",
+                next + 1
+            ),
+            (true, _) => format!(
+                "… (selection cut here: the rest of line {} and {} are not shown)",
+                next + 1,
+                plural_lines(rest - 1)
+            ),
+            (false, _) => format!("… (selection cut here: {} not shown)", plural_lines(rest)),
+        };
+        out.push_str(&mark);
+        out.push('\n');
+        let after = self.lines.len() - 1 - sel_end;
+        if after > 0 {
+            out.push_str(&format!("… ({} below not shown)\n", plural_lines(after)));
+        }
+        out.push_str(&fence);
+        out.push('\n');
+        out
+    }
+
+    /// The diagnostics on lines `first..=last` as a list, or nothing.
+    fn diagnostics_block(&self, first: usize, last: usize) -> String {
+        let mut out = String::new();
+        let shown = self
             .diagnostics
             .iter()
             .filter(|d| d.line <= last && d.end_line >= first)
-            .take(MAX_DIAGNOSTICS)
-            .collect();
-        if !shown.is_empty() {
-            out.push_str("Diagnostics:\n");
-            for d in shown {
-                out.push_str(&Self::diagnostic_line(d));
+            .take(MAX_DIAGNOSTICS);
+        for (i, d) in shown.enumerate() {
+            if i == 0 {
+                out.push_str("Diagnostics:\n");
             }
+            out.push_str(&Self::diagnostic_line(d));
         }
+        out
+    }
 
+    fn render(&self, above: usize, below: usize) -> String {
+        let (sel_start, sel_end) = self.sel;
+        let first = sel_start - above;
+        let last = sel_end + below;
+        let lang = self.ctx.language_id.trim();
+        let mut out = self.header(None);
+        out.push_str(&self.diagnostics_block(first, last));
         let fence = fence_for(self.lines[first..=last].iter().copied());
         out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
         if first > 0 {
@@ -592,17 +714,36 @@ mod tests {
     }
 
     #[test]
-    fn selection_is_never_cut_and_over_budget_is_reported() {
-        let text = doc(40);
-        let b = build(&ctx(&text, LineRange::lines(5, 30), 10, 20));
+    fn a_selection_beyond_the_budget_is_cut_and_says_so() {
+        let text = doc(400);
+        let b = build(&ctx(&text, LineRange::lines(5, 300), 10, 500));
         assert!(b.over_budget);
-        assert!(b.tokens > 20);
-        assert_eq!(
-            rendered_line_numbers(&b.rendered),
-            (6..=31).collect::<Vec<_>>()
-        );
-        assert!(b.rendered.contains("exceeds the context budget"));
+        assert!(b.tokens <= 500, "{}", b.tokens);
+        assert_eq!(b.tokens, tokens::count(&b.rendered));
+        let nums = rendered_line_numbers(&b.rendered);
+        assert_eq!(nums[0], 6);
+        assert!(nums.windows(2).all(|w| w[1] == w[0] + 1));
+        assert!(*nums.last().unwrap() < 301);
+        assert!(b
+            .rendered
+            .contains("longer than the context budget of 500 tokens"));
+        assert!(b.rendered.contains("… (selection cut here:"));
         assert_eq!((b.cut_lines_before, b.cut_lines_after), (5, 10));
+    }
+
+    #[test]
+    fn one_huge_line_is_cut_within_the_line() {
+        let word = "x".repeat(2_000_000);
+        let text = format!("#!/bin/sh\n{word}\necho done\n");
+        let b = build(&ctx(&text, LineRange::lines(1, 1), 40, 3000));
+        assert!(b.over_budget);
+        assert!(b.tokens <= 3000, "{}", b.tokens);
+        assert!(b.rendered.len() < 3000 * 128);
+        assert!(b.rendered.contains("the rest of line 2 is not shown"));
+        // A tiny budget still shows the selection's beginning.
+        let b = build(&ctx(&text, LineRange::lines(1, 1), 40, 5));
+        assert!(b.rendered.contains(">2 | xxxx"));
+        assert!(b.rendered.len() < 64 * 128 + 1000);
     }
 
     #[test]
@@ -638,7 +779,7 @@ mod tests {
         // Reversed selection.
         let b = build(&ctx(text, LineRange::lines(2, 0), 0, 1000));
         assert_eq!(b.selection_lines, (0, 2));
-        // Zero budget: the selection still comes back whole.
+        // Zero budget: the selection's beginning still comes back.
         let b = build(&ctx(text, LineRange::lines(1, 1), 1, 0));
         assert!(b.over_budget);
         assert_eq!(rendered_line_numbers(&b.rendered), vec![2]);
@@ -752,8 +893,14 @@ mod tests {
             proptest::prop_assert!(b.tokens <= max || b.over_budget);
             let (s0, s1) = b.selection_lines;
             let nums = rendered_line_numbers(&b.rendered);
-            for n in s0 + 1..=s1 + 1 {
-                proptest::prop_assert!(nums.contains(&n));
+            if b.over_budget {
+                // Cut: the selection's beginning, and the block says so.
+                proptest::prop_assert!(b.rendered.contains("selection cut here"));
+                proptest::prop_assert!(nums.iter().all(|n| (s0 + 1..=s1 + 1).contains(n)));
+            } else {
+                for n in s0 + 1..=s1 + 1 {
+                    proptest::prop_assert!(nums.contains(&n));
+                }
             }
         }
     }
