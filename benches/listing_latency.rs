@@ -4,7 +4,9 @@
 //! counting, like a base64 blob or a minified line), starts "Explain selection" on it, and
 //! lists code actions every few milliseconds until the explanation has arrived.
 //!
-//! Prints the listing round trip (p50 / p99 / max) and how long each explain took.
+//! Prints the listing round trip (p50 / p99 / max) and how long each explain took; then,
+//! in fresh servers, the first "Explain selection" after start against the second (the
+//! token table must not make the first one slower).
 //! Run: `cargo bench --bench listing_latency`.
 
 #[path = "../tests/support/lsp_client.rs"]
@@ -51,6 +53,41 @@ fn list_actions(c: &mut lsp_client::LspClient, uri: &str) -> Duration {
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
+}
+
+/// The first and the second explain of a short selection in a fresh server, round trip.
+fn first_and_second(url: &str) -> (Duration, Duration) {
+    let options = json!({
+        "backends": {"ollama": {"kind": "ollama", "url": url}},
+        "vram": {"enabled": false},
+        "actions": {"shellcheck": false},
+        "router": {"warm_fast": false},
+        "tiers": {"fast": {"model": MODEL}, "code": {"model": MODEL}, "heavy": {"model": MODEL}}
+    });
+    let mut c = lsp_client::LspClient::spawn(lsp_client::Spawn::default());
+    c.initialize(options, lsp_client::default_capabilities());
+    let uri = "file:///bench/first.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash
+du -sh /var/log/* | sort -h | tail -n 5
+",
+    );
+    let mut explain = || {
+        let t = Instant::now();
+        c.request(
+            "workspace/executeCommand",
+            json!({"command": "superhelfer.explain", "arguments": [{"uri": uri,
+                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 40}}}]}),
+        )
+        .expect("explained");
+        t.elapsed()
+    };
+    let first = explain();
+    let second = explain();
+    let _ = c.shutdown();
+    (first, second)
 }
 
 fn main() {
@@ -134,6 +171,24 @@ fn main() {
             v.len()
         );
     }
+    let quick = rt.block_on(OllamaStub::start(vec![StubModel::new(
+        MODEL,
+        Behavior::reply(&["A short answer."]),
+    )
+    .loaded()]));
+    let (mut firsts, mut seconds) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        let (f, s) = first_and_second(&quick.url());
+        firsts.push(f);
+        seconds.push(s);
+    }
+    firsts.sort();
+    seconds.sort();
+    println!(
+        "explain in a fresh server: first request median {:.1} ms, second {:.1} ms (n=10)",
+        ms(firsts[firsts.len() / 2]),
+        ms(seconds[seconds.len() / 2])
+    );
     let times: Vec<String> = explain_times
         .iter()
         .map(|d| format!("{:.2} s", d.as_secs_f64()))

@@ -390,7 +390,8 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// Splits a byte stream into lines (without `\n` / `\r\n`), for NDJSON and SSE. A final
 /// line without a newline is yielded too; invalid UTF-8 is replaced, never a panic. A line
-/// longer than [`MAX_LINE_BYTES`] ends the stream with an error. Each byte is scanned once.
+/// longer than [`MAX_LINE_BYTES`] ends the stream with an error. Each byte is scanned and
+/// moved once.
 pub(crate) fn lines<S>(
     body: S,
     url: String,
@@ -400,7 +401,9 @@ where
 {
     struct State<S> {
         body: Pin<Box<S>>,
+        /// Received bytes; those before `start` were yielded already.
         buf: Vec<u8>,
+        start: usize,
         /// Bytes of `buf` already searched for a newline.
         scanned: usize,
         ended: bool,
@@ -409,6 +412,7 @@ where
     let state = State {
         body: Box::pin(body),
         buf: Vec::new(),
+        start: 0,
         scanned: 0,
         ended: false,
         url,
@@ -417,15 +421,18 @@ where
         loop {
             if let Some(i) = st.buf[st.scanned..].iter().position(|&b| b == b'\n') {
                 let end = st.scanned + i;
-                let mut line = &st.buf[..end];
+                let mut line = &st.buf[st.start..end];
                 if line.last() == Some(&b'\r') {
                     line = &line[..line.len() - 1];
                 }
                 let s = String::from_utf8_lossy(line).into_owned();
-                st.buf.drain(..=end);
-                st.scanned = 0;
+                st.start = end + 1;
+                st.scanned = st.start;
                 return Some((Ok(s), st));
             }
+            // Drop what was yielded once per read, not once per line.
+            st.buf.drain(..st.start);
+            st.start = 0;
             st.scanned = st.buf.len();
             if st.ended {
                 if st.buf.is_empty() {
