@@ -558,6 +558,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
                     "command": command,
                     "risk": report,
                     "inserted": false,
+                    "selection_cut": built.over_budget,
                     "outcome": outcome,
                 }))
             }
@@ -583,6 +584,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
         "command": command,
         "risk": report,
         "inserted": applied,
+        "selection_cut": built.over_budget,
         "outcome": outcome,
     }))
 }
