@@ -1,8 +1,8 @@
 //! No freezes: hostile sizes are normal input. A word of 128,000 characters routes at once,
 //! code actions are listed while a 100,000-character word is being explained, a 50 MB
 //! selection reaches the model cut to the context budget (and the user is told), and a
-//! model that runs away is cut at the byte cap without eating the memory. The real binary
-//! over stdio, the Ollama stand-in behind it.
+//! model that runs away is cut at the byte cap without eating the memory, in the editor
+//! and in the CLI. The real binary over stdio, the Ollama stand-in behind it.
 
 mod support;
 
@@ -264,4 +264,41 @@ fn a_runaway_answer_is_cut_at_the_byte_cap_and_memory_stays_bounded() {
         .block_on(w.stub.wait_closed_early(1, Duration::from_secs(10))));
     let peak = peak_rss(c.pid()).expect("/proc/<pid>/status");
     assert!(peak < 150 << 20, "the server peaked at {} MiB", peak >> 20);
+}
+
+#[test]
+fn the_cli_cuts_a_runaway_answer_and_says_so() {
+    let _alone = alone();
+    let w = World::new(Behavior::Flood {
+        chunk_bytes: 64 * 1024,
+        chunks: 4096,
+    });
+    let config = w.cache.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[backends.ollama]\nurl = \"{}\"\n[vram]\nenabled = false\n[tiers.fast]\nmodel = \"{MODEL}\"\n[tiers.code]\nmodel = \"{MODEL}\"\n[tiers.heavy]\nmodel = \"{MODEL}\"\n",
+            w.stub.url()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_superhelfer"))
+        .args(["ask", "--tier", "fast", "tell me everything"])
+        .env("SUPERHELFER_CONFIG", &config)
+        .env_remove("OLLAMA_HOST")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The answer up to the cap, and a line break after it.
+    assert!(
+        out.stdout.len() <= (1 << 20) + 1,
+        "{} bytes",
+        out.stdout.len()
+    );
+    assert!(out.stdout.starts_with(b"flood flood"));
+    assert!(
+        stderr.contains("the answer was cut at 1024 KiB"),
+        "{stderr}"
+    );
 }
