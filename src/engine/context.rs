@@ -149,7 +149,7 @@ pub struct BuiltContext {
     /// The selection, clamped to the document: 0-based, inclusive.
     pub selection_lines: (usize, usize),
     /// True when the header and the selection alone exceed `max_tokens`: the selection
-    /// was cut to its beginning (at least [`MIN_SELECTION_TOKENS`] of it), and the block
+    /// was cut to its beginning (at least 64 tokens of it), and the block
     /// says so and carries no context lines.
     pub over_budget: bool,
 }
