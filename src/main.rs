@@ -358,6 +358,9 @@ async fn ask(
             if !outcome.answer.ends_with('\n') {
                 println!();
             }
+            if let Some(cut) = &outcome.answer_cut {
+                eprintln!("superhelfer: {cut}");
+            }
             if json {
                 if let Ok(s) = serde_json::to_string(&outcome) {
                     eprintln!("{s}");
@@ -433,6 +436,9 @@ async fn cmd(
             return ExitCode::FAILURE;
         }
     };
+    if let Some(cut) = &outcome.answer_cut {
+        eprintln!("superhelfer: {cut}");
+    }
     let command = match shell_command::extract_command(&outcome.answer, dialect) {
         Ok(c) => c,
         Err(e) => {

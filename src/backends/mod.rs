@@ -56,12 +56,28 @@ pub struct ChatRequest {
     pub temperature: Option<f32>,
     /// The most tokens to generate (Ollama `num_predict`, OpenAI `max_tokens`).
     pub max_tokens: Option<u32>,
+    /// The most bytes of answer read: past them the stream ends with [`Chunk::Cut`] and the
+    /// connection is closed, whatever the server does with the token cap.
+    pub max_bytes: usize,
 }
+
+/// The byte cap of an answer ([`ChatRequest::max_bytes`]) unless a caller sets another:
+/// far more than any answer a task asks for, far less than what a runaway stream can send.
+pub const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// Longest line of a stream (an NDJSON object, an SSE event) that is read; a longer one
+/// is an error, so a server that never sends a line break cannot fill the memory.
+pub const MAX_LINE_BYTES: usize = 4 << 20;
 
 /// A piece of a streamed answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chunk {
     Token(String),
+    /// The answer reached the byte cap: the tokens so far are its beginning, and the rest
+    /// was not read. Ends the stream.
+    Cut {
+        max_bytes: usize,
+    },
     /// The answer is complete; token counts when the server reports them.
     Done {
         prompt_tokens: Option<u64>,
@@ -313,11 +329,13 @@ impl Http {
         })
     }
 
-    /// A streamed body as parsed chunks, ending with `Done` (or an error).
+    /// A streamed body as parsed chunks, ending with `Done`, `Cut` after `max_bytes` of
+    /// answer, or an error.
     pub fn chunks(
         &self,
         resp: reqwest::Response,
         parse: fn(&str, &str) -> Option<Result<Chunk, BackendError>>,
+        max_bytes: usize,
     ) -> ChunkStream {
         let url = self.url.clone();
         let stream = lines(resp.bytes_stream(), url.clone())
@@ -331,7 +349,7 @@ impl Http {
                 }
             })
             .boxed();
-        require_done(stream, self.url.clone())
+        cap_bytes(require_done(stream, self.url.clone()), max_bytes)
     }
 }
 
@@ -371,7 +389,9 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Splits a byte stream into lines (without `\n` / `\r\n`), for NDJSON and SSE. A final
-/// line without a newline is yielded too; invalid UTF-8 is replaced, never a panic.
+/// line without a newline is yielded too; invalid UTF-8 is replaced, never a panic. A line
+/// longer than [`MAX_LINE_BYTES`] ends the stream with an error. Each byte is scanned and
+/// moved once.
 pub(crate) fn lines<S>(
     body: S,
     url: String,
@@ -379,43 +399,117 @@ pub(crate) fn lines<S>(
 where
     S: Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send + 'static,
 {
-    futures_util::stream::unfold(
-        (Box::pin(body), Vec::<u8>::new(), false, url),
-        |(mut body, mut buf, mut ended, url)| async move {
-            loop {
-                if let Some(i) = buf.iter().position(|&b| b == b'\n') {
-                    let mut line: Vec<u8> = buf.drain(..=i).collect();
-                    line.pop();
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                    let s = String::from_utf8_lossy(&line).into_owned();
-                    return Some((Ok(s), (body, buf, ended, url)));
+    struct State<S> {
+        body: Pin<Box<S>>,
+        /// Received bytes; those before `start` were yielded already.
+        buf: Vec<u8>,
+        start: usize,
+        /// Bytes of `buf` already searched for a newline.
+        scanned: usize,
+        ended: bool,
+        url: String,
+    }
+    let state = State {
+        body: Box::pin(body),
+        buf: Vec::new(),
+        start: 0,
+        scanned: 0,
+        ended: false,
+        url,
+    };
+    futures_util::stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(i) = st.buf[st.scanned..].iter().position(|&b| b == b'\n') {
+                let end = st.scanned + i;
+                let mut line = &st.buf[st.start..end];
+                if line.last() == Some(&b'\r') {
+                    line = &line[..line.len() - 1];
                 }
-                if ended {
-                    if buf.is_empty() {
-                        return None;
-                    }
-                    let s = String::from_utf8_lossy(&buf).into_owned();
-                    buf.clear();
-                    return Some((Ok(s), (body, buf, ended, url)));
-                }
-                match body.next().await {
-                    Some(Ok(bytes)) => buf.extend_from_slice(&bytes),
-                    Some(Err(e)) => {
-                        ended = true;
-                        buf.clear();
-                        let err = BackendError::Stream {
-                            url: url.clone(),
-                            message: root_cause(&e),
-                        };
-                        return Some((Err(err), (body, buf, ended, url)));
-                    }
-                    None => ended = true,
-                }
+                let s = String::from_utf8_lossy(line).into_owned();
+                st.start = end + 1;
+                st.scanned = st.start;
+                return Some((Ok(s), st));
             }
-        },
-    )
+            // Drop what was yielded once per read, not once per line.
+            st.buf.drain(..st.start);
+            st.start = 0;
+            st.scanned = st.buf.len();
+            if st.ended {
+                if st.buf.is_empty() {
+                    return None;
+                }
+                let s = String::from_utf8_lossy(&st.buf).into_owned();
+                st.buf.clear();
+                st.scanned = 0;
+                return Some((Ok(s), st));
+            }
+            if st.buf.len() > MAX_LINE_BYTES {
+                st.ended = true;
+                st.buf = Vec::new();
+                st.scanned = 0;
+                let err = BackendError::Garbage {
+                    url: st.url.clone(),
+                    message: format!(
+                        "a line of the stream is longer than {} MiB",
+                        MAX_LINE_BYTES >> 20
+                    ),
+                };
+                return Some((Err(err), st));
+            }
+            match st.body.next().await {
+                Some(Ok(bytes)) => st.buf.extend_from_slice(&bytes),
+                Some(Err(e)) => {
+                    st.ended = true;
+                    st.buf.clear();
+                    st.scanned = 0;
+                    let err = BackendError::Stream {
+                        url: st.url.clone(),
+                        message: root_cause(&e),
+                    };
+                    return Some((Err(err), st));
+                }
+                None => st.ended = true,
+            }
+        }
+    })
+}
+
+/// Passes tokens until `max_bytes` of them have come, cuts the token that crosses the cap
+/// at a char boundary, then ends with [`Chunk::Cut`]. The inner stream is dropped there,
+/// which closes the connection, so the server stops generating.
+pub(crate) fn cap_bytes(stream: ChunkStream, max_bytes: usize) -> ChunkStream {
+    enum Cap {
+        Reading(ChunkStream, usize),
+        Cut,
+        Ended,
+    }
+    futures_util::stream::unfold(Cap::Reading(stream, 0), move |state| async move {
+        match state {
+            Cap::Reading(mut stream, seen) => match stream.next().await {
+                Some(Ok(Chunk::Token(mut text))) => {
+                    if seen + text.len() <= max_bytes {
+                        let seen = seen + text.len();
+                        return Some((Ok(Chunk::Token(text)), Cap::Reading(stream, seen)));
+                    }
+                    let mut keep = max_bytes - seen;
+                    while !text.is_char_boundary(keep) {
+                        keep -= 1;
+                    }
+                    text.truncate(keep);
+                    if text.is_empty() {
+                        Some((Ok(Chunk::Cut { max_bytes }), Cap::Ended))
+                    } else {
+                        Some((Ok(Chunk::Token(text)), Cap::Cut))
+                    }
+                }
+                Some(item) => Some((item, Cap::Reading(stream, seen))),
+                None => None,
+            },
+            Cap::Cut => Some((Ok(Chunk::Cut { max_bytes }), Cap::Ended)),
+            Cap::Ended => None,
+        }
+    })
+    .boxed()
 }
 
 /// The objects of an array field of a JSON answer, each read by `read`; entries it cannot
@@ -521,6 +615,42 @@ mod tests {
         );
         assert_eq!(error_message("  "), "(empty body)");
         assert_eq!(error_message("<html>oops"), "<html>oops");
+    }
+
+    #[tokio::test]
+    async fn answers_are_cut_at_the_byte_cap_on_a_char_boundary() {
+        let chunks: Vec<Result<Chunk, BackendError>> = vec![
+            Ok(Chunk::Token("abc".into())),
+            Ok(Chunk::Token("dä€f".into())),
+            Ok(Chunk::Token("never read".into())),
+        ];
+        let got: Vec<Chunk> = cap_bytes(futures_util::stream::iter(chunks).boxed(), 6)
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        // "dä" is 3 bytes; the euro sign would cross the cap.
+        assert_eq!(
+            got,
+            vec![
+                Chunk::Token("abc".into()),
+                Chunk::Token("dä".into()),
+                Chunk::Cut { max_bytes: 6 }
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_line_without_end_is_refused_past_the_line_limit() {
+        let block = bytes::Bytes::from(vec![b'x'; 1 << 20]);
+        let parts = (0..6).map(move |_| Ok::<_, reqwest::Error>(block.clone()));
+        let got: Vec<Result<String, BackendError>> =
+            lines(futures_util::stream::iter(parts), "u".into())
+                .collect()
+                .await;
+        assert_eq!(got.len(), 1);
+        assert!(
+            matches!(&got[0], Err(BackendError::Garbage { message, .. }) if message.contains("longer than 4 MiB"))
+        );
     }
 
     #[tokio::test]

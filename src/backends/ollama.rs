@@ -102,7 +102,7 @@ impl Backend for Ollama {
                 .http
                 .send(rb.json(&body), Some(&req.model), pull_hint)
                 .await?;
-            Ok(self.http.chunks(resp, parse_line))
+            Ok(self.http.chunks(resp, parse_line, req.max_bytes))
         })
     }
 

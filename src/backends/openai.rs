@@ -122,7 +122,7 @@ impl Backend for OpenAi {
                 .send(rb.json(&body), Some(&req.model), served_hint)
                 .await?;
             // The usage chunk (or, without one, `[DONE]`) ends the answer.
-            Ok(self.http.chunks(resp, parse_sse_line))
+            Ok(self.http.chunks(resp, parse_sse_line, req.max_bytes))
         })
     }
 

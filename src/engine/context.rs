@@ -5,7 +5,8 @@
 //! selection — is what a small local model needs for "explain" and "fix" requests, and
 //! it costs nothing to gather. [`build`] renders that into one numbered block for the
 //! prompt and cuts it to a token budget, dropping the context lines farthest from the
-//! selection first.
+//! selection first; a selection that alone exceeds the budget is cut too, and the block
+//! says so. The work is bounded by the budget, not by the size of the selection.
 //!
 //! Positions are plain numbers, not LSP types: lines are 0-based, columns count Unicode
 //! scalar values (`char`s), 0-based, end exclusive. The LSP layer converts from its
@@ -14,12 +15,18 @@
 
 use crate::engine::tokens;
 
+mod cut;
+
 /// Longest diagnostic message, in tokens, kept in the rendered block; compiler messages
 /// can run to pages and would crowd out the code.
 const MAX_DIAGNOSTIC_TOKENS: usize = 120;
 
 /// Most diagnostics rendered; more would only repeat themselves.
 const MAX_DIAGNOSTICS: usize = 20;
+
+/// Tokens a selection that exceeds the budget keeps even when the header leaves less:
+/// a budget below the header's own size must not cut the selection away entirely.
+const MIN_SELECTION_TOKENS: usize = 64;
 
 /// Lines at the top of a file searched for a `# shellcheck shell=` directive.
 const DIRECTIVE_SCAN_LINES: usize = 50;
@@ -119,8 +126,8 @@ pub struct EditorContext<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Context lines wanted above and below the selection (each side).
     pub lines_around: usize,
-    /// Token budget for the rendered block (cl100k tokens). The selection is kept whole
-    /// even when it alone exceeds the budget; see [`BuiltContext::over_budget`].
+    /// Token budget for the rendered block (cl100k tokens). A selection that alone
+    /// exceeds it is cut; see [`BuiltContext::over_budget`].
     pub max_tokens: usize,
 }
 
@@ -141,7 +148,8 @@ pub struct BuiltContext {
     pub dialect: Option<String>,
     /// The selection, clamped to the document: 0-based, inclusive.
     pub selection_lines: (usize, usize),
-    /// True when the header and the selection alone exceed `max_tokens`; the block then
+    /// True when the header and the selection alone exceed `max_tokens`: the selection
+    /// was cut to its beginning (at least 64 tokens of it), and the block
     /// says so and carries no context lines.
     pub over_budget: bool,
 }
@@ -240,21 +248,17 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
         diagnostics: clamp_diagnostics(ctx.diagnostics, last),
     };
 
+    // A selection far beyond the budget is recognised after counting the budget's worth
+    // of it, not all of it; one near the budget is checked exactly on its render.
+    if !plan.selection_may_fit() {
+        return plan.build_cut(want_above, want_below);
+    }
     // Start from the selection alone; grow by per-line estimates, then verify the
     // whole render exactly (token merges across line joins make sums approximate).
-    let base = plan.render(0, 0, false);
+    let base = plan.render(0, 0);
     let base_tokens = tokens::count(&base);
     if base_tokens > ctx.max_tokens {
-        let rendered = plan.render(0, 0, true);
-        return BuiltContext {
-            tokens: tokens::count(&rendered),
-            rendered,
-            cut_lines_before: want_above,
-            cut_lines_after: want_below,
-            dialect: plan.dialect,
-            selection_lines: (sel_start, sel_end),
-            over_budget: true,
-        };
+        return plan.build_cut(want_above, want_below);
     }
     let (mut above, mut below) = (0usize, 0usize);
     let mut estimate = base_tokens;
@@ -283,7 +287,7 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
             below += 1;
         }
     }
-    let mut rendered = plan.render(above, below, false);
+    let mut rendered = plan.render(above, below);
     let mut count = tokens::count(&rendered);
     while count > ctx.max_tokens && above + below > 0 {
         // Drop the farthest kept line; below goes first at equal distance.
@@ -292,7 +296,7 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
         } else {
             above -= 1;
         }
-        rendered = plan.render(above, below, false);
+        rendered = plan.render(above, below);
         count = tokens::count(&rendered);
     }
     BuiltContext {
@@ -345,18 +349,19 @@ impl Plan<'_, '_> {
         max.min(self.lines.len()).to_string().len()
     }
 
-    fn numbered_line(&self, idx: usize) -> String {
+    /// `>  12 | ` for a selected line, `   12 | ` for a context line.
+    fn line_prefix(&self, idx: usize) -> String {
         let marker = if (self.sel.0..=self.sel.1).contains(&idx) {
             '>'
         } else {
             ' '
         };
+        format!("{marker}{n:>w$} | ", n = idx + 1, w = self.number_width())
+    }
+
+    fn numbered_line(&self, idx: usize) -> String {
         let text = self.lines.get(idx).copied().unwrap_or("");
-        format!(
-            "{marker}{n:>w$} | {text}\n",
-            n = idx + 1,
-            w = self.number_width()
-        )
+        format!("{}{text}\n", self.line_prefix(idx))
     }
 
     fn diagnostic_line(d: &Diagnostic) -> String {
@@ -365,19 +370,21 @@ impl Plan<'_, '_> {
 
     /// Approximate token cost of adding line `idx` (with its diagnostics) to the render.
     fn line_cost(&self, idx: usize) -> usize {
-        let mut cost = tokens::count(&self.numbered_line(idx));
+        // A line longer than the whole budget is not added anyway: counting stops there.
+        let text = self.lines.get(idx).copied().unwrap_or("");
+        let mut cost = tokens::count(&self.line_prefix(idx))
+            + tokens::count_up_to(text, self.ctx.max_tokens)
+            + 1;
         for d in self.diagnostics.iter().filter(|d| d.line == idx) {
             cost += tokens::count(&Self::diagnostic_line(d));
         }
         cost
     }
 
-    fn render(&self, above: usize, below: usize, over_budget: bool) -> String {
+    /// The block's first lines: file, language, dialect, what is selected, and `note`.
+    fn header(&self, note: Option<&str>) -> String {
         let (sel_start, sel_end) = self.sel;
-        let first = sel_start - above;
-        let last = sel_end + below;
         let mut out = String::new();
-
         out.push_str("File: ");
         out.push_str(
             self.ctx
@@ -394,10 +401,8 @@ impl Plan<'_, '_> {
         if let Some(dialect) = &self.dialect {
             let shebang = self.lines.first().copied().unwrap_or("");
             if shebang.starts_with("#!") {
-                out.push_str(&format!(
-                    "Dialect: {dialect} (shebang `{}`)\n",
-                    shebang.trim()
-                ));
+                let shebang: String = shebang.trim().chars().take(200).collect();
+                out.push_str(&format!("Dialect: {dialect} (shebang `{shebang}`)\n"));
             } else {
                 out.push_str(&format!("Dialect: {dialect}\n"));
             }
@@ -408,28 +413,36 @@ impl Plan<'_, '_> {
             format!("lines {}-{}", sel_start + 1, sel_end + 1)
         };
         out.push_str(&format!("Selection: {sel_desc} (marked with `>`)\n"));
-        if over_budget {
-            out.push_str(
-                "Note: the selection alone exceeds the context budget; it is shown whole, \
-                 without surrounding lines.\n",
-            );
+        if let Some(note) = note {
+            out.push_str(note);
         }
+        out
+    }
 
-        // Diagnostics on the rendered lines; those on the selection first in priority,
-        // but listed in line order.
-        let shown: Vec<&Diagnostic> = self
+    /// The diagnostics on lines `first..=last` as a list, or nothing.
+    fn diagnostics_block(&self, first: usize, last: usize) -> String {
+        let mut out = String::new();
+        let shown = self
             .diagnostics
             .iter()
             .filter(|d| d.line <= last && d.end_line >= first)
-            .take(MAX_DIAGNOSTICS)
-            .collect();
-        if !shown.is_empty() {
-            out.push_str("Diagnostics:\n");
-            for d in shown {
-                out.push_str(&Self::diagnostic_line(d));
+            .take(MAX_DIAGNOSTICS);
+        for (i, d) in shown.enumerate() {
+            if i == 0 {
+                out.push_str("Diagnostics:\n");
             }
+            out.push_str(&Self::diagnostic_line(d));
         }
+        out
+    }
 
+    fn render(&self, above: usize, below: usize) -> String {
+        let (sel_start, sel_end) = self.sel;
+        let first = sel_start - above;
+        let last = sel_end + below;
+        let lang = self.ctx.language_id.trim();
+        let mut out = self.header(None);
+        out.push_str(&self.diagnostics_block(first, last));
         let fence = fence_for(self.lines[first..=last].iter().copied());
         out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
         if first > 0 {
@@ -518,13 +531,18 @@ mod tests {
         assert_eq!(split_lines("ä\r"), vec!["ä", ""]);
     }
 
-    fn doc(n: usize) -> String {
+    pub(super) fn doc(n: usize) -> String {
         (0..n)
             .map(|i| format!("let value_{i} = compute_something({i});\n"))
             .collect()
     }
 
-    fn ctx<'a>(text: &'a str, sel: LineRange, around: usize, max: usize) -> EditorContext<'a> {
+    pub(super) fn ctx<'a>(
+        text: &'a str,
+        sel: LineRange,
+        around: usize,
+        max: usize,
+    ) -> EditorContext<'a> {
         EditorContext {
             path: Some("src/main.rs"),
             language_id: "rust",
@@ -536,7 +554,7 @@ mod tests {
         }
     }
 
-    fn rendered_line_numbers(r: &str) -> Vec<usize> {
+    pub(super) fn rendered_line_numbers(r: &str) -> Vec<usize> {
         r.lines()
             .filter_map(|l| {
                 let l = l.strip_prefix(['>', ' '])?;
@@ -592,20 +610,6 @@ mod tests {
     }
 
     #[test]
-    fn selection_is_never_cut_and_over_budget_is_reported() {
-        let text = doc(40);
-        let b = build(&ctx(&text, LineRange::lines(5, 30), 10, 20));
-        assert!(b.over_budget);
-        assert!(b.tokens > 20);
-        assert_eq!(
-            rendered_line_numbers(&b.rendered),
-            (6..=31).collect::<Vec<_>>()
-        );
-        assert!(b.rendered.contains("exceeds the context budget"));
-        assert_eq!((b.cut_lines_before, b.cut_lines_after), (5, 10));
-    }
-
-    #[test]
     fn unequal_sides_use_what_exists() {
         let text = doc(20);
         // Selection at the start: only lines below exist.
@@ -638,7 +642,7 @@ mod tests {
         // Reversed selection.
         let b = build(&ctx(text, LineRange::lines(2, 0), 0, 1000));
         assert_eq!(b.selection_lines, (0, 2));
-        // Zero budget: the selection still comes back whole.
+        // Zero budget: the selection's beginning still comes back.
         let b = build(&ctx(text, LineRange::lines(1, 1), 1, 0));
         assert!(b.over_budget);
         assert_eq!(rendered_line_numbers(&b.rendered), vec![2]);
@@ -752,8 +756,14 @@ mod tests {
             proptest::prop_assert!(b.tokens <= max || b.over_budget);
             let (s0, s1) = b.selection_lines;
             let nums = rendered_line_numbers(&b.rendered);
-            for n in s0 + 1..=s1 + 1 {
-                proptest::prop_assert!(nums.contains(&n));
+            if b.over_budget {
+                // Cut: the selection's beginning, and the block says so.
+                proptest::prop_assert!(b.rendered.contains("selection cut here"));
+                proptest::prop_assert!(nums.iter().all(|n| (s0 + 1..=s1 + 1).contains(n)));
+            } else {
+                for n in s0 + 1..=s1 + 1 {
+                    proptest::prop_assert!(nums.contains(&n));
+                }
             }
         }
     }

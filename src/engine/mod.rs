@@ -2,6 +2,8 @@
 //! the CLI, the language server and the tests all call it.
 
 pub mod analyzer;
+mod bpe_hash;
+pub mod cl100k;
 pub mod context;
 pub mod counters;
 pub mod gpu;

@@ -116,6 +116,9 @@ pub struct Outcome {
     pub complexity: f64,
     pub reasons: Vec<String>,
     pub answer: String,
+    /// Set when the answer reached the byte cap and was cut there: says so for the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_cut: Option<String>,
 }
 
 /// Why there is no answer.
@@ -413,6 +416,7 @@ impl Engine {
             complexity: route.analysis.complexity,
             reasons,
             answer: result.answer,
+            answer_cut: result.cut,
         };
         self.counters.record_success(&outcome);
         debug!(
@@ -464,6 +468,7 @@ impl Engine {
             keep_alive: keep_alive(backend.kind(), t),
             temperature: None,
             max_tokens,
+            max_bytes: backends::MAX_ANSWER_BYTES,
         };
         let mut stream = tokio::time::timeout_at(first_deadline.into(), backend.chat(req))
             .await
@@ -471,6 +476,7 @@ impl Engine {
         let mut answer = String::new();
         let mut first_token_ms = None;
         let mut tokens = None;
+        let mut cut = None;
         loop {
             let (deadline, phase, limit) = if first_token_ms.is_none() {
                 (first_deadline, first_phase, first_limit)
@@ -494,6 +500,13 @@ impl Engine {
                     tokens = completion_tokens;
                     break;
                 }
+                Some(Ok(Chunk::Cut { max_bytes })) => {
+                    cut = Some(format!(
+                        "the answer was cut at {} KiB: {model} went on past superhelfer's limit",
+                        max_bytes / 1024
+                    ));
+                    break;
+                }
                 Some(Err(e)) => return Err(e),
                 None => break,
             }
@@ -502,6 +515,7 @@ impl Engine {
             answer,
             first_token_ms,
             tokens,
+            cut,
         })
     }
 
@@ -716,6 +730,8 @@ struct Streamed {
     answer: String,
     first_token_ms: Option<u64>,
     tokens: Option<u64>,
+    /// Why the answer is incomplete, when it reached the byte cap.
+    cut: Option<String>,
 }
 
 fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {

@@ -16,6 +16,7 @@ use tracing::{debug, warn};
 use crate::engine::context::{self, EditorContext, LineRange};
 use crate::engine::router::{AskError, AskRequest, Event, Outcome};
 use crate::engine::tier::Tier;
+use crate::engine::tokens;
 use crate::risk::{self, RiskLevel};
 use crate::tasks::shell_command::{self, CommandRequest};
 use crate::tasks::{self, explain, fix_error};
@@ -51,6 +52,14 @@ fn failed(message: impl Into<String>) -> Error {
 
 fn cancelled() -> Error {
     Error::request_cancelled()
+}
+
+/// Runs CPU work (copying a big document, counting its tokens) on the blocking pool, so
+/// the runtime's workers go on serving while it runs.
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| failed(format!("internal error: {e}")))
 }
 
 impl Ctx<'_> {
@@ -163,6 +172,9 @@ impl Ctx<'_> {
                     msg.push_str(&format!(" · fallback from {}: {r}", o.tier_chosen));
                 }
                 progress.end(msg).await;
+                if let Some(cut) = &o.answer_cut {
+                    self.tell(MessageType::WARNING, cut.clone()).await;
+                }
                 if let Some(r) = &o.fallback_reason {
                     self.tell(
                         MessageType::WARNING,
@@ -251,29 +263,58 @@ async fn status(ctx: &Ctx<'_>) -> Result<Value> {
     Ok(v)
 }
 
-/// The context block for a prompt: selection, lines around, diagnostics, cut to budget.
-fn build_context(
-    ctx: &Ctx<'_>,
-    doc: &Document,
-    uri: &Uri,
-    lines: (usize, usize),
-    diagnostics: Vec<context::Diagnostic>,
-) -> context::BuiltContext {
-    let cfg = ctx.session.engine().config().context.clone();
-    let text = doc.text();
-    let path = uri
-        .to_file_path()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| uri.as_str().to_string());
-    context::build(&EditorContext {
-        path: Some(&path),
-        language_id: &doc.language_id,
-        text: &text,
-        selection: LineRange::lines(lines.0, lines.1),
-        diagnostics: &diagnostics,
-        lines_around: cfg.lines_around,
-        max_tokens: cfg.max_tokens,
-    })
+impl Ctx<'_> {
+    /// The context block for a prompt: selection, lines around, diagnostics, cut to
+    /// budget. Built off the async workers: the document may be large.
+    async fn context(
+        &self,
+        doc: &Document,
+        uri: &Uri,
+        lines: (usize, usize),
+        diagnostics: Vec<context::Diagnostic>,
+    ) -> Result<context::BuiltContext> {
+        let cfg = self.session.engine().config().context.clone();
+        let doc = doc.clone();
+        let path = uri
+            .to_file_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| uri.as_str().to_string());
+        off_thread(move || {
+            let text = doc.text();
+            context::build(&EditorContext {
+                path: Some(&path),
+                language_id: &doc.language_id,
+                text: &text,
+                selection: LineRange::lines(lines.0, lines.1),
+                diagnostics: &diagnostics,
+                lines_around: cfg.lines_around,
+                max_tokens: cfg.max_tokens,
+            })
+        })
+        .await
+    }
+
+    /// Says that the selection was cut to the context budget.
+    async fn tell_cut(&self, built: &context::BuiltContext) {
+        if built.over_budget {
+            let max = self.session.engine().config().context.max_tokens;
+            self.tell(
+                MessageType::WARNING,
+                format!("the selection is longer than context.max_tokens ({max} tokens); only its beginning was sent to the model"),
+            )
+            .await;
+        }
+    }
+}
+
+/// What of `text` goes into a prompt: all of it, or when the context had to be cut, its
+/// beginning within the budget.
+fn cut_to_budget(text: String, built: &context::BuiltContext, max_tokens: usize) -> String {
+    if built.over_budget {
+        tokens::head(&text, max_tokens).to_string()
+    } else {
+        text
+    }
 }
 
 /// Converts LSP diagnostics (in the negotiated encoding) into the engine's.
@@ -321,7 +362,10 @@ async fn explain_or_ask(
 ) -> Result<Value> {
     let doc = ctx.snapshot(&args.uri)?;
     let enc = ctx.session.encoding();
-    let selection = doc.slice(args.range, enc);
+    let selection = {
+        let (doc, range) = (doc.clone(), args.range);
+        off_thread(move || doc.slice(range, enc)).await?
+    };
     let question = args.question.clone().unwrap_or_default();
     if free_question && question.trim().is_empty() {
         return Err(user_error("superhelfer.ask needs a `question`"));
@@ -343,7 +387,10 @@ async fn explain_or_ask(
     }
     let lines = (doc.rope().char_to_line(first), last_line);
     let diags = engine_diagnostics(&doc, &args.diagnostics, enc);
-    let built = build_context(ctx, &doc, &args.uri, lines, diags);
+    let built = ctx.context(&doc, &args.uri, lines, diags).await?;
+    ctx.tell_cut(&built).await;
+    let max_tokens = ctx.session.engine().config().context.max_tokens;
+    let selection = cut_to_budget(selection, &built, max_tokens);
     let (system, user) = if free_question {
         (
             "You are superhelfer, a concise assistant for Linux administrators and developers. Answer the question about the file shown; use Markdown.".to_string(),
@@ -431,6 +478,7 @@ async fn explain_or_ask(
         "markdown": markdown,
         "path": path_written,
         "shown_as": shown_as,
+        "selection_cut": built.over_budget,
         "outcome": outcome,
     }))
 }
@@ -488,7 +536,15 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
             "this line holds no request (write a comment that says what the command should do)",
         )
     })?;
-    let built = build_context(ctx, &doc, &args.uri, (line_no, line_no), Vec::new());
+    let built = ctx
+        .context(&doc, &args.uri, (line_no, line_no), Vec::new())
+        .await?;
+    ctx.tell_cut(&built).await;
+    let request = cut_to_budget(
+        request,
+        &built,
+        ctx.session.engine().config().context.max_tokens,
+    );
     let os = shell_command::os_name();
     let (system, user) = shell_command::build_prompt(&CommandRequest {
         request: &request,
@@ -558,6 +614,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
                     "command": command,
                     "risk": report,
                     "inserted": false,
+                    "selection_cut": built.over_budget,
                     "outcome": outcome,
                 }))
             }
@@ -583,6 +640,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
         "command": command,
         "risk": report,
         "inserted": applied,
+        "selection_cut": built.over_budget,
         "outcome": outcome,
     }))
 }
@@ -666,7 +724,9 @@ async fn fix(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> R
         .ok_or_else(|| user_error("no diagnostic here to fix"))?;
     let first = region.start_line;
     let last = region.end_line();
-    let built = build_context(ctx, &doc, &args.uri, (first, last), diags.clone());
+    let built = ctx
+        .context(&doc, &args.uri, (first, last), diags.clone())
+        .await?;
     let (system, user) = fix_error::build_prompt(&diags, &built, &doc.language_id, &region);
     let query = format!(
         "fix this error: {}\n{}",

@@ -170,7 +170,9 @@ impl ChangeLog {
                 return Err(Lost::Untrusted);
             };
             let end = s.at + s.removed;
-            if end <= a.start {
+            if s.removed == 0 && s.inserted == 0 {
+                // An empty change (some clients send them) moves nothing.
+            } else if end <= a.start {
                 // Before the anchor (an insertion right at its start is above it).
                 a.start = (a.start - s.removed).saturating_add(s.inserted);
                 a.end = (a.end - s.removed).saturating_add(s.inserted);

@@ -307,17 +307,42 @@ impl LanguageServer for Server {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        let ctx = Ctx {
-            client: &self.client,
-            session: &self.session,
-        };
-        commands::execute(
-            ctx,
-            &params.command,
-            params.arguments,
-            params.work_done_progress_params.work_done_token,
-        )
-        .await
+        // tower-lsp polls every request on one task: a command's CPU work (a big
+        // document, token counting, parsing an answer) would stall codeAction and the
+        // rest. The command runs on a task of its own; dropping this future (on
+        // $/cancelRequest) aborts it, which closes the backend stream as before.
+        let client = self.client.clone();
+        let session = self.session.clone();
+        let task = tokio::spawn(async move {
+            let ctx = Ctx {
+                client: &client,
+                session: &session,
+            };
+            commands::execute(
+                ctx,
+                &params.command,
+                params.arguments,
+                params.work_done_progress_params.work_done_token,
+            )
+            .await
+        });
+        let _abort = AbortOnDrop(task.abort_handle());
+        match task.await {
+            Ok(result) => result,
+            Err(e) => {
+                warn!("command task ended abnormally: {e}");
+                Err(tower_lsp_server::jsonrpc::Error::internal_error())
+            }
+        }
+    }
+}
+
+/// Aborts a spawned task when the request that waits for it is dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

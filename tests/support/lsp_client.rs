@@ -228,6 +228,19 @@ impl LspClient {
         }
     }
 
+    /// The response to request `id` if it has arrived, without waiting (messages already
+    /// received are handled first).
+    pub fn poll_response(&mut self, id: i64) -> Option<Result<Value, Value>> {
+        while let Ok(msg) = self.rx.try_recv() {
+            self.handle(msg);
+        }
+        let resp = self.responses.remove(&id)?;
+        Some(match resp.get("error") {
+            Some(err) => Err(err.clone()),
+            None => Ok(resp.get("result").cloned().unwrap_or(Value::Null)),
+        })
+    }
+
     /// Waits for a notification of `method` that satisfies `pred` (seen before or after
     /// the call).
     pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {

@@ -82,6 +82,10 @@ pub enum Behavior {
     /// Streams `after` chunks, then closes the TCP connection without ending the
     /// chunked body. `"stream": false` closes the connection without an answer.
     DropMidStream { after: usize },
+    /// A model that runs away: streams `chunks` lines of `chunk_bytes` bytes of content
+    /// each, as fast as the client reads, then the done line. Each line is generated once
+    /// and resent, so hundreds of MB cost the stub no memory. Streams either way.
+    Flood { chunk_bytes: usize, chunks: usize },
 }
 
 impl Behavior {
@@ -1122,6 +1126,15 @@ async fn chat(
         return Ok(After::KeepAlive);
     }
 
+    if let Behavior::Flood {
+        chunk_bytes,
+        chunks,
+    } = behavior
+    {
+        let prompt_tokens = prompt_tokens(&messages);
+        return flood_chat(&model, chunk_bytes, chunks, started, prompt_tokens, writer).await;
+    }
+
     let (chunks, first_delay, chunk_delay) = match &behavior {
         Behavior::Reply {
             chunks,
@@ -1279,6 +1292,31 @@ async fn stream_chat(
     }
     stream
         .line(&done_line(model, "", started, prompt_tokens, sent))
+        .await?;
+    stream.finish().await?;
+    Ok(After::KeepAlive)
+}
+
+/// [`Behavior::Flood`]: the same line `chunks` times, then done.
+async fn flood_chat(
+    model: &str,
+    chunk_bytes: usize,
+    chunks: usize,
+    started: Instant,
+    prompt_tokens: usize,
+    writer: &mut OwnedWriteHalf,
+) -> Result<After, Gone> {
+    let content: String = "flood ".repeat(chunk_bytes / 6 + 1)[..chunk_bytes].to_string();
+    let line = chat_line(model, &content).to_string();
+    let mut stream = NdjsonStream {
+        writer,
+        started: false,
+    };
+    for _ in 0..chunks {
+        stream.raw_line(&line).await?;
+    }
+    stream
+        .line(&done_line(model, "", started, prompt_tokens, chunks))
         .await?;
     stream.finish().await?;
     Ok(After::KeepAlive)
