@@ -25,6 +25,7 @@ pub struct Config {
     pub context: ContextConfig,
     pub log: LogConfig,
     pub actions: ActionsConfig,
+    pub ui: UiConfig,
     /// Named backends; tiers refer to them by name.
     pub backends: BTreeMap<String, BackendConfig>,
     pub tiers: TiersConfig,
@@ -78,6 +79,14 @@ pub struct ActionsConfig {
     pub command_languages: Vec<String>,
     /// Run shellcheck on shell scripts (on open and save) and publish its diagnostics.
     pub shellcheck: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// How long a question to the user (VRAM consent, a dangerous command) waits for an
+    /// answer before it counts as Cancel.
+    pub dialog_timeout_s: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +189,9 @@ impl Default for Config {
             actions: ActionsConfig {
                 command_languages: Vec::new(),
                 shellcheck: true,
+            },
+            ui: UiConfig {
+                dialog_timeout_s: 300,
             },
             backends,
             tiers: TiersConfig {
@@ -395,6 +407,12 @@ impl Resolved {
         };
         fraction("router.heavy_threshold", c.router.heavy_threshold)?;
         fraction("vram.warn_at", c.vram.warn_at)?;
+        if !(1..=MAX_TIMEOUT_S).contains(&c.ui.dialog_timeout_s) {
+            return Err(self.invalid(
+                "ui.dialog_timeout_s",
+                format!("must be 1 to {MAX_TIMEOUT_S} s (a day)"),
+            ));
+        }
         if c.context.max_tokens == 0 {
             return Err(self.invalid("context.max_tokens", "must be at least 1"));
         }

@@ -5,6 +5,7 @@ pub mod analyzer;
 pub mod context;
 pub mod counters;
 pub mod gpu;
+pub mod probes;
 pub mod router;
 pub mod status;
 pub mod tier;

@@ -1,20 +1,19 @@
 //! Questions to the user through `window/showMessageRequest`: the VRAM guard's consent and
-//! the confirmation of a dangerous command. A client without the request, or a dismissed
-//! dialog, counts as Cancel.
+//! the confirmation of a dangerous command. A client without the request, a dismissed
+//! dialog, or one left unanswered for `ui.dialog_timeout_s` counts as Cancel; the user is
+//! told when the time ran out.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use tower_lsp_server::ls_types::{MessageActionItem, MessageType};
 use tower_lsp_server::Client;
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::engine::router::{Consent, ConsentAsker};
 
 use super::session::Session;
-
-/// How long a dialog waits for the user before it counts as Cancel.
-pub const DIALOG_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub const LOAD: &str = "Load";
 pub const USE_FAST: &str = "Use fast model";
@@ -41,14 +40,30 @@ pub async fn choose(
             properties: Default::default(),
         })
         .collect();
-    match client
-        .show_message_request(typ, message, Some(actions))
-        .await
-    {
-        Ok(Some(item)) => Some(item.title),
-        Ok(None) => None,
-        Err(e) => {
+    let limit_s = session.engine().config().ui.dialog_timeout_s;
+    let asked = tokio::time::timeout(
+        Duration::from_secs(limit_s),
+        client.show_message_request(typ, message, Some(actions)),
+    )
+    .await;
+    match asked {
+        Ok(Ok(Some(item))) => Some(item.title),
+        Ok(Ok(None)) => None,
+        Ok(Err(e)) => {
             info!("showMessageRequest failed ({e}); counted as cancel");
+            None
+        }
+        Err(_) => {
+            let question = message.lines().next().unwrap_or(message);
+            warn!("dialog unanswered for {limit_s} s; counted as cancel: {question}");
+            client
+                .show_message(
+                    MessageType::WARNING,
+                    format!(
+                        "superhelfer: the question \"{question}\" had no answer within {limit_s} s (ui.dialog_timeout_s) and was treated as Cancel"
+                    ),
+                )
+                .await;
             None
         }
     }
