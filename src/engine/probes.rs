@@ -187,12 +187,15 @@ fn store<T>(
         known: None,
         refreshing: false,
     });
-    slot.known = Some(match answer {
-        Some(value) => Known::Answer { at, value },
-        None => Known::Failed { at },
-    });
     if was_refresh {
         slot.refreshing = false;
+    }
+    match answer {
+        Some(value) => slot.known = Some(Known::Answer { at, value }),
+        // A failed background refresh keeps the answer it was to replace for the rest of
+        // its usable life; past that, the next request asks (and remembers the failure).
+        None if was_refresh && matches!(slot.known, Some(Known::Answer { .. })) => {}
+        None => slot.known = Some(Known::Failed { at }),
     }
 }
 

@@ -33,6 +33,11 @@ use super::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 /// that takes longer goes on in the background and the guard is off meanwhile.
 const GPU_WAIT: Duration = Duration::from_secs(2);
 
+/// The most an answer may hold: what comes after is not read (the connection is closed),
+/// so a runaway server cannot make the work after the call (parsing, risk checks, the
+/// edit) outlast the request's limit.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
 /// A retry on `fast` with less time than this left is not tried.
 const MIN_FALLBACK: Duration = Duration::from_secs(1);
 
@@ -585,6 +590,16 @@ impl Engine {
                     }
                     answer.push_str(&text);
                     on_event(Event::Token { text });
+                    if answer.len() > MAX_ANSWER_BYTES {
+                        warn!("answer cut at {} KiB", MAX_ANSWER_BYTES / 1024);
+                        on_event(Event::Notice {
+                            message: format!(
+                                "the answer was cut at {} KiB",
+                                MAX_ANSWER_BYTES / 1024
+                            ),
+                        });
+                        break;
+                    }
                 }
                 Some(Ok(Chunk::Done {
                     completion_tokens, ..
@@ -656,7 +671,7 @@ impl Engine {
         let Ok(backend) = self.backend(name, 2) else {
             return;
         };
-        let left = budget.left();
+        let left = budget.for_checks();
         let residency = async {
             if self.config.vram.enabled && self.local_ollama(name) {
                 self.loaded.get(name, &backend, left).await;
@@ -695,7 +710,7 @@ impl Engine {
     /// When `tier`'s model is known to be missing: the nearest tier whose model is
     /// installed, and a note for the user.
     async fn nearest_installed(&self, tier: Tier, budget: &Budget) -> Option<(Tier, String)> {
-        if self.tier_installed(tier, budget.left()).await != Some(false) {
+        if self.tier_installed(tier, budget.for_checks()).await != Some(false) {
             return None;
         }
         let order: [Tier; 2] = match tier {
@@ -705,7 +720,7 @@ impl Engine {
         };
         let missing = &self.config.tiers.get(tier).model;
         for near in order {
-            if self.tier_installed(near, budget.left()).await == Some(true) {
+            if self.tier_installed(near, budget.for_checks()).await == Some(true) {
                 let model = &self.config.tiers.get(near).model;
                 return Some((
                     near,
@@ -728,7 +743,9 @@ impl Engine {
         consent: &dyn ConsentAsker,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> (Consent, Duration) {
-        let decision = self.guard_decision_within(tier, model, budget.left()).await;
+        let decision = self
+            .guard_decision_within(tier, model, budget.for_checks())
+            .await;
         match decision {
             GuardDecision::Proceed { reason } => {
                 debug!("VRAM guard: {reason}");
@@ -878,6 +895,12 @@ impl Budget {
 
     fn left(&self) -> Duration {
         self.deadline().saturating_duration_since(Instant::now())
+    }
+
+    /// What a check before the model call may wait: a quarter of what is left, so that a
+    /// hung probe or driver leaves the model (and the retry on fast) most of the time.
+    fn for_checks(&self) -> Duration {
+        self.left() / 4
     }
 }
 

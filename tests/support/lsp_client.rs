@@ -27,6 +27,8 @@ pub enum Choice {
     Pick(String),
     /// Close the dialog without choosing (the result is `null`).
     Dismiss,
+    /// Leave the dialog open: never answer (a user away from the desk).
+    Ignore,
 }
 
 /// What happened on the wire, in order.
@@ -261,6 +263,12 @@ impl LspClient {
         match (msg.get("id").cloned(), has_method) {
             (Some(id), true) => {
                 self.events.push(Event::ServerRequest(msg.clone()));
+                if msg["method"] == "window/showMessageRequest"
+                    && matches!(self.choices.front(), Some(Choice::Ignore))
+                {
+                    self.choices.pop_front();
+                    return;
+                }
                 let result = self.answer(&msg);
                 let reply = match result {
                     Ok(r) => json!({"jsonrpc": "2.0", "id": id, "result": r}),
@@ -287,7 +295,7 @@ impl LspClient {
         match req["method"].as_str().unwrap_or("") {
             "window/showMessageRequest" => match self.choices.pop_front() {
                 Some(Choice::Pick(title)) => Ok(json!({"title": title})),
-                Some(Choice::Dismiss) | None => Ok(Value::Null),
+                Some(Choice::Dismiss | Choice::Ignore) | None => Ok(Value::Null),
             },
             "window/workDoneProgress/create" => Ok(Value::Null),
             "workspace/configuration" => {
