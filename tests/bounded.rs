@@ -11,8 +11,8 @@ mod support;
 use std::time::Duration;
 
 use support::faults::{
-    coder, command, generate, messages, models, models_asked, told, Limits, World, CODE, FAST,
-    NEARLY_FULL, ROOMY, SCRIPT,
+    coder, command, generate, messages, models, models_asked, reload, told, Limits, World, CODE,
+    FAST, NEARLY_FULL, ROOMY, SCRIPT,
 };
 use support::lsp_client::Choice;
 use support::ollama_stub::{Behavior, ProbeFault};
@@ -196,6 +196,11 @@ fn a_hung_nvml_is_waited_for_once_and_then_left_in_the_background() {
     assert!(r.is_ok(), "{r:?}");
     // The first request waited for NVML; the second does not wait for it at all.
     assert!(took < SECOND, "waited again: {took:?}");
+    // Nor does a request after a configuration change (the engine is rebuilt).
+    reload(&mut c, serde_json::json!({"context": {"lines_around": 20}}));
+    let (r, took) = generate(&mut c, 3);
+    assert!(r.is_ok(), "{r:?}");
+    assert!(took < SECOND, "waited again after a reload: {took:?}");
     let inits = w
         .gpu
         .calls()

@@ -2,6 +2,7 @@
 //! the CLI, the language server and the tests all call it.
 
 pub mod analyzer;
+pub mod budget;
 pub mod context;
 pub mod counters;
 pub mod gpu;

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use futures_util::future::BoxFuture;
 use tracing::debug;
 
-use crate::backends::{Backend, BackendError};
+use crate::backends::ollama::same_model;
+use crate::backends::{Backend, BackendError, InstalledModel, LoadedModel};
 
 /// The longest any one probe may wait (a local Ollama answers these in milliseconds).
 pub const PROBE_LIMIT: Duration = Duration::from_secs(1);
@@ -199,10 +200,129 @@ fn store<T>(
     }
 }
 
+/// The installed models change on `ollama pull` / `rm`: trusted for half a minute.
+const INSTALLED_LIFE: Lifetimes = Lifetimes {
+    fresh: Duration::from_secs(30),
+    usable: Duration::from_secs(120),
+};
+
+/// Residency changes with every load and keep-alive: a short life, refreshed in the
+/// background while recent, updated by the router's own loads.
+const RESIDENCY_LIFE: Lifetimes = Lifetimes {
+    fresh: Duration::from_secs(5),
+    usable: Duration::from_secs(30),
+};
+
+/// What the router knows about each backend's models, by backend name.
+pub struct Probes {
+    installed: ProbeCache<Vec<InstalledModel>>,
+    loaded: ProbeCache<Vec<LoadedModel>>,
+    /// VRAM sizes seen in `/api/ps`, by model, for the next estimate.
+    remembered: Mutex<HashMap<String, u64>>,
+}
+
+impl Default for Probes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Probes {
+    pub fn new() -> Probes {
+        Probes {
+            installed: ProbeCache::new("/api/tags", INSTALLED_LIFE, |b| {
+                Box::pin(async move { b.installed().await })
+            }),
+            loaded: ProbeCache::new("/api/ps", RESIDENCY_LIFE, |b| {
+                Box::pin(async move { Ok(b.loaded().await?.unwrap_or_default()) })
+            }),
+            remembered: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The installed models (see [`ProbeCache::get`]).
+    pub async fn installed(
+        &self,
+        key: &str,
+        backend: &Arc<dyn Backend>,
+        limit: Duration,
+    ) -> Option<Vec<InstalledModel>> {
+        self.installed.get(key, backend, limit).await
+    }
+
+    /// Asks for the installed and (with `residency`) the resident models at once: one
+    /// bounded wait instead of two in a row.
+    pub async fn prefetch(
+        &self,
+        key: &str,
+        backend: &Arc<dyn Backend>,
+        residency: bool,
+        limit: Duration,
+    ) {
+        let loaded = async {
+            if residency {
+                self.loaded.get(key, backend, limit).await;
+            }
+        };
+        futures_util::future::join(self.installed.get(key, backend, limit), loaded).await;
+    }
+
+    /// Whether the model is loaded now, as remembered; remembers the VRAM sizes it sees.
+    pub async fn resident(
+        &self,
+        key: &str,
+        backend: &Arc<dyn Backend>,
+        model: &str,
+        limit: Duration,
+    ) -> bool {
+        let Some(loaded) = self.loaded.get(key, backend, limit).await else {
+            return false;
+        };
+        let mut remembered = lock(&self.remembered);
+        for m in &loaded {
+            if m.size_vram > 0 {
+                remembered.insert(m.name.clone(), m.size_vram);
+            }
+        }
+        loaded.iter().any(|m| same_model(&m.name, model))
+    }
+
+    /// The VRAM size last seen for a model.
+    pub fn remembered_size(&self, model: &str) -> Option<u64> {
+        lock(&self.remembered).get(model).copied()
+    }
+
+    /// A model call or preload succeeded: the model is resident now, and the remembered
+    /// residency says so at once. When it was not listed, Ollama may have evicted others to
+    /// make room, so the list is refreshed in the background.
+    pub fn note_loaded(&self, key: &str, backend: &Arc<dyn Backend>, model: &str) {
+        let size = self.remembered_size(model).unwrap_or(0);
+        let mut added = false;
+        self.loaded.update(key, |list| {
+            if !list.iter().any(|m| same_model(&m.name, model)) {
+                list.push(LoadedModel {
+                    name: model.to_string(),
+                    size,
+                    size_vram: size,
+                });
+                added = true;
+            }
+        });
+        if added {
+            self.loaded.refresh_soon(key, backend);
+        }
+    }
+
+    /// A model call failed: the model may have been unloaded; the next request asks.
+    pub fn forget_residency(&self, key: &str) {
+        self.loaded.invalidate(key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backends::{ChatRequest, ChunkStream, InstalledModel, LoadedModel, ModelDetails};
+    use crate::backends::{ChatRequest, ChunkStream, ModelDetails};
     use crate::config::BackendKind;
     use std::sync::atomic::{AtomicUsize, Ordering};
 

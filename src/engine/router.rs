@@ -17,15 +17,14 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use tracing::{debug, info, trace, warn};
 
-use crate::backends::{
-    self, Backend, BackendError, ChatRequest, Chunk, InstalledModel, LoadedModel, Message,
-};
+use crate::backends::{self, Backend, BackendError, ChatRequest, Chunk, InstalledModel, Message};
 use crate::config::{BackendKind, Config, Resolved, TierConfig};
 
 use super::analyzer::{self, Analysis, AnalyzerSettings};
+use super::budget::{Budget, Limits};
 use super::counters::Counters;
 use super::gpu::GpuMonitor;
-use super::probes::{Lifetimes, ProbeCache};
+use super::probes::Probes;
 use super::tier::Tier;
 use super::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 
@@ -40,19 +39,6 @@ const MAX_ANSWER_BYTES: usize = 1 << 20;
 
 /// A retry on `fast` with less time than this left is not tried.
 const MIN_FALLBACK: Duration = Duration::from_secs(1);
-
-/// The installed models change on `ollama pull` / `rm`: trusted for half a minute.
-const INSTALLED_LIFE: Lifetimes = Lifetimes {
-    fresh: Duration::from_secs(30),
-    usable: Duration::from_secs(120),
-};
-
-/// Residency changes with every load and keep-alive: a short life, refreshed in the
-/// background while recent, updated by the router's own loads.
-const RESIDENCY_LIFE: Lifetimes = Lifetimes {
-    fresh: Duration::from_secs(5),
-    usable: Duration::from_secs(30),
-};
 
 /// A request for an answer.
 #[derive(Debug, Clone, Default)]
@@ -183,11 +169,8 @@ pub struct Engine {
     refused: BTreeSet<String>,
     /// Backends by (backend name, connect timeout), built on first use.
     clients: Mutex<HashMap<(String, u64), Arc<dyn Backend>>>,
-    installed: ProbeCache<Vec<InstalledModel>>,
-    /// Models in memory (`/api/ps`), by backend name.
-    loaded: ProbeCache<Vec<LoadedModel>>,
-    /// VRAM sizes seen in `/api/ps`, for the next estimate.
-    remembered: Mutex<HashMap<String, u64>>,
+    /// What the backends said about their models, remembered.
+    probes: Probes,
     gpu: Arc<GpuMonitor>,
     gpu_notice_given: OnceLock<()>,
     pub counters: Arc<Counters>,
@@ -225,13 +208,7 @@ impl Engine {
             config,
             refused,
             clients: Mutex::new(HashMap::new()),
-            installed: ProbeCache::new("/api/tags", INSTALLED_LIFE, |b| {
-                Box::pin(async move { b.installed().await })
-            }),
-            loaded: ProbeCache::new("/api/ps", RESIDENCY_LIFE, |b| {
-                Box::pin(async move { Ok(b.loaded().await?.unwrap_or_default()) })
-            }),
-            remembered: Mutex::new(HashMap::new()),
+            probes: Probes::new(),
             gpu_notice_given: OnceLock::new(),
             counters: Arc::new(Counters::default()),
         }
@@ -241,6 +218,15 @@ impl Engine {
     /// `status` should still show the whole session).
     pub fn with_counters(mut self, counters: Arc<Counters>) -> Self {
         self.counters = counters;
+        self
+    }
+
+    /// Keeps `old`'s NVML state when it loads the same library: a configuration change
+    /// must not open NVML again (or wait again for a hung one).
+    pub fn with_gpu_of(mut self, old: &Engine) -> Self {
+        if old.config.vram.nvml_lib == self.config.vram.nvml_lib {
+            self.gpu = old.gpu.clone();
+        }
         self
     }
 
@@ -293,7 +279,7 @@ impl Engine {
         match tokio::time::timeout(limit, backend.preload(&t.model, keep_alive.as_deref())).await {
             Ok(Ok(())) => {
                 debug!("fast model {} warmed", t.model);
-                self.note_loaded(&t.backend, &backend, &t.model);
+                self.probes.note_loaded(&t.backend, &backend, &t.model);
             }
             Ok(Err(e)) => debug!("could not warm the fast model: {e}"),
             Err(_) => debug!("warming the fast model took over {} s", limit.as_secs()),
@@ -546,9 +532,9 @@ impl Engine {
             .read_stream(&backend, req, &limits, started, on_event)
             .await;
         match &result {
-            Ok(_) => self.note_loaded(&t.backend, &backend, model),
+            Ok(_) => self.probes.note_loaded(&t.backend, &backend, model),
             // The model may have been unloaded (out of memory, a crash): ask next time.
-            Err(_) => self.loaded.invalidate(&t.backend),
+            Err(_) => self.probes.forget_residency(&t.backend),
         }
         result
     }
@@ -618,36 +604,6 @@ impl Engine {
         })
     }
 
-    /// A model call or preload succeeded: the model is resident now, and the remembered
-    /// residency says so at once. When it was not listed, Ollama may have evicted others to
-    /// make room, so the list is refreshed in the background.
-    fn note_loaded(&self, backend_name: &str, backend: &Arc<dyn Backend>, model: &str) {
-        let size = self
-            .remembered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(model)
-            .copied()
-            .unwrap_or(0);
-        let mut added = false;
-        self.loaded.update(backend_name, |list| {
-            if !list
-                .iter()
-                .any(|m| backends::ollama::same_model(&m.name, model))
-            {
-                list.push(LoadedModel {
-                    name: model.to_string(),
-                    size,
-                    size_vram: size,
-                });
-                added = true;
-            }
-        });
-        if added {
-            self.loaded.refresh_soon(backend_name, backend);
-        }
-    }
-
     /// Whether a tier's backend is Ollama on this machine (the VRAM guard's concern).
     fn local_ollama(&self, backend_name: &str) -> bool {
         self.config
@@ -671,13 +627,10 @@ impl Engine {
         let Ok(backend) = self.backend(name, 2) else {
             return;
         };
-        let left = budget.for_checks();
-        let residency = async {
-            if self.config.vram.enabled && self.local_ollama(name) {
-                self.loaded.get(name, &backend, left).await;
-            }
-        };
-        futures_util::future::join(self.installed.get(name, &backend, left), residency).await;
+        let residency = self.config.vram.enabled && self.local_ollama(name);
+        self.probes
+            .prefetch(name, &backend, residency, budget.for_checks())
+            .await;
     }
 
     /// The models a backend has installed, remembered for a while. `None` when the backend
@@ -689,7 +642,7 @@ impl Engine {
         limit: Duration,
     ) -> Option<Vec<InstalledModel>> {
         let backend = self.backend(backend_name, 2).ok()?;
-        self.installed.get(backend_name, &backend, limit).await
+        self.probes.installed(backend_name, &backend, limit).await
     }
 
     /// Whether a tier's model is installed: `None` when unknown.
@@ -808,7 +761,10 @@ impl Engine {
         }
         let started = Instant::now();
         let left = || limit.saturating_sub(started.elapsed());
-        let resident = self.resident(&t.backend, model, left()).await;
+        let resident = match self.backend(&t.backend, 2) {
+            Ok(b) => self.probes.resident(&t.backend, &b, model, left()).await,
+            Err(_) => false,
+        };
         let installed_size = self
             .installed(&t.backend, left())
             .await
@@ -817,12 +773,7 @@ impl Engine {
                     .find(|m| backends::ollama::same_model(&m.name, model))
             })
             .and_then(|m| m.size);
-        let remembered = self
-            .remembered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(model)
-            .copied();
+        let remembered = self.probes.remembered_size(model);
         let tier_mb = (t.vram_mb > 0 && model == t.model).then_some(t.vram_mb);
         let estimate = vram::estimate_bytes(tier_mb, installed_size, remembered, None).unwrap_or(0);
         // `decide` needs no GPU figures for a resident model or an unknown size: NVML is
@@ -856,52 +807,6 @@ impl Engine {
     ) -> Result<super::gpu::GpuSnapshot, super::gpu::GpuError> {
         self.gpu.read_within(limit).await
     }
-
-    /// Whether the model is loaded now, as remembered (see `probes.rs`); remembers the VRAM
-    /// sizes it sees for later estimates.
-    async fn resident(&self, backend_name: &str, model: &str, limit: Duration) -> bool {
-        let Ok(backend) = self.backend(backend_name, 2) else {
-            return false;
-        };
-        let Some(loaded) = self.loaded.get(backend_name, &backend, limit).await else {
-            return false;
-        };
-        let mut remembered = self.remembered.lock().unwrap_or_else(|e| e.into_inner());
-        for m in &loaded {
-            if m.size_vram > 0 {
-                remembered.insert(m.name.clone(), m.size_vram);
-            }
-        }
-        loaded
-            .iter()
-            .any(|m| backends::ollama::same_model(&m.name, model))
-    }
-}
-
-/// The time a request may still take: its tier's `timeout_s` from the start, plus the
-/// time spent waiting for the user.
-#[derive(Debug, Clone, Copy)]
-struct Budget {
-    started: Instant,
-    paused: Duration,
-    limit_s: u64,
-}
-
-impl Budget {
-    fn deadline(&self) -> Instant {
-        let end = after(self.started, self.limit_s);
-        end.checked_add(self.paused).unwrap_or(end)
-    }
-
-    fn left(&self) -> Duration {
-        self.deadline().saturating_duration_since(Instant::now())
-    }
-
-    /// What a check before the model call may wait: a quarter of what is left, so that a
-    /// hung probe or driver leaves the model (and the retry on fast) most of the time.
-    fn for_checks(&self) -> Duration {
-        self.left() / 4
-    }
 }
 
 /// A request's route and budget, once the guard has spoken.
@@ -910,43 +815,6 @@ struct Plan {
     model: String,
     reasons: Vec<String>,
     budget: Budget,
-}
-
-/// The deadlines of one model call, each with the limit that an expiry names.
-struct Limits {
-    first: (Instant, backends::TimeoutPhase, u64),
-    total: (Instant, backends::TimeoutPhase, u64),
-}
-
-impl Limits {
-    /// The tier's own limits counted from now, cut to the request's deadline. Whichever
-    /// comes first bounds the wait for the first token; the error names it.
-    fn new(t: &TierConfig, budget: &Budget) -> Limits {
-        use backends::TimeoutPhase::{FirstToken, Total};
-        let t0 = Instant::now();
-        let request_end = budget.deadline();
-        let tier_end = after(t0, t.timeout_s);
-        let total = if tier_end <= request_end {
-            (tier_end, Total, t.timeout_s)
-        } else {
-            (request_end, Total, budget.limit_s)
-        };
-        let first_token = after(t0, t.first_token_timeout_s);
-        let first = if first_token <= total.0 {
-            (first_token, FirstToken, t.first_token_timeout_s)
-        } else {
-            total
-        };
-        Limits { first, total }
-    }
-}
-
-/// `from + secs`, or a far future where that does not fit the clock (never a panic; the
-/// configuration caps limits at a day anyway).
-fn after(from: Instant, secs: u64) -> Instant {
-    from.checked_add(Duration::from_secs(secs))
-        .or_else(|| from.checked_add(Duration::from_secs(crate::config::MAX_TIMEOUT_S)))
-        .unwrap_or(from)
 }
 
 struct Streamed {
