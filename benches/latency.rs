@@ -2,9 +2,12 @@
 //! backend that timestamps its side (one clock: the backend runs in this process):
 //!
 //! - engine: `ask()` called → backend has the request; backend wrote its last line →
-//!   `ask()` returned (target: under 1 ms each);
-//! - language server: listing code actions on a 10 MB document; the model's last line →
-//!   the `workspace/applyEdit` reaching the client.
+//!   `ask()` returned (target: under 1 ms each); the same with the VRAM guard on, as by
+//!   default, where the router needs to know whether the model is resident (and how many
+//!   `/api/tags` and `/api/ps` probes each request cost);
+//! - language server: listing code actions on a 10 MB document; `executeCommand` sent →
+//!   backend has the request (guard on); the model's last line → the
+//!   `workspace/applyEdit` reaching the client.
 //!
 //! Run: `cargo bench --bench latency`.
 
@@ -26,6 +29,8 @@ use superhelfer::engine::tier::Tier;
 struct Marks {
     request_at: Option<Instant>,
     done_at: Option<Instant>,
+    /// `/api/tags` and `/api/ps` requests so far.
+    probes: usize,
 }
 
 /// A backend speaking just enough of Ollama's API: `/api/tags`, `/api/ps`, streamed
@@ -74,6 +79,9 @@ fn serve(stream: std::net::TcpStream, answer: &str, marks: Arc<Mutex<Marks>>) {
             let b = v.to_string();
             let _ = write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}", b.len());
         };
+        if matches!(path, "/api/tags" | "/api/ps") {
+            marks.lock().unwrap().probes += 1;
+        }
         match path {
             "/api/tags" => json_reply(&mut out, json!({"models": [{"name": "m:1", "size": 1}]})),
             "/api/ps" => json_reply(
@@ -98,9 +106,15 @@ fn serve(stream: std::net::TcpStream, answer: &str, marks: Arc<Mutex<Marks>>) {
 }
 
 fn options(url: &str) -> Value {
+    options_with(url, false)
+}
+
+/// With the guard on, NVML is looked for where there is none: the guard is off for want
+/// of a GPU, but the router still asks whether the model is resident.
+fn options_with(url: &str, guard: bool) -> Value {
     json!({
         "backends": {"ollama": {"kind": "ollama", "url": url}},
-        "vram": {"enabled": false},
+        "vram": {"enabled": guard, "nvml_lib": "/nonexistent/libnvidia-ml.so.1"},
         "actions": {"shellcheck": false},
         "tiers": {"fast": {"model": "m:1"}, "code": {"model": "m:1"}, "heavy": {"model": "m:1"}}
     })
@@ -118,11 +132,11 @@ fn stats(name: &str, mut v: Vec<Duration>) {
     );
 }
 
-fn engine_overhead() {
+fn engine_overhead(guard: bool) {
     let (url, marks) = fake_backend("hello");
     let layers = vec![
         Layer::defaults(None),
-        Layer::from_json(options(&url), Source::InitializationOptions).unwrap(),
+        Layer::from_json(options_with(&url, guard), Source::InitializationOptions).unwrap(),
     ];
     let engine = Engine::new(&Resolved::merge(&layers).unwrap());
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -131,6 +145,7 @@ fn engine_overhead() {
         .unwrap();
     superhelfer::engine::tokens::warm_up();
     let (mut before, mut after) = (Vec::new(), Vec::new());
+    let mut probes_at_20 = 0;
     for i in 0..220 {
         let req = AskRequest {
             query: "What is the capital of France?".into(),
@@ -142,13 +157,28 @@ fn engine_overhead() {
             .unwrap();
         let t1 = Instant::now();
         let m = *marks.lock().unwrap();
+        if i == 19 {
+            probes_at_20 = m.probes;
+        }
         if i >= 20 {
             before.push(m.request_at.unwrap() - t0);
             after.push(t1 - m.done_at.unwrap());
         }
     }
-    stats("engine: ask() → backend has the request", before);
-    stats("engine: backend's last line → ask() returns", after);
+    let probes = marks.lock().unwrap().probes - probes_at_20;
+    let label = if guard { "guard on" } else { "guard off" };
+    stats(
+        &format!("engine ({label}): ask() → backend has the request"),
+        before,
+    );
+    stats(
+        &format!("engine ({label}): backend's last line → ask() returns"),
+        after,
+    );
+    println!(
+        "engine ({label}): probes per request: {:.2}",
+        probes as f64 / 200.0
+    );
 }
 
 fn lsp_latency() {
@@ -173,6 +203,8 @@ fn lsp_latency() {
         "lsp: codeAction list on a 10 MB document (round trip)",
         list_times,
     );
+
+    action_to_request(&url, &marks);
 
     // Model's last line → the edit at the client.
     let small = "file:///bench/small.sh";
@@ -200,7 +232,37 @@ fn lsp_latency() {
     let _ = c.shutdown();
 }
 
+/// `executeCommand` sent → the backend has the model's request, through a second server
+/// with the VRAM guard on (the default), so residency is part of the path.
+fn action_to_request(url: &str, marks: &Arc<Mutex<Marks>>) {
+    let mut c = lsp_client::LspClient::spawn(lsp_client::Spawn::default());
+    c.initialize(options_with(url, true), lsp_client::default_capabilities());
+    let uri = "file:///bench/action.sh";
+    let mut times = Vec::new();
+    for i in 0..60 {
+        c.open(
+            uri,
+            "shellscript",
+            "#!/bin/bash\n# show the size of each log directory\n",
+        );
+        let list = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "context": {"diagnostics": []}})).unwrap();
+        let cmd = list[0]["command"].clone();
+        let t = Instant::now();
+        c.request("workspace/executeCommand", cmd).unwrap();
+        let request_at = marks.lock().unwrap().request_at.unwrap();
+        if i >= 10 {
+            times.push(request_at - t);
+        }
+    }
+    stats(
+        "lsp (guard on): executeCommand → backend has the request",
+        times,
+    );
+    let _ = c.shutdown();
+}
+
 fn main() {
-    engine_overhead();
+    engine_overhead(false);
+    engine_overhead(true);
     lsp_latency();
 }

@@ -224,9 +224,9 @@ fn cli_config() -> Result<Resolved, ExitCode> {
     })
 }
 
-/// How the CLI answers the VRAM guard: the flags, else a prompt on a terminal, else the
-/// fast model with a note on stderr.
-struct TerminalConsent(VramFlags);
+/// How the CLI answers the VRAM guard: the flags, else a prompt on a terminal (Cancel when
+/// unanswered for `ui.dialog_timeout_s`), else the fast model with a note on stderr.
+struct TerminalConsent(VramFlags, std::time::Duration);
 
 impl ConsentAsker for TerminalConsent {
     fn ask<'a>(&'a self, prompt: &'a str) -> BoxFuture<'a, Consent> {
@@ -245,15 +245,23 @@ impl ConsentAsker for TerminalConsent {
                 return Consent::UseFast;
             }
             let question = prompt.to_string();
-            let answer = tokio::task::spawn_blocking(move || {
+            let asked = tokio::task::spawn_blocking(move || {
                 eprint!("{question}\n[l]oad / use [f]ast model / [c]ancel: ");
                 let _ = std::io::stderr().flush();
                 let mut line = String::new();
                 let _ = std::io::stdin().read_line(&mut line);
                 line
-            })
-            .await
-            .unwrap_or_default();
+            });
+            let answer = match tokio::time::timeout(self.1, asked).await {
+                Ok(line) => line.unwrap_or_default(),
+                Err(_) => {
+                    eprintln!(
+                        "\nsuperhelfer: no answer within {} s (ui.dialog_timeout_s): treated as Cancel",
+                        self.1.as_secs()
+                    );
+                    String::new()
+                }
+            };
             match answer.trim().to_ascii_lowercase().chars().next() {
                 Some('l') | Some('y') | Some('j') => Consent::Load,
                 Some('f') => Consent::UseFast,
@@ -263,11 +271,12 @@ impl ConsentAsker for TerminalConsent {
     }
 }
 
-fn consent_for(flags: VramFlags) -> Box<dyn ConsentAsker> {
+fn consent_for(flags: VramFlags, engine: &Engine) -> Box<dyn ConsentAsker> {
     if flags.yes {
         Box::new(FixedConsent(Consent::Load))
     } else {
-        Box::new(TerminalConsent(flags))
+        let limit = std::time::Duration::from_secs(engine.config().ui.dialog_timeout_s);
+        Box::new(TerminalConsent(flags, limit))
     }
 }
 
@@ -343,7 +352,7 @@ async fn ask(
             }
         }
     }
-    let consent = consent_for(vram);
+    let consent = consent_for(vram, engine);
     let req = AskRequest {
         query,
         tier,
@@ -420,7 +429,7 @@ async fn cmd(
         os: &os,
         context: "",
     });
-    let consent = consent_for(vram);
+    let consent = consent_for(vram, engine);
     // Commands are the coder model's work unless the user says otherwise.
     let mut req =
         AskRequest::with_prompt(text.clone(), system, user, Some(tier.unwrap_or(Tier::Code)));

@@ -154,7 +154,6 @@ async fn broken_streams_fall_back_and_discard_partial_output() {
             Behavior::FailStatus(500, "llama runner process has terminated".into()),
             "HTTP 500",
         ),
-        (Behavior::HangMidStream { after: 1 }, "complete answer"),
     ] {
         let stub = OllamaStub::start(all_models(behavior)).await;
         let e = engine(&stub.url(), json!({}));
@@ -413,9 +412,30 @@ async fn a_total_limit_shorter_than_the_first_token_limit_is_named() {
         json!({"tiers": {"code": {"timeout_s": 1, "first_token_timeout_s": 30}}}),
     );
     let (r, _) = ask(&e, code_question()).await;
-    let reason = r.expect("fast answers").fallback_reason.unwrap();
+    // The limit bounds the whole request: nothing is left for the fast tier.
+    let msg = r.expect_err("the limit ran out").to_string();
     assert!(
-        reason.contains("complete answer") && reason.contains("1 s"),
-        "{reason}"
+        msg.contains("complete answer") && msg.contains("1 s") && msg.contains("no time was left"),
+        "{msg}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_that_stalls_ends_at_the_request_limit_with_no_retry() {
+    let stub = OllamaStub::start(all_models(Behavior::HangMidStream { after: 1 })).await;
+    let e = engine(&stub.url(), json!({}));
+    let t = Instant::now();
+    let (r, events) = ask(&e, code_question()).await;
+    let msg = r.expect_err("the limit ran out").to_string();
+    assert!(
+        msg.contains("complete answer") && msg.contains("within 4 s"),
+        "{msg}"
+    );
+    assert!(
+        t.elapsed() < Duration::from_secs(4 + 1),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(!events.iter().any(|e| matches!(e, Event::Retrying { .. })));
+    assert!(stub.wait_closed_early(1, Duration::from_secs(2)).await);
 }

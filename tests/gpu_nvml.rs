@@ -336,3 +336,33 @@ fn one_monitor_serves_many_threads() {
     }
     assert_eq!(fake.call_count("nvmlInit_v2"), 1);
 }
+
+#[tokio::test]
+async fn a_slow_init_is_waited_for_once_then_serves_later_reads() {
+    let fake = FakeNvmlState::new(&format!("init_hang=800\n{ONE_GPU_WITH_ROOM}"));
+    let monitor = std::sync::Arc::new(monitor(&fake));
+    let limit = std::time::Duration::from_millis(200);
+    // Past the limit: reported, left running in the background.
+    assert!(matches!(
+        monitor.read_within(limit).await,
+        Err(GpuError::NotAnswering(_))
+    ));
+    // While it still runs, a read fails at once instead of starting another.
+    let t = std::time::Instant::now();
+    assert!(matches!(
+        monitor.read_within(limit).await,
+        Err(GpuError::NotAnswering(_))
+    ));
+    assert!(t.elapsed() < limit, "{:?}", t.elapsed());
+    // Once it returned, its NVML serves the next read.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let snapshot = monitor
+        .read_within(std::time::Duration::from_secs(5))
+        .await
+        .expect("NVML ready");
+    assert_eq!(snapshot.gpus.len(), 1);
+    assert_eq!(
+        fake.call_count("nvmlInit_v2") + fake.call_count("nvmlInitWithFlags"),
+        1
+    );
+}

@@ -613,3 +613,84 @@ async fn keep_alive_strings_are_go_durations() {
         "{expires}"
     );
 }
+
+#[tokio::test]
+async fn headers_then_stall_sends_the_stream_head_and_nothing_more() {
+    let stub = stub_with(Behavior::HeadersThenStall).await;
+    let resp = client()
+        .post(format!("{}/api/chat", stub.url()))
+        .json(&chat_body("m:7b", "hi"))
+        .send()
+        .await
+        .expect("the head arrives");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/x-ndjson");
+    let mut body = resp.bytes_stream();
+    let next = tokio::time::timeout(Duration::from_millis(300), body.next()).await;
+    assert!(next.is_err(), "no body bytes: {next:?}");
+    drop(body);
+    assert!(stub.wait_closed_early(1, WAIT).await);
+}
+
+#[tokio::test]
+async fn no_done_ends_the_body_cleanly_without_a_done_line() {
+    let stub = stub_with(Behavior::NoDone).await;
+    let resp = client()
+        .post(format!("{}/api/chat", stub.url()))
+        .json(&chat_body("m:7b", "hi"))
+        .send()
+        .await
+        .expect("send");
+    let lines = ndjson_lines(resp).await;
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines.iter().all(|l| l["done"] == false), "{lines:?}");
+}
+
+#[tokio::test]
+async fn probe_faults_hang_or_answer_an_error_and_are_counted() {
+    let stub = stub_with(Behavior::reply(&["x"])).await;
+    stub.set_probe_fault(
+        "/api/tags",
+        Some(support::ollama_stub::ProbeFault::Status(
+            500,
+            "internal error".into(),
+        )),
+    );
+    stub.set_probe_fault("/api/ps", Some(support::ollama_stub::ProbeFault::Hang));
+    let tags = client()
+        .get(format!("{}/api/tags", stub.url()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(tags.status(), 500);
+    assert_eq!(
+        tags.json::<Value>().await.expect("JSON"),
+        json!({"error": "internal error"})
+    );
+    let ps = tokio::time::timeout(
+        Duration::from_millis(300),
+        client().get(format!("{}/api/ps", stub.url())).send(),
+    )
+    .await;
+    assert!(ps.is_err(), "a hung /api/ps answered: {ps:?}");
+    stub.set_probe_fault("/api/tags", None);
+    let tags = client()
+        .get(format!("{}/api/tags?x=1", stub.url()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(tags.status(), 200);
+    assert_eq!(stub.count("/api/tags"), 2);
+    assert_eq!(stub.count("/api/ps"), 1);
+}
+
+#[tokio::test]
+async fn a_black_hole_accepts_and_never_answers() {
+    let hole = support::ollama_stub::BlackHole::start();
+    let r = tokio::time::timeout(
+        Duration::from_millis(300),
+        client().get(format!("{}/api/tags", hole.url())).send(),
+    )
+    .await;
+    assert!(r.is_err(), "the black hole answered: {r:?}");
+}

@@ -86,6 +86,12 @@ impl Resolved {
         };
         fraction("router.heavy_threshold", c.router.heavy_threshold)?;
         fraction("vram.warn_at", c.vram.warn_at)?;
+        if !(1..=MAX_TIMEOUT_S).contains(&c.ui.dialog_timeout_s) {
+            return Err(self.invalid(
+                "ui.dialog_timeout_s",
+                format!("must be 1 to {MAX_TIMEOUT_S} s (a day)"),
+            ));
+        }
         if c.context.max_tokens == 0 {
             return Err(self.invalid("context.max_tokens", "must be at least 1"));
         }

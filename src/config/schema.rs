@@ -17,6 +17,7 @@ pub struct Config {
     pub context: ContextConfig,
     pub log: LogConfig,
     pub actions: ActionsConfig,
+    pub ui: UiConfig,
     /// Named backends; tiers refer to them by name.
     pub backends: BTreeMap<String, BackendConfig>,
     pub tiers: TiersConfig,
@@ -81,6 +82,14 @@ pub struct ActionsConfig {
     pub command_languages: Vec<String>,
     /// Run shellcheck on shell scripts (on open and save) and publish its diagnostics.
     pub shellcheck: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// How long a question to the user (VRAM consent, a dangerous command) waits for an
+    /// answer before it counts as Cancel.
+    pub dialog_timeout_s: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +194,9 @@ impl Default for Config {
             actions: ActionsConfig {
                 command_languages: Vec::new(),
                 shellcheck: true,
+            },
+            ui: UiConfig {
+                dialog_timeout_s: 300,
             },
             backends,
             trust: TrustConfig {

@@ -9,12 +9,16 @@
 //!
 //! `read` blocks: the first call loads and initialises NVML, which can take
 //! from milliseconds up to a second or more on a real driver without
-//! persistence mode. From async code call it through
-//! `tokio::task::spawn_blocking`.
+//! persistence mode, and a broken driver can hang in it for good. From async
+//! code call [`GpuMonitor::read_within`]: it runs the call on a thread of its
+//! own and waits a bounded time; a call that overruns keeps running in the
+//! background and is remembered, so no later request waits for it again or
+//! starts a second thread.
 
 use std::ffi::{c_char, CStr};
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use nvml_wrapper::error::NvmlError;
 use nvml_wrapper::{Device, Nvml};
@@ -64,6 +68,10 @@ pub enum GpuError {
     /// permission, library/driver version mismatch, ...).
     #[error("NVML could not be initialised: {0}")]
     InitFailed(String),
+    /// A blocking NVML call has not returned (a hung `nvmlInit` or query). It
+    /// runs on in the background; reads fail at once until it returns.
+    #[error("NVML has not answered for {0} s (a hung driver?)")]
+    NotAnswering(u64),
     /// A query failed after a successful initialisation. Not remembered: the
     /// next [`GpuMonitor::read`] tries again.
     #[error("NVML query failed ({what}): {message}")]
@@ -97,6 +105,9 @@ enum State {
 pub struct GpuMonitor {
     lib_path: Option<PathBuf>,
     state: Mutex<State>,
+    /// When the blocking call running on the reader thread started; `None`
+    /// when no call runs.
+    in_flight: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for GpuMonitor {
@@ -115,6 +126,48 @@ impl GpuMonitor {
         Self {
             lib_path: nvml_lib,
             state: Mutex::new(State::Untried),
+            in_flight: Mutex::new(None),
+        }
+    }
+
+    /// [`read`](Self::read) on a thread of its own, waited for at most
+    /// `limit`. NVML cannot be interrupted, so a call that overruns keeps
+    /// running; until it returns every read fails at once with
+    /// [`GpuError::NotAnswering`] (no second thread, no second wait), and once
+    /// it returns its outcome (NVML ready, or its error) serves later reads.
+    pub async fn read_within(self: &Arc<Self>, limit: Duration) -> Result<GpuSnapshot, GpuError> {
+        {
+            let mut flight = lock_flight(&self.in_flight);
+            if let Some(since) = *flight {
+                return Err(GpuError::NotAnswering(since.elapsed().as_secs()));
+            }
+            *flight = Some(Instant::now());
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let me = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("superhelfer-nvml".into())
+            .spawn(move || {
+                // Cleared even if NVML panics through the wrapper.
+                let _done = FlightDone(&me.in_flight);
+                let _ = tx.send(me.read());
+            });
+        if let Err(e) = spawned {
+            *lock_flight(&self.in_flight) = None;
+            return Err(GpuError::InitFailed(format!(
+                "cannot start the NVML reader: {e}"
+            )));
+        }
+        match tokio::time::timeout(limit, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(GpuError::InitFailed("the NVML reader stopped".into())),
+            Err(_) => {
+                tracing::warn!(
+                    "NVML did not answer within {} ms; it is left running in the background",
+                    limit.as_millis()
+                );
+                Err(GpuError::NotAnswering(limit.as_secs()))
+            }
         }
     }
 
@@ -186,6 +239,19 @@ impl GpuMonitor {
                 State::Failed(error)
             }
         }
+    }
+}
+
+fn lock_flight(m: &Mutex<Option<Instant>>) -> MutexGuard<'_, Option<Instant>> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Marks the reader thread's call finished when dropped.
+struct FlightDone<'a>(&'a Mutex<Option<Instant>>);
+
+impl Drop for FlightDone<'_> {
+    fn drop(&mut self) {
+        *lock_flight(self.0) = None;
     }
 }
 

@@ -3,10 +3,12 @@
 
 pub mod analyzer;
 mod bpe_hash;
+pub mod budget;
 pub mod cl100k;
 pub mod context;
 pub mod counters;
 pub mod gpu;
+pub mod probes;
 pub mod router;
 pub mod status;
 pub mod tier;

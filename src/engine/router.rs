@@ -2,6 +2,11 @@
 //! the user named), checks that the tier's model is installed (else the nearest installed
 //! tier answers), asks the VRAM guard, streams the answer within the tier's time limits, and
 //! on failure retries once on `fast`. Every decision is counted for `status`.
+//!
+//! One deadline bounds the whole request: the tier's `timeout_s`, counted from the start,
+//! minus the time the user spends answering a question. The probes before the call
+//! (remembered in `probes.rs`), the GPU reading, the model call and the retry on `fast` all
+//! come out of it; the retry gets what is left, within fast's own limits.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -16,16 +21,19 @@ use crate::backends::{self, Backend, BackendError, ChatRequest, Chunk, Installed
 use crate::config::{BackendKind, Config, Refusal, Resolved, TierConfig};
 
 use super::analyzer::{self, Analysis, AnalyzerSettings};
+use super::budget::{Budget, Limits};
 use super::counters::Counters;
 use super::gpu::GpuMonitor;
+use super::probes::Probes;
 use super::tier::Tier;
 use super::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 
-/// How long reading the GPUs may take.
-const GPU_READ_LIMIT: Duration = Duration::from_secs(5);
+/// The longest a request waits for a GPU reading (NVML's first load included); a reading
+/// that takes longer goes on in the background and the guard is off meanwhile.
+const GPU_WAIT: Duration = Duration::from_secs(2);
 
-/// How long a backend's list of installed models is trusted.
-const INSTALLED_TTL: Duration = Duration::from_secs(30);
+/// A retry on `fast` with less time than this left is not tried.
+const MIN_FALLBACK: Duration = Duration::from_secs(1);
 
 /// A request for an answer.
 #[derive(Debug, Clone, Default)]
@@ -132,6 +140,12 @@ pub enum AskError {
         first: BackendError,
         fallback: BackendError,
     },
+    #[error("{tier} tier failed ({first}); no time was left within the {limit_s} s limit to ask the fast tier")]
+    NoTimeForFallback {
+        tier: Tier,
+        first: BackendError,
+        limit_s: u64,
+    },
     #[error("cancelled: {model} was not loaded; no model was called")]
     Cancelled { model: String },
     #[error("configuration: {0}")]
@@ -155,9 +169,8 @@ pub struct Engine {
     refused_settings: Vec<Refusal>,
     /// Backends by (backend name, connect timeout), built on first use.
     clients: Mutex<HashMap<(String, u64), Arc<dyn Backend>>>,
-    installed: Mutex<HashMap<String, (Instant, Vec<InstalledModel>)>>,
-    /// VRAM sizes seen in `/api/ps`, for the next estimate.
-    remembered: Mutex<HashMap<String, u64>>,
+    /// What the backends said about their models, remembered.
+    probes: Probes,
     gpu: Arc<GpuMonitor>,
     gpu_notice_given: OnceLock<()>,
     pub counters: Arc<Counters>,
@@ -196,8 +209,7 @@ impl Engine {
             refused,
             refused_settings: resolved.refusals().to_vec(),
             clients: Mutex::new(HashMap::new()),
-            installed: Mutex::new(HashMap::new()),
-            remembered: Mutex::new(HashMap::new()),
+            probes: Probes::new(),
             gpu_notice_given: OnceLock::new(),
             counters: Arc::new(Counters::default()),
         }
@@ -207,6 +219,15 @@ impl Engine {
     /// `status` should still show the whole session).
     pub fn with_counters(mut self, counters: Arc<Counters>) -> Self {
         self.counters = counters;
+        self
+    }
+
+    /// Keeps `old`'s NVML state when it loads the same library: a configuration change
+    /// must not open NVML again (or wait again for a hung one).
+    pub fn with_gpu_of(mut self, old: &Engine) -> Self {
+        if old.config.vram.nvml_lib == self.config.vram.nvml_lib {
+            self.gpu = old.gpu.clone();
+        }
         self
     }
 
@@ -262,7 +283,10 @@ impl Engine {
         let keep_alive = keep_alive(backend.kind(), t);
         let limit = Duration::from_secs(t.first_token_timeout_s);
         match tokio::time::timeout(limit, backend.preload(&t.model, keep_alive.as_deref())).await {
-            Ok(Ok(())) => debug!("fast model {} warmed", t.model),
+            Ok(Ok(())) => {
+                debug!("fast model {} warmed", t.model);
+                self.probes.note_loaded(&t.backend, &backend, &t.model);
+            }
             Ok(Err(e)) => debug!("could not warm the fast model: {e}"),
             Err(_) => debug!("warming the fast model took over {} s", limit.as_secs()),
         }
@@ -315,92 +339,44 @@ impl Engine {
         let route = self.route(&req);
         let chosen = route.tier;
         self.counters.record_chosen(chosen);
-        let mut tier = chosen;
-        let mut model = route.model.clone();
-        let mut reasons = route.analysis.reasons.clone();
-
-        // A tier whose model is not installed: the nearest installed tier answers.
-        if req.model.is_none() {
-            if let Some((near, note)) = self.nearest_installed(tier).await {
-                on_event(Event::Notice {
-                    message: note.clone(),
-                });
-                reasons.push(note);
-                tier = near;
-                model = self.config.tiers.get(near).model.clone();
-            }
-        }
-
-        // The VRAM guard, before a model that is not resident is loaded.
-        match self.guard(tier, &model, consent, on_event).await {
-            Consent::Load => {}
-            Consent::UseFast => {
-                reasons.push(format!("VRAM: {model} not loaded, fast tier instead"));
-                tier = Tier::Fast;
-                model = self.config.tiers.fast.model.clone();
-            }
-            Consent::Cancel => {
-                self.counters.record_cancelled(chosen);
-                return Err(AskError::Cancelled { model });
-            }
-        }
-
+        let plan = self.plan(&req, &route, started, consent, on_event).await?;
         let messages = req
             .messages
             .clone()
             .unwrap_or_else(|| vec![Message::user(req.query.clone())]);
         on_event(Event::Started {
-            tier,
-            model: model.clone(),
-            reasons: reasons.clone(),
+            tier: plan.tier,
+            model: plan.model.clone(),
+            reasons: plan.reasons.clone(),
         });
         let first = self
             .stream_once(
-                tier,
-                &model,
+                plan.tier,
+                &plan.model,
                 messages.clone(),
                 req.max_tokens,
+                &plan.budget,
                 started,
                 on_event,
             )
             .await;
         let (result, used_tier, used_model, fallback_reason) = match first {
-            Ok(r) => (r, tier, model, None),
-            Err(e) if tier != Tier::Fast => {
-                let reason = e.to_string();
-                warn!("{tier} tier failed, falling back to fast: {reason}");
-                self.counters.record_failure(tier, e.is_timeout());
-                on_event(Event::Retrying {
-                    from: tier,
-                    reason: reason.clone(),
-                });
-                let fast_model = self.config.tiers.fast.model.clone();
-                let retry_start = Instant::now();
-                match self
-                    .stream_once(
-                        Tier::Fast,
-                        &fast_model,
+            Ok(r) => (r, plan.tier, plan.model, None),
+            Err(e) if plan.tier != Tier::Fast => {
+                let (r, model, reason) = self
+                    .fallback(
+                        plan.tier,
+                        e,
                         messages,
                         req.max_tokens,
-                        retry_start,
+                        &plan.budget,
                         on_event,
                     )
-                    .await
-                {
-                    Ok(r) => (r, Tier::Fast, fast_model, Some(reason)),
-                    Err(fallback) => {
-                        self.counters
-                            .record_failure(Tier::Fast, fallback.is_timeout());
-                        return Err(AskError::FallbackFailed {
-                            tier,
-                            first: e,
-                            fallback,
-                        });
-                    }
-                }
+                    .await?;
+                (r, Tier::Fast, model, Some(reason))
             }
             Err(e) => {
-                self.counters.record_failure(tier, e.is_timeout());
+                self.counters.record_failure(plan.tier, e.is_timeout());
                 return Err(e.into());
             }
         };
@@ -414,7 +390,7 @@ impl Engine {
             total_ms,
             tokens: result.tokens,
             complexity: route.analysis.complexity,
-            reasons,
+            reasons: plan.reasons,
             answer: result.answer,
             answer_cut: result.cut,
         };
@@ -428,39 +404,129 @@ impl Engine {
         Ok(outcome)
     }
 
-    /// One streamed answer from one tier, within its time limits.
+    /// Everything before the model call: the nearest installed tier, the VRAM guard (and
+    /// the user's answer), and the request's time budget for the tier that will answer.
+    async fn plan(
+        &self,
+        req: &AskRequest,
+        route: &Route,
+        started: Instant,
+        consent: &dyn ConsentAsker,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Plan, AskError> {
+        let mut tier = route.tier;
+        let mut model = route.model.clone();
+        let mut reasons = route.analysis.reasons.clone();
+        let mut budget = Budget {
+            started,
+            paused: Duration::ZERO,
+            limit_s: self.config.tiers.get(tier).timeout_s,
+        };
+        self.prefetch(tier, &budget).await;
+
+        // A tier whose model is not installed: the nearest installed tier answers.
+        if req.model.is_none() {
+            if let Some((near, note)) = self.nearest_installed(tier, &budget).await {
+                on_event(Event::Notice {
+                    message: note.clone(),
+                });
+                reasons.push(note);
+                tier = near;
+                model = self.config.tiers.get(near).model.clone();
+            }
+        }
+
+        // The VRAM guard, before a model that is not resident is loaded.
+        let (answer, asking) = self.guard(tier, &model, &budget, consent, on_event).await;
+        budget.paused += asking;
+        match answer {
+            Consent::Load => {}
+            Consent::UseFast => {
+                reasons.push(format!("VRAM: {model} not loaded, fast tier instead"));
+                tier = Tier::Fast;
+                model = self.config.tiers.fast.model.clone();
+            }
+            Consent::Cancel => {
+                self.counters.record_cancelled(route.tier);
+                return Err(AskError::Cancelled { model });
+            }
+        }
+        budget.limit_s = self.config.tiers.get(tier).timeout_s;
+        Ok(Plan {
+            tier,
+            model,
+            reasons,
+            budget,
+        })
+    }
+
+    /// The retry on `fast` after `from` failed, in what is left of the request's time.
+    async fn fallback(
+        &self,
+        from: Tier,
+        e: BackendError,
+        messages: Vec<Message>,
+        max_tokens: Option<u32>,
+        budget: &Budget,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<(Streamed, String, String), AskError> {
+        let reason = e.to_string();
+        self.counters.record_failure(from, e.is_timeout());
+        if budget.left() < MIN_FALLBACK {
+            warn!("{from} tier failed with no time left for the fast tier: {reason}");
+            return Err(AskError::NoTimeForFallback {
+                tier: from,
+                first: e,
+                limit_s: budget.limit_s,
+            });
+        }
+        warn!("{from} tier failed, falling back to fast: {reason}");
+        on_event(Event::Retrying {
+            from,
+            reason: reason.clone(),
+        });
+        let fast_model = self.config.tiers.fast.model.clone();
+        let retry_start = Instant::now();
+        match self
+            .stream_once(
+                Tier::Fast,
+                &fast_model,
+                messages,
+                max_tokens,
+                budget,
+                retry_start,
+                on_event,
+            )
+            .await
+        {
+            Ok(r) => Ok((r, fast_model, reason)),
+            Err(fallback) => {
+                self.counters
+                    .record_failure(Tier::Fast, fallback.is_timeout());
+                Err(AskError::FallbackFailed {
+                    tier: from,
+                    first: e,
+                    fallback,
+                })
+            }
+        }
+    }
+
+    /// One streamed answer from one tier, within its time limits and the request's.
+    #[allow(clippy::too_many_arguments)]
     async fn stream_once(
         &self,
         tier: Tier,
         model: &str,
         messages: Vec<Message>,
         max_tokens: Option<u32>,
+        budget: &Budget,
         started: Instant,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<Streamed, BackendError> {
         let t = self.config.tiers.get(tier);
         let backend = self.backend(&t.backend, t.connect_timeout_s)?;
-        let url = backend.url().to_string();
-        // The limits count from here: time spent asking the user (the VRAM dialog) or
-        // checking what is installed is not the model's time.
-        let t0 = Instant::now();
-        let total_deadline = after(t0, t.timeout_s);
-        let first_token_limit = after(t0, t.first_token_timeout_s);
-        // Whichever limit comes first bounds the wait for the first token; the error names it.
-        let (first_deadline, first_phase, first_limit) = if first_token_limit <= total_deadline {
-            (
-                first_token_limit,
-                backends::TimeoutPhase::FirstToken,
-                t.first_token_timeout_s,
-            )
-        } else {
-            (total_deadline, backends::TimeoutPhase::Total, t.timeout_s)
-        };
-        let timeout = |phase, limit_s| BackendError::Timeout {
-            url: url.clone(),
-            phase,
-            limit_s,
-        };
+        let limits = Limits::new(t, budget);
         trace!(tier = %tier, model, prompt = ?messages, "prompt");
         let req = ChatRequest {
             model: model.to_string(),
@@ -470,22 +536,49 @@ impl Engine {
             max_tokens,
             max_bytes: backends::MAX_ANSWER_BYTES,
         };
-        let mut stream = tokio::time::timeout_at(first_deadline.into(), backend.chat(req))
+        let result = self
+            .read_stream(&backend, req, &limits, started, on_event)
+            .await;
+        match &result {
+            Ok(_) => self.probes.note_loaded(&t.backend, &backend, model),
+            // The model may have been unloaded (out of memory, a crash): ask next time.
+            Err(_) => self.probes.forget_residency(&t.backend),
+        }
+        result
+    }
+
+    async fn read_stream(
+        &self,
+        backend: &Arc<dyn Backend>,
+        req: ChatRequest,
+        limits: &Limits,
+        started: Instant,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Streamed, BackendError> {
+        let url = backend.url().to_string();
+        let model = req.model.clone();
+        let timeout =
+            |(_, phase, limit_s): (Instant, backends::TimeoutPhase, u64)| BackendError::Timeout {
+                url: url.clone(),
+                phase,
+                limit_s,
+            };
+        let mut stream = tokio::time::timeout_at(limits.first.0.into(), backend.chat(req))
             .await
-            .map_err(|_| timeout(first_phase, first_limit))??;
+            .map_err(|_| timeout(limits.first))??;
         let mut answer = String::new();
         let mut first_token_ms = None;
         let mut tokens = None;
         let mut cut = None;
         loop {
-            let (deadline, phase, limit) = if first_token_ms.is_none() {
-                (first_deadline, first_phase, first_limit)
+            let limit = if first_token_ms.is_none() {
+                limits.first
             } else {
-                (total_deadline, backends::TimeoutPhase::Total, t.timeout_s)
+                limits.total
             };
-            let next = tokio::time::timeout_at(deadline.into(), stream.next())
+            let next = tokio::time::timeout_at(limit.0.into(), stream.next())
                 .await
-                .map_err(|_| timeout(phase, limit))?;
+                .map_err(|_| timeout(limit))?;
             match next {
                 Some(Ok(Chunk::Token(text))) => {
                     if first_token_ms.is_none() {
@@ -519,40 +612,56 @@ impl Engine {
         })
     }
 
-    /// The models a backend has installed, cached for a short while. `None` when the backend
-    /// cannot be asked (then the request goes ahead and fails or falls back on its own).
-    pub async fn installed(&self, backend_name: &str) -> Option<Vec<InstalledModel>> {
-        if let Some((at, list)) = self
-            .installed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+    /// Whether a tier's backend is Ollama on this machine (the VRAM guard's concern).
+    fn local_ollama(&self, backend_name: &str) -> bool {
+        self.config
+            .backends
             .get(backend_name)
-        {
-            if at.elapsed() < INSTALLED_TTL {
-                return Some(list.clone());
-            }
+            .is_some_and(|b| b.kind == BackendKind::Ollama && backends::is_loopback(&b.url))
+    }
+
+    /// Asks for the installed and the resident models at once, where the nearest-tier
+    /// check and the guard will need them: one bounded wait instead of two in a row.
+    async fn prefetch(&self, tier: Tier, budget: &Budget) {
+        let name = &self.config.tiers.get(tier).backend;
+        let is_ollama = self
+            .config
+            .backends
+            .get(name)
+            .is_some_and(|b| b.kind == BackendKind::Ollama);
+        if !is_ollama {
+            return;
         }
+        let Ok(backend) = self.backend(name, 2) else {
+            return;
+        };
+        let residency = self.config.vram.enabled && self.local_ollama(name);
+        self.probes
+            .prefetch(name, &backend, residency, budget.for_checks())
+            .await;
+    }
+
+    /// The models a backend has installed, remembered for a while. `None` when the backend
+    /// cannot be asked or did not answer within `limit` (then the request goes ahead and
+    /// fails or falls back on its own).
+    pub async fn installed(
+        &self,
+        backend_name: &str,
+        limit: Duration,
+    ) -> Option<Vec<InstalledModel>> {
         let backend = self.backend(backend_name, 2).ok()?;
-        let list = tokio::time::timeout(Duration::from_secs(3), backend.installed())
-            .await
-            .ok()?
-            .ok()?;
-        self.installed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(backend_name.to_string(), (Instant::now(), list.clone()));
-        Some(list)
+        self.probes.installed(backend_name, &backend, limit).await
     }
 
     /// Whether a tier's model is installed: `None` when unknown.
-    pub async fn tier_installed(&self, tier: Tier) -> Option<bool> {
+    pub async fn tier_installed(&self, tier: Tier, limit: Duration) -> Option<bool> {
         let t = self.config.tiers.get(tier);
         let kind = self.config.backends.get(&t.backend)?.kind;
         if kind != BackendKind::Ollama {
             // OpenAI-compatible servers serve what they were started with.
             return Some(true);
         }
-        let list = self.installed(&t.backend).await?;
+        let list = self.installed(&t.backend, limit).await?;
         Some(
             list.iter()
                 .any(|m| backends::ollama::same_model(&m.name, &t.model)),
@@ -561,8 +670,8 @@ impl Engine {
 
     /// When `tier`'s model is known to be missing: the nearest tier whose model is
     /// installed, and a note for the user.
-    async fn nearest_installed(&self, tier: Tier) -> Option<(Tier, String)> {
-        if self.tier_installed(tier).await != Some(false) {
+    async fn nearest_installed(&self, tier: Tier, budget: &Budget) -> Option<(Tier, String)> {
+        if self.tier_installed(tier, budget.for_checks()).await != Some(false) {
             return None;
         }
         let order: [Tier; 2] = match tier {
@@ -572,7 +681,7 @@ impl Engine {
         };
         let missing = &self.config.tiers.get(tier).model;
         for near in order {
-            if self.tier_installed(near).await == Some(true) {
+            if self.tier_installed(near, budget.for_checks()).await == Some(true) {
                 let model = &self.config.tiers.get(near).model;
                 return Some((
                     near,
@@ -585,19 +694,23 @@ impl Engine {
         None
     }
 
-    /// The VRAM guard for one load: `Load` when there is nothing to ask or the user agreed.
+    /// The VRAM guard for one load: `Load` when there is nothing to ask or the user agreed;
+    /// with the time the user took to answer (not counted against the limits).
     async fn guard(
         &self,
         tier: Tier,
         model: &str,
+        budget: &Budget,
         consent: &dyn ConsentAsker,
         on_event: &mut (dyn FnMut(Event) + Send),
-    ) -> Consent {
-        let decision = self.guard_decision(tier, model).await;
+    ) -> (Consent, Duration) {
+        let decision = self
+            .guard_decision_within(tier, model, budget.for_checks())
+            .await;
         match decision {
             GuardDecision::Proceed { reason } => {
                 debug!("VRAM guard: {reason}");
-                Consent::Load
+                (Consent::Load, Duration::ZERO)
             }
             GuardDecision::NoGpu { reason } => {
                 if self.gpu_notice_given.set(()).is_ok() {
@@ -605,22 +718,35 @@ impl Engine {
                         message: format!("VRAM guard off: {reason}"),
                     });
                 }
-                Consent::Load
+                (Consent::Load, Duration::ZERO)
             }
             GuardDecision::Ask { prompt, .. } => {
                 if tier == Tier::Fast {
                     // The fast model is the fallback itself: it always loads.
-                    return Consent::Load;
+                    return (Consent::Load, Duration::ZERO);
                 }
+                let asked = Instant::now();
                 let c = consent.ask(&prompt).await;
                 info!("VRAM guard asked: {prompt} -> {c:?}");
-                c
+                (c, asked.elapsed())
             }
         }
     }
 
     /// The guard's decision for loading `model` on `tier`, without asking anyone.
     pub async fn guard_decision(&self, tier: Tier, model: &str) -> GuardDecision {
+        let t = self.config.tiers.get(tier);
+        self.guard_decision_within(tier, model, Duration::from_secs(t.timeout_s))
+            .await
+    }
+
+    /// The guard's decision, its probes and GPU reading bounded by `limit`.
+    async fn guard_decision_within(
+        &self,
+        tier: Tier,
+        model: &str,
+        limit: Duration,
+    ) -> GuardDecision {
         let vcfg = &self.config.vram;
         let settings = GuardSettings {
             enabled: vcfg.enabled,
@@ -633,12 +759,7 @@ impl Engine {
             };
         }
         let t = self.config.tiers.get(tier);
-        let local_ollama = self
-            .config
-            .backends
-            .get(&t.backend)
-            .is_some_and(|b| b.kind == BackendKind::Ollama && backends::is_loopback(&b.url));
-        if !local_ollama {
+        if !self.local_ollama(&t.backend) {
             return GuardDecision::Proceed {
                 reason: format!(
                     "{} is served by `{}`, not loaded onto this machine's GPU by superhelfer",
@@ -646,24 +767,30 @@ impl Engine {
                 ),
             };
         }
-        let resident = self.resident(&t.backend, model).await;
+        let started = Instant::now();
+        let left = || limit.saturating_sub(started.elapsed());
+        let resident = match self.backend(&t.backend, 2) {
+            Ok(b) => self.probes.resident(&t.backend, &b, model, left()).await,
+            Err(_) => false,
+        };
         let installed_size = self
-            .installed(&t.backend)
+            .installed(&t.backend, left())
             .await
             .and_then(|l| {
                 l.into_iter()
                     .find(|m| backends::ollama::same_model(&m.name, model))
             })
             .and_then(|m| m.size);
-        let remembered = self
-            .remembered
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(model)
-            .copied();
+        let remembered = self.probes.remembered_size(model);
         let tier_mb = (t.vram_mb > 0 && model == t.model).then_some(t.vram_mb);
         let estimate = vram::estimate_bytes(tier_mb, installed_size, remembered, None).unwrap_or(0);
-        let gpu = self.read_gpu().await;
+        // `decide` needs no GPU figures for a resident model or an unknown size: NVML is
+        // not touched then.
+        let gpu = if resident || estimate == 0 {
+            Err(super::gpu::GpuError::InitFailed("not read".into()))
+        } else {
+            self.read_gpu_within(GPU_WAIT.min(left())).await
+        };
         vram::decide(
             &LoadRequest {
                 model,
@@ -675,55 +802,27 @@ impl Engine {
         )
     }
 
-    /// Reads the GPUs off the async threads (NVML's first load can take a while).
+    /// Reads the GPUs within the usual bound (NVML's first load can take a while).
     pub async fn read_gpu(&self) -> Result<super::gpu::GpuSnapshot, super::gpu::GpuError> {
-        let gpu = self.gpu.clone();
-        // A hung driver must not hang the request: past the limit, treat it as no GPU.
-        match tokio::time::timeout(
-            GPU_READ_LIMIT,
-            tokio::task::spawn_blocking(move || gpu.read()),
-        )
-        .await
-        {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => Err(super::gpu::GpuError::InitFailed(format!(
-                "the NVML reader stopped: {e}"
-            ))),
-            Err(_) => Err(super::gpu::GpuError::InitFailed(format!(
-                "NVML did not answer within {} s",
-                GPU_READ_LIMIT.as_secs()
-            ))),
-        }
+        self.read_gpu_within(GPU_WAIT).await
     }
 
-    /// Whether the model is loaded now; remembers its VRAM size for later estimates.
-    async fn resident(&self, backend_name: &str, model: &str) -> bool {
-        let Ok(backend) = self.backend(backend_name, 2) else {
-            return false;
-        };
-        let Ok(Ok(Some(loaded))) =
-            tokio::time::timeout(Duration::from_secs(3), backend.loaded()).await
-        else {
-            return false;
-        };
-        let mut remembered = self.remembered.lock().unwrap_or_else(|e| e.into_inner());
-        for m in &loaded {
-            if m.size_vram > 0 {
-                remembered.insert(m.name.clone(), m.size_vram);
-            }
-        }
-        loaded
-            .iter()
-            .any(|m| backends::ollama::same_model(&m.name, model))
+    /// Reads the GPUs off the async threads, waiting at most `limit`: a hung driver is
+    /// waited for once, then left running in the background (see `GpuMonitor`).
+    async fn read_gpu_within(
+        &self,
+        limit: Duration,
+    ) -> Result<super::gpu::GpuSnapshot, super::gpu::GpuError> {
+        self.gpu.read_within(limit).await
     }
 }
 
-/// `from + secs`, or a far future where that does not fit the clock (never a panic; the
-/// configuration caps limits at a day anyway).
-fn after(from: Instant, secs: u64) -> Instant {
-    from.checked_add(Duration::from_secs(secs))
-        .or_else(|| from.checked_add(Duration::from_secs(crate::config::MAX_TIMEOUT_S)))
-        .unwrap_or(from)
+/// A request's route and budget, once the guard has spoken.
+struct Plan {
+    tier: Tier,
+    model: String,
+    reasons: Vec<String>,
+    budget: Budget,
 }
 
 struct Streamed {

@@ -1,21 +1,20 @@
 //! Questions to the user through `window/showMessageRequest`: the VRAM guard's consent and
-//! the confirmation of a dangerous command. A client without the request, or a dismissed
-//! dialog, counts as Cancel.
+//! the confirmation of a dangerous command. A client without the request, a dismissed
+//! dialog, or one left unanswered for `ui.dialog_timeout_s` counts as Cancel; the user is
+//! told when the time ran out.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use tower_lsp_server::ls_types::{MessageActionItem, MessageType};
 use tower_lsp_server::Client;
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::engine::router::{Consent, ConsentAsker};
 
 use super::profile::Asking;
 use super::session::Session;
-
-/// How long a dialog waits for the user before it counts as Cancel.
-pub const DIALOG_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub const LOAD: &str = "Load";
 pub const USE_FAST: &str = "Use fast model";
@@ -35,8 +34,20 @@ pub async fn choose(
         info!("client cannot show a dialog; counted as cancel: {message}");
         return None;
     }
+    let limit_s = session.engine().config().ui.dialog_timeout_s;
     if session.profile().asking == Asking::Modal {
-        return ask_modal(client, typ, message, titles).await;
+        let asked = tokio::time::timeout(
+            Duration::from_secs(limit_s),
+            ask_modal(client, typ, message, titles),
+        )
+        .await;
+        return match asked {
+            Ok(answer) => answer,
+            Err(_) => {
+                unanswered(client, message, limit_s).await;
+                None
+            }
+        };
     }
     let actions = titles
         .iter()
@@ -45,23 +56,43 @@ pub async fn choose(
             properties: Default::default(),
         })
         .collect();
-    match client
-        .show_message_request(typ, message, Some(actions))
-        .await
-    {
-        Ok(Some(item)) => Some(item.title),
-        Ok(None) => None,
-        Err(e) if e.code == tower_lsp_server::jsonrpc::ErrorCode::MethodNotFound => {
+    let asked = tokio::time::timeout(
+        Duration::from_secs(limit_s),
+        client.show_message_request(typ, message, Some(actions)),
+    )
+    .await;
+    match asked {
+        Ok(Ok(Some(item))) => Some(item.title),
+        Ok(Ok(None)) => None,
+        Ok(Err(e)) if e.code == tower_lsp_server::jsonrpc::ErrorCode::MethodNotFound => {
             // Helix 25.07.1: remembered, so that what still works is offered from now on.
             info!("the client cannot show questions ({e}); offering what works without one");
             session.cannot_ask();
             None
         }
-        Err(e) => {
+        Ok(Err(e)) => {
             info!("showMessageRequest failed ({e}); counted as cancel");
             None
         }
+        Err(_) => {
+            unanswered(client, message, limit_s).await;
+            None
+        }
     }
+}
+
+/// Tells the user that a question went unanswered and counts as Cancel.
+async fn unanswered(client: &Client, message: &str, limit_s: u64) {
+    let question = message.lines().next().unwrap_or(message);
+    warn!("dialog unanswered for {limit_s} s; counted as cancel: {question}");
+    client
+        .show_message(
+            MessageType::WARNING,
+            format!(
+                "superhelfer: the question \"{question}\" had no answer within {limit_s} s (ui.dialog_timeout_s) and was treated as Cancel"
+            ),
+        )
+        .await;
 }
 
 /// Whether this client can be asked a question at all.

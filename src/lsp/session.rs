@@ -119,8 +119,10 @@ impl Session {
             _ => candidate.workspace = Some(layer),
         }
         candidate.resolved = Resolved::merge(&candidate.layers())?;
-        let counters = self.engine().counters.clone();
-        let engine = Engine::new(&candidate.resolved).with_counters(counters);
+        let old = self.engine();
+        let engine = Engine::new(&candidate.resolved)
+            .with_counters(old.counters.clone())
+            .with_gpu_of(&old);
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
         let mut shown = self
             .refusals_shown

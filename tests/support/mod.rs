@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_nvml;
+pub mod faults;
 pub mod llama;
 pub mod lsp_client;
 pub mod ollama_stub;

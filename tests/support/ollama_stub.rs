@@ -13,6 +13,9 @@
 //! - `GET /api/tags`, `GET /api/ps`, `POST /api/show`, `GET /api/version`, `GET /`.
 //! - Errors as Ollama sends them: `{"error":"..."}` with the status code, or, once a
 //!   stream has started, an `{"error":"..."}` line inside the 200 stream.
+//! - Faults of the probe endpoints (`/api/tags`, `/api/ps`, `/api/show`): hanging, or an
+//!   error status ([`OllamaStub::set_probe_fault`]); and [`BlackHole`], a port that
+//!   accepts connections and never reads them (a stopped Ollama process).
 //!
 //! As in Ollama (Gin writes the header on the first write), the response header of a
 //! stream goes out together with its first line: a client's `send().await` resolves
@@ -25,6 +28,7 @@
 // Each integration test binary uses a different part of the support code.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -86,6 +90,12 @@ pub enum Behavior {
     /// each, as fast as the client reads, then the done line. Each line is generated once
     /// and resent, so hundreds of MB cost the stub no memory. Streams either way.
     Flood { chunk_bytes: usize, chunks: usize },
+    /// Sends the 200 response head of the stream (as Ollama does once a runner accepted
+    /// the request) and then nothing, with the connection open.
+    HeadersThenStall,
+    /// Streams the default reply and ends the chunked body properly, but without the
+    /// final `"done": true` line (a server that stops without saying it finished).
+    NoDone,
 }
 
 impl Behavior {
@@ -114,6 +124,15 @@ impl Behavior {
 
 /// The chunks the failure behaviours stream before they fail.
 const DEFAULT_CHUNKS: [&str; 4] = ["Hello", ",", " world", "!"];
+
+/// What a probe endpoint (`/api/tags`, `/api/ps`, `/api/show`) does instead of answering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeFault {
+    /// Reads the request and never answers.
+    Hang,
+    /// Answers `{"error": message}` with this status, as Ollama's handlers do.
+    Status(u16, String),
+}
 
 /// A model the stub has "installed".
 #[derive(Debug, Clone)]
@@ -195,6 +214,7 @@ struct Shared {
     open_streams: AtomicUsize,
     closed_early: AtomicUsize,
     completed: AtomicUsize,
+    probe_faults: Mutex<HashMap<String, ProbeFault>>,
 }
 
 /// Locks a mutex even when a panicking test thread poisoned it: the data stays usable.
@@ -292,6 +312,24 @@ impl OllamaStub {
         }
     }
 
+    /// Makes a probe endpoint (`"/api/tags"`, `"/api/ps"`, `"/api/show"`) fail from the
+    /// next request on; `None` makes it answer again.
+    pub fn set_probe_fault(&self, path: &str, fault: Option<ProbeFault>) {
+        let mut faults = lock(&self.shared.probe_faults);
+        match fault {
+            Some(f) => faults.insert(path.to_string(), f),
+            None => faults.remove(path),
+        };
+    }
+
+    /// How many requests reached this path (query string ignored), e.g. `"/api/ps"`.
+    pub fn count(&self, path: &str) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|r| route(&r.path) == path)
+            .count()
+    }
+
     /// Changes what a model does from the next request on.
     pub fn set_behavior(&self, model: &str, behavior: Behavior) {
         self.with_model(model, |m| m.behavior = behavior);
@@ -373,6 +411,35 @@ impl OllamaStub {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    }
+}
+
+/// A loopback port that accepts connections (the kernel completes the handshake) and
+/// never reads or answers them: an Ollama process that is stopped or wedged. Dropping it
+/// closes the port.
+pub struct BlackHole {
+    addr: SocketAddr,
+    _listener: std::net::TcpListener,
+}
+
+impl BlackHole {
+    pub fn start() -> BlackHole {
+        let listener = match std::net::TcpListener::bind("127.0.0.1:0") {
+            Ok(l) => l,
+            Err(e) => panic!("black hole: cannot bind 127.0.0.1:0: {e}"),
+        };
+        let addr = match listener.local_addr() {
+            Ok(a) => a,
+            Err(e) => panic!("black hole: no local address: {e}"),
+        };
+        BlackHole {
+            addr,
+            _listener: listener,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
     }
 }
 
@@ -694,6 +761,20 @@ async fn route_request(
     writer: &mut OwnedWriteHalf,
     shared: &Shared,
 ) -> After {
+    let fault = lock(&shared.probe_faults).get(route(&req.target)).cloned();
+    match fault {
+        Some(ProbeFault::Hang) => {
+            reader.wait_for_close().await;
+            return After::Close;
+        }
+        Some(ProbeFault::Status(status, message)) => {
+            return match writer.write_all(&error_response(status, &message)).await {
+                Ok(()) => After::KeepAlive,
+                Err(_) => After::Close,
+            };
+        }
+        None => {}
+    }
     let simple = match (req.method.as_str(), route(&req.target)) {
         ("GET" | "HEAD", "/") => full_response(
             200,
@@ -1244,6 +1325,16 @@ async fn stream_chat(
         reader.wait_for_close().await;
         return Err(Gone);
     }
+    if let Behavior::HeadersThenStall = behavior {
+        let head = response_head(
+            200,
+            "application/x-ndjson",
+            "Transfer-Encoding: chunked\r\n",
+        );
+        send(writer, head.as_bytes()).await?;
+        reader.wait_for_close().await;
+        return Err(Gone);
+    }
 
     let mut stream = NdjsonStream {
         writer,
@@ -1287,6 +1378,10 @@ async fn stream_chat(
         Behavior::DropMidStream { after } if *after >= chunks.len() => return Ok(After::Close),
         Behavior::Malformed { after } if *after >= chunks.len() => {
             stream.raw_line("this is not json {{{").await?;
+        }
+        Behavior::NoDone => {
+            stream.finish().await?;
+            return Ok(After::KeepAlive);
         }
         _ => {}
     }
@@ -1344,6 +1439,16 @@ async fn whole_chat(
             return Err(Gone);
         }
         Behavior::DropMidStream { .. } => return Ok(After::Close),
+        Behavior::HeadersThenStall => {
+            let head = response_head(
+                200,
+                "application/json; charset=utf-8",
+                "Transfer-Encoding: chunked\r\n",
+            );
+            send(writer, head.as_bytes()).await?;
+            reader.wait_for_close().await;
+            return Err(Gone);
+        }
         Behavior::Malformed { .. } => {
             let body = b"{\"model\": this is not json";
             send(

@@ -28,6 +28,8 @@
 //!
 //! ```text
 //! init=ok                     # or: fail (DRIVER_NOT_LOADED), or fail:<code>
+//! init_hang=forever           # nvmlInit blocks for good (a driver stuck in an ioctl);
+//!                             # or init_hang=<ms>: it blocks that long, then goes on
 //! driver=580.65.06            # absent: nvmlSystemGetDriverVersion fails
 //! count=ok                    # or: fail / fail:<code> for nvmlDeviceGetCount_v2
 //! memory_api=v2               # or: v1 (the _v2 entry point answers FUNCTION_NOT_FOUND)
@@ -109,6 +111,8 @@ struct Gpu {
 #[derive(Default)]
 struct State {
     init_error: Option<NvmlReturn>,
+    /// How long nvmlInit blocks before it answers; `u64::MAX`: for good.
+    init_hang_ms: Option<u64>,
     count_error: Option<NvmlReturn>,
     driver: Option<Vec<u8>>,
     memory_v1_only: bool,
@@ -176,6 +180,12 @@ fn parse_state(text: &str) -> State {
         };
         match key.trim() {
             "init" => state.init_error = parse_outcome(value, NVML_ERROR_DRIVER_NOT_LOADED),
+            "init_hang" => {
+                state.init_hang_ms = match value.trim() {
+                    "forever" => Some(u64::MAX),
+                    ms => ms.parse().ok(),
+                }
+            }
             "count" => state.count_error = parse_outcome(value, NVML_ERROR_UNKNOWN),
             "driver" => state.driver = Some(value.trim().as_bytes().to_vec()),
             "memory_api" => state.memory_v1_only = value.trim() == "v1",
@@ -280,7 +290,15 @@ fn device_index(device: NvmlDevice, state: &State) -> Result<usize, NvmlReturn> 
 }
 
 fn init_common() -> NvmlReturn {
-    match load_state().init_error {
+    let state = load_state();
+    match state.init_hang_ms {
+        Some(u64::MAX) => loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        },
+        Some(ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+        None => {}
+    }
+    match state.init_error {
         Some(code) => code,
         None => {
             INIT_COUNT.fetch_add(1, Ordering::SeqCst);
