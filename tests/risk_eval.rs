@@ -236,7 +236,11 @@ fn adversarial_set_meets_targets() {
     for d in &disagreements {
         println!("{d}");
     }
-    assert!(rows.len() >= 300, "adversarial set too small: {}", rows.len());
+    assert!(
+        rows.len() >= 300,
+        "adversarial set too small: {}",
+        rows.len()
+    );
     for (name, s) in [("tuning", &tune), ("held-out", &holdout)] {
         assert_eq!(
             s.destructive_rated_safe(),
