@@ -12,6 +12,10 @@ pub(crate) struct Word {
     /// An unquoted glob character (`*`, `?`, `[`) occurs.
     pub(crate) glob: bool,
     pub(crate) subs: Vec<String>,
+    /// A parameter expansion or command substitution occurs outside single
+    /// quotes: the word's value is only known at run time (or after
+    /// normalisation).
+    pub(crate) expanded: bool,
     /// The word is a process substitution `<( )` / `>( )`.
     pub(crate) procsub: bool,
 }
@@ -66,6 +70,8 @@ pub(crate) struct Lexer<'a> {
     /// (token index, delimiter, strip leading tabs).
     pub(crate) pending_heredocs: Vec<(usize, String, bool)>,
     pub(crate) _src: &'a str,
+    /// Why the text is not well-formed shell, if it is not.
+    pub(crate) broken: Option<&'static str>,
 }
 
 pub(crate) fn is_op_char(c: char) -> bool {
@@ -73,15 +79,25 @@ pub(crate) fn is_op_char(c: char) -> bool {
 }
 
 pub(crate) fn lex(src: &str) -> Vec<Tok> {
+    lex_checked(src).0
+}
+
+/// Tokens, and why the text does not lex as shell (an unterminated quote,
+/// substitution or here-document), if it does not.
+pub(crate) fn lex_checked(src: &str) -> (Vec<Tok>, Option<&'static str>) {
     let mut lx = Lexer {
         chars: src.chars().collect(),
         pos: 0,
         toks: Vec::new(),
         pending_heredocs: Vec::new(),
         _src: src,
+        broken: None,
     };
     lx.run();
-    lx.toks
+    if !lx.pending_heredocs.is_empty() {
+        lx.broken = Some("a here-document has no terminating line");
+    }
+    (lx.toks, lx.broken)
 }
 
 impl Lexer<'_> {
@@ -302,6 +318,7 @@ impl Lexer<'_> {
         let pending = std::mem::take(&mut self.pending_heredocs);
         for (idx, delim, strip_tabs) in pending {
             let mut body = String::new();
+            let mut terminated = false;
             while let Some(line) = self.read_line() {
                 let cmp = if strip_tabs {
                     line.trim_start_matches('\t')
@@ -309,10 +326,14 @@ impl Lexer<'_> {
                     line.as_str()
                 };
                 if cmp.trim_end_matches('\r') == delim {
+                    terminated = true;
                     break;
                 }
                 body.push_str(&line);
                 body.push('\n');
+            }
+            if !terminated {
+                self.broken = Some("a here-document has no terminating line");
             }
             if let Some(Tok::Redir(r)) = self.toks.get_mut(idx) {
                 r.body = body;
@@ -356,6 +377,7 @@ impl Lexer<'_> {
             }
             self.pos += 1;
         }
+        self.broken = Some("a substitution or bracket is not closed");
         let end = self.pos.min(self.chars.len());
         self.chars[start..end].iter().collect()
     }
@@ -368,15 +390,20 @@ impl Lexer<'_> {
         w.text.push_str(&inner);
         w.text.push(')');
         w.subs.push(inner);
+        w.expanded = true;
     }
 
     pub(crate) fn backtick(&mut self) -> String {
         let mut inner = String::new();
+        let mut closed = false;
         while self.pos < self.chars.len() {
             let c = self.chars[self.pos];
             self.pos += 1;
             match c {
-                '`' => break,
+                '`' => {
+                    closed = true;
+                    break;
+                }
                 '\\' => {
                     if let Some(n) = self.peek(0) {
                         self.pos += 1;
@@ -388,6 +415,9 @@ impl Lexer<'_> {
                 }
                 _ => inner.push(c),
             }
+        }
+        if !closed {
+            self.broken = Some("a backtick substitution is not closed");
         }
         inner
     }
@@ -403,6 +433,7 @@ impl Lexer<'_> {
                 if self.peek(0) == Some(')') {
                     self.pos += 1;
                 }
+                w.expanded = true;
                 w.text.push_str("$((");
                 w.text.push_str(&inner);
                 w.text.push_str("))");
@@ -414,8 +445,10 @@ impl Lexer<'_> {
                 w.text.push_str(&inner);
                 w.text.push(')');
                 w.subs.push(inner);
+                w.expanded = true;
             }
             Some('{') => {
+                w.expanded = true;
                 self.pos += 1;
                 let inner = self.balanced('}');
                 w.text.push_str("${");
@@ -433,18 +466,48 @@ impl Lexer<'_> {
                         '\\' => {
                             if let Some(n) = self.peek(0) {
                                 self.pos += 1;
-                                w.text.push(match n {
-                                    'n' => '\n',
-                                    't' => '\t',
-                                    _ => n,
-                                });
+                                let c = self.ansi_c_escape(n);
+                                w.text.push(c);
                             }
                         }
                         _ => w.text.push(c),
                     }
                 }
             }
+            Some(c) if c.is_ascii_alphanumeric() || "_@*#?$!-".contains(c) => {
+                w.expanded = true;
+                w.text.push('$');
+            }
             _ => w.text.push('$'),
+        }
+    }
+
+    /// The character an escape in `$'…'` stands for (`\n`, `\x72`, `\162`).
+    fn ansi_c_escape(&mut self, n: char) -> char {
+        let digits = |lx: &mut Self, radix: u32, max: usize| {
+            let mut v = 0u32;
+            let mut k = 0;
+            while k < max {
+                match lx.peek(0).and_then(|c| c.to_digit(radix)) {
+                    Some(d) => {
+                        v = v * radix + d;
+                        lx.pos += 1;
+                        k += 1;
+                    }
+                    None => break,
+                }
+            }
+            char::from_u32(v).unwrap_or('?')
+        };
+        match n {
+            'n' => '\n',
+            't' => '\t',
+            'x' => digits(self, 16, 2),
+            '0'..='7' => {
+                self.pos -= 1;
+                digits(self, 8, 3)
+            }
+            _ => n,
         }
     }
 
@@ -469,21 +532,28 @@ impl Lexer<'_> {
                 '\'' => {
                     self.pos += 1;
                     w.quoted = true;
+                    let mut closed = false;
                     while let Some(c) = self.peek(0) {
                         self.pos += 1;
                         if c == '\'' {
+                            closed = true;
                             break;
                         }
                         w.text.push(c);
+                    }
+                    if !closed {
+                        self.broken = Some("a single quote is not closed");
                     }
                 }
                 '"' => {
                     self.pos += 1;
                     w.quoted = true;
+                    let mut closed = false;
                     while let Some(c) = self.peek(0) {
                         match c {
                             '"' => {
                                 self.pos += 1;
+                                closed = true;
                                 break;
                             }
                             '\\' => {
@@ -505,6 +575,9 @@ impl Lexer<'_> {
                                 w.text.push(c);
                             }
                         }
+                    }
+                    if !closed {
+                        self.broken = Some("a double quote is not closed");
                     }
                 }
                 '$' => self.dollar(&mut w),

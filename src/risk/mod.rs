@@ -10,6 +10,7 @@
 //! [`normalise`] works out what will actually run; [`script`] walks every
 //! command and hands it to [`rules`], one file per command family.
 
+mod evaluate;
 mod lexer;
 mod normalise;
 mod parser;
@@ -21,13 +22,14 @@ mod tests;
 
 /// What every part of the analyser sees of the others.
 mod prelude {
+    pub(crate) use super::evaluate::*;
     pub(crate) use super::lexer::*;
     pub(crate) use super::normalise::*;
     pub(crate) use super::parser::*;
     pub(crate) use super::paths::*;
     pub(crate) use super::rules::*;
     pub(crate) use super::script::*;
-    pub(crate) use super::{Acc, RiskLevel, MAX_DEPTH};
+    pub(crate) use super::{Acc, RiskLevel, VarMap, Written, MAX_DEPTH};
 }
 
 use prelude::*;
@@ -77,6 +79,28 @@ pub(crate) struct Acc {
     findings: Vec<(RiskLevel, String)>,
     pub(crate) git_reset_hard: bool,
     pub(crate) git_clean_all: bool,
+    /// Variables assigned earlier in the text, values expanded.
+    pub(crate) vars: VarMap,
+    /// The directory a `cd` earlier in the text moved to, when known.
+    pub(crate) cwd: Option<String>,
+    /// Files written earlier in the text, by path.
+    pub(crate) written: std::collections::HashMap<String, Written>,
+    /// Nesting of static evaluation (`$( $( … ) )`), bounded like scripts.
+    pub(crate) eval_depth: usize,
+}
+
+/// Variable name to value.
+pub(crate) type VarMap = std::collections::HashMap<String, String>;
+
+/// What a file written earlier in the same text contains.
+#[derive(Debug, Clone)]
+pub(crate) enum Written {
+    /// Text known statically (`echo '…' > f`, `cat > f <<EOF`).
+    Text(String),
+    /// Downloaded (`curl -o f`, `wget -O f`).
+    Downloaded,
+    /// Output of a program.
+    Unknown,
 }
 
 impl Acc {

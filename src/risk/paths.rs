@@ -21,6 +21,11 @@ pub(crate) fn is_system_file(t: &str) -> bool {
         && !is_harmless_dev(t)
 }
 
+/// Files that grant access to the machine: SSH keys and their lists.
+pub(crate) fn is_access_file(t: &str) -> bool {
+    t.contains("/.ssh/") || basename(t).starts_with("authorized_keys")
+}
+
 /// Dotfiles in a home directory (`~/.bashrc`): changing them alters every new shell.
 pub(crate) fn is_home_dotfile(t: &str) -> bool {
     ["~/.", "$HOME/.", "${HOME}/.", "/root/."]
@@ -44,6 +49,8 @@ pub(crate) enum PathClass {
     Cwd(String),
     /// An unguarded variable followed by `/`: empty variable means `/`.
     EmptyVarRoot(String),
+    /// A service's data directory (`/var/lib/mysql`, `/srv/pg/data`).
+    DataDir(String),
     /// Any other path: ordinary.
     Other,
 }
@@ -68,6 +75,7 @@ impl PathClass {
             PathClass::EmptyVarRoot(p) => {
                 format!("{p} (if the variable is empty or unset this is /)")
             }
+            PathClass::DataDir(p) => format!("the data directory {p}"),
             PathClass::Other => "files".into(),
         }
     }
@@ -113,6 +121,10 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
     for hv in HOME_VARS {
         if let Some(rest) = t.strip_prefix(hv) {
             if rest.is_empty() || rest.starts_with('/') {
+                // `~/../..` climbs out of the home directory (/home/<user>).
+                if rest.split('/').any(|c| c == "..") {
+                    return Some(classify_abs(raw, &format!("/home/user{rest}")));
+                }
                 return Some(classify_home_rest(raw, rest));
             }
         }
@@ -211,6 +223,34 @@ pub(crate) fn classify_home_rest(raw: &str, rest: &str) -> PathClass {
 
 pub(crate) const TOP_SAFE: &[&str] = &["tmp"];
 
+/// Path components that name a service's data: deleting a tree that holds
+/// one loses a database or a store, not a reinstallable program.
+const DATA_NAMES: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "postgresql",
+    "postgres",
+    "pgsql",
+    "pgdata",
+    "mongodb",
+    "mongo",
+    "redis",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "influxdb",
+    "clickhouse",
+    "kafka",
+    "zookeeper",
+    "etcd",
+    "minio",
+    "docker",
+    "containerd",
+    "data",
+    "backup",
+    "backups",
+];
+
 /// Second-level directories that are vital: `/usr/lib`, `/var/lib`, …
 pub(crate) fn vital_second(top: &str, sub: &str) -> bool {
     match top {
@@ -294,6 +334,8 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 }
             } else if *top == "root" && HOME_VITAL.contains(sub) {
                 PathClass::HomeVital(raw.to_string())
+            } else if *top == "srv" || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top) {
+                PathClass::DataDir(raw.to_string())
             } else if vital_second(top, sub)
                 || (sub.contains('*')
                     && !TOP_SAFE.contains(top)
@@ -306,6 +348,13 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             } else {
                 PathClass::Other
             }
+        }
+        [top, sub, _] if *top == "var" && *sub == "lib" => PathClass::DataDir(raw.to_string()),
+        _ if comps.iter().any(|c| DATA_NAMES.contains(c))
+            && !matches!(comps.first().copied(), Some("tmp" | "home" | "Users"))
+            && !comps.iter().any(|c| c.contains("cache")) =>
+        {
+            PathClass::DataDir(raw.to_string())
         }
         [top, _user, sub, ..]
             if (*top == "home" || *top == "Users")

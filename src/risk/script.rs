@@ -8,13 +8,24 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
     if depth > MAX_DEPTH {
         return;
     }
-    let toks = lex(src);
+    let (toks, lex_broken) = lex_checked(src);
     detect_fork_bomb(&toks, acc);
-    for p in parse(&toks) {
-        for (i, cmd) in p.cmds.iter().enumerate() {
-            let prev = if i > 0 { p.cmds.get(i - 1) } else { None };
-            let upstream = &p.cmds[..i];
-            analyze_cmd(cmd, prev, upstream, depth, acc);
+    let (pipelines, parse_broken) = parse_checked(&toks);
+    if let Some(why) = lex_broken.or(parse_broken) {
+        acc.caution(format!(
+            "the command does not parse as shell ({why}): what would run cannot be known"
+        ));
+    }
+    for p in pipelines {
+        if let Some((var, words)) = &p.binding {
+            let value = loop_value(words, acc);
+            acc.vars.insert(var.clone(), value);
+        }
+        // The group piped into the first command counts as its upstream.
+        let all: Vec<Cmd> = p.feed.iter().chain(p.cmds.iter()).cloned().collect();
+        for i in p.feed.len()..all.len() {
+            let prev = if i > 0 { all.get(i - 1) } else { None };
+            analyze_cmd(&all[i], prev, &all[..i], depth, acc);
         }
     }
 }
@@ -99,6 +110,10 @@ pub(crate) fn analyze_cmd(
         }
         analyze_redirect(r, acc);
     }
+    record_assignments(&cmd.words, acc);
+    let expanded = normalise_cmd(cmd, acc);
+    let cmd = &expanded;
+    program_vars(cmd, depth, acc);
     let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
@@ -113,6 +128,13 @@ pub(crate) fn analyze_cmd(
         }
         return;
     };
+    let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
+    if computed_name(name_word, &eff, depth, acc) {
+        return;
+    }
+    if eff.name == "cd" {
+        change_dir(&eff, acc);
+    }
     let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
     let ctx = Ctx {
         eff: &eff,
@@ -122,8 +144,229 @@ pub(crate) fn analyze_cmd(
         upstream,
         depth,
     };
+    if name_word.text.contains('/') {
+        run_written(&name_word.text, depth, acc);
+    }
     analyze_effective(&ctx, acc);
     analyze_generic_args(&ctx, acc);
+    record_written(&ctx, acc);
+}
+
+/// The command with variables and static substitutions put in, and relative
+/// paths of deleting commands resolved against a `cd` earlier in the text.
+fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
+    let mut out = Cmd {
+        words: cmd.words.iter().map(|w| expand_word(w, acc)).collect(),
+        redirs: cmd.redirs.clone(),
+    };
+    for r in &mut out.redirs {
+        r.target = expand_word(&r.target, acc);
+    }
+    let Some(cwd) = acc.cwd.clone() else {
+        return out;
+    };
+    let Some(eff) = unwrap_cmd(&out.words) else {
+        return out;
+    };
+    const RESOLVED: &[&str] = &[
+        "rm", "rmdir", "shred", "srm", "unlink", "truncate", "chmod", "chown", "chgrp", "find",
+    ];
+    if !RESOLVED.contains(&eff.name.as_str()) {
+        return out;
+    }
+    let start = out.words.len() - eff.args.len();
+    let only_first = eff.name == "find";
+    for w in out.words[start..].iter_mut() {
+        let t = &w.text;
+        if t.starts_with(['-', '/', '~', '$']) || t.is_empty() {
+            continue;
+        }
+        w.text = format!("{}/{}", cwd.trim_end_matches('/'), t);
+        if only_first {
+            break;
+        }
+    }
+    out
+}
+
+/// `cd DIR`: later relative paths are inside DIR when it is known.
+fn change_dir(eff: &Effective, acc: &mut Acc) {
+    let target = positionals(eff.args)
+        .first()
+        .map(|w| w.text.clone())
+        .unwrap_or_else(|| "~".into());
+    acc.cwd = if target.starts_with(['/', '~']) || target.starts_with("$HOME") {
+        Some(target)
+    } else if target == "-" {
+        None
+    } else {
+        acc.cwd
+            .as_ref()
+            .map(|c| format!("{}/{}", c.trim_end_matches('/'), target))
+    };
+}
+
+/// A command name that is not literal. Returns true when the command was
+/// judged here (computed at run time, or rewritten and assessed again).
+fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc) -> bool {
+    if !name_word.expanded {
+        return false;
+    }
+    let from_decoder = name_word.subs.iter().any(|s| script_decodes(s));
+    if name_word.subs.iter().any(|s| script_downloads(s)) {
+        acc.danger("runs downloaded text as a command");
+    } else if from_decoder {
+        acc.danger("runs decoded text as a command");
+    }
+    if name_word.text.contains('$') {
+        acc.caution(format!(
+            "the command name is computed at run time ({}): what runs cannot be checked",
+            name_word.text
+        ));
+        return true;
+    }
+    if name_word.text.contains(char::is_whitespace) {
+        // `X="rm -rf"; $X /var/www`: the value splits into a command and its flags.
+        let text = format!("{} {}", name_word.text, quote_words(eff.args));
+        assess_script(&text, depth + 1, acc);
+        return true;
+    }
+    false
+}
+
+/// `GIT_PAGER='…' git log`: the value is a program the command runs.
+fn program_vars(cmd: &Cmd, depth: usize, acc: &mut Acc) {
+    for w in cmd
+        .words
+        .iter()
+        .take_while(|w| is_assignment(w) || w.text == "env")
+    {
+        if let Some((name, value)) = w.text.split_once('=') {
+            if PROGRAM_VARS.contains(&name) {
+                assess_script(value, depth + 1, acc);
+            }
+        }
+    }
+}
+
+/// Running a file written earlier in the same text runs what was written.
+pub(crate) fn run_written(path: &str, depth: usize, acc: &mut Acc) {
+    let key = path.trim_start_matches("./");
+    match acc.written.get(key).cloned() {
+        Some(Written::Text(t)) => assess_script(&t, depth + 1, acc),
+        Some(Written::Downloaded) => acc.danger(format!(
+            "runs {path}, downloaded earlier in the same command"
+        )),
+        Some(Written::Unknown) => acc.caution(format!(
+            "runs {path}, which an earlier command wrote: what it does cannot be known"
+        )),
+        None => {}
+    }
+}
+
+/// Files this command writes: by redirection of a producer, or a download.
+fn record_written(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let downloader = DOWNLOADERS.contains(&name);
+    for r in &ctx.cmd.redirs {
+        if !matches!(r.kind, RedirKind::Write | RedirKind::Append) {
+            continue;
+        }
+        let content = if downloader {
+            Written::Downloaded
+        } else {
+            match eval_pipeline(std::slice::from_ref(ctx.cmd), acc) {
+                Some(t) => Written::Text(t),
+                None => Written::Unknown,
+            }
+        };
+        if let Written::Text(t) = &content {
+            runs_later(&r.target.text, t, ctx.depth, acc);
+        }
+        let key = r.target.text.trim_start_matches("./").to_string();
+        acc.written.insert(key, content);
+    }
+    if downloader {
+        let args = ctx.args;
+        for (i, a) in args.iter().enumerate() {
+            let out = match *a {
+                "-o" | "--output" | "-O" | "--output-document" if name != "curl" || *a != "-O" => {
+                    args.get(i + 1).map(|s| s.to_string())
+                }
+                "-O" | "--remote-name" => args
+                    .iter()
+                    .rev()
+                    .find(|u| u.contains("://"))
+                    .map(|u| basename(u).to_string()),
+                _ => None,
+            };
+            if let Some(o) = out {
+                acc.written
+                    .insert(o.trim_start_matches("./").to_string(), Written::Downloaded);
+            }
+        }
+        if name == "wget" && !args.iter().any(|a| a.starts_with("-O")) {
+            if let Some(u) = args.iter().find(|u| u.contains("://")) {
+                acc.written
+                    .insert(basename(u).to_string(), Written::Downloaded);
+            }
+        }
+    }
+}
+
+/// Text written into a file that the system runs later (cron tables, shell
+/// start-up files) is assessed as the commands it will become.
+fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
+    let cron = path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron");
+    let startup = [
+        ".bashrc",
+        ".bash_profile",
+        ".profile",
+        ".zshrc",
+        ".zprofile",
+        "rc.local",
+        ".bash_logout",
+    ]
+    .iter()
+    .any(|f| basename(path) == *f)
+        || path.starts_with("/etc/profile");
+    if cron {
+        for line in text.lines() {
+            for c in cron_commands(line) {
+                assess_script(&c, depth + 1, acc);
+            }
+        }
+    } else if startup {
+        assess_script(text, depth + 1, acc);
+    }
+}
+
+/// The command of a crontab line, schedule removed; for system crontabs the
+/// user field may follow, so the text without it is returned as well.
+pub(crate) fn cron_commands(line: &str) -> Vec<String> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Vec::new();
+    }
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let skip = if fields[0].starts_with('@') {
+        1
+    } else {
+        fields
+            .iter()
+            .take(5)
+            .take_while(|f| {
+                f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "*/,-".contains(c))
+            })
+            .count()
+    };
+    let rest = &fields[skip.min(fields.len())..];
+    let mut out = vec![rest.join(" ")];
+    if rest.len() > 1 {
+        out.push(rest[1..].join(" "));
+    }
+    out
 }
 
 pub(crate) struct Ctx<'a> {
@@ -170,6 +413,10 @@ pub(crate) fn positionals(words: &[Word]) -> Vec<&Word> {
     for w in words {
         if !opts_done && w.text == "--" {
             opts_done = true;
+            continue;
+        }
+        // GNU parallel's argument separators.
+        if !w.quoted && matches!(w.text.as_str(), ":::" | "::::" | ":::+") {
             continue;
         }
         if !opts_done && w.text.starts_with('-') && w.text.len() > 1 && !w.quoted {
@@ -227,6 +474,18 @@ pub(crate) fn script_downloads(src: &str) -> bool {
         p.cmds.iter().any(|c| {
             unwrap_cmd(&c.words)
                 .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
+        })
+    })
+}
+
+/// A nested script that decodes text (`echo … | base64 -d`).
+pub(crate) fn script_decodes(src: &str) -> bool {
+    parse(&lex(src)).iter().any(|p| {
+        p.cmds.iter().any(|c| {
+            unwrap_cmd(&c.words).is_some_and(|e| {
+                let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+                is_decoder(&e.name, &args)
+            })
         })
     })
 }

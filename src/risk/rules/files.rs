@@ -167,13 +167,7 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
     }
     if worst < RiskLevel::Danger {
         if targets.is_empty() && ctx.eff.via_xargs {
-            if let Some(start) = upstream_find_start(ctx) {
-                if find_start_is_broad(&start) {
-                    acc.danger(format!("deletes every file that find lists under {start}"));
-                    return;
-                }
-            }
-            acc.caution("deletes the files named on standard input");
+            fed_delete(ctx, recursive, acc);
             return;
         }
         if recursive {
@@ -184,209 +178,34 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
-pub(crate) fn upstream_find_start(ctx: &Ctx) -> Option<String> {
-    for c in ctx.upstream.iter().rev() {
-        if let Some(e) = unwrap_cmd(&c.words) {
-            if e.name == "find" {
-                return Some(
-                    positionals(e.args)
-                        .first()
-                        .map(|w| w.text.clone())
-                        .unwrap_or_else(|| ".".into()),
-                );
-            }
-        }
-    }
-    None
-}
-
-/// A find start point whose filtered matches are still system-wide.
-pub(crate) fn find_start_is_broad(p: &str) -> bool {
-    matches!(
-        classify(p),
-        Some(
-            PathClass::Root
-                | PathClass::TopLevel(_)
-                | PathClass::SystemDir(_)
-                | PathClass::EmptyVarRoot(_)
-        )
-    )
-}
-
-/// find's tests that narrow which files are matched.
-pub(crate) fn is_find_filter(a: &str) -> bool {
-    matches!(
-        a,
-        "-name"
-            | "-iname"
-            | "-path"
-            | "-ipath"
-            | "-regex"
-            | "-iregex"
-            | "-mtime"
-            | "-mmin"
-            | "-atime"
-            | "-amin"
-            | "-ctime"
-            | "-cmin"
-            | "-size"
-            | "-empty"
-            | "-user"
-            | "-group"
-            | "-newer"
-            | "-perm"
-            | "-wholename"
-            | "-iwholename"
-            | "-links"
-            | "-inum"
-            | "-samefile"
-            | "-uid"
-            | "-gid"
-            | "-nouser"
-            | "-nogroup"
-            | "-newermt"
-            | "-lname"
-            | "-used"
-    )
-}
-
-pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
-    let args = ctx.eff.args;
-    // Start points are the leading words that are not expressions.
-    let starts: Vec<&str> = args
-        .iter()
-        .map(|w| w.text.as_str())
-        .take_while(|a| !(a.starts_with('-') || *a == "(" || *a == "!" || *a == "\\("))
-        .collect();
-    let starts = if starts.is_empty() { vec!["."] } else { starts };
-    let filtered = args.iter().any(|w| is_find_filter(&w.text));
-    let deletes = args.iter().any(|w| w.text == "-delete");
-    // With filters only a start at (or right below) / is system-wide; without
-    // filters any vital directory is wiped wholesale.
-    let broad_start = starts.iter().any(|s| {
-        if filtered {
-            matches!(
-                classify(s),
-                Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::EmptyVarRoot(_))
-            )
+/// `… | xargs rm`: the names come from the pipeline. A listing of fixed
+/// text is judged name by name; a recursive delete of names known only at
+/// run time (`ls`, a file, stdin) is judged like `rm -rf *`.
+fn fed_delete(ctx: &Ctx, recursive: bool, acc: &mut Acc) {
+    if let Some(start) = upstream_find_start(ctx) {
+        if find_start_is_broad(&start) {
+            acc.danger(format!("deletes every file that find lists under {start}"));
         } else {
-            find_start_is_broad(s)
+            acc.caution("deletes the files find lists");
         }
-    });
-    let home_start = starts.iter().any(|s| {
-        matches!(
-            classify(s),
-            Some(PathClass::Home(_) | PathClass::HomeVital(_))
-        )
-    });
-    let whole_start = starts
-        .iter()
-        .find(|s| classify(s).is_some_and(|c| c != PathClass::Other))
-        .copied();
-
-    let mut judge_destructive = |what: &str, acc: &mut Acc| {
-        if broad_start {
-            acc.danger(format!(
-                "find {what} across {} (system-wide)",
-                starts.join(" ")
-            ));
-        } else if let (false, Some(s)) = (filtered, whole_start) {
-            acc.danger(format!("find {what} every file under {s}"));
-        } else if home_start && !filtered {
-            acc.danger(format!("find {what} in the whole home directory"));
-        } else {
-            acc.caution(format!("find {what} the matching files"));
-        }
-    };
-    if deletes {
-        judge_destructive("-delete removes", acc);
+        return;
     }
-    // -exec / -execdir / -ok: the command up to `;` or `+`.
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].text.as_str();
-        if matches!(a, "-exec" | "-execdir" | "-ok" | "-okdir") {
-            let mut j = i + 1;
-            while j < args.len() && !(args[j].text == ";" || args[j].text == "+") {
-                j += 1;
-            }
-            let inner = &args[(i + 1).min(args.len())..j.min(args.len())];
-            analyze_find_exec(inner, &starts, &mut judge_destructive, ctx.depth, acc);
-            i = j;
+    if let Some(text) = eval_pipeline(ctx.upstream, acc) {
+        let names = text.split(|c: char| c.is_whitespace() || c == '\0');
+        if let Some(c) = names
+            .filter_map(classify)
+            .find(|c| recursive && *c != PathClass::Other)
+        {
+            acc.danger(format!("recursive delete of {}", c.describe()));
+            return;
         }
-        i += 1;
+    } else if recursive {
+        acc.danger(
+            "deletes recursively every path the input lists (the names are known only at run time)",
+        );
+        return;
     }
-}
-
-pub(crate) fn analyze_find_exec(
-    inner: &[Word],
-    starts: &[&str],
-    judge: &mut dyn FnMut(&str, &mut Acc),
-    depth: usize,
-    acc: &mut Acc,
-) {
-    let Some(e) = unwrap_cmd(inner) else { return };
-    let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
-    match e.name.as_str() {
-        "rm" | "shred" | "unlink" => judge("-exec rm deletes", acc),
-        "chmod" | "chown" | "chgrp" => {
-            if starts.iter().any(|s| find_start_is_broad(s)) {
-                acc.danger(format!(
-                    "find -exec {} changes permissions system-wide",
-                    e.name
-                ));
-            } else {
-                acc.caution(format!(
-                    "find -exec {} changes permissions of matching files",
-                    e.name
-                ));
-            }
-        }
-        "mv" | "sed" | "truncate" | "cp" => {
-            acc.caution(format!("find -exec {} modifies matching files", e.name))
-        }
-        "sh" | "bash" | "zsh" | "dash" => {
-            // find … -exec sh -c 'rm -rf "$1"' _ {} \;
-            if let Some(pos) = args
-                .iter()
-                .position(|a| a.starts_with('-') && a.contains('c'))
-            {
-                if let Some(script) = args.get(pos + 1) {
-                    let start = starts.first().copied().unwrap_or(".");
-                    let replaced = script
-                        .replace("{}", start)
-                        .replace("\"$1\"", start)
-                        .replace("$1", start)
-                        .replace("\"$@\"", start)
-                        .replace("$@", start);
-                    let mut sub = Acc::default();
-                    assess_script(&replaced, depth + 1, &mut sub);
-                    let rep = sub.finish();
-                    match rep.level {
-                        RiskLevel::Danger if starts.iter().any(|s| find_start_is_broad(s)) => {
-                            acc.danger(format!("find -exec runs: {}", rep.reasons.join("; ")))
-                        }
-                        RiskLevel::Safe => {}
-                        _ => {
-                            acc.caution("find -exec runs a state-changing script on matching files")
-                        }
-                    }
-                }
-            }
-        }
-        _ => {
-            let text: Vec<String> = inner
-                .iter()
-                .map(|w| w.text.replace("{}", starts.first().copied().unwrap_or(".")))
-                .collect();
-            let mut sub = Acc::default();
-            assess_script(&text.join(" "), depth + 1, &mut sub);
-            let rep = sub.finish();
-            if rep.level > RiskLevel::Safe {
-                acc.caution(format!("find -exec {} on matching files", e.name));
-            }
-        }
-    }
+    acc.caution("deletes the files named on standard input");
 }
 
 pub(crate) fn world_writable_mode(m: &str) -> bool {
@@ -681,7 +500,13 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                 .iter()
                 .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
             {
-                if pos.iter().any(|w| is_critical_file(&w.text)) {
+                let empties = sed_deletes_every_line(ctx.args);
+                let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
+                if empties && pos.iter().any(|w| vital(&w.text)) {
+                    acc.danger("sed -i deletes every line of a system or access file");
+                } else if empties {
+                    acc.caution("sed -i empties the files");
+                } else if pos.iter().any(|w| is_critical_file(&w.text)) {
                     acc.caution("edits a critical system file in place");
                 } else {
                     acc.caution("edits files in place");
@@ -690,6 +515,31 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
         }
         _ => {}
     }
+}
+
+/// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
+fn sed_deletes_every_line(args: &[&str]) -> bool {
+    let mut scripts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if matches!(args[i], "-e" | "--expression") {
+            scripts.extend(args.get(i + 1).copied());
+            i += 1;
+        }
+        i += 1;
+    }
+    if scripts.is_empty() {
+        scripts.extend(args.iter().find(|a| !a.starts_with('-')).copied());
+    }
+    scripts.iter().any(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        s.strip_suffix('d').is_some_and(|addr| {
+            matches!(
+                addr,
+                "" | "1,$" | "0,$" | "/.*/" | "/^/" | "/$/" | "/^.*$/" | "/.*/," | "1,$!"
+            ) && !addr.ends_with('!')
+        })
+    })
 }
 
 pub(crate) fn analyze_redirect(r: &Redir, acc: &mut Acc) {

@@ -10,6 +10,7 @@ mod containers;
 mod databases;
 mod disks;
 mod files;
+mod find;
 mod interpreters;
 mod network;
 mod packages;
@@ -17,6 +18,7 @@ mod services;
 mod vcs;
 
 pub(crate) use files::{analyze_generic_args, analyze_redirect};
+pub(crate) use find::*;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 
