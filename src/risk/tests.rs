@@ -2,6 +2,19 @@
 
 use super::*;
 
+/// Asserts each `(command, level)` of a family's examples table.
+pub(crate) fn check_examples(table: &[(&str, RiskLevel)]) {
+    let wrong: Vec<String> = table
+        .iter()
+        .filter_map(|(c, want)| {
+            let r = assess(c);
+            (r.level != *want)
+                .then(|| format!("{c:?}: want {want:?}, got {:?} {:?}", r.level, r.reasons))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 fn lvl(c: &str) -> RiskLevel {
     assess(c).level
 }

@@ -28,11 +28,18 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 || (j.starts_with("s3 rb") && ctx.args.contains(&"--force"))
             {
                 acc.danger("deletes an S3 bucket's contents");
-            } else if j.contains(" delete")
-                || j.starts_with("s3 rm")
-                || j.starts_with("s3 rb")
-                || j.contains("terminate-instances")
+            } else if ctx.args.get(1).is_some_and(|op| {
+                ["delete-", "terminate-", "remove-", "deregister-", "purge-"]
+                    .iter()
+                    .any(|p| op.starts_with(p))
+            }) && ctx.args.first() != Some(&"s3")
             {
+                // The aws CLI never asks: the resource is gone when it returns.
+                acc.danger(format!(
+                    "aws {} {} deletes cloud resources without asking",
+                    ctx.args[0], ctx.args[1]
+                ));
+            } else if j.contains(" delete") || j.starts_with("s3 rm") || j.starts_with("s3 rb") {
                 acc.caution("deletes cloud resources");
             } else if j.starts_with("s3 sync") && ctx.args.contains(&"--delete") {
                 acc.caution("s3 sync --delete removes files not present in the source");
@@ -40,7 +47,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.caution("uploads or moves objects in S3 (overwrites existing keys)");
             }
         }
-        "gsutil" | "gcloud" | "az" => {
+        "gsutil" | "gcloud" | "az" | "doctl" | "hcloud" | "linode-cli" | "oci" => {
             if ctx
                 .args
                 .iter()
@@ -50,6 +57,13 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                     || ctx.args.contains(&"-m") && ctx.has_flag('r', &[])
                 {
                     acc.danger("recursively deletes cloud storage");
+                } else if ctx.args.iter().any(|a| {
+                    matches!(
+                        *a,
+                        "--quiet" | "-q" | "--yes" | "-y" | "--force" | "--no-prompt"
+                    )
+                }) {
+                    acc.danger("deletes cloud resources without asking for confirmation");
                 } else {
                     acc.caution("deletes cloud resources");
                 }
@@ -58,4 +72,32 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("aws s3 ls", Safe),
+            ("gcloud compute instances list", Safe),
+            ("terraform plan -destroy", Safe),
+            ("aws s3 cp a.txt s3://b/", Caution),
+            ("gcloud compute instances delete web-1", Caution),
+            ("terraform apply", Caution),
+            ("aws ec2 terminate-instances --instance-ids i-1", Danger),
+            (
+                "aws rds delete-db-instance --db-instance-identifier x",
+                Danger,
+            ),
+            ("gcloud projects delete p --quiet", Danger),
+            ("az group delete -n rg --yes", Danger),
+            ("doctl compute droplet delete web --force", Danger),
+            ("aws s3 rm s3://b --recursive", Danger),
+            ("terraform destroy -auto-approve", Danger),
+        ]);
+    }
 }

@@ -8,6 +8,9 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        "vagrant" if ctx.args.first() == Some(&"destroy") => {
+            acc.danger("vagrant destroy deletes the machine and its disks")
+        }
         "vagrant" => {
             if ctx.args.first().is_some_and(|a| {
                 matches!(
@@ -29,9 +32,171 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.caution("changes Helm releases");
             }
         }
+        "virsh" => analyze_virsh(ctx, acc),
+        "lxc" | "incus" => match ctx.args.first().copied() {
+            Some("delete" | "rm") => acc.danger(format!(
+                "{name} delete removes the instance and its root filesystem"
+            )),
+            Some("exec") => {
+                let words = ctx.eff.args;
+                if let Some(p) = words.iter().position(|w| w.text == "--") {
+                    assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+                }
+            }
+            Some("stop" | "restart" | "restore" | "snapshot") => {
+                acc.caution(format!("{name} changes instance state"))
+            }
+            _ => {}
+        },
         _ => return false,
     }
     true
+}
+
+fn analyze_virsh(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let storage = args.iter().any(|a| {
+        a.starts_with("--remove-all-storage")
+            || a.starts_with("--storage")
+            || *a == "--wipe-storage"
+    });
+    match args.first().copied() {
+        Some("undefine") if storage => {
+            acc.danger("virsh undefine deletes the VM together with its disks")
+        }
+        Some("vol-delete" | "vol-wipe" | "pool-delete") => {
+            acc.danger("virsh deletes or wipes storage volumes")
+        }
+        Some(
+            "undefine" | "destroy" | "shutdown" | "reboot" | "reset" | "snapshot-delete"
+            | "pool-destroy",
+        ) => acc.caution("virsh changes VM state"),
+        _ => {}
+    }
+}
+
+/// Long options of `docker run` / `docker exec` that take a value.
+const CONTAINER_VALUE_OPTS: &[&str] = &[
+    "--volume",
+    "--mount",
+    "--env",
+    "--env-file",
+    "--workdir",
+    "--user",
+    "--name",
+    "--network",
+    "--publish",
+    "--entrypoint",
+    "--label",
+    "--hostname",
+    "--memory",
+    "--cpus",
+    "--restart",
+    "--add-host",
+    "--device",
+    "--cap-add",
+    "--cap-drop",
+    "--log-driver",
+    "--log-opt",
+    "--platform",
+    "--pull",
+    "--runtime",
+    "--shm-size",
+    "--tmpfs",
+    "--ulimit",
+    "--gpus",
+    "--security-opt",
+    "--volumes-from",
+    "--pid",
+    "--ipc",
+    "--dns",
+    "--expose",
+    "--link",
+    "--detach-keys",
+];
+
+fn container_opt_takes_value(o: &str) -> bool {
+    if o.starts_with("--") {
+        return CONTAINER_VALUE_OPTS.contains(&o);
+    }
+    o.len() == 2
+        && matches!(
+            o.chars().last(),
+            Some('v' | 'e' | 'w' | 'u' | 'p' | 'l' | 'h' | 'm' | 'c')
+        )
+}
+
+/// A bind mount given with `-v SRC:DST` or `--mount source=SRC,target=DST`.
+fn mount_of(opt: &str, v: &str) -> Option<(String, String)> {
+    if matches!(opt, "-v" | "--volume") {
+        let mut parts = v.split(':');
+        return Some((parts.next()?.to_string(), parts.next()?.to_string()));
+    }
+    if opt != "--mount" {
+        return None;
+    }
+    let field = |keys: &[&str]| {
+        v.split(',')
+            .filter_map(|f| f.split_once('='))
+            .find(|(n, _)| keys.contains(n))
+            .map(|(_, x)| x.to_string())
+    };
+    Some((
+        field(&["source", "src"])?,
+        field(&["target", "dst", "destination"])?,
+    ))
+}
+
+/// `docker run IMAGE CMD…` / `docker exec CTR CMD…`: the command is assessed
+/// as if run here, with paths under a bind mount (`-v /:/host`) mapped back to
+/// the host paths they are.
+fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
+    let mut mounts: Vec<(String, String)> = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let t = w.text.as_str();
+        if !t.starts_with('-') || t == "-" {
+            break;
+        }
+        let (opt, value) = match t.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
+            _ if container_opt_takes_value(t) => {
+                i += 1;
+                (t, words.get(i).map(|v| v.text.clone()))
+            }
+            _ => (t, None),
+        };
+        if let Some(m) = value.and_then(|v| mount_of(opt, &v)) {
+            mounts.push(m);
+        }
+        i += 1;
+    }
+    // The image (run) or container (exec) name, then the command.
+    let Some(cmd) = words.get(i + 1..).filter(|c| !c.is_empty()) else {
+        return;
+    };
+    let mapped: Vec<Word> = cmd
+        .iter()
+        .map(|w| {
+            let mut w = w.clone();
+            let under = |d: &str| {
+                w.text == d || w.text.starts_with(&format!("{}/", d.trim_end_matches('/')))
+            };
+            let host = mounts
+                .iter()
+                .filter(|(_, d)| run && under(d))
+                .max_by_key(|(_, d)| d.len())
+                .map(|(src, dst)| {
+                    let rest = w.text[dst.len().min(w.text.len())..].trim_start_matches('/');
+                    format!("{}/{}", src.trim_end_matches('/'), rest)
+                });
+            if let Some(h) = host {
+                w.text = h;
+            }
+            w
+        })
+        .collect();
+    assess_script(&quote_words(&mapped), depth + 1, acc);
 }
 
 // One arm per command name; folding the inner `if`s into guards would let a
@@ -58,9 +223,10 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
     let all_from_ps = || {
         rest_words.iter().any(|w| {
             w.subs.iter().any(|s| {
-                s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
-                    || s.contains("volume ls")
-                    || s.contains("images")
+                !s.contains("dangling")
+                    && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
+                        || s.contains("volume ls")
+                        || s.contains("images"))
             })
         }) || (ctx.eff.via_xargs
             && ctx.upstream.iter().any(|c| {
@@ -77,7 +243,7 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
                     if rest.contains(&"--volumes") {
                         acc.danger(format!("{name} system prune --volumes deletes all unused volumes (database data)"));
                     } else if has_flag(rest, 'a', &["--all"]) {
-                        acc.caution(format!("{name} system prune -a deletes all unused images, containers and networks"));
+                        acc.danger(format!("{name} system prune -a deletes every image, stopped container and network not in use"));
                     } else {
                         acc.caution(format!(
                             "{name} system prune deletes stopped containers and dangling images"
@@ -118,7 +284,15 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
         "rmi" | "image"
             if sub == "rmi" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
         {
-            acc.caution(format!("{name} removes images"))
+            if sub == "image" && rest[0] == "prune" && has_flag(&rest[1..], 'a', &["--all"]) {
+                acc.danger(format!(
+                    "{name} image prune -a deletes every image not in use"
+                ));
+            } else if all_from_ps() {
+                acc.danger(format!("{name} removes every image"));
+            } else {
+                acc.caution(format!("{name} removes images"))
+            }
         }
         "kill" | "stop" | "restart" | "pause" => {
             acc.caution(format!("{name} {sub} interrupts containers"))
@@ -129,21 +303,15 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
             }
         }
         "compose" => analyze_compose(rest, acc),
-        "exec" | "run" => {
-            // docker exec CTR sh -c '…'
-            if let Some(pos) = rest
-                .iter()
-                .position(|a| matches!(*a, "sh" | "bash" | "/bin/sh" | "/bin/bash"))
-            {
-                if rest
-                    .get(pos + 1)
-                    .is_some_and(|a| a.starts_with('-') && a.contains('c'))
-                {
-                    if let Some(script) = rest.get(pos + 2) {
-                        assess_script(script, ctx.depth + 1, acc);
-                    }
-                }
-            }
+        "exec" | "run" | "container"
+            if sub != "container" || matches!(rest.first().copied(), Some("exec" | "run")) =>
+        {
+            let (run, words) = if sub == "container" {
+                (rest[0] == "run", rest_words.get(1..).unwrap_or(&[]))
+            } else {
+                (sub == "run", rest_words)
+            };
+            inside_container(run, words, ctx.depth, acc);
             if rest.contains(&"--privileged")
                 && rest
                     .iter()
@@ -214,9 +382,9 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
             acc.caution(format!("kubectl {sub} changes cluster state"))
         }
         "exec" => {
-            if let Some(p) = rest.iter().position(|a| *a == "--") {
-                let cmd: Vec<&str> = rest[p + 1..].to_vec();
-                assess_script(&cmd.join(" "), ctx.depth + 1, acc);
+            let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
+            if let Some(p) = words.iter().position(|w| w.text == "--") {
+                assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
             }
         }
         _ => {}

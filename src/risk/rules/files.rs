@@ -251,6 +251,23 @@ pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
         mode
     };
     let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
+    // Taking the owner's access to SSH keys or their lists locks the user out.
+    let owner_loses = mode.is_some_and(|m| {
+        let digits = m.trim_start_matches('0');
+        m.chars().all(|c| c.is_ascii_digit())
+            && (digits.len() < 3 || digits.starts_with(['0', '1', '2', '3']))
+            || m.starts_with("a-")
+            || m.starts_with("u-r")
+            || m.starts_with("-r")
+    });
+    if name == "chmod"
+        && owner_loses
+        && targets
+            .iter()
+            .any(|w| is_access_file(&w.text) || w.text.trim_end_matches('/').ends_with(".ssh"))
+    {
+        acc.danger("chmod takes away access to SSH keys: logins with them stop working");
+    }
     // Giving a critical file to someone other than root is a privilege hole;
     // `chown root:root /etc/sudoers` is a repair.
     let hands_to_non_root = (name == "chown" || name == "chgrp")

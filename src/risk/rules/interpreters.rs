@@ -8,19 +8,11 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
-        "eval" => {
-            let script: Vec<&str> = ctx.args.to_vec();
-            if ctx
-                .eff
-                .args
-                .iter()
-                .any(|w| w.subs.iter().any(|s| script_downloads(s)))
-            {
-                acc.danger("evaluates a script downloaded from the network");
-            }
-            assess_script(&script.join(" "), ctx.depth + 1, acc);
-        }
+        "eval" => analyze_eval(ctx, acc),
         "source" | "." => {
+            if let Some(w) = ctx.positionals().first() {
+                run_written(&w.text, ctx.depth, acc);
+            }
             if ctx
                 .eff
                 .args
@@ -78,28 +70,24 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         && positionals(&before_ddash)
             .first()
             .is_some_and(|w| w.text != "-" && !w.procsub);
-    // `echo 'rm -rf /' | sh`: the printed text is the script.
-    if is_shell(name) && !has_script_file {
-        if let Some(e) = ctx.prev.and_then(|p| unwrap_cmd(&p.words)) {
-            if matches!(e.name.as_str(), "echo" | "printf") {
-                let text: Vec<&str> = e
-                    .args
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .filter(|a| !(a.starts_with('-') && a.len() == 2))
-                    .collect();
-                assess_script(&text.join(" ").replace("\\n", "\n"), ctx.depth + 1, acc);
-            }
-        }
-    }
     let c_index = args.iter().position(|a| {
         a.starts_with('-')
             && !a.starts_with("--")
             && (a[1..].contains('c') && is_shell(name)
                 || matches!(*a, "-c" | "-e" | "-E")
-                || a.ends_with('e') && name == "perl"
+                || *a == "-r" && name == "php"
+                || a.ends_with('e')
+                    && name == "perl"
+                    && a[1..].chars().all(|c| c.is_ascii_lowercase())
                 || *a == "-Command")
     });
+    if has_script_file {
+        if let Some(w) = positionals(&before_ddash).first() {
+            run_written(&w.text, ctx.depth, acc);
+        }
+    } else if c_index.is_none() && !upstream_downloads {
+        fed_to_interpreter(ctx, acc);
+    }
     if upstream_downloads
         && (!has_script_file
             || c_index.is_none() && positionals(words).first().is_some_and(|w| w.text == "-"))
@@ -120,14 +108,11 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         {
             acc.danger(format!("feeds a downloaded script into {name}"));
         }
-        if r.kind == RedirKind::Heredoc && is_shell(name) && !has_script_file {
-            assess_script(&r.body, ctx.depth + 1, acc);
-        }
-        if r.kind == RedirKind::Herestring && is_shell(name) {
-            if r.target.subs.iter().any(|s| script_downloads(s)) {
-                acc.danger(format!("feeds a downloaded script into {name}"));
-            }
-            assess_script(&r.target.text, ctx.depth + 1, acc);
+        if r.kind == RedirKind::Herestring
+            && is_shell(name)
+            && r.target.subs.iter().any(|s| script_downloads(s))
+        {
+            acc.danger(format!("feeds a downloaded script into {name}"));
         }
     }
     if let Some(ci) = c_index {
@@ -153,10 +138,7 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                 {
                     acc.danger(format!("{name} deletes the whole filesystem or home"));
                 }
-                // Shell commands the code hands to a shell (system, exec, backticks…).
-                for inner in interpreter_shell_strings(&script.text) {
-                    assess_script(&inner, ctx.depth + 1, acc);
-                }
+                code_run(name, &script.text, ctx.depth, acc);
             }
         }
     }
@@ -168,6 +150,110 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     {
         acc.danger("opens a reverse shell to a remote host");
     }
+}
+
+/// What code given to an interpreter deletes or hands to a shell.
+fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+    // Shell commands the code hands to a shell (system, exec, backticks…).
+    for inner in interpreter_shell_strings(code) {
+        assess_script(&inner, depth + 1, acc);
+    }
+    code_effects(name, code, depth, acc);
+}
+
+/// A shell or interpreter reading its program from stdin (a pipe, a here-doc,
+/// a here-string): decoded text is danger; fixed text is assessed as the
+/// program; text generated at run time is at least caution.
+fn fed_to_interpreter(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let shell = is_shell(name);
+    let decodes = ctx.upstream.iter().any(|c| {
+        unwrap_cmd(&c.words).is_some_and(|e| {
+            let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+            is_decoder(&e.name, &args)
+        }) || c
+            .words
+            .iter()
+            .any(|w| w.subs.iter().any(|s| script_decodes(s)))
+    });
+    if decodes {
+        acc.danger(format!("pipes decoded text into {name}"));
+    }
+    let fixed = ctx.upstream.is_empty() || eval_pipeline(ctx.upstream, acc).is_some();
+    if !fixed && !decodes && shell {
+        acc.caution(format!(
+            "{name} runs text that the pipeline generates at run time"
+        ));
+    }
+    fed_text(ctx, acc, |text, depth, acc| {
+        if shell {
+            assess_script(text, depth, acc);
+        } else {
+            code_run(name, text, depth.saturating_sub(1), acc);
+        }
+    });
+}
+
+/// `eval`: the words are the script. Tools whose documented use is
+/// `eval "$(tool …)"` set up the environment; anything else computed is
+/// unknown.
+fn analyze_eval(ctx: &Ctx, acc: &mut Acc) {
+    const ENV_SETUP: &[&str] = &[
+        "ssh-agent",
+        "pyenv",
+        "rbenv",
+        "nodenv",
+        "goenv",
+        "jenv",
+        "direnv",
+        "dircolors",
+        "brew",
+        "starship",
+        "zoxide",
+        "fnm",
+        "opam",
+        "keychain",
+        "gpg-agent",
+        "thefuck",
+        "register-python-argcomplete",
+        "conda",
+        "mise",
+        "rtx",
+        "atuin",
+        "luarocks",
+        "gh",
+        "kubectl",
+        "helm",
+        "minikube",
+        "docker-machine",
+        "oh-my-posh",
+    ];
+    let words = ctx.eff.args;
+    if words
+        .iter()
+        .any(|w| w.subs.iter().any(|s| script_downloads(s)))
+    {
+        acc.danger("evaluates a script downloaded from the network");
+    }
+    if words
+        .iter()
+        .any(|w| w.subs.iter().any(|s| script_decodes(s)))
+    {
+        acc.danger("evaluates decoded text");
+    }
+    let setup = words.len() == 1
+        && words[0].subs.len() == 1
+        && first_cmd(&words[0].subs[0])
+            .and_then(|c| unwrap_cmd(&c.words).map(|e| e.name))
+            .is_some_and(|n| ENV_SETUP.contains(&n.as_str()));
+    if setup {
+        return;
+    }
+    if words.iter().any(|w| w.expanded && w.text.contains('$')) {
+        acc.caution("eval runs text computed at run time: what runs cannot be checked");
+    }
+    let script: Vec<&str> = ctx.args.to_vec();
+    assess_script(&script.join(" "), ctx.depth + 1, acc);
 }
 
 /// The string literals in interpreter code (`perl -e`, `python3 -c`, `ruby -e`, `node -e`)

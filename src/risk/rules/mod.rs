@@ -6,6 +6,7 @@
 use crate::risk::prelude::*;
 
 mod cloud;
+mod code;
 mod containers;
 mod databases;
 mod disks;
@@ -17,6 +18,7 @@ mod packages;
 mod services;
 mod vcs;
 
+pub(crate) use code::{code_effects, fed_text};
 pub(crate) use files::{analyze_generic_args, analyze_redirect};
 pub(crate) use find::*;
 
@@ -33,6 +35,7 @@ const FAMILIES: &[Check] = &[
     services::check,
     network::check,
     interpreters::check,
+    code::check,
     packages::check,
 ];
 

@@ -44,6 +44,15 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 }
                 "status" | "app" | "show" | "version" | "" => {}
                 "enable" => acc.caution("enables the firewall (check that SSH is allowed first)"),
+                "deny" | "reject" | "limit"
+                    if sub != "limit"
+                        && ctx
+                            .args
+                            .iter()
+                            .any(|a| matches!(*a, "22" | "ssh" | "OpenSSH" | "22/tcp")) =>
+                {
+                    acc.danger("ufw blocks SSH: remote access is cut off")
+                }
                 _ => acc.caution("changes firewall rules"),
             }
         }

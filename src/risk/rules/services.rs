@@ -46,6 +46,25 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             } else if ctx.has_flag('l', &[]) {
             } else {
                 acc.caution("edits or replaces the crontab");
+                // The new table's jobs: from stdin or a file written earlier.
+                let file = ctx.positionals().first().map(|w| w.text.clone());
+                let judge = |text: &str, depth: usize, acc: &mut Acc| {
+                    for line in text.lines() {
+                        for c in cron_commands(line) {
+                            assess_script(&c, depth, acc);
+                        }
+                    }
+                };
+                match file.as_deref() {
+                    None | Some("-") => fed_text(ctx, acc, judge),
+                    Some(f) => {
+                        if let Some(Written::Text(t)) =
+                            acc.written.get(f.trim_start_matches("./")).cloned()
+                        {
+                            judge(&t, ctx.depth + 1, acc);
+                        }
+                    }
+                }
             }
         }
         "userdel" | "deluser" => acc.danger(format!(
