@@ -185,8 +185,9 @@ fn git_levels() {
     assert_eq!(lvl("git push --force origin main"), RiskLevel::Danger);
     assert_eq!(lvl("git push -f"), RiskLevel::Danger);
     assert_eq!(lvl("git push --force-with-lease"), RiskLevel::Caution);
-    assert_eq!(lvl("git reset --hard HEAD~1"), RiskLevel::Caution);
-    assert_eq!(lvl("git clean -fdx"), RiskLevel::Caution);
+    // The written policy: discarding uncommitted or ignored work is danger.
+    assert_eq!(lvl("git reset --hard HEAD~1"), RiskLevel::Danger);
+    assert_eq!(lvl("git clean -fdx"), RiskLevel::Danger);
     assert_eq!(lvl("git reset --hard && git clean -fdx"), RiskLevel::Danger);
     assert_eq!(lvl("git status"), RiskLevel::Safe);
 }

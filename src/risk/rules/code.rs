@@ -225,7 +225,7 @@ pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
                 .next_back()
                 .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
             let after = code[from..].trim_start();
-            if !before_ok {
+            if !before_ok || inside_string(&code[..start]) {
                 continue;
             }
             let args = if let Some(rest) = after.strip_prefix('(') {
@@ -242,6 +242,22 @@ pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
         }
     }
     out
+}
+
+/// Whether the end of `before` is inside a string literal ('…' or "…").
+fn inside_string(before: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in before.chars() {
+        match (quote, c) {
+            (_, _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            _ => {}
+        }
+    }
+    quote.is_some()
 }
 
 fn balanced_parens(s: &str) -> String {

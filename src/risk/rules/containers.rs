@@ -390,3 +390,28 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("docker ps -a", Safe),
+            ("docker exec web ls /var/www", Safe),
+            ("kubectl exec -it web -- cat /etc/nginx/nginx.conf", Safe),
+            ("docker rm web", Caution),
+            ("docker exec web rm -rf /tmp/cache", Caution),
+            ("kubectl delete pod web-1", Caution),
+            ("docker exec web rm -rf /", Danger),
+            ("docker run --rm -v /:/host alpine rm -rf /host", Danger),
+            ("kubectl exec db-0 -- sh -c 'rm -rf /data'", Danger),
+            ("docker system prune -a", Danger),
+            ("virsh undefine vm1 --remove-all-storage", Danger),
+            ("kubectl delete namespace staging", Danger),
+        ]);
+    }
+}

@@ -156,3 +156,20 @@ pub(crate) fn sql_mutates(sql: &str) -> bool {
     .iter()
     .any(|k| up.contains(k))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("psql -c 'SELECT 1' app", Safe),
+            ("redis-cli info memory", Safe),
+            ("psql -c 'DROP DATABASE app'", Danger),
+            ("redis-cli flushall", Danger),
+        ]);
+    }
+}

@@ -275,3 +275,22 @@ pub(crate) fn analyze_parted(ctx: &Ctx, acc: &mut Acc) {
         acc.caution("parted opens an interactive partition editor");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("lsblk -f", Safe),
+            ("dd if=/dev/sda of=/tmp/mbr.bin bs=512 count=1", Caution),
+            ("mkfs.ext4 -F ./fs.img", Caution),
+            ("dd if=/dev/zero of=/dev/sda", Danger),
+            ("mkfs.ext4 /dev/sdb1", Danger),
+            ("wipefs -a /dev/sdb", Danger),
+        ]);
+    }
+}

