@@ -58,6 +58,10 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
                 | "--arg-file"
         ),
         "watch" => matches!(opt, "-n" | "--interval" | "-d"),
+        "nsenter" => matches!(
+            opt,
+            "-t" | "--target" | "-S" | "-G" | "--setuid" | "--setgid"
+        ),
         "parallel" => matches!(opt, "-j" | "--jobs" | "-S" | "--sshlogin" | "-a" | "-d"),
         "chrt" | "taskset" => false,
         "runuser" | "su" => matches!(opt, "-u" | "-g" | "-G" | "-s" | "--shell" | "--group"),
@@ -86,7 +90,7 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
             | "stdbuf" | "command" | "builtin" | "exec" | "time" | "caffeinate" | "chronic"
             | "unbuffer" | "watch" | "torsocks" | "proxychains" | "proxychains4" | "runuser"
             | "setsid" | "flock" | "chrt" | "taskset" | "systemd-run" | "pkexec" | "busybox"
-            | "parallel" => {
+            | "parallel" | "nsenter" | "unshare" | "firejail" | "bwrap" => {
                 if name == "xargs" || name == "parallel" {
                     via_xargs = true;
                 }
@@ -216,6 +220,7 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                     .find_map(|p| op.strip_prefix(p));
                 match (vars.get(name), default) {
                     (Some(v), _) if !name.is_empty() => out.push_str(v),
+                    (None, _) if name == "IFS" => out.push(' '),
                     (None, Some(d)) if !name.is_empty() => out.push_str(d),
                     _ => out.extend(&chars[i..=close]),
                 }
@@ -226,6 +231,7 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                 let name: String = chars[i + 1..i + 1 + n].iter().collect();
                 match vars.get(&name) {
                     Some(v) => out.push_str(v),
+                    None if name == "IFS" => out.push(' '),
                     None => {
                         out.push('$');
                         out.push_str(&name);
@@ -281,7 +287,7 @@ pub(crate) fn record_assignments(words: &[Word], acc: &mut Acc) {
         return;
     };
     match name {
-        "export" | "local" | "declare" | "readonly" | "typeset" => {
+        "export" | "local" | "declare" | "readonly" | "typeset" | "env" => {
             for w in &words[i + 1..] {
                 if is_assignment(w) {
                     assign(w, acc);

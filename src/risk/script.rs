@@ -255,7 +255,7 @@ pub(crate) fn run_written(path: &str, depth: usize, acc: &mut Acc) {
     match acc.written.get(key).cloned() {
         Some(Written::Text(t)) => assess_script(&t, depth + 1, acc),
         Some(Written::Downloaded) => acc.danger(format!(
-            "runs {path}, downloaded earlier in the same command"
+            "runs {path}, downloaded or decoded earlier in the same command"
         )),
         Some(Written::Unknown) => acc.caution(format!(
             "runs {path}, which an earlier command wrote: what it does cannot be known"
@@ -272,10 +272,18 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
         if !matches!(r.kind, RedirKind::Write | RedirKind::Append) {
             continue;
         }
-        let content = if downloader {
+        let mut pipeline: Vec<Cmd> = ctx.upstream.to_vec();
+        pipeline.push(ctx.cmd.clone());
+        let decodes = pipeline.iter().any(|c| {
+            unwrap_cmd(&c.words).is_some_and(|e| {
+                let a: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+                is_decoder(&e.name, &a) || DOWNLOADERS.contains(&e.name.as_str())
+            })
+        });
+        let content = if downloader || decodes {
             Written::Downloaded
         } else {
-            match eval_pipeline(std::slice::from_ref(ctx.cmd), acc) {
+            match eval_pipeline(&pipeline, acc) {
                 Some(t) => Written::Text(t),
                 None => Written::Unknown,
             }
@@ -293,11 +301,17 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
                 "-o" | "--output" | "-O" | "--output-document" if name != "curl" || *a != "-O" => {
                     args.get(i + 1).map(|s| s.to_string())
                 }
-                "-O" | "--remote-name" => args
-                    .iter()
-                    .rev()
-                    .find(|u| u.contains("://"))
-                    .map(|u| basename(u).to_string()),
+                o if o == "--remote-name"
+                    || name == "curl"
+                        && o.starts_with('-')
+                        && !o.starts_with("--")
+                        && o.contains('O') =>
+                {
+                    args.iter()
+                        .rev()
+                        .find(|u| u.contains("://"))
+                        .map(|u| basename(u).to_string())
+                }
                 _ => None,
             };
             if let Some(o) = out {

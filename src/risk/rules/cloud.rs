@@ -22,6 +22,16 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
             _ => {}
         },
+        "pulumi" => match ctx.args.first().copied() {
+            Some("destroy") => acc.danger("pulumi destroy deletes every resource of the stack"),
+            Some("up" | "refresh" | "import" | "cancel") => {
+                acc.caution("pulumi changes infrastructure")
+            }
+            Some("stack") if ctx.args.contains(&"rm") => {
+                acc.danger("pulumi stack rm deletes the stack and its state")
+            }
+            _ => {}
+        },
         "aws" => {
             let j = ctx.args.join(" ");
             if (j.starts_with("s3 rm") && ctx.args.contains(&"--recursive"))

@@ -76,7 +76,8 @@ fn awk(ctx: &Ctx, acc: &mut Acc) {
     }
     let to_shell = ["\"sh\"", "\"bash\"", "\"/bin/sh\"", "\"/bin/bash\""]
         .iter()
-        .any(|s| program.contains(&format!("| {s}")) || program.contains(&format!("|{s}")));
+        .any(|s| program.contains(&format!("| {s}")) || program.contains(&format!("|{s}")))
+        || program.contains("getline") && program.contains('|');
     if to_shell {
         found = true;
         for s in string_literals(program) {
@@ -180,22 +181,37 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     }
 }
 
+/// How code names the home directory.
+const HOME_IN_CODE: &[&str] = &[
+    "expanduser",
+    "homedir()",
+    "Dir.home",
+    "ENV{HOME",
+    "ENV['HOME']",
+    "ENV[\"HOME\"]",
+    "Path.home()",
+    "environ['HOME']",
+    "environ[\"HOME\"]",
+    "getenv('HOME')",
+    "getenv(\"HOME\")",
+    "env.HOME",
+];
+
 fn judge_tree_delete(name: &str, args: &str, acc: &mut Acc) {
-    let path =
-        if args.contains("expanduser") || args.contains("homedir()") || args.contains("Dir.home") {
-            string_literals(args)
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "~".into())
-        } else {
-            match string_literals(args).into_iter().next() {
-                Some(p) => p,
-                None => {
-                    acc.caution(format!("{name} code deletes a directory tree"));
-                    return;
-                }
+    let path = if HOME_IN_CODE.iter().any(|h| args.contains(h)) {
+        string_literals(args)
+            .into_iter()
+            .find(|l| l.starts_with(['~', '/']))
+            .unwrap_or_else(|| "~".into())
+    } else {
+        match string_literals(args).into_iter().next() {
+            Some(p) => p,
+            None => {
+                acc.caution(format!("{name} code deletes a directory tree"));
+                return;
             }
-        };
+        }
+    };
     match classify(&path) {
         Some(c) if c != PathClass::Other => {
             acc.danger(format!("{name} code deletes {} recursively", c.describe()))
@@ -230,8 +246,13 @@ pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
             }
             let args = if let Some(rest) = after.strip_prefix('(') {
                 balanced_parens(rest)
-            } else if after.starts_with(['"', '\'']) {
-                after.split([';', '\n']).next().unwrap_or("").to_string()
+            } else if after.starts_with(['"', '\'', '$', 'D', 'E', 'P']) {
+                // perl/ruby call without parentheses: `rmtree "/x"`, `rm_rf Dir.home`.
+                after
+                    .split([';', '\n', '}'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
             } else {
                 continue;
             };

@@ -22,7 +22,10 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "docker" | "podman" | "nerdctl" => analyze_docker(ctx, acc),
-        "docker-compose" | "podman-compose" => analyze_compose(ctx.args, acc),
+        "docker-compose" | "podman-compose" => {
+            analyze_compose(ctx.args, acc);
+            compose_inner(ctx.eff.args, ctx.depth, acc);
+        }
         "kubectl" | "oc" => analyze_kubectl(ctx, acc),
         "helm" => {
             if matches!(
@@ -51,6 +54,18 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// `compose exec SERVICE CMD…` / `compose run SERVICE CMD…`: the command runs
+/// in the service's container.
+fn compose_inner(words: &[Word], depth: usize, acc: &mut Acc) {
+    let Some(i) = words
+        .iter()
+        .position(|w| matches!(w.text.as_str(), "exec" | "run"))
+    else {
+        return;
+    };
+    inside_container(false, &words[i + 1..], depth, acc);
 }
 
 fn analyze_virsh(ctx: &Ctx, acc: &mut Acc) {
@@ -302,7 +317,10 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
                 acc.caution(format!("{name} {sub} removes resources"));
             }
         }
-        "compose" => analyze_compose(rest, acc),
+        "compose" => {
+            analyze_compose(rest, acc);
+            compose_inner(rest_words, ctx.depth, acc);
+        }
         "exec" | "run" | "container"
             if sub != "container" || matches!(rest.first().copied(), Some("exec" | "run")) =>
         {
@@ -385,6 +403,21 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
             let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
             if let Some(p) = words.iter().position(|w| w.text == "--") {
                 assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+            } else {
+                // The old form `kubectl exec POD CMD…`.
+                let mut j = 0;
+                while let Some(w) = words.get(j) {
+                    if !w.text.starts_with('-') {
+                        break;
+                    }
+                    if matches!(w.text.as_str(), "-n" | "-c" | "--namespace" | "--container") {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                if let Some(cmd) = words.get(j + 1..).filter(|c| !c.is_empty()) {
+                    assess_script(&quote_words(cmd), ctx.depth + 1, acc);
+                }
             }
         }
         _ => {}

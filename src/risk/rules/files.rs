@@ -57,10 +57,50 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// Options whose value is a command the program runs: `tar --to-command=…`,
+/// `--checkpoint-action=exec=…`, `rsync -e …`, `man -P …`, `script -c …`.
+fn command_options(ctx: &Ctx, acc: &mut Acc) {
+    const LONG: &[&str] = &[
+        "--to-command",
+        "--checkpoint-action",
+        "--use-compress-program",
+        "--rsh",
+        "--unzip-command",
+        "--pager",
+        "--exec",
+        "--command",
+        "--rsync-path",
+        "--info-script",
+        "--new-volume-script",
+    ];
+    let name = ctx.eff.name.as_str();
+    let short: &[&str] = match name {
+        "rsync" => &["-e"],
+        "man" => &["-P"],
+        "script" | "flock" | "runuser" | "sg" | "su" => &["-c"],
+        "zip" => &["-TT"],
+        "tar" => &["-I", "-F"],
+        _ => &[],
+    };
+    let args = ctx.args;
+    for (i, a) in args.iter().enumerate() {
+        let value = match a.split_once('=') {
+            Some((o, v)) if LONG.contains(&o) => Some(v),
+            _ if LONG.contains(a) || short.contains(a) => args.get(i + 1).copied(),
+            _ => None,
+        };
+        if let Some(v) = value {
+            let v = v.strip_prefix("exec=").unwrap_or(v);
+            assess_script(v, ctx.depth + 1, acc);
+        }
+    }
+}
+
 /// Checks that apply to any command: output files in system locations and
 /// in-place rewriting flags.
 pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
+    command_options(ctx, acc);
     for (i, a) in args.iter().enumerate() {
         let out = if matches!(*a, "-o" | "--output" | "--out" | "-O" | "--output-document") {
             args.get(i + 1).copied()
@@ -550,12 +590,13 @@ fn sed_deletes_every_line(args: &[&str]) -> bool {
     }
     scripts.iter().any(|s| {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        s.strip_suffix('d').is_some_and(|addr| {
-            matches!(
-                addr,
-                "" | "1,$" | "0,$" | "/.*/" | "/^/" | "/$/" | "/^.*$/" | "/.*/," | "1,$!"
-            ) && !addr.ends_with('!')
-        })
+        matches!(s.as_str(), "s/.*//" | "s/^.*$//" | "s/.*//g" | "s/^.*//")
+            || s.strip_suffix('d').is_some_and(|addr| {
+                matches!(
+                    addr,
+                    "" | "1,$" | "0,$" | "/.*/" | "/^/" | "/$/" | "/^.*$/" | "/.*/," | "1,$!"
+                ) && !addr.ends_with('!')
+            })
     })
 }
 

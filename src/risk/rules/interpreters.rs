@@ -271,6 +271,9 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
         "qx",
         "`",
         "%x",
+        "passthru",
+        "proc_open",
+        "execute",
     ];
     if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
         return Vec::new();
