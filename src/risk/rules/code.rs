@@ -12,7 +12,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         }
         "at" | "batch" => {
             // The job's commands come from stdin (or -f FILE).
-            fed_text(ctx, acc, |text, depth, acc| assess_script(text, depth, acc));
+            fed_text(ctx, acc, assess_script);
             acc.caution(format!("{name} schedules commands to run later"));
         }
         _ => return false,

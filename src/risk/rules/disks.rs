@@ -3,10 +3,15 @@
 use crate::risk::prelude::*;
 
 /// The family's rules; `false` when `name` is not one of its commands.
-// One arm per command name; folding the inner `if`s into guards would let a
-// command that fails its guard fall through to unrelated later arms.
-#[allow(clippy::collapsible_match)]
+// One arm per command name below; folding the inner `if`s into guards would let
+// a command that fails its guard fall through to unrelated later arms.
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    check_writers(name, ctx, acc) || check_tables_and_volumes(name, ctx, acc)
+}
+
+/// Raw writers, filesystems and erasers.
+#[allow(clippy::collapsible_match)]
+fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "dd" => analyze_dd(ctx, acc),
         n if n.starts_with("mkfs")
@@ -73,6 +78,15 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "flashrom" if ctx.has_flag('w', &["--write"]) || ctx.has_flag('E', &["--erase"]) => {
             acc.danger("flashrom rewrites the firmware chip")
         }
+        _ => return false,
+    }
+    true
+}
+
+/// Partition tables, encryption, pools, volumes and RAID.
+#[allow(clippy::collapsible_match)]
+fn check_tables_and_volumes(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
         "fdisk" | "gdisk" | "cfdisk" | "cgdisk" => analyze_fdisk(ctx, acc),
         "sfdisk" => {
             if ctx.has_flag('l', &["--list"])
