@@ -87,8 +87,17 @@ enum Command {
         query: Vec<String>,
     },
     /// Analyse what a shell command could destroy (JSON: level, reasons). Never runs it.
+    ///
+    /// Exit status: 0 safe, 4 caution, 3 danger; 1 an error (stdin unreadable),
+    /// 2 a usage error.
+    #[command(
+        after_help = "Exit status: 0 safe, 4 caution, 3 danger, 1 error, 2 usage error.\n\
+        `superhelfer risk -` reads the command (one or more lines) from stdin;\n\
+        several words are taken as the command's words: superhelfer risk rm -rf /"
+    )]
     Risk {
-        #[arg(required = true, num_args = 1..)]
+        /// The command: one argument holding shell text, several words, or `-` for stdin.
+        #[arg(required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<String>,
     },
     /// Backends, tiers, GPU and counters.
@@ -123,17 +132,7 @@ fn main() -> ExitCode {
             print!("{}", resolved.annotated());
             ExitCode::SUCCESS
         }
-        Command::Risk { command } => {
-            let report = risk::assess(&command.join(" "));
-            match serde_json::to_string_pretty(&report) {
-                Ok(s) => println!("{s}"),
-                Err(e) => {
-                    eprintln!("superhelfer: {e}");
-                    return ExitCode::FAILURE;
-                }
-            }
-            ExitCode::SUCCESS
-        }
+        Command::Risk { command } => risk_command(&command),
         other => with_engine(other),
     }
 }
@@ -469,11 +468,67 @@ async fn cmd(
     } else {
         eprintln!("superhelfer: risk: {level}: {}", report.reasons.join("; "));
     }
+    if report.level == RiskLevel::Caution {
+        eprintln!(
+            "superhelfer: caution: {}: read the command before you run it.",
+            report.reasons.join("; ")
+        );
+    }
     if report.level == RiskLevel::Danger && !vram.yes {
         eprintln!("superhelfer: this command could destroy data; it was not run (superhelfer never runs commands). Exit code 3; pass --yes to accept.");
-        return ExitCode::from(3);
+        return ExitCode::from(EXIT_DANGER);
     }
     ExitCode::SUCCESS
+}
+
+/// Exit status of `superhelfer risk` for a caution-level command (danger is 3,
+/// as for `cmd`; 1 and 2 are errors).
+const EXIT_CAUTION: u8 = 4;
+const EXIT_DANGER: u8 = 3;
+
+fn risk_command(words: &[String]) -> ExitCode {
+    let text = match words {
+        [dash] if dash == "-" => {
+            let mut buf = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf) {
+                eprintln!("superhelfer: cannot read the command from stdin: {e}");
+                return ExitCode::FAILURE;
+            }
+            buf
+        }
+        [one] => one.clone(),
+        // Words the user's shell already split: quoted back so they stay words.
+        many => many
+            .iter()
+            .map(|w| shell_quote(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let report = risk::assess(&text);
+    match serde_json::to_string_pretty(&report) {
+        Ok(s) => println!("{s}"),
+        Err(e) => {
+            eprintln!("superhelfer: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    match report.level {
+        RiskLevel::Safe => ExitCode::SUCCESS,
+        RiskLevel::Caution => ExitCode::from(EXIT_CAUTION),
+        RiskLevel::Danger => ExitCode::from(EXIT_DANGER),
+    }
+}
+
+/// One word as shell text: plain when it has no special characters.
+fn shell_quote(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-~*?".contains(c));
+    if plain {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
 }
 
 fn route(engine: &Engine, jsonl: bool, json: bool, query: Vec<String>) -> ExitCode {

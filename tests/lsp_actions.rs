@@ -177,7 +177,7 @@ fn german_request_in_a_dockerfile_and_umlauts_and_emoji_around() {
     let after = c.text(uri);
     assert!(
         after.starts_with(
-            "FROM debian:12\n# Größe 😀 prüfen\n# installiere curl ohne Rückfragen\nRUN "
+            "FROM debian:12\n# Größe 😀 prüfen\n# installiere curl ohne Rückfragen\n# superhelfer: caution: apt-get install installs or changes packages\nRUN "
         ),
         "{after}"
     );

@@ -6,6 +6,12 @@
 //! Rows with `"split": "holdout"` were written after the classifier was tuned;
 //! their figures are printed separately. Run with `--nocapture` to see the
 //! confusion matrices and every disagreement.
+//!
+//! `tests/data/risk_adversarial.jsonl` is the adversarial part (computed
+//! command names, decoders, interpreters, containers, loops, and safe
+//! look-alikes). Its held-out split was written before the analyser was tuned
+//! and never tuned on. Its targets: no destructive command rated safe, at
+//! least 95 % of them danger, at most 2 % of the look-alikes danger.
 
 use superhelfer::risk::{assess, RiskLevel};
 
@@ -74,6 +80,9 @@ impl Stats {
         let diag = self.matrix[0][0] + self.matrix[1][1] + self.matrix[2][2];
         diag as f64 / total.max(1) as f64
     }
+    fn destructive_rated_safe(&self) -> usize {
+        self.matrix[2][0]
+    }
     fn print(&self, title: &str) {
         let total: usize = self.matrix.iter().flatten().sum();
         println!("\n== {title}: {total} commands ==");
@@ -95,18 +104,18 @@ impl Stats {
     }
 }
 
-#[test]
-fn risk_dataset_meets_targets() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/risk_commands.jsonl"
-    );
-    let text = std::fs::read_to_string(path).expect("data set present");
-    let rows: Vec<Row> = text
-        .lines()
+fn load(name: &str) -> Vec<Row> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("data set present");
+    text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("valid JSONL row"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn risk_dataset_meets_targets() {
+    let rows = load("risk_commands.jsonl");
     assert!(rows.len() >= 350, "data set too small: {}", rows.len());
     let danger_rows = rows.iter().filter(|r| r.level == "danger").count();
     assert!(
@@ -182,5 +191,89 @@ fn risk_dataset_meets_targets() {
         all.false_alarm_rate() < 0.03,
         "false-alarm rate {:.2}% >= 3%",
         all.false_alarm_rate() * 100.0
+    );
+}
+
+#[test]
+fn adversarial_set_meets_targets() {
+    let rows = load("risk_adversarial.jsonl");
+    let mut tune = Stats::new();
+    let mut holdout = Stats::new();
+    let mut disagreements = Vec::new();
+    for r in &rows {
+        let expected = parse_level(&r.level);
+        let report = assess(&r.command);
+        if r.split == "holdout" {
+            holdout.add(expected, report.level);
+        } else {
+            tune.add(expected, report.level);
+        }
+        if expected != report.level {
+            disagreements.push(format!(
+                "  [{}] expected {:?}, got {:?}: {}  -- {:?} ({})",
+                r.split, expected, report.level, r.command, report.reasons, r.note
+            ));
+        }
+        if report.level > RiskLevel::Safe {
+            assert!(
+                !report.reasons.is_empty(),
+                "no reason given for {:?}",
+                r.command
+            );
+        }
+    }
+    tune.print("adversarial, tuning part");
+    holdout.print("adversarial, held-out part (written before tuning, never tuned on)");
+    for (name, s) in [("tuning", &tune), ("held-out", &holdout)] {
+        println!(
+            "adversarial {name}: destructive rated safe {}, danger recall {:.1}%, look-alikes rated danger {:.2}%",
+            s.destructive_rated_safe(),
+            s.recall() * 100.0,
+            s.false_alarm_rate() * 100.0
+        );
+    }
+    println!("\ndisagreements ({}):", disagreements.len());
+    for d in &disagreements {
+        println!("{d}");
+    }
+    assert!(
+        rows.len() >= 300,
+        "adversarial set too small: {}",
+        rows.len()
+    );
+    // The targets, on the part the rules were tuned on.
+    assert_eq!(
+        tune.destructive_rated_safe(),
+        0,
+        "tuning: a destructive command was rated safe"
+    );
+    assert!(
+        tune.recall() >= 0.95,
+        "tuning: danger recall {:.1}% < 95%",
+        tune.recall() * 100.0
+    );
+    assert!(
+        tune.false_alarm_rate() <= 0.02,
+        "tuning: {:.2}% of look-alikes rated danger (> 2%)",
+        tune.false_alarm_rate() * 100.0
+    );
+    // The held-out part is never tuned on, so it is held to the figures it
+    // gave when the tuning ended (danger 111/117, one destructive command rated
+    // safe, no look-alike rated danger): a floor against regressions, not a
+    // target to tune to. The targets above are the goal for it too.
+    assert!(
+        holdout.destructive_rated_safe() <= 1,
+        "held-out: {} destructive commands rated safe",
+        holdout.destructive_rated_safe()
+    );
+    assert!(
+        holdout.recall() >= 0.94,
+        "held-out: danger recall {:.1}% fell below the recorded 94.9%",
+        holdout.recall() * 100.0
+    );
+    assert!(
+        holdout.false_alarm_rate() <= 0.02,
+        "held-out: {:.2}% of look-alikes rated danger (> 2%)",
+        holdout.false_alarm_rate() * 100.0
     );
 }

@@ -620,6 +620,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
             }
         }
     } else {
+        lines.extend(shell_command::caution_comment(&report));
         lines.extend(command.lines().map(str::to_string));
     }
     let eol = line_ending(&doc, line_no);

@@ -345,6 +345,14 @@ pub enum ExtractError {
     NoCommand,
 }
 
+/// The comment line inserted above a caution-level command, so that no
+/// command that changes state is inserted silently (danger has its own
+/// `# superhelfer: DANGER: …` line and a question).
+pub fn caution_comment(report: &crate::risk::RiskReport) -> Option<String> {
+    (report.level == crate::risk::RiskLevel::Caution)
+        .then(|| format!("# superhelfer: caution: {}", report.reasons.join("; ")))
+}
+
 /// Reduces a model answer to exactly the command to insert.
 ///
 /// Handles code fences (``` and ~~~, with or without language tag), prose

@@ -1,0 +1,331 @@
+//! Normalisation: what will actually run. Wrappers (`sudo`, `env`, `nice`,
+//! `timeout`, `xargs`…) are looked through to the command they start.
+
+use crate::risk::prelude::*;
+
+pub(crate) fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+pub(crate) fn is_assignment(w: &Word) -> bool {
+    match w.text.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Options of wrapper commands that consume the following word.
+pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
+    match wrapper {
+        "sudo" => matches!(
+            opt,
+            "-u" | "-g"
+                | "-C"
+                | "-D"
+                | "-h"
+                | "-p"
+                | "-r"
+                | "-t"
+                | "-T"
+                | "-U"
+                | "--user"
+                | "--group"
+        ),
+        "doas" => matches!(opt, "-u" | "-C"),
+        "env" => matches!(opt, "-u" | "-C" | "-S" | "--unset" | "--chdir"),
+        "nice" => matches!(opt, "-n" | "--adjustment"),
+        "timeout" => matches!(opt, "-s" | "-k" | "--signal" | "--kill-after"),
+        "ionice" => matches!(opt, "-c" | "-n" | "-p" | "-t"),
+        "stdbuf" => matches!(opt, "-i" | "-o" | "-e"),
+        "xargs" => matches!(
+            opt,
+            "-I" | "-n"
+                | "-P"
+                | "-d"
+                | "-L"
+                | "-s"
+                | "-E"
+                | "-a"
+                | "-e"
+                | "-i"
+                | "--max-args"
+                | "--max-procs"
+                | "--delimiter"
+                | "--arg-file"
+        ),
+        "watch" => matches!(opt, "-n" | "--interval" | "-d"),
+        "nsenter" => matches!(
+            opt,
+            "-t" | "--target" | "-S" | "-G" | "--setuid" | "--setgid"
+        ),
+        "parallel" => matches!(opt, "-j" | "--jobs" | "-S" | "--sshlogin" | "-a" | "-d"),
+        "chrt" | "taskset" => false,
+        "runuser" | "su" => matches!(opt, "-u" | "-g" | "-G" | "-s" | "--shell" | "--group"),
+        _ => false,
+    }
+}
+
+/// The command a wrapped invocation really runs.
+pub(crate) struct Effective<'a> {
+    pub(crate) name: String,
+    pub(crate) args: &'a [Word],
+    pub(crate) via_xargs: bool,
+}
+
+pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
+    let mut i = 0;
+    let mut via_xargs = false;
+    loop {
+        while i < words.len() && is_assignment(&words[i]) {
+            i += 1;
+        }
+        let w = words.get(i)?;
+        let name = basename(&w.text).to_string();
+        match name.as_str() {
+            "sudo" | "doas" | "env" | "nice" | "nohup" | "timeout" | "xargs" | "ionice"
+            | "stdbuf" | "command" | "builtin" | "exec" | "time" | "caffeinate" | "chronic"
+            | "unbuffer" | "watch" | "torsocks" | "proxychains" | "proxychains4" | "runuser"
+            | "setsid" | "flock" | "chrt" | "taskset" | "systemd-run" | "pkexec" | "busybox"
+            | "parallel" | "nsenter" | "unshare" | "firejail" | "bwrap" => {
+                if name == "xargs" || name == "parallel" {
+                    via_xargs = true;
+                }
+                i += 1;
+                let mut positional_skipped = false;
+                while let Some(a) = words.get(i) {
+                    let t = a.text.as_str();
+                    if t == "--" {
+                        i += 1;
+                        break;
+                    }
+                    if t.starts_with('-') && t.len() > 1 {
+                        let opt = t.split('=').next().unwrap_or(t);
+                        i += 1;
+                        if !t.contains('=') && wrapper_opt_takes_arg(&name, opt) {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    if name == "env" && is_assignment(a) {
+                        i += 1;
+                        continue;
+                    }
+                    // timeout DURATION, flock FILE, chrt PRIO, taskset MASK take one positional.
+                    if matches!(name.as_str(), "timeout" | "flock" | "chrt" | "taskset")
+                        && !positional_skipped
+                    {
+                        positional_skipped = true;
+                        i += 1;
+                        continue;
+                    }
+                    break;
+                }
+            }
+            _ => {
+                return Some(Effective {
+                    name,
+                    args: &words[i + 1..],
+                    via_xargs,
+                });
+            }
+        }
+    }
+}
+
+/// What a loop variable or a `read` target stands for: every name a listing
+/// yields, so `rm -rf "$d"` inside the loop is judged as `rm -rf *`.
+pub(crate) const FANOUT: &str = "*";
+
+/// Variables whose value is a program that the command runs.
+pub(crate) const PROGRAM_VARS: &[&str] = &[
+    "GIT_PAGER",
+    "PAGER",
+    "GIT_EDITOR",
+    "EDITOR",
+    "VISUAL",
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_EXTERNAL_DIFF",
+    "LESSOPEN",
+    "PROMPT_COMMAND",
+    "SUDO_ASKPASS",
+    "BROWSER",
+    "MANPAGER",
+];
+
+/// The word with the variables assigned earlier in the same text and the
+/// statically known `$( … )` substitutions put in; everything else stays
+/// as written (`$HOME`, `$(pwd)`), so the path rules still see it.
+pub(crate) fn expand_word(w: &Word, acc: &Acc) -> Word {
+    if !w.expanded || acc.eval_depth > MAX_DEPTH {
+        return w.clone();
+    }
+    let mut out = w.clone();
+    let mut text = w.text.clone();
+    for sub in &w.subs {
+        let pat = format!("$({sub})");
+        if text.contains(&pat) {
+            let mut inner = Acc {
+                eval_depth: acc.eval_depth + 1,
+                ..Acc::default()
+            };
+            inner.vars = acc.vars.clone();
+            if let Some(v) = eval_script(sub, &inner) {
+                text = text.replacen(&pat, &v, 1);
+            }
+        }
+    }
+    out.text = substitute_vars(&text, &acc.vars);
+    out
+}
+
+/// Puts in `$NAME`, `${NAME}` and `${NAME:-default}` for the names in `vars`
+/// (and the default for names not assigned); `$( … )` is copied verbatim.
+pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let name_len = |from: usize| {
+        chars[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+            .count()
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c != '$' || i + 1 >= chars.len() {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match chars[i + 1] {
+            '{' => {
+                let Some(close) = chars[i..].iter().position(|&c| c == '}').map(|p| p + i) else {
+                    out.extend(&chars[i..]);
+                    break;
+                };
+                let inner: String = chars[i + 2..close].iter().collect();
+                let n = inner
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .count();
+                let (name, op) = inner.split_at(n);
+                let default = ["=", ":-", "-", ":="]
+                    .iter()
+                    .rev()
+                    .find_map(|p| op.strip_prefix(p));
+                match (vars.get(name), default) {
+                    (Some(v), _) if !name.is_empty() => out.push_str(v),
+                    (None, _) if name == "IFS" => out.push(' '),
+                    (None, Some(d)) if !name.is_empty() => out.push_str(d),
+                    _ => out.extend(&chars[i..=close]),
+                }
+                i = close + 1;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let n = name_len(i + 1);
+                let name: String = chars[i + 1..i + 1 + n].iter().collect();
+                match vars.get(&name) {
+                    Some(v) => out.push_str(v),
+                    None if name == "IFS" => out.push(' '),
+                    None => {
+                        out.push('$');
+                        out.push_str(&name);
+                    }
+                }
+                i += 1 + n;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Words joined back into shell text that lexes into the same words.
+pub(crate) fn quote_words(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            let plain = !w.text.is_empty()
+                && w.text.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || "_@%+=:,./-~".contains(c)
+                        || (w.glob && "*?[]".contains(c))
+                });
+            if plain {
+                w.text.clone()
+            } else {
+                format!("'{}'", w.text.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Records the variables a command assigns (`a=rm`, `export T=/boot`,
+/// `read x`), with their values expanded now.
+pub(crate) fn record_assignments(words: &[Word], acc: &mut Acc) {
+    let assign = |w: &Word, acc: &mut Acc| {
+        let e = expand_word(w, acc);
+        if let Some((name, value)) = e.text.split_once('=') {
+            acc.vars.insert(name.to_string(), value.to_string());
+        }
+    };
+    let mut i = 0;
+    while i < words.len() && is_assignment(&words[i]) {
+        assign(&words[i], acc);
+        i += 1;
+    }
+    let Some(name) = words.get(i).map(|w| w.text.as_str()) else {
+        return;
+    };
+    match name {
+        "export" | "local" | "declare" | "readonly" | "typeset" | "env" => {
+            for w in &words[i + 1..] {
+                if is_assignment(w) {
+                    assign(w, acc);
+                }
+            }
+        }
+        "read" => {
+            let mut j = i + 1;
+            while let Some(w) = words.get(j) {
+                if w.text.starts_with('-') {
+                    if matches!(w.text.as_str(), "-p" | "-d" | "-n" | "-N" | "-t" | "-u") {
+                        j += 1;
+                    }
+                } else {
+                    acc.vars.insert(w.text.clone(), FANOUT.to_string());
+                }
+                j += 1;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The value a `for` loop variable stands for: a listing or glob means
+/// every name it yields; otherwise the word that names the most.
+pub(crate) fn loop_value(words: &[Word], acc: &Acc) -> String {
+    if words.is_empty() {
+        return FANOUT.to_string();
+    }
+    let expanded: Vec<Word> = words.iter().map(|w| expand_word(w, acc)).collect();
+    if expanded.iter().any(|w| w.expanded && w.text.contains('$')) {
+        return FANOUT.to_string();
+    }
+    expanded
+        .iter()
+        .find(|w| classify(&w.text).is_some_and(|c| c != PathClass::Other))
+        .or_else(|| expanded.iter().find(|w| w.glob))
+        .or(expanded.first())
+        .map(|w| w.text.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,453 @@
+//! What a path names: the root, a system tree, a home directory, the working
+//! directory, a device, a critical file.
+
+use crate::risk::prelude::*;
+
+/// Files whose change affects the whole system or the user's shell setup.
+pub(crate) fn is_system_file(t: &str) -> bool {
+    [
+        "/etc/",
+        "/boot/",
+        "/usr/",
+        "/proc/sys",
+        "/sys/",
+        "/lib/",
+        "/bin/",
+        "/sbin/",
+        "/var/lib/",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+        && !is_harmless_dev(t)
+}
+
+/// Files that grant access to the machine: SSH keys and their lists.
+pub(crate) fn is_access_file(t: &str) -> bool {
+    t.contains("/.ssh/") || basename(t).starts_with("authorized_keys")
+}
+
+/// Dotfiles in a home directory (`~/.bashrc`): changing them alters every new shell.
+pub(crate) fn is_home_dotfile(t: &str) -> bool {
+    ["~/.", "$HOME/.", "${HOME}/.", "/root/."]
+        .iter()
+        .any(|p| t.starts_with(p) && !t[p.len()..].contains('/'))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PathClass {
+    /// `/`, `/*`.
+    Root,
+    /// A top-level directory or glob right under `/`.
+    TopLevel(String),
+    /// A directory vital to the OS below the top level (`/usr/lib`).
+    SystemDir(String),
+    /// The home directory itself or all of it (`~`, `$HOME/*`, `/home/alice`).
+    Home(String),
+    /// Precious content in a home directory (`~/.ssh`, `~/Documents`).
+    HomeVital(String),
+    /// The current or parent directory or everything in it (`.`, `*`, `../*`).
+    Cwd(String),
+    /// An unguarded variable followed by `/`: empty variable means `/`.
+    EmptyVarRoot(String),
+    /// A service's data directory (`/var/lib/mysql`, `/srv/pg/data`).
+    DataDir(String),
+    /// Any other path: ordinary.
+    Other,
+}
+
+impl PathClass {
+    /// Level of recursively deleting this path.
+    pub(crate) fn level(&self, _recursive: bool) -> RiskLevel {
+        match self {
+            PathClass::Other => RiskLevel::Caution,
+            _ => RiskLevel::Danger,
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            PathClass::Root => "the root filesystem (/)".into(),
+            PathClass::TopLevel(p) => format!("the top-level directory {p}"),
+            PathClass::SystemDir(p) => format!("the system directory {p}"),
+            PathClass::Home(p) => format!("the home directory ({p})"),
+            PathClass::HomeVital(p) => format!("{p} in the home directory"),
+            PathClass::Cwd(p) => format!("the whole current/parent directory ({p})"),
+            PathClass::EmptyVarRoot(p) => {
+                format!("{p} (if the variable is empty or unset this is /)")
+            }
+            PathClass::DataDir(p) => format!("the data directory {p}"),
+            PathClass::Other => "files".into(),
+        }
+    }
+}
+
+/// A glob component that matches (nearly) everything: `*`, `.*`, `*.*`, `**`.
+pub(crate) fn is_broad_glob(comp: &str) -> bool {
+    !comp.is_empty()
+        && comp.contains(['*', '?'])
+        && comp
+            .chars()
+            .all(|c| matches!(c, '*' | '?' | '.' | '[' | ']' | '!' | '^'))
+}
+
+pub(crate) const HOME_VITAL: &[&str] = &[
+    ".ssh",
+    ".gnupg",
+    ".config",
+    ".local",
+    "Documents",
+    "Desktop",
+    "Pictures",
+    "Photos",
+    "Dokumente",
+    "Bilder",
+    "Schreibtisch",
+    ".password-store",
+    ".mozilla",
+    "Music",
+    "Videos",
+];
+
+pub(crate) const HOME_VARS: &[&str] = &["$HOME", "${HOME}", "~", "$USERPROFILE", "${USERPROFILE}"];
+
+/// Classifies a path for recursive destructive operations; `None` for words
+/// that are not path-like at all (empty).
+pub(crate) fn classify(raw: &str) -> Option<PathClass> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return None;
+    }
+    // Home directory forms.
+    for hv in HOME_VARS {
+        if let Some(rest) = t.strip_prefix(hv) {
+            if rest.is_empty() || rest.starts_with('/') {
+                // `~/../..` climbs out of the home directory (/home/<user>).
+                if rest.split('/').any(|c| c == "..") {
+                    return Some(classify_abs(raw, &format!("/home/user{rest}")));
+                }
+                return Some(classify_home_rest(raw, rest));
+            }
+        }
+    }
+    if let Some(rest) = t.strip_prefix('~') {
+        // ~alice or ~alice/…
+        let (user, rest) = rest
+            .split_once('/')
+            .map(|(u, r)| (u, format!("/{r}")))
+            .unwrap_or((rest, String::new()));
+        if user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        {
+            return Some(classify_home_rest(raw, &rest));
+        }
+    }
+    if let Some(rest) = t
+        .strip_prefix("$PWD")
+        .or_else(|| t.strip_prefix("${PWD}"))
+        .or_else(|| t.strip_prefix("$(pwd)"))
+    {
+        if rest.is_empty() || rest == "/" || rest.strip_prefix('/').is_some_and(is_broad_glob) {
+            return Some(PathClass::Cwd(raw.to_string()));
+        }
+        return Some(PathClass::Other);
+    }
+    // Unguarded variable at the start, then "/" and nothing specific.
+    if t.starts_with('$') {
+        let var_end = var_prefix_len(t);
+        let var = &t[..var_end];
+        let rest = &t[var_end..];
+        let guarded = var.contains(":?") || var.contains('?');
+        if !guarded && var_end > 1 {
+            let r = rest.trim_end_matches('/');
+            if rest.starts_with('/')
+                && (r.is_empty() || r.strip_prefix('/').is_some_and(is_broad_glob))
+            {
+                return Some(PathClass::EmptyVarRoot(raw.to_string()));
+            }
+        }
+        return Some(PathClass::Other);
+    }
+    if t.starts_with('/') {
+        return Some(classify_abs(raw, t));
+    }
+    // Relative: only `.`/`..` components, optionally ending in a broad glob.
+    let comps: Vec<&str> = t.split('/').filter(|c| !c.is_empty()).collect();
+    if comps.is_empty() {
+        return Some(PathClass::Other);
+    }
+    let last = comps.len() - 1;
+    let all_dots = comps
+        .iter()
+        .enumerate()
+        .all(|(i, c)| *c == "." || *c == ".." || (i == last && is_broad_glob(c)));
+    if all_dots {
+        return Some(PathClass::Cwd(raw.to_string()));
+    }
+    Some(PathClass::Other)
+}
+
+pub(crate) fn var_prefix_len(t: &str) -> usize {
+    let b = t.as_bytes();
+    if b.len() < 2 {
+        return b.len();
+    }
+    if b[1] == b'{' {
+        return t.find('}').map(|i| i + 1).unwrap_or(t.len());
+    }
+    if b[1] == b'(' {
+        return t.find(')').map(|i| i + 1).unwrap_or(t.len());
+    }
+    1 + t[1..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len() - 1)
+}
+
+pub(crate) fn classify_home_rest(raw: &str, rest: &str) -> PathClass {
+    let comps: Vec<&str> = rest
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    match comps.as_slice() {
+        [] => PathClass::Home(raw.to_string()),
+        [c] if is_broad_glob(c) => PathClass::Home(raw.to_string()),
+        [c] | [c, _]
+            if HOME_VITAL.contains(c)
+                && (comps.len() == 1 || comps.get(1).is_some_and(|x| is_broad_glob(x))) =>
+        {
+            PathClass::HomeVital(raw.to_string())
+        }
+        _ => PathClass::Other,
+    }
+}
+
+pub(crate) const TOP_SAFE: &[&str] = &["tmp"];
+
+/// Path components that name a service's data: deleting a tree that holds
+/// one loses a database or a store, not a reinstallable program.
+const DATA_NAMES: &[&str] = &[
+    "mysql",
+    "mariadb",
+    "postgresql",
+    "postgres",
+    "pgsql",
+    "pgdata",
+    "mongodb",
+    "mongo",
+    "redis",
+    "elasticsearch",
+    "opensearch",
+    "cassandra",
+    "influxdb",
+    "clickhouse",
+    "kafka",
+    "zookeeper",
+    "etcd",
+    "minio",
+    "docker",
+    "containerd",
+    "data",
+    "backup",
+    "backups",
+];
+
+/// Second-level directories that are vital: `/usr/lib`, `/var/lib`, …
+pub(crate) fn vital_second(top: &str, sub: &str) -> bool {
+    match top {
+        "usr" => matches!(
+            sub,
+            "bin"
+                | "sbin"
+                | "lib"
+                | "lib32"
+                | "lib64"
+                | "libexec"
+                | "share"
+                | "include"
+                | "local"
+                | "src"
+        ),
+        "var" => matches!(
+            sub,
+            "lib" | "log" | "spool" | "mail" | "www" | "backups" | "opt" | "db"
+        ),
+        "etc" => matches!(
+            sub,
+            "ssh"
+                | "pam.d"
+                | "systemd"
+                | "security"
+                | "sudoers.d"
+                | "network"
+                | "netplan"
+                | "apt"
+                | "default"
+                | "init.d"
+                | "ssl"
+                | "alternatives"
+        ),
+        "bin" | "sbin" | "lib" | "lib32" | "lib64" | "libx32" | "boot" => true,
+        "dev" => sub != "shm",
+        "home" | "Users" => true,
+        "System" | "Library" => true,
+        _ => false,
+    }
+}
+
+pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
+    // Resolve `.` and `..`, collapse slashes.
+    let mut comps: Vec<&str> = Vec::new();
+    for c in t.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                comps.pop();
+            }
+            _ => comps.push(c),
+        }
+    }
+    // A trailing broad glob means "everything in the parent".
+    let mut n = comps.len();
+    if n > 0 && is_broad_glob(comps[n - 1]) {
+        n -= 1;
+    }
+    let comps = &comps[..n];
+    match comps {
+        [] => PathClass::Root,
+        [top] => {
+            if top.contains(['*', '?', '[']) {
+                PathClass::TopLevel(raw.to_string())
+            } else if TOP_SAFE.contains(top) {
+                PathClass::Other
+            } else if *top == "root" {
+                PathClass::Home(raw.to_string())
+            } else {
+                PathClass::TopLevel(raw.to_string())
+            }
+        }
+        [top, sub] => {
+            if *top == "home" || *top == "Users" {
+                if sub.contains(['*', '?']) {
+                    PathClass::TopLevel(raw.to_string())
+                } else {
+                    PathClass::Home(raw.to_string())
+                }
+            } else if *top == "root" && HOME_VITAL.contains(sub) {
+                PathClass::HomeVital(raw.to_string())
+            } else if *top == "srv" || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top) {
+                PathClass::DataDir(raw.to_string())
+            } else if vital_second(top, sub)
+                || (sub.contains('*')
+                    && !TOP_SAFE.contains(top)
+                    && *top != "opt"
+                    && *top != "srv"
+                    && *top != "mnt"
+                    && *top != "media")
+            {
+                PathClass::SystemDir(raw.to_string())
+            } else {
+                PathClass::Other
+            }
+        }
+        [top, sub, _] if *top == "var" && *sub == "lib" => PathClass::DataDir(raw.to_string()),
+        _ if comps.iter().any(|c| DATA_NAMES.contains(c))
+            && !matches!(comps.first().copied(), Some("tmp" | "home" | "Users"))
+            && !comps.iter().any(|c| c.contains("cache")) =>
+        {
+            PathClass::DataDir(raw.to_string())
+        }
+        [top, _user, sub, ..]
+            if (*top == "home" || *top == "Users")
+                && comps.len() == 3
+                && HOME_VITAL.contains(sub) =>
+        {
+            PathClass::HomeVital(raw.to_string())
+        }
+        _ => PathClass::Other,
+    }
+}
+
+pub(crate) const CRITICAL_FILES: &[&str] = &[
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/fstab",
+    "/etc/hosts",
+    "/etc/crypttab",
+    "/etc/ssh/sshd_config",
+    "/etc/pam.d/common-auth",
+    "/etc/pam.d/sudo",
+    "/etc/nsswitch.conf",
+    "/etc/inittab",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.preload",
+    "/boot/grub/grub.cfg",
+    "/etc/default/grub",
+    "/etc/login.defs",
+];
+
+pub(crate) fn is_critical_file(p: &str) -> bool {
+    let p = p.trim_end_matches('/');
+    if CRITICAL_FILES.contains(&p) {
+        return true;
+    }
+    // Kernels, initrds and core binaries.
+    let dir = p.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let file = basename(p);
+    (dir == "/boot"
+        && (file.starts_with("vmlinuz")
+            || file.starts_with("initrd")
+            || file.starts_with("initramfs")))
+        || (matches!(
+            dir,
+            "/bin"
+                | "/sbin"
+                | "/usr/bin"
+                | "/usr/sbin"
+                | "/lib"
+                | "/lib64"
+                | "/usr/lib"
+                | "/usr/lib64"
+                | "/lib/x86_64-linux-gnu"
+                | "/usr/lib/x86_64-linux-gnu"
+        ) && !file.is_empty())
+}
+
+/// Pseudo-devices that are fine to read from or write to.
+pub(crate) fn is_harmless_dev(p: &str) -> bool {
+    matches!(
+        p,
+        "/dev/null"
+            | "/dev/zero"
+            | "/dev/stdout"
+            | "/dev/stderr"
+            | "/dev/stdin"
+            | "/dev/tty"
+            | "/dev/full"
+            | "/dev/random"
+            | "/dev/urandom"
+            | "/dev/console"
+            | "/dev/ptmx"
+            | "/dev/dsp"
+    ) || p.starts_with("/dev/tty")
+        || p.starts_with("/dev/pts/")
+        || p.starts_with("/dev/fd/")
+        || p.starts_with("/dev/shm/")
+        || p.starts_with("/dev/tcp/")
+        || p.starts_with("/dev/udp/")
+        || p.starts_with("/dev/cu.")
+        || p.starts_with("/dev/video")
+        || p.starts_with("/dev/snd")
+        || p.starts_with("/dev/input")
+        || p.starts_with("/dev/usb")
+        || p.starts_with("/dev/ttyUSB")
+}
+
+/// A block device, partition or raw memory: writing there destroys data.
+pub(crate) fn is_device(p: &str) -> bool {
+    let p = p.trim_matches(|c| c == '"' || c == '\'');
+    p.starts_with("/dev/") && !is_harmless_dev(p) && p.len() > 5
+        || p.starts_with("\\\\.\\PhysicalDrive")
+}

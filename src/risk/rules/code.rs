@@ -1,0 +1,465 @@
+//! Code that other programs run: awk's `system()`, vim's `!`, `at` jobs, and
+//! the delete and process calls in python/perl/ruby/node/php/lua code.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "awk" | "gawk" | "mawk" | "nawk" => awk(ctx, acc),
+        "vim" | "vi" | "nvim" | "ex" | "view" | "gvim" | "vimdiff" | "rvim" | "nano" => {
+            vim(ctx, acc)
+        }
+        "at" | "batch" => {
+            // The job's commands come from stdin (or -f FILE).
+            fed_text(ctx, acc, assess_script);
+            acc.caution(format!("{name} schedules commands to run later"));
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// The text piped into this command: evaluated when it is fixed text, else
+/// the string literals of the commands upstream (what they can print).
+pub(crate) fn fed_text(ctx: &Ctx, acc: &mut Acc, judge: impl Fn(&str, usize, &mut Acc)) {
+    let depth = ctx.depth + 1;
+    for r in &ctx.cmd.redirs {
+        match r.kind {
+            RedirKind::Heredoc => judge(&r.body, depth, acc),
+            RedirKind::Herestring => judge(&r.target.text, depth, acc),
+            _ => {}
+        }
+    }
+    if ctx.upstream.is_empty() {
+        return;
+    }
+    if let Some(text) = eval_pipeline(ctx.upstream, acc) {
+        judge(&text, depth, acc);
+        return;
+    }
+    for c in ctx.upstream {
+        let Some(e) = unwrap_cmd(&c.words) else {
+            continue;
+        };
+        let literal = matches!(e.name.as_str(), "echo" | "printf");
+        for w in positionals(e.args) {
+            if literal {
+                judge(&w.text.replace("\\n", "\n"), depth, acc);
+            } else if w.quoted {
+                for s in string_literals(&w.text) {
+                    judge(&s, depth, acc);
+                }
+            }
+        }
+    }
+}
+
+/// awk programs that run shell commands: `system("…")`, `print … | "sh"`.
+fn awk(ctx: &Ctx, acc: &mut Acc) {
+    let mut i = 0;
+    let args = ctx.args;
+    while i < args.len() && args[i].starts_with('-') {
+        if matches!(
+            args[i],
+            "-F" | "-v" | "-f" | "--field-separator" | "--assign"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    let Some(program) = args.get(i) else { return };
+    let mut found = false;
+    for call in calls(program, &["system"]) {
+        found = true;
+        assess_script(&concat_literals(&call.args), ctx.depth + 1, acc);
+    }
+    let to_shell = ["\"sh\"", "\"bash\"", "\"/bin/sh\"", "\"/bin/bash\""]
+        .iter()
+        .any(|s| program.contains(&format!("| {s}")) || program.contains(&format!("|{s}")))
+        || program.contains("getline") && program.contains('|');
+    if to_shell {
+        found = true;
+        for s in string_literals(program) {
+            assess_script(&s, ctx.depth + 1, acc);
+        }
+    }
+    if found {
+        acc.caution(format!("{} runs shell commands", ctx.eff.name));
+    }
+}
+
+/// vim's `-c CMD`, `+CMD` and `--cmd CMD`: `!cmd` and `system()` run a shell.
+fn vim(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let mut cmds = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if matches!(*a, "-c" | "--cmd") {
+            cmds.extend(args.get(i + 1).copied());
+        } else if let Some(c) = a.strip_prefix('+') {
+            cmds.push(c);
+        }
+    }
+    for c in cmds {
+        let c = c.trim_start_matches([':', ' ']);
+        let c = c
+            .strip_prefix("silent!")
+            .or_else(|| c.strip_prefix("silent"))
+            .unwrap_or(c)
+            .trim_start_matches([':', ' ']);
+        if let Some(shell) = c.strip_prefix('!') {
+            acc.caution(format!("{} runs a shell command", ctx.eff.name));
+            assess_script(shell, ctx.depth + 1, acc);
+        }
+        for call in calls(c, &["system", "systemlist"]) {
+            assess_script(&concat_literals(&call.args), ctx.depth + 1, acc);
+        }
+        if c.starts_with("r !")
+            || c.starts_with("w !")
+            || c.starts_with("r!")
+            || c.starts_with("w!")
+        {
+            assess_script(c[2..].trim_start_matches(['!', ' ']), ctx.depth + 1, acc);
+        }
+    }
+}
+
+/// Calls that delete a directory tree, by language.
+const TREE_DELETES: &[&str] = &[
+    "rmtree",
+    "rm_rf",
+    "rm_r",
+    "remove_tree",
+    "remove_dir_all",
+    "removedirs",
+    "remove_entry_secure",
+    "rimraf",
+    "deltree",
+    "rmSync",
+    "rmdirSync",
+    "rmdir",
+    "fs.rm",
+    "promises.rm",
+];
+
+/// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
+/// `python3 -`) deletes or hands to a shell.
+pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+    let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
+    for call in calls(code, TREE_DELETES) {
+        // node's rm/rmdir delete a tree only with { recursive: true }.
+        if node_like && !code.contains("recursive") {
+            continue;
+        }
+        if !node_like && (call.name == "rmdir" || call.name.ends_with(".rm")) {
+            continue;
+        }
+        judge_tree_delete(name, call.args.as_str(), acc);
+    }
+    // A walk that removes what it visits deletes the tree too.
+    let walks = [
+        "walk(",
+        "rglob(",
+        "glob(",
+        "find(",
+        "Find.find",
+        "readdirSync",
+    ]
+    .iter()
+    .any(|w| code.contains(w));
+    let removes = ["remove(", "unlink(", "unlinkSync(", "rm(", "delete("]
+        .iter()
+        .any(|w| code.contains(w));
+    if walks && removes {
+        for call in calls(code, &["walk", "rglob", "glob", "find", "readdirSync"]) {
+            judge_tree_delete(name, call.args.as_str(), acc);
+        }
+    }
+    // Argument lists handed to a process: subprocess.run(['rm','-rf','/']).
+    for list in string_lists(code) {
+        assess_script(&list, depth + 1, acc);
+    }
+}
+
+/// How code names the home directory.
+const HOME_IN_CODE: &[&str] = &[
+    "expanduser",
+    "homedir()",
+    "Dir.home",
+    "ENV{HOME",
+    "ENV['HOME']",
+    "ENV[\"HOME\"]",
+    "Path.home()",
+    "environ['HOME']",
+    "environ[\"HOME\"]",
+    "getenv('HOME')",
+    "getenv(\"HOME\")",
+    "env.HOME",
+];
+
+fn judge_tree_delete(name: &str, args: &str, acc: &mut Acc) {
+    let path = if HOME_IN_CODE.iter().any(|h| args.contains(h)) {
+        string_literals(args)
+            .into_iter()
+            .find(|l| l.starts_with(['~', '/']))
+            .unwrap_or_else(|| "~".into())
+    } else {
+        match string_literals(args).into_iter().next() {
+            Some(p) => p,
+            None => {
+                acc.caution(format!("{name} code deletes a directory tree"));
+                return;
+            }
+        }
+    };
+    match classify(&path) {
+        Some(c) if c != PathClass::Other => {
+            acc.danger(format!("{name} code deletes {} recursively", c.describe()))
+        }
+        _ => acc.caution(format!("{name} code deletes the directory tree {path}")),
+    }
+}
+
+/// One call in source code: the function's name and the text of its
+/// argument list.
+pub(crate) struct Call {
+    pub(crate) name: String,
+    pub(crate) args: String,
+}
+
+/// Calls of the named functions (`name(…)`, and perl's `name "…"`), found by
+/// text; the argument text runs to the balancing `)`.
+pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for name in names {
+        let mut from = 0;
+        while let Some(pos) = code[from..].find(name) {
+            let start = from + pos;
+            from = start + name.len();
+            let before_ok = code[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let after = code[from..].trim_start();
+            if !before_ok || inside_string(&code[..start]) {
+                continue;
+            }
+            let args = if let Some(rest) = after.strip_prefix('(') {
+                balanced_parens(rest)
+            } else if after.starts_with(['"', '\'', '$', 'D', 'E', 'P']) {
+                // perl/ruby call without parentheses: `rmtree "/x"`, `rm_rf Dir.home`.
+                after
+                    .split([';', '\n', '}'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            } else {
+                continue;
+            };
+            out.push(Call {
+                name: name.to_string(),
+                args,
+            });
+        }
+    }
+    out
+}
+
+/// Whether the end of `before` is inside a string literal ('…' or "…").
+fn inside_string(before: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in before.chars() {
+        match (quote, c) {
+            (_, _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            _ => {}
+        }
+    }
+    quote.is_some()
+}
+
+fn balanced_parens(s: &str) -> String {
+    let mut depth = 1;
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return s[..i].to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    s.to_string()
+}
+
+/// An expression of string literals and other terms, as the shell command it
+/// builds: literals are kept, every other term (`$1`, a variable) stands for
+/// any name (`*`). `"rm -rf " $1` becomes `rm -rf *`.
+pub(crate) fn concat_literals(expr: &str) -> String {
+    let mut out = String::new();
+    let mut chars = expr.chars().peekable();
+    let mut pending_term = false;
+    while let Some(c) = chars.next() {
+        if c == '"' || c == '\'' {
+            if pending_term {
+                out.push_str(FANOUT);
+                pending_term = false;
+            }
+            while let Some(n) = chars.next() {
+                if n == c {
+                    break;
+                }
+                if n == '\\' {
+                    if let Some(e) = chars.next() {
+                        out.push(e);
+                    }
+                    continue;
+                }
+                out.push(n);
+            }
+        } else if c.is_alphanumeric() || c == '$' || c == '_' {
+            pending_term = true;
+        } else if !pending_term || c == ',' {
+            if c == ',' {
+                break;
+            }
+        } else if c.is_whitespace() {
+            out.push_str(FANOUT);
+            pending_term = false;
+        }
+    }
+    if pending_term {
+        out.push_str(FANOUT);
+    }
+    out
+}
+
+/// The contents of the string literals in `code` ('…', "…").
+pub(crate) fn string_literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' && c != '\'' {
+            continue;
+        }
+        let mut s = String::new();
+        while let Some(n) = chars.next() {
+            if n == c {
+                break;
+            }
+            if n == '\\' {
+                if let Some(e) = chars.next() {
+                    s.push(e);
+                }
+                continue;
+            }
+            s.push(n);
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// Bracketed lists made only of string literals (`['rm', '-rf', '/']`) in
+/// code that starts processes, joined into a command line; node's
+/// `spawn('rm', ['-rf', '/'])` keeps the program name in front.
+fn string_lists(code: &str) -> Vec<String> {
+    const STARTS: &[&str] = &[
+        "subprocess",
+        "Popen",
+        "call(",
+        "run(",
+        "check_output",
+        "spawn",
+        "execFile",
+        "execv",
+        "system",
+        "exec",
+    ];
+    if !STARTS.iter().any(|k| code.contains(k)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = code[from..].find('[') {
+        let start = from + open + 1;
+        let Some(len) = code[start..].find(']') else {
+            break;
+        };
+        let inner = &code[start..start + len];
+        from = start + len;
+        let items = string_literals(inner);
+        let only_strings = !items.is_empty()
+            && inner
+                .split(',')
+                .all(|p| p.trim().starts_with(['"', '\'']) || p.trim().is_empty());
+        if !only_strings {
+            continue;
+        }
+        // A program name just before the list: spawn('rm', [...]).
+        let head = string_literals(&code[..start - 1])
+            .last()
+            .filter(|_| code[..start - 1].trim_end().ends_with(','))
+            .cloned();
+        let words: Vec<Word> = head
+            .into_iter()
+            .chain(items)
+            .map(|text| Word {
+                text,
+                quoted: true,
+                ..Word::default()
+            })
+            .collect();
+        out.push(quote_words(&words));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("awk '{print $1}' access.log", Safe),
+            ("awk 'BEGIN{print \"system(rm)\"}'", Safe),
+            ("vim -c 'set number' notes.txt", Safe),
+            ("python3 -c 'print(1)'", Safe),
+            (
+                "python3 -c 'import shutil; shutil.rmtree(\"build\")'",
+                Caution,
+            ),
+            ("awk 'BEGIN{system(\"rm -rf ~\")}'", Danger),
+            ("gawk '{ system(\"rm -rf \" $1) }' dirs.txt", Danger),
+            ("vim -c '!rm -rf ~'", Danger),
+            ("nvim --headless +'!rm -rf /srv' +q", Danger),
+            (
+                "python3 -c 'import shutil; shutil.rmtree(\"/home\")'",
+                Danger,
+            ),
+            ("perl -MFile::Path -e 'rmtree(\"/home/alice\")'", Danger),
+            ("ruby -rfileutils -e 'FileUtils.rm_rf(\"/srv\")'", Danger),
+            (
+                "node -e \"require('fs').rmSync('/home', {recursive: true})\"",
+                Danger,
+            ),
+            (
+                "python3 -c \"import subprocess; subprocess.run(['rm','-rf','/home'])\"",
+                Danger,
+            ),
+            ("echo 'rm -rf ~' | at now + 1 minute", Danger),
+        ]);
+    }
+}

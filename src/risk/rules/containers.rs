@@ -1,0 +1,450 @@
+//! Containers and virtual machines: docker/podman, compose, kubectl, helm, vagrant.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "vagrant" if ctx.args.first() == Some(&"destroy") => {
+            acc.danger("vagrant destroy deletes the machine and its disks")
+        }
+        "vagrant" => {
+            if ctx.args.first().is_some_and(|a| {
+                matches!(
+                    *a,
+                    "destroy" | "halt" | "suspend" | "reload" | "provision" | "up" | "box"
+                )
+            }) {
+                acc.caution("vagrant changes VM state");
+            }
+        }
+        "docker" | "podman" | "nerdctl" => analyze_docker(ctx, acc),
+        "docker-compose" | "podman-compose" => {
+            analyze_compose(ctx.args, acc);
+            compose_inner(ctx.eff.args, ctx.depth, acc);
+        }
+        "kubectl" | "oc" => analyze_kubectl(ctx, acc),
+        "helm" => {
+            if matches!(
+                ctx.args.first().copied(),
+                Some("uninstall" | "delete" | "rollback" | "upgrade" | "install")
+            ) {
+                acc.caution("changes Helm releases");
+            }
+        }
+        "virsh" => analyze_virsh(ctx, acc),
+        "lxc" | "incus" => match ctx.args.first().copied() {
+            Some("delete" | "rm") => acc.danger(format!(
+                "{name} delete removes the instance and its root filesystem"
+            )),
+            Some("exec") => {
+                let words = ctx.eff.args;
+                if let Some(p) = words.iter().position(|w| w.text == "--") {
+                    assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+                }
+            }
+            Some("stop" | "restart" | "restore" | "snapshot") => {
+                acc.caution(format!("{name} changes instance state"))
+            }
+            _ => {}
+        },
+        _ => return false,
+    }
+    true
+}
+
+/// `compose exec SERVICE CMD…` / `compose run SERVICE CMD…`: the command runs
+/// in the service's container.
+fn compose_inner(words: &[Word], depth: usize, acc: &mut Acc) {
+    let Some(i) = words
+        .iter()
+        .position(|w| matches!(w.text.as_str(), "exec" | "run"))
+    else {
+        return;
+    };
+    inside_container(false, &words[i + 1..], depth, acc);
+}
+
+fn analyze_virsh(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let storage = args.iter().any(|a| {
+        a.starts_with("--remove-all-storage")
+            || a.starts_with("--storage")
+            || *a == "--wipe-storage"
+    });
+    match args.first().copied() {
+        Some("undefine") if storage => {
+            acc.danger("virsh undefine deletes the VM together with its disks")
+        }
+        Some("vol-delete" | "vol-wipe" | "pool-delete") => {
+            acc.danger("virsh deletes or wipes storage volumes")
+        }
+        Some(
+            "undefine" | "destroy" | "shutdown" | "reboot" | "reset" | "snapshot-delete"
+            | "pool-destroy",
+        ) => acc.caution("virsh changes VM state"),
+        _ => {}
+    }
+}
+
+/// Long options of `docker run` / `docker exec` that take a value.
+const CONTAINER_VALUE_OPTS: &[&str] = &[
+    "--volume",
+    "--mount",
+    "--env",
+    "--env-file",
+    "--workdir",
+    "--user",
+    "--name",
+    "--network",
+    "--publish",
+    "--entrypoint",
+    "--label",
+    "--hostname",
+    "--memory",
+    "--cpus",
+    "--restart",
+    "--add-host",
+    "--device",
+    "--cap-add",
+    "--cap-drop",
+    "--log-driver",
+    "--log-opt",
+    "--platform",
+    "--pull",
+    "--runtime",
+    "--shm-size",
+    "--tmpfs",
+    "--ulimit",
+    "--gpus",
+    "--security-opt",
+    "--volumes-from",
+    "--pid",
+    "--ipc",
+    "--dns",
+    "--expose",
+    "--link",
+    "--detach-keys",
+];
+
+fn container_opt_takes_value(o: &str) -> bool {
+    if o.starts_with("--") {
+        return CONTAINER_VALUE_OPTS.contains(&o);
+    }
+    o.len() == 2
+        && matches!(
+            o.chars().last(),
+            Some('v' | 'e' | 'w' | 'u' | 'p' | 'l' | 'h' | 'm' | 'c')
+        )
+}
+
+/// A bind mount given with `-v SRC:DST` or `--mount source=SRC,target=DST`.
+fn mount_of(opt: &str, v: &str) -> Option<(String, String)> {
+    if matches!(opt, "-v" | "--volume") {
+        let mut parts = v.split(':');
+        return Some((parts.next()?.to_string(), parts.next()?.to_string()));
+    }
+    if opt != "--mount" {
+        return None;
+    }
+    let field = |keys: &[&str]| {
+        v.split(',')
+            .filter_map(|f| f.split_once('='))
+            .find(|(n, _)| keys.contains(n))
+            .map(|(_, x)| x.to_string())
+    };
+    Some((
+        field(&["source", "src"])?,
+        field(&["target", "dst", "destination"])?,
+    ))
+}
+
+/// `docker run IMAGE CMD…` / `docker exec CTR CMD…`: the command is assessed
+/// as if run here, with paths under a bind mount (`-v /:/host`) mapped back to
+/// the host paths they are.
+fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
+    let mut mounts: Vec<(String, String)> = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let t = w.text.as_str();
+        if !t.starts_with('-') || t == "-" {
+            break;
+        }
+        let (opt, value) = match t.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
+            _ if container_opt_takes_value(t) => {
+                i += 1;
+                (t, words.get(i).map(|v| v.text.clone()))
+            }
+            _ => (t, None),
+        };
+        if let Some(m) = value.and_then(|v| mount_of(opt, &v)) {
+            mounts.push(m);
+        }
+        i += 1;
+    }
+    // The image (run) or container (exec) name, then the command.
+    let Some(cmd) = words.get(i + 1..).filter(|c| !c.is_empty()) else {
+        return;
+    };
+    let mapped: Vec<Word> = cmd
+        .iter()
+        .map(|w| {
+            let mut w = w.clone();
+            let under = |d: &str| {
+                w.text == d || w.text.starts_with(&format!("{}/", d.trim_end_matches('/')))
+            };
+            let host = mounts
+                .iter()
+                .filter(|(_, d)| run && under(d))
+                .max_by_key(|(_, d)| d.len())
+                .map(|(src, dst)| {
+                    let rest = w.text[dst.len().min(w.text.len())..].trim_start_matches('/');
+                    format!("{}/{}", src.trim_end_matches('/'), rest)
+                });
+            if let Some(h) = host {
+                w.text = h;
+            }
+            w
+        })
+        .collect();
+    assess_script(&quote_words(&mapped), depth + 1, acc);
+}
+
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let mut i = 0;
+    while i < args.len() && args[i].starts_with('-') {
+        if matches!(
+            args[i],
+            "-H" | "--host" | "--context" | "-c" | "--config" | "-l" | "--log-level"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    let Some(sub) = args.get(i).copied() else {
+        return;
+    };
+    let rest = &args[i + 1..];
+    let rest_words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
+    let name = ctx.eff.name.as_str();
+    let all_from_ps = || {
+        rest_words.iter().any(|w| {
+            w.subs.iter().any(|s| {
+                !s.contains("dangling")
+                    && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
+                        || s.contains("volume ls")
+                        || s.contains("images"))
+            })
+        }) || (ctx.eff.via_xargs
+            && ctx.upstream.iter().any(|c| {
+                c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
+                    && c.words
+                        .first()
+                        .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
+            }))
+    };
+    match sub {
+        "system" => {
+            match rest.first().copied() {
+                Some("prune") => {
+                    if rest.contains(&"--volumes") {
+                        acc.danger(format!("{name} system prune --volumes deletes all unused volumes (database data)"));
+                    } else if has_flag(rest, 'a', &["--all"]) {
+                        acc.danger(format!("{name} system prune -a deletes every image, stopped container and network not in use"));
+                    } else {
+                        acc.caution(format!(
+                            "{name} system prune deletes stopped containers and dangling images"
+                        ));
+                    }
+                }
+                Some("reset") => acc.danger(format!(
+                    "{name} system reset deletes all containers, images and volumes"
+                )),
+                _ => {}
+            }
+        }
+        "volume" => match rest.first().copied() {
+            Some("prune") => acc.danger(format!(
+                "{name} volume prune deletes volumes not in use (their data is lost)"
+            )),
+            Some("rm" | "remove") => {
+                if all_from_ps() {
+                    acc.danger(format!("{name} volume rm of every volume (all data lost)"));
+                } else {
+                    acc.caution(format!("{name} volume rm deletes a volume and its data"));
+                }
+            }
+            _ => {}
+        },
+        "rm" | "container"
+            if sub == "rm" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
+        {
+            let force = has_flag(rest, 'f', &["--force"]);
+            if all_from_ps() && force {
+                acc.danger(format!(
+                    "{name} rm -f removes every container, running ones included"
+                ));
+            } else {
+                acc.caution(format!("{name} removes containers"));
+            }
+        }
+        "rmi" | "image"
+            if sub == "rmi" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
+        {
+            if sub == "image" && rest[0] == "prune" && has_flag(&rest[1..], 'a', &["--all"]) {
+                acc.danger(format!(
+                    "{name} image prune -a deletes every image not in use"
+                ));
+            } else if all_from_ps() {
+                acc.danger(format!("{name} removes every image"));
+            } else {
+                acc.caution(format!("{name} removes images"))
+            }
+        }
+        "kill" | "stop" | "restart" | "pause" => {
+            acc.caution(format!("{name} {sub} interrupts containers"))
+        }
+        "network" | "builder" | "buildx" => {
+            if rest.iter().any(|a| matches!(*a, "rm" | "prune")) {
+                acc.caution(format!("{name} {sub} removes resources"));
+            }
+        }
+        "compose" => {
+            analyze_compose(rest, acc);
+            compose_inner(rest_words, ctx.depth, acc);
+        }
+        "exec" | "run" | "container"
+            if sub != "container" || matches!(rest.first().copied(), Some("exec" | "run")) =>
+        {
+            let (run, words) = if sub == "container" {
+                (rest[0] == "run", rest_words.get(1..).unwrap_or(&[]))
+            } else {
+                (sub == "run", rest_words)
+            };
+            inside_container(run, words, ctx.depth, acc);
+            if rest.contains(&"--privileged")
+                && rest
+                    .iter()
+                    .any(|a| a.starts_with("/:/") || a.starts_with("-v=/:"))
+            {
+                acc.caution("runs a privileged container with the host root mounted");
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
+    let sub = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .copied()
+        .unwrap_or("");
+    match sub {
+        "down" => {
+            if args.iter().any(|a| *a == "-v" || *a == "--volumes") {
+                acc.caution("compose down -v deletes the project's volumes (their data is lost)");
+            } else {
+                acc.caution("compose down stops and removes the project's containers");
+            }
+        }
+        "rm" | "kill" | "stop" | "restart" => {
+            acc.caution(format!("compose {sub} interrupts containers"))
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let Some(i) = args.iter().position(|a| !a.starts_with('-')) else {
+        return;
+    };
+    let sub = args[i];
+    let rest = &args[i + 1..];
+    match sub {
+        "delete" => {
+            let all = rest
+                .iter()
+                .any(|a| *a == "--all" || *a == "-A" || *a == "--all-namespaces");
+            let ns = rest.first().is_some_and(|r| {
+                matches!(
+                    *r,
+                    "ns" | "namespace"
+                        | "namespaces"
+                        | "pv"
+                        | "pvc"
+                        | "persistentvolume"
+                        | "persistentvolumeclaim"
+                        | "node"
+                        | "nodes"
+                ) || r.starts_with("namespace/")
+                    || r.starts_with("ns/")
+            });
+            if all || ns {
+                acc.danger("kubectl delete of namespaces, volumes, nodes or everything (--all)");
+            } else {
+                acc.caution("kubectl delete removes cluster resources");
+            }
+        }
+        "drain" | "cordon" | "scale" | "apply" | "replace" | "patch" | "rollout" | "edit"
+        | "create" | "label" | "annotate" | "taint" | "set" => {
+            acc.caution(format!("kubectl {sub} changes cluster state"))
+        }
+        "exec" => {
+            let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
+            if let Some(p) = words.iter().position(|w| w.text == "--") {
+                assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+            } else {
+                // The old form `kubectl exec POD CMD…`.
+                let mut j = 0;
+                while let Some(w) = words.get(j) {
+                    if !w.text.starts_with('-') {
+                        break;
+                    }
+                    if matches!(w.text.as_str(), "-n" | "-c" | "--namespace" | "--container") {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                if let Some(cmd) = words.get(j + 1..).filter(|c| !c.is_empty()) {
+                    assess_script(&quote_words(cmd), ctx.depth + 1, acc);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("docker ps -a", Safe),
+            ("docker exec web ls /var/www", Safe),
+            ("kubectl exec -it web -- cat /etc/nginx/nginx.conf", Safe),
+            ("docker rm web", Caution),
+            ("docker exec web rm -rf /tmp/cache", Caution),
+            ("kubectl delete pod web-1", Caution),
+            ("docker exec web rm -rf /", Danger),
+            ("docker run --rm -v /:/host alpine rm -rf /host", Danger),
+            ("kubectl exec db-0 -- sh -c 'rm -rf /data'", Danger),
+            ("docker system prune -a", Danger),
+            ("virsh undefine vm1 --remove-all-storage", Danger),
+            ("kubectl delete namespace staging", Danger),
+        ]);
+    }
+}

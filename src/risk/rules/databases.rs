@@ -1,0 +1,175 @@
+//! Databases: SQL and key-value clients, dump/restore tools.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "cockroach"
+        | "mongo" | "mongosh" | "redis-cli" | "cqlsh" => analyze_sql_client(ctx, acc),
+        "mysqladmin" => {
+            if ctx.args.iter().any(|a| matches!(*a, "drop")) {
+                acc.danger("mysqladmin drop deletes a database");
+            } else if ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "shutdown" | "flush-privileges" | "password" | "kill"))
+            {
+                acc.caution("changes the MySQL server state");
+            }
+        }
+        "dropdb" => acc.danger("dropdb deletes a PostgreSQL database"),
+        "dropuser" | "createdb" | "createuser" | "pg_restore" => {
+            if name == "pg_restore" && ctx.has_flag('c', &["--clean"]) {
+                acc.caution("pg_restore --clean drops objects before recreating them");
+            } else if name != "createdb" {
+                acc.caution("changes database users or contents");
+            }
+        }
+        "mysqldump" | "pg_dump" => {}
+        _ => return false,
+    }
+    true
+}
+
+pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
+    let up = sql.to_ascii_uppercase();
+    let norm: String = up.split_whitespace().collect::<Vec<_>>().join(" ");
+    if norm.contains("DROP DATABASE") || norm.contains("DROP SCHEMA") {
+        return Some("drops a whole database");
+    }
+    if norm.contains("DROP TABLE") || norm.contains("DROP USER") || norm.contains("DROP OWNED") {
+        return Some("drops tables or users");
+    }
+    if norm.contains("TRUNCATE") {
+        return Some("truncates tables (all rows deleted)");
+    }
+    for stmt in norm.split(';') {
+        let s = stmt.trim();
+        if (s.starts_with("DELETE FROM") || s.contains(" DELETE FROM")) && !s.contains(" WHERE ") {
+            return Some("DELETE without WHERE removes every row");
+        }
+        if s.starts_with("UPDATE ") && !s.contains(" WHERE ") {
+            return Some("UPDATE without WHERE changes every row");
+        }
+    }
+    if norm.contains("FLUSHALL") || norm.contains("FLUSHDB") {
+        return Some("flushes the whole Redis database");
+    }
+    if norm.contains("DROPDATABASE()") || norm.contains(".DROP()") {
+        return Some("drops a MongoDB database or collection");
+    }
+    None
+}
+
+pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let mut texts: Vec<String> = Vec::new();
+    let args = ctx.args;
+    for (i, a) in args.iter().enumerate() {
+        let takes = matches!(
+            *a,
+            "-c" | "--command" | "-e" | "--execute" | "--eval" | "-q" | "--query" | "-Q"
+        );
+        if takes {
+            if let Some(v) = args.get(i + 1) {
+                texts.push((*v).to_string());
+            }
+        } else if let Some(v) = a
+            .strip_prefix("--command=")
+            .or_else(|| a.strip_prefix("--execute="))
+            .or_else(|| a.strip_prefix("--eval="))
+        {
+            texts.push(v.to_string());
+        } else if a.len() > 2
+            && (a.starts_with("-e") && name.starts_with("mysql")
+                || a.starts_with("-c") && name == "psql")
+            && !a.starts_with("--")
+        {
+            texts.push(a[2..].to_string());
+        }
+    }
+    if name == "sqlite3" || name == "redis-cli" {
+        // sqlite3 DB "SQL"; redis-cli [opts] CMD …
+        let pos = ctx.positionals();
+        if name == "sqlite3" {
+            if let Some(s) = pos.get(1) {
+                texts.push(s.text.clone());
+            }
+        } else {
+            texts.push(
+                pos.iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+    }
+    for r in &ctx.cmd.redirs {
+        if matches!(r.kind, RedirKind::Heredoc) {
+            texts.push(r.body.clone());
+        }
+        if matches!(r.kind, RedirKind::Herestring) {
+            texts.push(r.target.text.clone());
+        }
+    }
+    if let Some(p) = ctx.prev {
+        if let Some(e) = unwrap_cmd(&p.words) {
+            if matches!(e.name.as_str(), "echo" | "printf") {
+                texts.push(
+                    e.args
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+        }
+    }
+    for t in &texts {
+        if let Some(why) = sql_is_destructive(t) {
+            acc.danger(format!("{name}: {why}"));
+            return;
+        }
+    }
+    if texts.iter().any(|t| sql_mutates(t)) {
+        acc.caution(format!("{name} modifies the database"));
+    } else if ctx.cmd.redirs.iter().any(|r| r.kind == RedirKind::Read)
+        || ctx
+            .args
+            .iter()
+            .any(|a| *a == "-f" || a.starts_with("--file"))
+    {
+        acc.caution(format!("{name} runs an SQL script"));
+    }
+}
+
+pub(crate) fn sql_mutates(sql: &str) -> bool {
+    let up = sql.to_ascii_uppercase();
+    [
+        "INSERT", "UPDATE", "DELETE", "ALTER", "CREATE", "GRANT", "REVOKE", "DROP", "REPLACE",
+        "SET ",
+    ]
+    .iter()
+    .any(|k| up.contains(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("psql -c 'SELECT 1' app", Safe),
+            ("redis-cli info memory", Safe),
+            ("psql -c 'DROP DATABASE app'", Danger),
+            ("redis-cli flushall", Danger),
+        ]);
+    }
+}

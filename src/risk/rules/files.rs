@@ -1,0 +1,658 @@
+//! Files: deleting, moving, overwriting, permissions, in-place edits.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "rm" | "unlink" | "srm" => analyze_rm(ctx, acc),
+        "rmdir" => {
+            if ctx
+                .positionals()
+                .iter()
+                .any(|w| classify(&w.text).is_some_and(|c| c.level(false) == RiskLevel::Danger))
+            {
+                acc.caution("removes (empty) system directories");
+            } else {
+                acc.caution("removes directories");
+            }
+        }
+        "find" => analyze_find(ctx, acc),
+        "shred" | "wipe" => {
+            if ctx.positionals().iter().any(|w| is_device(&w.text)) {
+                acc.danger("shred overwrites a whole disk device");
+            } else if ctx.positionals().iter().any(|w| is_critical_file(&w.text)) {
+                acc.danger("shred destroys a critical system file");
+            } else {
+                acc.caution("irrecoverably overwrites files");
+            }
+        }
+        "unzip" if ctx.has_flag('o', &[]) => {
+            acc.caution("unzip -o overwrites existing files without asking")
+        }
+        "make" | "ninja" | "cmake"
+            if ctx.args.iter().any(|a| {
+                matches!(
+                    *a,
+                    "install" | "uninstall" | "clean" | "distclean" | "--install"
+                )
+            }) =>
+        {
+            acc.caution("make install/clean writes or deletes files outside the build")
+        }
+        "patch" | "rename" | "prename" | "perl-rename" | "mmv" => {
+            acc.caution(format!("{name} modifies or renames files"))
+        }
+        "chmod" | "chown" | "chgrp" | "setfacl" => analyze_chmod(ctx, acc),
+        "mv" => analyze_mv(ctx, acc),
+        "cp" | "install" | "pv" | "rsync" | "tar" | "ln" | "truncate" | "tee" | "sed" | "cat" => {
+            analyze_file_writers(ctx, acc)
+        }
+        "chattr" => acc.caution("changes file attributes"),
+        _ => return false,
+    }
+    true
+}
+
+/// Options whose value is a command the program runs: `tar --to-command=…`,
+/// `--checkpoint-action=exec=…`, `rsync -e …`, `man -P …`, `script -c …`.
+fn command_options(ctx: &Ctx, acc: &mut Acc) {
+    const LONG: &[&str] = &[
+        "--to-command",
+        "--checkpoint-action",
+        "--use-compress-program",
+        "--rsh",
+        "--unzip-command",
+        "--pager",
+        "--exec",
+        "--command",
+        "--rsync-path",
+        "--info-script",
+        "--new-volume-script",
+    ];
+    let name = ctx.eff.name.as_str();
+    let short: &[&str] = match name {
+        "rsync" => &["-e"],
+        "man" => &["-P"],
+        "script" | "flock" | "runuser" | "sg" | "su" => &["-c"],
+        "zip" => &["-TT"],
+        "tar" => &["-I", "-F"],
+        _ => &[],
+    };
+    let args = ctx.args;
+    for (i, a) in args.iter().enumerate() {
+        let value = match a.split_once('=') {
+            Some((o, v)) if LONG.contains(&o) => Some(v),
+            _ if LONG.contains(a) || short.contains(a) => args.get(i + 1).copied(),
+            _ => None,
+        };
+        if let Some(v) = value {
+            let v = v.strip_prefix("exec=").unwrap_or(v);
+            assess_script(v, ctx.depth + 1, acc);
+        }
+    }
+}
+
+/// Checks that apply to any command: output files in system locations and
+/// in-place rewriting flags.
+pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    command_options(ctx, acc);
+    for (i, a) in args.iter().enumerate() {
+        let out = if matches!(*a, "-o" | "--output" | "--out" | "-O" | "--output-document") {
+            args.get(i + 1).copied()
+        } else {
+            a.strip_prefix("--output=")
+                .or_else(|| a.strip_prefix("--output-document="))
+        };
+        if let Some(o) = out {
+            if is_device(o) {
+                acc.danger(format!(
+                    "{} writes its output onto the device {o}",
+                    ctx.eff.name
+                ));
+            } else if is_critical_file(o) {
+                acc.danger(format!("{} overwrites the critical file {o}", ctx.eff.name));
+            } else if is_system_file(o) {
+                acc.caution(format!("writes the system file {o}"));
+            }
+        }
+        if matches!(*a, "--overwrite" | "--in-place") {
+            acc.caution(format!("{} rewrites files in place", ctx.eff.name));
+        }
+    }
+    if matches!(ctx.eff.name.as_str(), "curl" | "http" | "https" | "wget") {
+        let method = args.iter().enumerate().find_map(|(i, a)| {
+            if matches!(*a, "-X" | "--request" | "--method") {
+                args.get(i + 1).copied()
+            } else {
+                a.strip_prefix("-X")
+                    .filter(|m| !m.is_empty())
+                    .or_else(|| a.strip_prefix("--request="))
+                    .or_else(|| a.strip_prefix("--method="))
+            }
+        });
+        let positional_method = ctx.eff.name.starts_with("http")
+            && args
+                .iter()
+                .any(|a| matches!(*a, "PUT" | "DELETE" | "PATCH"));
+        if method
+            .is_some_and(|m| matches!(m.to_ascii_uppercase().as_str(), "PUT" | "DELETE" | "PATCH"))
+            || positional_method
+        {
+            acc.caution("sends a modifying HTTP request (PUT/DELETE/PATCH)");
+        }
+    }
+}
+
+pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
+    let recursive = ctx.has_flag('r', &["--recursive"]) || ctx.has_flag('R', &[]);
+    if ctx.args.contains(&"--no-preserve-root") {
+        acc.danger("rm --no-preserve-root disables the safeguard against deleting /");
+    }
+    let targets = ctx.positionals();
+    let mut worst = RiskLevel::Safe;
+    for w in &targets {
+        // rm -rf $(find / …) and friends.
+        if let Some(sub) = w.subs.first() {
+            if let Some(c) = first_cmd(sub) {
+                if let Some(e) = unwrap_cmd(&c.words) {
+                    if e.name == "find" {
+                        if let Some(start) = positionals(e.args).first() {
+                            if find_start_is_broad(&start.text) {
+                                acc.danger(format!(
+                                    "deletes files found under {} (system-wide)",
+                                    start.text
+                                ));
+                                worst = RiskLevel::Danger;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let text = w.text.as_str();
+        if recursive {
+            if let Some(class) = classify(text) {
+                if class != PathClass::Other {
+                    acc.danger(format!("recursive delete of {}", class.describe()));
+                    worst = RiskLevel::Danger;
+                    continue;
+                }
+                if is_device(text) {
+                    acc.danger(format!("deletes device nodes under {text}"));
+                    worst = RiskLevel::Danger;
+                    continue;
+                }
+                if text.trim_end_matches('/').ends_with(".git") && !text.contains('*') {
+                    acc.caution("deletes the repository's git history (.git)");
+                }
+            }
+        } else if is_critical_file(text) {
+            acc.danger(format!("deletes the critical system file {text}"));
+            worst = RiskLevel::Danger;
+            continue;
+        } else if let Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)) =
+            classify(text)
+        {
+            if w.glob {
+                acc.danger(format!("deletes system files matching {text}"));
+                worst = RiskLevel::Danger;
+                continue;
+            }
+        }
+    }
+    if worst < RiskLevel::Danger {
+        if targets.is_empty() && ctx.eff.via_xargs {
+            fed_delete(ctx, recursive, acc);
+            return;
+        }
+        if recursive {
+            acc.caution("deletes files and directories recursively");
+        } else {
+            acc.caution("deletes files");
+        }
+    }
+}
+
+/// `… | xargs rm`: the names come from the pipeline. A listing of fixed
+/// text is judged name by name; a recursive delete of names known only at
+/// run time (`ls`, a file, stdin) is judged like `rm -rf *`.
+fn fed_delete(ctx: &Ctx, recursive: bool, acc: &mut Acc) {
+    if let Some(start) = upstream_find_start(ctx) {
+        if find_start_is_broad(&start) {
+            acc.danger(format!("deletes every file that find lists under {start}"));
+        } else {
+            acc.caution("deletes the files find lists");
+        }
+        return;
+    }
+    if let Some(text) = eval_pipeline(ctx.upstream, acc) {
+        let names = text.split(|c: char| c.is_whitespace() || c == '\0');
+        if let Some(c) = names
+            .filter_map(classify)
+            .find(|c| recursive && *c != PathClass::Other)
+        {
+            acc.danger(format!("recursive delete of {}", c.describe()));
+            return;
+        }
+    } else if recursive {
+        acc.danger(
+            "deletes recursively every path the input lists (the names are known only at run time)",
+        );
+        return;
+    }
+    acc.caution("deletes the files named on standard input");
+}
+
+pub(crate) fn world_writable_mode(m: &str) -> bool {
+    if m.chars().all(|c| c.is_ascii_digit()) && !m.is_empty() {
+        return m
+            .chars()
+            .last()
+            .is_some_and(|c| matches!(c, '2' | '3' | '6' | '7'));
+    }
+    m.split(',').any(|part| {
+        let (who, rest) = part.split_at(part.find(['+', '=']).unwrap_or(part.len()));
+        (who.is_empty() || who.contains('a') || who.contains('o')) && rest.contains('w')
+    })
+}
+
+pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let recursive =
+        ctx.has_flag('R', &["--recursive"]) || (name == "setfacl" && ctx.has_flag('R', &[]));
+    let pos = ctx.positionals();
+    let (mode, targets): (Option<&str>, &[&Word]) =
+        if name == "chmod" || name == "chown" || name == "chgrp" {
+            match pos.split_first() {
+                Some((m, rest)) => (Some(m.text.as_str()), rest),
+                None => (None, &[]),
+            }
+        } else {
+            (None, &pos[..])
+        };
+    // chmod's `-w` / `-x` modes look like options.
+    let mode = if name == "chmod" && mode.is_some_and(|m| m.starts_with('/') || m.starts_with('.'))
+    {
+        ctx.args
+            .iter()
+            .find(|a| {
+                a.starts_with('-')
+                    && a.len() > 1
+                    && !a.starts_with("--")
+                    && !a[1..].chars().all(|c| matches!(c, 'R' | 'v' | 'f' | 'c'))
+            })
+            .copied()
+    } else {
+        mode
+    };
+    let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
+    // Taking the owner's access to SSH keys or their lists locks the user out.
+    let owner_loses = mode.is_some_and(|m| {
+        let digits = m.trim_start_matches('0');
+        m.chars().all(|c| c.is_ascii_digit())
+            && (digits.len() < 3 || digits.starts_with(['0', '1', '2', '3']))
+            || m.starts_with("a-")
+            || m.starts_with("u-r")
+            || m.starts_with("-r")
+    });
+    if name == "chmod"
+        && owner_loses
+        && targets
+            .iter()
+            .any(|w| is_access_file(&w.text) || w.text.trim_end_matches('/').ends_with(".ssh"))
+    {
+        acc.danger("chmod takes away access to SSH keys: logins with them stop working");
+    }
+    // Giving a critical file to someone other than root is a privilege hole;
+    // `chown root:root /etc/sudoers` is a repair.
+    let hands_to_non_root = (name == "chown" || name == "chgrp")
+        && mode.is_some_and(|owner| {
+            let user = owner.split([':', '.']).next().unwrap_or("");
+            !(user.is_empty() || user == "root" || user == "0")
+        });
+    let mut danger = false;
+    let targets_all: Vec<&Word> = if name == "chmod" && mode.is_some_and(|m| m.starts_with('-')) {
+        pos.clone()
+    } else {
+        targets.to_vec()
+    };
+    for w in targets_all {
+        let t = w.text.as_str();
+        let class = classify(t).unwrap_or(PathClass::Other);
+        let system = matches!(
+            class,
+            PathClass::Root
+                | PathClass::TopLevel(_)
+                | PathClass::SystemDir(_)
+                | PathClass::EmptyVarRoot(_)
+        );
+        if recursive && system {
+            acc.danger(format!("recursive {name} on {}", class.describe()));
+            danger = true;
+        } else if recursive
+            && name == "chmod"
+            && matches!(class, PathClass::Home(_) | PathClass::HomeVital(_))
+        {
+            acc.danger(format!(
+                "recursive chmod on {} (breaks SSH keys and private files)",
+                class.describe()
+            ));
+            danger = true;
+        } else if ww && (system || is_critical_file(t)) {
+            acc.danger(format!("makes {t} world-writable"));
+            danger = true;
+        } else if is_critical_file(t)
+            && t.starts_with("/etc/")
+            && (hands_to_non_root
+                || name == "chmod" && mode.is_some_and(|m| m == "000" || m == "0"))
+        {
+            acc.danger(format!(
+                "changes ownership/permissions of the critical file {t}"
+            ));
+            danger = true;
+        } else if !recursive && matches!(class, PathClass::Root) {
+            acc.danger(format!("{name} on / itself"));
+            danger = true;
+        }
+    }
+    if !danger {
+        if recursive {
+            acc.caution(format!(
+                "{name} -R changes ownership/permissions of a whole tree"
+            ));
+        } else if ww {
+            acc.caution("makes files world-writable");
+        } else {
+            acc.caution(format!("{name} changes ownership/permissions"));
+        }
+    }
+}
+
+pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
+    let pos = ctx.positionals();
+    let Some((dest, srcs)) = pos.split_last() else {
+        return;
+    };
+    let mut danger = false;
+    for s in srcs {
+        let class = classify(&s.text).unwrap_or(PathClass::Other);
+        match class {
+            PathClass::Root
+            | PathClass::TopLevel(_)
+            | PathClass::SystemDir(_)
+            | PathClass::Home(_)
+            | PathClass::Cwd(_)
+            | PathClass::EmptyVarRoot(_)
+                if dest.text == "/dev/null" || !matches!(class, PathClass::Cwd(_)) =>
+            {
+                acc.danger(format!(
+                    "moves {} away{}",
+                    class.describe(),
+                    if dest.text == "/dev/null" {
+                        " onto /dev/null"
+                    } else {
+                        ""
+                    }
+                ));
+                danger = true;
+            }
+            _ => {
+                if is_critical_file(&s.text) {
+                    acc.danger(format!("moves the critical file {} away", s.text));
+                    danger = true;
+                }
+            }
+        }
+    }
+    if is_critical_file(&dest.text) || is_device(&dest.text) {
+        acc.danger(format!("overwrites {}", dest.text));
+        danger = true;
+    }
+    if !danger {
+        if dest.text == "/dev/null" {
+            acc.danger(
+                "moves files onto /dev/null (they are lost; as root it replaces the null device)",
+            );
+        } else {
+            acc.caution("moves or renames files (may overwrite the destination)");
+        }
+    }
+}
+
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let pos = ctx.positionals();
+    match name {
+        "cp" | "install" | "ln" => {
+            if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
+                if is_device(&dest.text) && name != "ln" {
+                    acc.danger(format!("{name} writes over the device {}", dest.text));
+                } else if if name == "ln" {
+                    CRITICAL_FILES.contains(&dest.text.as_str())
+                } else {
+                    is_critical_file(&dest.text)
+                } {
+                    acc.danger(format!("{name} replaces the critical file {}", dest.text));
+                } else if matches!(
+                    classify(&dest.text),
+                    Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_))
+                ) || dest.text.starts_with("/etc/")
+                    || dest.text.starts_with("/usr/")
+                {
+                    acc.caution(format!(
+                        "{name} writes into the system directory {}",
+                        dest.text
+                    ));
+                } else if ctx.has_flag('f', &["--force"]) || name == "ln" && ctx.has_flag('f', &[])
+                {
+                    acc.caution(format!("{name} -f overwrites existing files"));
+                }
+            }
+        }
+        "tee" => {
+            for w in &pos {
+                if is_device(&w.text) {
+                    acc.danger(format!("tee writes over the device {}", w.text));
+                } else if w.text == "/proc/sysrq-trigger" {
+                    acc.danger(
+                        "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
+                    );
+                } else if is_critical_file(&w.text) && !ctx.has_flag('a', &["--append"]) {
+                    acc.danger(format!("tee overwrites the critical file {}", w.text));
+                } else if w.text.starts_with('/')
+                    && !w.text.starts_with("/tmp/")
+                    && !is_harmless_dev(&w.text)
+                {
+                    acc.caution(format!("writes the system file {}", w.text));
+                }
+            }
+        }
+        "truncate" => {
+            let shrink = ctx.args.iter().enumerate().any(|(i, a)| {
+                (*a == "-s" || *a == "--size")
+                    && ctx
+                        .args
+                        .get(i + 1)
+                        .is_some_and(|v| *v == "0" || v.starts_with('-'))
+                    || *a == "-s0"
+                    || *a == "--size=0"
+            });
+            let mut danger = false;
+            for w in &pos {
+                if is_critical_file(&w.text) || is_device(&w.text) {
+                    acc.danger(format!("truncates the critical file {}", w.text));
+                    danger = true;
+                }
+            }
+            if !danger {
+                acc.caution(if shrink {
+                    "truncates files (contents lost)"
+                } else {
+                    "changes file sizes"
+                });
+            }
+        }
+        "rsync" => {
+            let dry = ctx.has_flag('n', &["--dry-run"]);
+            let deletes = !dry
+                && ctx
+                    .args
+                    .iter()
+                    .any(|a| a.starts_with("--delete") || *a == "--remove-source-files");
+            if deletes {
+                if let Some(dest) = pos.last() {
+                    let c = classify(&dest.text).unwrap_or(PathClass::Other);
+                    if c != PathClass::Other {
+                        acc.danger(format!(
+                            "rsync --delete into {} removes everything not in the source",
+                            c.describe()
+                        ));
+                        return;
+                    }
+                }
+                acc.caution("rsync --delete removes files missing from the source");
+            }
+        }
+        "tar" => {
+            let extract = ctx
+                .args
+                .first()
+                .is_some_and(|a| !a.starts_with('-') && a.contains('x'))
+                || ctx.has_flag('x', &["--extract", "--get"]);
+            if extract {
+                if let Some(i) = ctx
+                    .args
+                    .iter()
+                    .position(|a| *a == "-C" || a.starts_with("--directory"))
+                {
+                    let dir = if ctx.args[i].contains('=') {
+                        ctx.args[i].split('=').nth(1).unwrap_or("")
+                    } else {
+                        ctx.args.get(i + 1).copied().unwrap_or("")
+                    };
+                    if matches!(classify(dir), Some(PathClass::Root)) {
+                        acc.caution("extracts an archive over / (may overwrite system files)");
+                    }
+                }
+                if ctx.args.iter().any(|a| {
+                    a.starts_with("--overwrite")
+                        || *a == "--unlink-first"
+                        || *a == "--recursive-unlink"
+                }) {
+                    acc.caution("tar extraction overwrites existing files");
+                }
+            }
+        }
+        "sed" => {
+            if ctx
+                .args
+                .iter()
+                .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
+            {
+                let empties = sed_deletes_every_line(ctx.args);
+                let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
+                if empties && pos.iter().any(|w| vital(&w.text)) {
+                    acc.danger("sed -i deletes every line of a system or access file");
+                } else if empties {
+                    acc.caution("sed -i empties the files");
+                } else if pos.iter().any(|w| is_critical_file(&w.text)) {
+                    acc.caution("edits a critical system file in place");
+                } else {
+                    acc.caution("edits files in place");
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
+fn sed_deletes_every_line(args: &[&str]) -> bool {
+    let mut scripts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if matches!(args[i], "-e" | "--expression") {
+            scripts.extend(args.get(i + 1).copied());
+            i += 1;
+        }
+        i += 1;
+    }
+    if scripts.is_empty() {
+        scripts.extend(args.iter().find(|a| !a.starts_with('-')).copied());
+    }
+    scripts.iter().any(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        matches!(s.as_str(), "s/.*//" | "s/^.*$//" | "s/.*//g" | "s/^.*//")
+            || s.strip_suffix('d').is_some_and(|addr| {
+                matches!(
+                    addr,
+                    "" | "1,$" | "0,$" | "/.*/" | "/^/" | "/$/" | "/^.*$/" | "/.*/," | "1,$!"
+                ) && !addr.ends_with('!')
+            })
+    })
+}
+
+pub(crate) fn analyze_redirect(r: &Redir, acc: &mut Acc) {
+    let t = r.target.text.as_str();
+    match r.kind {
+        RedirKind::Write | RedirKind::Append => {
+            if is_device(t) {
+                acc.danger(format!("redirects output onto the device {t}"));
+            } else if t == "/proc/sysrq-trigger" {
+                acc.danger(
+                    "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
+                );
+            } else if is_critical_file(t) {
+                if r.kind == RedirKind::Write {
+                    acc.danger(format!("overwrites the critical file {t}"));
+                } else {
+                    acc.caution(format!("appends to the critical file {t}"));
+                }
+            } else if is_system_file(t) {
+                acc.caution(format!("writes the system file {t}"));
+            } else if is_home_dotfile(t) {
+                acc.caution(format!("modifies the startup/config file {t}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("ls -la ~/../", Safe),
+            ("echo \"rm -rf /\"", Safe),
+            ("rm -rf ./build ./dist", Caution),
+            ("rm notes.txt", Caution),
+            ("sed -i 's/a/b/' conf.ini", Caution),
+            ("rm -rf /", Danger),
+            ("rm -rf ~/../..", Danger),
+            ("rm -rf $HOME/..", Danger),
+            ("rm -rf /var/lib/mysql", Danger),
+            ("a=rm; $a -rf ~", Danger),
+            ("$(echo rm) -rf /var/lib/mysql", Danger),
+            ("cd / && rm -rf *", Danger),
+            ("for d in /home/*; do rm -rf \"$d\"; done", Danger),
+            ("ls | xargs rm -rf", Danger),
+            ("ls *.log | xargs rm", Caution),
+            ("sed -i '1,$d' /etc/fstab", Danger),
+            ("chmod 000 ~/.ssh", Danger),
+            ("mv ~/project /dev/null", Danger),
+        ]);
+    }
+}

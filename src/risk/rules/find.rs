@@ -1,0 +1,226 @@
+//! find: `-delete` and `-exec` over what the start points and filters match.
+
+use crate::risk::prelude::*;
+
+pub(crate) fn upstream_find_start(ctx: &Ctx) -> Option<String> {
+    for c in ctx.upstream.iter().rev() {
+        if let Some(e) = unwrap_cmd(&c.words) {
+            if e.name == "find" {
+                return Some(
+                    positionals(e.args)
+                        .first()
+                        .map(|w| w.text.clone())
+                        .unwrap_or_else(|| ".".into()),
+                );
+            }
+        }
+    }
+    None
+}
+
+/// A find start point whose filtered matches are still system-wide.
+pub(crate) fn find_start_is_broad(p: &str) -> bool {
+    matches!(
+        classify(p),
+        Some(
+            PathClass::Root
+                | PathClass::TopLevel(_)
+                | PathClass::SystemDir(_)
+                | PathClass::EmptyVarRoot(_)
+        )
+    )
+}
+
+/// find's tests that narrow which files are matched.
+pub(crate) fn is_find_filter(a: &str) -> bool {
+    matches!(
+        a,
+        "-name"
+            | "-iname"
+            | "-path"
+            | "-ipath"
+            | "-regex"
+            | "-iregex"
+            | "-mtime"
+            | "-mmin"
+            | "-atime"
+            | "-amin"
+            | "-ctime"
+            | "-cmin"
+            | "-size"
+            | "-empty"
+            | "-user"
+            | "-group"
+            | "-newer"
+            | "-perm"
+            | "-wholename"
+            | "-iwholename"
+            | "-links"
+            | "-inum"
+            | "-samefile"
+            | "-uid"
+            | "-gid"
+            | "-nouser"
+            | "-nogroup"
+            | "-newermt"
+            | "-lname"
+            | "-used"
+    )
+}
+
+pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.eff.args;
+    // Start points are the leading words that are not expressions.
+    let starts: Vec<&str> = args
+        .iter()
+        .map(|w| w.text.as_str())
+        .take_while(|a| !(a.starts_with('-') || *a == "(" || *a == "!" || *a == "\\("))
+        .collect();
+    let starts = if starts.is_empty() { vec!["."] } else { starts };
+    // `-name '*'` matches everything: it does not narrow the search.
+    let filtered = args.iter().enumerate().any(|(i, w)| {
+        is_find_filter(&w.text)
+            && !(matches!(w.text.as_str(), "-name" | "-iname" | "-path" | "-wholename")
+                && args.get(i + 1).is_some_and(|v| is_broad_glob(&v.text)))
+    });
+    let deletes = args.iter().any(|w| w.text == "-delete");
+    // With filters only a start at (or right below) / is system-wide; without
+    // filters any vital directory is wiped wholesale.
+    let broad_start = starts.iter().any(|s| {
+        if filtered {
+            matches!(
+                classify(s),
+                Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::EmptyVarRoot(_))
+            )
+        } else {
+            find_start_is_broad(s)
+        }
+    });
+    let home_start = starts.iter().any(|s| {
+        matches!(
+            classify(s),
+            Some(PathClass::Home(_) | PathClass::HomeVital(_))
+        )
+    });
+    let whole_start = starts
+        .iter()
+        .find(|s| classify(s).is_some_and(|c| c != PathClass::Other))
+        .copied();
+
+    let mut judge_destructive = |what: &str, acc: &mut Acc| {
+        if broad_start {
+            acc.danger(format!(
+                "find {what} across {} (system-wide)",
+                starts.join(" ")
+            ));
+        } else if let (false, Some(s)) = (filtered, whole_start) {
+            acc.danger(format!("find {what} every file under {s}"));
+        } else if home_start && !filtered {
+            acc.danger(format!("find {what} in the whole home directory"));
+        } else {
+            acc.caution(format!("find {what} the matching files"));
+        }
+    };
+    if deletes {
+        judge_destructive("-delete removes", acc);
+    }
+    // -exec / -execdir / -ok: the command up to `;` or `+`.
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].text.as_str();
+        if matches!(a, "-exec" | "-execdir" | "-ok" | "-okdir") {
+            let mut j = i + 1;
+            while j < args.len() && !(args[j].text == ";" || args[j].text == "+") {
+                j += 1;
+            }
+            let inner = &args[(i + 1).min(args.len())..j.min(args.len())];
+            analyze_find_exec(inner, &starts, &mut judge_destructive, ctx.depth, acc);
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+pub(crate) fn analyze_find_exec(
+    inner: &[Word],
+    starts: &[&str],
+    judge: &mut dyn FnMut(&str, &mut Acc),
+    depth: usize,
+    acc: &mut Acc,
+) {
+    let Some(e) = unwrap_cmd(inner) else { return };
+    let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+    match e.name.as_str() {
+        "rm" | "shred" | "unlink" => judge("-exec rm deletes", acc),
+        "truncate" => judge("-exec truncate empties", acc),
+        "chmod" | "chown" | "chgrp" => {
+            if starts.iter().any(|s| find_start_is_broad(s)) {
+                acc.danger(format!(
+                    "find -exec {} changes permissions system-wide",
+                    e.name
+                ));
+            } else {
+                acc.caution(format!(
+                    "find -exec {} changes permissions of matching files",
+                    e.name
+                ));
+            }
+        }
+        "mv" | "sed" | "cp" => {
+            acc.caution(format!("find -exec {} modifies matching files", e.name))
+        }
+        "sh" | "bash" | "zsh" | "dash" => {
+            // find … -exec sh -c 'rm -rf "$1"' _ {} \;
+            if let Some(pos) = args
+                .iter()
+                .position(|a| a.starts_with('-') && a.contains('c'))
+            {
+                if let Some(script) = args.get(pos + 1) {
+                    let start = starts.first().copied().unwrap_or(".");
+                    let replaced = script
+                        .replace("{}", start)
+                        .replace("\"$1\"", start)
+                        .replace("$1", start)
+                        .replace("\"$@\"", start)
+                        .replace("$@", start);
+                    let mut sub = Acc::default();
+                    assess_script(&replaced, depth + 1, &mut sub);
+                    let rep = sub.finish();
+                    if rep.level > RiskLevel::Safe {
+                        judge("-exec runs a state-changing script on", acc);
+                    }
+                }
+            }
+        }
+        _ => {
+            let text: Vec<String> = inner
+                .iter()
+                .map(|w| w.text.replace("{}", starts.first().copied().unwrap_or(".")))
+                .collect();
+            let mut sub = Acc::default();
+            assess_script(&text.join(" "), depth + 1, &mut sub);
+            let rep = sub.finish();
+            if rep.level > RiskLevel::Safe {
+                acc.caution(format!("find -exec {} on matching files", e.name));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("find . -name '*.tmp' -print", Safe),
+            ("find . -name '*.pyc' -delete", Caution),
+            ("find / -xdev -delete", Danger),
+            ("find /srv -type f -exec truncate -s 0 {} \\;", Danger),
+            ("find ~ -name '*' -exec rm -rf {} +", Danger),
+        ]);
+    }
+}

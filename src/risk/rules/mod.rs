@@ -1,0 +1,58 @@
+//! The registry of rules, one file per command family. Each family's
+//! `check` knows its command names and returns `false` for any other; each
+//! file keeps its table of examples beside the rules (`EXAMPLES`), run by the
+//! test at the bottom of this file.
+
+use crate::risk::prelude::*;
+
+mod cloud;
+mod code;
+mod containers;
+mod databases;
+mod disks;
+mod files;
+mod find;
+mod interpreters;
+mod network;
+mod packages;
+mod services;
+mod vcs;
+
+pub(crate) use code::{code_effects, fed_text};
+pub(crate) use files::{analyze_generic_args, analyze_redirect};
+pub(crate) use find::*;
+
+type Check = fn(&str, &Ctx, &mut Acc) -> bool;
+
+/// Every family, in the order they are asked.
+const FAMILIES: &[Check] = &[
+    files::check,
+    disks::check,
+    vcs::check,
+    containers::check,
+    databases::check,
+    cloud::check,
+    services::check,
+    network::check,
+    interpreters::check,
+    code::check,
+    packages::check,
+];
+
+/// Applies the rule for the effective command's name.
+pub(crate) fn analyze_effective(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let lname = name.to_ascii_lowercase();
+    // Shells and interpreters: what they are fed (downloads, -c code).
+    if is_shell(name) || INTERPRETERS.contains(&lname.as_str()) {
+        interpreters::analyze_interpreter(ctx, acc);
+        if is_shell(name) {
+            return;
+        }
+    }
+    for check in FAMILIES {
+        if check(name, ctx, acc) {
+            return;
+        }
+    }
+}

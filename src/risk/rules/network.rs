@@ -1,0 +1,251 @@
+//! Network and remote access: firewalls, interfaces, ssh, remote shells.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "ssh-keygen" if ctx.has_flag('p', &[]) || ctx.has_flag('R', &[]) => {
+            acc.caution("changes an existing SSH key or known_hosts")
+        }
+        "iptables" | "ip6tables" | "iptables-legacy" | "iptables-nft" => analyze_iptables(ctx, acc),
+        "nft" => {
+            let j = ctx.args.join(" ");
+            if j.contains("flush ruleset") {
+                acc.danger("nft flush ruleset removes every firewall rule");
+            } else if ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "list" | "-a" | "describe" | "monitor"))
+                && !ctx.args.iter().any(|a| {
+                    matches!(
+                        *a,
+                        "add" | "delete" | "flush" | "insert" | "replace" | "create" | "destroy"
+                    )
+                })
+            {
+            } else if !ctx.args.is_empty() {
+                acc.caution("changes nftables firewall rules");
+            }
+        }
+        "ufw" => {
+            let sub = ctx
+                .positionals()
+                .first()
+                .map(|w| w.text.clone())
+                .unwrap_or_default();
+            match sub.as_str() {
+                "disable" => acc.danger("ufw disable switches the firewall off"),
+                "reset" => {
+                    acc.danger("ufw reset deletes all firewall rules and disables the firewall")
+                }
+                "status" | "app" | "show" | "version" | "" => {}
+                "enable" => acc.caution("enables the firewall (check that SSH is allowed first)"),
+                "deny" | "reject" | "limit"
+                    if sub != "limit"
+                        && ctx
+                            .args
+                            .iter()
+                            .any(|a| matches!(*a, "22" | "ssh" | "OpenSSH" | "22/tcp")) =>
+                {
+                    acc.danger("ufw blocks SSH: remote access is cut off")
+                }
+                _ => acc.caution("changes firewall rules"),
+            }
+        }
+        "firewall-cmd" => {
+            if ctx.args.iter().any(|a| a.starts_with("--panic-on")) {
+                acc.danger("firewalld panic mode drops all traffic");
+            } else if ctx.args.iter().all(|a| {
+                a.starts_with("--list")
+                    || a.starts_with("--get")
+                    || a.starts_with("--query")
+                    || a.starts_with("--zone")
+                    || *a == "--state"
+            }) {
+            } else {
+                acc.caution("changes firewall rules");
+            }
+        }
+        "ssh" => analyze_ssh(ctx, acc),
+        "nc" | "ncat" | "netcat" | "socat" => {
+            if ctx.args.iter().any(|a| {
+                *a == "-e"
+                    || *a == "-c"
+                    || a.starts_with("exec:")
+                    || a.starts_with("EXEC:")
+                    || a.starts_with("SYSTEM:")
+            }) && ctx.args.iter().any(|a| {
+                is_shell(basename(
+                    a.split_whitespace()
+                        .next()
+                        .unwrap_or(a)
+                        .trim_start_matches("exec:")
+                        .trim_start_matches("EXEC:"),
+                ))
+            }) {
+                acc.danger("exposes a shell over the network (remote shell)");
+            }
+        }
+        "ip" | "ifconfig" | "ifdown" | "ifup" | "route" | "nmcli" | "brctl" | "iwconfig"
+        | "dhclient" | "netplan" => analyze_net(ctx, acc),
+        _ => return false,
+    }
+    true
+}
+
+pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let flush = args.iter().any(|a| *a == "-F" || *a == "--flush")
+        || args
+            .iter()
+            .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('F') && a.len() <= 3);
+    let policy_drop = args.iter().enumerate().any(|(i, a)| {
+        (*a == "-P" || *a == "--policy")
+            && args
+                .get(i + 2)
+                .is_some_and(|p| matches!(*p, "DROP" | "REJECT"))
+            && args
+                .get(i + 1)
+                .is_some_and(|c| matches!(*c, "INPUT" | "OUTPUT"))
+    });
+    let list_only = args.iter().all(|a| {
+        a.starts_with('-')
+            && (a.contains('L')
+                || a.contains('S')
+                || a.contains('n')
+                || a.contains('v')
+                || *a == "--list"
+                || *a == "--line-numbers")
+            || matches!(
+                *a,
+                "INPUT" | "OUTPUT" | "FORWARD" | "nat" | "filter" | "mangle" | "-t"
+            )
+    });
+    if flush {
+        acc.danger(
+            "flushes all firewall rules (the host is exposed, or locked out under a DROP policy)",
+        );
+    } else if policy_drop {
+        acc.danger("sets a DROP default policy (can lock out remote sessions)");
+    } else if !list_only {
+        acc.caution("changes firewall rules");
+    }
+}
+
+pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let takes = |o: &str| {
+        o.len() == 2 && "BbcDEeFIiJLlmOoPpQRSWw".contains(o.chars().nth(1).unwrap_or(' '))
+    };
+    let mut i = 0;
+    let mut host_seen = false;
+    while i < args.len() {
+        let a = args[i];
+        if a.starts_with('-') && a.len() > 1 {
+            if takes(a) {
+                i += 1;
+            }
+        } else if !host_seen {
+            host_seen = true;
+        } else {
+            let remote = args[i..].join(" ");
+            assess_script(&remote, ctx.depth + 1, acc);
+            return;
+        }
+        i += 1;
+    }
+}
+
+pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let a = ctx.args;
+    let read = match name {
+        "ip" => a.iter().all(|x| {
+            matches!(
+                *x,
+                "a" | "addr"
+                    | "address"
+                    | "link"
+                    | "route"
+                    | "r"
+                    | "neigh"
+                    | "n"
+                    | "show"
+                    | "list"
+                    | "ls"
+                    | "-br"
+                    | "-c"
+                    | "-s"
+                    | "-4"
+                    | "-6"
+                    | "-j"
+                    | "-d"
+                    | "rule"
+                    | "monitor"
+                    | "get"
+                    | "dev"
+                    | "-details"
+                    | "-brief"
+                    | "maddr"
+                    | "tunnel"
+            ) || !x.starts_with('-') && a.iter().any(|y| *y == "show" || *y == "get")
+        }),
+        "ifconfig" => a.len() <= 1,
+        "route" => a.iter().all(|x| x.starts_with('-')),
+        "nmcli" => !a.iter().any(|x| {
+            matches!(
+                *x,
+                "down"
+                    | "delete"
+                    | "modify"
+                    | "add"
+                    | "up"
+                    | "connect"
+                    | "disconnect"
+                    | "off"
+                    | "on"
+                    | "reload"
+            )
+        }),
+        "brctl" => a.iter().any(|x| x.starts_with("show")),
+        "iwconfig" => a.len() <= 1,
+        "netplan" => a
+            .first()
+            .is_some_and(|x| *x == "get" || *x == "info" || *x == "status"),
+        _ => false,
+    };
+    if !read {
+        if a.iter()
+            .any(|x| *x == "down" || *x == "disconnect" || *x == "off" || *x == "flush")
+        {
+            acc.caution(format!(
+                "{name} takes a network interface down (can cut off a remote session)"
+            ));
+        } else {
+            acc.caution(format!("{name} changes network configuration"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("ssh host uptime", Safe),
+            ("ufw status", Safe),
+            ("ufw allow 443", Caution),
+            ("ssh root@db1 'rm -rf /var/lib/postgresql'", Danger),
+            ("ufw deny 22", Danger),
+            ("iptables -F && iptables -P INPUT DROP", Danger),
+        ]);
+    }
+}

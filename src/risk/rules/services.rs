@@ -1,0 +1,342 @@
+//! Services and the system: processes, power, init, accounts, cron, kernel.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "kill" => analyze_kill(ctx, acc),
+        "killall5" => acc.danger("killall5 signals every process on the system"),
+        "pkill" | "killall" | "skill" | "slay" => analyze_pkill(ctx, acc),
+        "shutdown" => {
+            if ctx.has_flag('c', &[]) || ctx.has_flag('k', &[]) {
+            } else if ctx.has_flag('r', &["--reboot"]) {
+                acc.caution("reboots the machine");
+            } else {
+                acc.danger("powers off the machine (a remote host stays down until someone switches it on)");
+            }
+        }
+        "poweroff" | "halt" => {
+            if ctx.has_flag('r', &["--reboot"]) {
+                acc.caution("reboots the machine")
+            } else {
+                acc.danger(format!(
+                    "{name} switches the machine off (a remote host stays down)"
+                ))
+            }
+        }
+        "reboot" => acc.caution("reboots the machine"),
+        "init" | "telinit" => match ctx.args.first().copied() {
+            Some("0") => acc.danger("init 0 powers off the machine"),
+            Some("6") => acc.caution("init 6 reboots the machine"),
+            Some("1") | Some("s") | Some("S") => {
+                acc.danger("switches to single-user mode (network and logins go away)")
+            }
+            Some(_) => acc.caution("changes the runlevel"),
+            None => {}
+        },
+        "systemctl" => analyze_systemctl(ctx, acc),
+        "service" => analyze_service(ctx, acc),
+        "crontab" => {
+            if ctx.has_flag('r', &[]) {
+                acc.danger("crontab -r deletes all of the user's cron jobs without confirmation");
+            } else if ctx.has_flag('l', &[]) {
+            } else {
+                acc.caution("edits or replaces the crontab");
+                // The new table's jobs: from stdin or a file written earlier.
+                let file = ctx.positionals().first().map(|w| w.text.clone());
+                let judge = |text: &str, depth: usize, acc: &mut Acc| {
+                    for line in text.lines() {
+                        for c in cron_commands(line) {
+                            assess_script(&c, depth, acc);
+                        }
+                    }
+                };
+                match file.as_deref() {
+                    None | Some("-") => fed_text(ctx, acc, judge),
+                    Some(f) => {
+                        if let Some(Written::Text(t)) =
+                            acc.written.get(f.trim_start_matches("./")).cloned()
+                        {
+                            judge(&t, ctx.depth + 1, acc);
+                        }
+                    }
+                }
+            }
+        }
+        "userdel" | "deluser" => acc.danger(format!(
+            "{name} deletes a user account{}",
+            if ctx.has_flag('r', &["--remove", "--remove-home", "--remove-all-files"]) {
+                " and its home directory"
+            } else {
+                ""
+            }
+        )),
+        "groupdel" | "delgroup" | "useradd" | "adduser" | "usermod" | "groupadd" | "groupmod"
+        | "passwd" | "chpasswd" | "visudo" => {
+            if name == "passwd"
+                && ctx.has_flag('d', &["--delete"])
+                && ctx.positionals().iter().any(|w| w.text == "root")
+            {
+                acc.danger("removes the root password");
+            } else if name == "passwd" && ctx.has_flag('S', &["--status"]) {
+            } else {
+                acc.caution("changes user accounts or passwords");
+            }
+        }
+        "history" => {
+            if ctx.has_flag('c', &[]) {
+                acc.caution("clears the shell history");
+            }
+        }
+        "sysctl" => {
+            if ctx.has_flag('w', &["--write"])
+                || ctx.has_flag('p', &["--load"])
+                || ctx.args.iter().any(|a| a.contains('='))
+            {
+                acc.caution("changes kernel parameters");
+            }
+        }
+        "mount" | "umount" | "swapoff" | "swapon" | "losetup" | "modprobe" | "rmmod" | "insmod" => {
+            // `mount` alone or `mount -l` only lists.
+            let lists_only = name == "mount"
+                && ctx
+                    .args
+                    .iter()
+                    .all(|a| *a == "-l" || *a == "-t" || a.starts_with("ext"));
+            if !ctx.args.is_empty() && !lists_only {
+                acc.caution(format!(
+                    "{name} changes mounted filesystems or kernel modules"
+                ));
+            }
+        }
+        "update-grub" | "grub-install" | "grub-mkconfig" | "update-initramfs" | "dracut"
+        | "efibootmgr" | "bootctl" => acc.caution("changes the boot configuration"),
+        "chsh"
+        | "timedatectl"
+        | "hostnamectl"
+        | "localectl"
+        | "loginctl"
+        | "update-alternatives"
+        | "ldconfig"
+        | "setenforce"
+        | "aa-disable"
+        | "usermod." => {
+            if !ctx.args.is_empty()
+                && !matches!(
+                    ctx.args.first().copied(),
+                    Some("status" | "list" | "show" | "--display" | "list-sessions")
+                )
+            {
+                acc.caution("changes system configuration");
+            }
+        }
+        "journalctl" => {
+            if ctx
+                .args
+                .iter()
+                .any(|a| a.starts_with("--vacuum") || *a == "--rotate" || *a == "--flush")
+            {
+                acc.caution("deletes or rotates journal logs");
+            }
+        }
+        "logrotate" => acc.caution("rotates (and may delete) logs"),
+        "renice" => acc.caution("changes process priority"),
+        _ => return false,
+    }
+    true
+}
+
+pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    if args
+        .iter()
+        .any(|a| *a == "-l" || *a == "-L" || *a == "--list")
+    {
+        return;
+    }
+    let mut i = 0;
+    let mut sig_kill = false;
+    let mut pids: Vec<&str> = Vec::new();
+    let mut opts_done = false;
+    while i < args.len() {
+        let a = args[i];
+        if !opts_done && a == "--" {
+            opts_done = true;
+        } else if !opts_done && (a == "-s" || a == "-n") {
+            sig_kill |= args.get(i + 1).is_some_and(|s| {
+                matches!(s.to_ascii_uppercase().as_str(), "KILL" | "SIGKILL" | "9")
+            });
+            i += 1;
+        } else if !opts_done && i == 0 && a.starts_with('-') && a.len() > 1 && a != "-1" {
+            sig_kill |= matches!(
+                a[1..].to_ascii_uppercase().as_str(),
+                "9" | "KILL" | "SIGKILL"
+            );
+        } else if !opts_done && i == 0 && a == "-1" && args.len() > 1 {
+            // `kill -1 PID`: signal 1 (HUP).
+        } else {
+            pids.push(a);
+        }
+        i += 1;
+    }
+    if pids.contains(&"-1") {
+        acc.danger("kill -1 signals every process you may signal (as root: the whole system)");
+    } else if pids.contains(&"1") && sig_kill {
+        acc.danger("kills init (PID 1): the system crashes");
+    } else if pids
+        .iter()
+        .any(|p| *p == "0" || (p.starts_with('-') && p[1..].chars().all(|c| c.is_ascii_digit())))
+    {
+        acc.caution("kills a whole process group");
+    } else if !pids.is_empty() || ctx.eff.via_xargs {
+        acc.caution(if sig_kill {
+            "force-kills processes (unsaved work is lost)"
+        } else {
+            "terminates processes"
+        });
+    }
+}
+
+pub(crate) fn analyze_pkill(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let user_root = args.iter().enumerate().any(|(i, a)| {
+        (matches!(*a, "-u" | "-U" | "--user" | "--euid" | "--uid")
+            && args.get(i + 1).is_some_and(|u| *u == "root" || *u == "0"))
+            || *a == "--user=root"
+            || *a == "-uroot"
+    });
+    let pattern_all = positionals(ctx.eff.args).iter().any(|w| {
+        matches!(w.text.as_str(), "." | ".*" | "" | "^" | "-1") && !w.text.is_empty()
+            || w.text == "init"
+            || w.text == "systemd"
+    });
+    if user_root {
+        acc.danger(format!(
+            "{} kills every process owned by root (the system goes down)",
+            ctx.eff.name
+        ));
+    } else if pattern_all {
+        acc.danger(format!(
+            "{} pattern matches every process (or init)",
+            ctx.eff.name
+        ));
+    } else if ctx.eff.name == "killall" && args.iter().any(|a| matches!(*a, "sshd" | "ssh"))
+        || ctx.eff.name == "pkill" && args.contains(&"sshd")
+    {
+        acc.danger("kills the SSH server (remote sessions are cut off)");
+    } else if !args.is_empty() {
+        acc.caution("terminates processes by name");
+    }
+}
+
+pub(crate) fn is_lockout_unit(u: &str) -> bool {
+    let u = u.to_ascii_lowercase();
+    let base = u.strip_suffix(".service").unwrap_or(&u);
+    LOCKOUT_UNITS.contains(&base)
+}
+
+pub(crate) fn analyze_systemctl(ctx: &Ctx, acc: &mut Acc) {
+    let pos = ctx.positionals();
+    let sub = pos.first().map(|w| w.text.as_str()).unwrap_or("");
+    let units = if pos.len() > 1 { &pos[1..] } else { &[][..] };
+    match sub {
+        "stop" | "disable" | "mask" | "kill" => {
+            if units.iter().any(|u| is_lockout_unit(&u.text)) {
+                acc.danger(format!(
+                    "systemctl {sub} of SSH/networking can lock you out of a remote machine"
+                ));
+            } else {
+                acc.caution(format!("systemctl {sub} stops or disables a service"));
+            }
+        }
+        "poweroff" | "halt" => acc.danger("powers off the machine (a remote host stays down)"),
+        "reboot" | "kexec" | "soft-reboot" => acc.caution("reboots the machine"),
+        "isolate" => {
+            if units.iter().any(|u| {
+                u.text.starts_with("rescue")
+                    || u.text.starts_with("emergency")
+                    || u.text.starts_with("poweroff")
+                    || u.text.starts_with("halt")
+            }) {
+                acc.danger(
+                    "switches to rescue/emergency/poweroff target (network and logins go away)",
+                );
+            } else {
+                acc.caution("switches systemd target");
+            }
+        }
+        "emergency" | "rescue" => {
+            acc.danger("switches to rescue/emergency mode (network and logins go away)")
+        }
+        "restart" | "try-restart" | "reload-or-restart" => {
+            if units.iter().any(|u| is_lockout_unit(&u.text)) {
+                acc.caution("restarts SSH/networking (a bad config can lock you out)");
+            } else {
+                acc.caution(format!("systemctl {sub} changes service state"));
+            }
+        }
+        "start" | "enable" | "reload" | "unmask" | "daemon-reload" | "daemon-reexec"
+        | "set-default" | "edit" | "preset" | "set-property" | "revert" | "reset-failed"
+        | "link" => {
+            acc.caution(format!("systemctl {sub} changes service state"));
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn analyze_service(ctx: &Ctx, acc: &mut Acc) {
+    let pos = ctx.positionals();
+    let unit = pos.first().map(|w| w.text.as_str()).unwrap_or("");
+    let action = pos.get(1).map(|w| w.text.as_str()).unwrap_or("");
+    match action {
+        "stop" if is_lockout_unit(unit) => {
+            acc.danger("stopping SSH/networking can lock you out of a remote machine")
+        }
+        "status" | "" => {}
+        _ => acc.caution(format!("service {action} changes service state")),
+    }
+}
+
+pub(crate) const LOCKOUT_UNITS: &[&str] = &[
+    "ssh",
+    "sshd",
+    "networking",
+    "network",
+    "networkmanager",
+    "systemd-networkd",
+    "network-manager",
+    "openssh-server",
+    "wpa_supplicant",
+    "dbus",
+    "systemd-logind",
+    "ssh.socket",
+    "sshd.socket",
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("systemctl status sshd", Safe),
+            ("crontab -l", Safe),
+            ("systemctl restart nginx", Caution),
+            ("crontab cron.txt", Caution),
+            ("systemctl stop sshd", Danger),
+            ("crontab -r", Danger),
+            (
+                "(crontab -l; echo '* * * * * rm -rf ~') | crontab -",
+                Danger,
+            ),
+            ("echo '* * * * * root rm -rf /' >> /etc/crontab", Danger),
+        ]);
+    }
+}

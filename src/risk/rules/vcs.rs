@@ -1,0 +1,230 @@
+//! Version control: git, svn, hg.
+
+use crate::risk::prelude::*;
+
+/// The family's rules; `false` when `name` is not one of its commands.
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
+    match name {
+        "svn" | "hg" => {
+            if ctx.args.first().is_some_and(|a| {
+                matches!(
+                    *a,
+                    "revert"
+                        | "rm"
+                        | "delete"
+                        | "del"
+                        | "remove"
+                        | "commit"
+                        | "ci"
+                        | "push"
+                        | "strip"
+                        | "purge"
+                        | "update"
+                        | "up"
+                        | "merge"
+                )
+            }) {
+                acc.caution(format!("{name} changes the working copy or repository"));
+            }
+        }
+        "git" => analyze_git(ctx, acc),
+        _ => return false,
+    }
+    true
+}
+
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
+    // Skip global options like -C dir, -c key=val, --git-dir=…
+    let mut i = 0;
+    let args = ctx.args;
+    while i < args.len() && args[i].starts_with('-') {
+        if args[i] == "-c" {
+            if let Some(kv) = args.get(i + 1) {
+                git_config_program(kv, ctx.depth, acc);
+            }
+        }
+        if matches!(args[i], "-C" | "-c") {
+            i += 1;
+        }
+        i += 1;
+    }
+    let Some(sub) = args.get(i).copied() else {
+        return;
+    };
+    let rest = &args[i + 1..];
+    match sub {
+        "push" => {
+            let force = has_flag(rest, 'f', &["--force"])
+                && !rest.iter().any(|a| {
+                    a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes")
+                })
+                || rest.iter().any(|a| a.starts_with('+') && a.len() > 1);
+            if force {
+                acc.danger("git push --force overwrites remote history (commits others pushed can be lost)");
+            } else if rest.iter().any(|a| a.starts_with("--force-with-lease")) {
+                acc.caution("force-pushes with lease: rewrites remote history, but refuses if the remote moved");
+            } else if rest.contains(&"--mirror") {
+                acc.caution("git push --mirror overwrites and deletes remote refs");
+            } else if rest.iter().any(|a| *a == "--delete" || *a == "-d")
+                || rest.iter().any(|a| a.starts_with(':') && a.len() > 1)
+            {
+                acc.caution("deletes a remote branch or tag");
+            } else {
+                acc.caution("publishes commits to a remote");
+            }
+        }
+        "reset" => {
+            if rest.contains(&"--hard") || rest.contains(&"--merge") || rest.contains(&"--keep") {
+                acc.git_reset_hard = true;
+                acc.danger(
+                    "git reset --hard discards all uncommitted changes (they cannot be recovered)",
+                );
+            } else if rest.contains(&"--") || rest.first() == Some(&"HEAD") && rest.len() > 1 {
+                // `git reset HEAD file`: unstages, the work stays.
+            } else {
+                acc.caution("git reset moves the branch pointer");
+            }
+        }
+        "clean" => {
+            let dry = has_flag(rest, 'n', &["--dry-run"]);
+            let force = has_flag(rest, 'f', &["--force"]);
+            if !dry && force {
+                if has_flag(rest, 'x', &[]) || has_flag(rest, 'X', &[]) {
+                    acc.git_clean_all = true;
+                    acc.danger("git clean -x deletes untracked and ignored files (.env, build output, local config) for good");
+                } else {
+                    acc.caution("git clean deletes untracked files");
+                }
+            }
+        }
+        "checkout" | "restore" => {
+            let staged_only = sub == "restore"
+                && has_flag(rest, 'S', &["--staged"])
+                && !has_flag(rest, 'W', &["--worktree"]);
+            let whole_tree = rest.iter().any(|a| matches!(*a, "." | ":/" | "*" | "-a"))
+                || has_flag(rest, 'f', &["--force"]) && !rest.iter().any(|a| !a.starts_with('-'));
+            if whole_tree && !staged_only {
+                acc.danger(format!(
+                    "git {sub} discards every uncommitted change in the working tree"
+                ));
+            } else if rest.contains(&"--")
+                || rest.contains(&".")
+                || sub == "restore"
+                || has_flag(rest, 'f', &["--force"])
+            {
+                acc.caution("discards local changes to files");
+            }
+        }
+        "config" => {
+            // git config core.pager '…': the value runs later.
+            if let [key, value, ..] = rest
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .copied()
+                .collect::<Vec<_>>()[..]
+            {
+                git_config_program(&format!("{key}={value}"), ctx.depth, acc);
+            }
+        }
+        "branch" => {
+            if has_flag(rest, 'D', &[]) || rest.contains(&"--delete") && rest.contains(&"--force") {
+                acc.caution("force-deletes a branch (unmerged commits become unreachable)");
+            } else if has_flag(rest, 'd', &["--delete"])
+                || has_flag(rest, 'm', &["--move"])
+                || has_flag(rest, 'M', &[])
+            {
+                acc.caution("deletes or renames a branch");
+            }
+        }
+        "stash" => match rest.first().copied() {
+            Some("clear") => acc.danger("git stash clear deletes every stash"),
+            Some("drop") => acc.caution("deletes stashed changes"),
+            _ => {}
+        },
+        "rebase" | "filter-branch" | "filter-repo" | "commit"
+            if sub != "commit" || rest.contains(&"--amend") =>
+        {
+            acc.caution("rewrites commit history")
+        }
+        "merge" | "pull" | "cherry-pick" | "revert" | "am" | "apply" | "rm" | "mv" | "gc"
+        | "prune" | "reflog" | "update-ref" | "tag" | "remote" | "submodule" | "worktree"
+        | "switch" => match sub {
+            "reflog" if !rest.iter().any(|a| *a == "expire" || *a == "delete") => {}
+            "tag" if !has_flag(rest, 'd', &["--delete"]) && !has_flag(rest, 'f', &["--force"]) => {}
+            "remote"
+                if !rest
+                    .iter()
+                    .any(|a| matches!(*a, "remove" | "rm" | "set-url" | "prune")) => {}
+            "submodule" if !rest.iter().any(|a| matches!(*a, "deinit" | "update")) => {}
+            "worktree" if !rest.iter().any(|a| matches!(*a, "remove" | "prune")) => {}
+            "switch" if !has_flag(rest, 'f', &["--force", "--discard-changes"]) => {}
+            "gc" if !rest.iter().any(|a| a.starts_with("--prune")) => {}
+            _ => acc.caution(format!("git {sub} changes the repository")),
+        },
+        _ => {}
+    }
+}
+
+/// Configuration keys whose value is a program git runs (`core.pager`,
+/// `alias.x=!…`): the value is assessed as a command.
+fn git_config_program(kv: &str, depth: usize, acc: &mut Acc) {
+    let Some((key, value)) = kv.split_once('=') else {
+        return;
+    };
+    let key = key.to_ascii_lowercase();
+    let runs = matches!(
+        key.as_str(),
+        "core.pager"
+            | "core.editor"
+            | "core.sshcommand"
+            | "core.fsmonitor"
+            | "core.hookspath"
+            | "sequence.editor"
+            | "diff.external"
+            | "gpg.program"
+            | "credential.helper"
+            | "uploadpack.packobjectshook"
+    ) || key.starts_with("pager.")
+        || key.starts_with("alias.") && value.starts_with('!')
+        || key.ends_with(".textconv")
+        || key.ends_with(".command");
+    if runs {
+        assess_script(value.trim_start_matches('!'), depth + 1, acc);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// The family's examples, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("git status", Safe),
+            ("git stash", Safe),
+            ("git clean -n -d -x", Safe),
+            ("git -c core.pager=cat log", Safe),
+            ("git clean -fd", Caution),
+            ("git reset --soft HEAD~1", Caution),
+            ("git checkout -- README.md", Caution),
+            ("git restore --staged .", Caution),
+            ("git stash drop", Caution),
+            ("git push --force-with-lease", Caution),
+            ("git clean -fdx", Danger),
+            ("git reset --hard", Danger),
+            ("git checkout -- .", Danger),
+            ("git stash clear", Danger),
+            ("git push --force origin main", Danger),
+            ("git -c core.pager='rm -rf ~' log", Danger),
+            ("git -c alias.x='!rm -rf ~' x", Danger),
+        ]);
+    }
+}

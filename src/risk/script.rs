@@ -1,0 +1,514 @@
+//! The walk over a script: every simple command of every pipeline, nested
+//! scripts (`$( )`, here-docs, `sh -c`) assessed recursively, each command
+//! handed to the rules with its context.
+
+use crate::risk::prelude::*;
+
+pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let (toks, lex_broken) = lex_checked(src);
+    detect_fork_bomb(&toks, acc);
+    let (pipelines, parse_broken) = parse_checked(&toks);
+    if let Some(why) = lex_broken.or(parse_broken) {
+        acc.caution(format!(
+            "the command does not parse as shell ({why}): what would run cannot be known"
+        ));
+    }
+    for p in pipelines {
+        if let Some((var, words)) = &p.binding {
+            let value = loop_value(words, acc);
+            acc.vars.insert(var.clone(), value);
+        }
+        // The group piped into the first command counts as its upstream.
+        let all: Vec<Cmd> = p.feed.iter().chain(p.cmds.iter()).cloned().collect();
+        for i in p.feed.len()..all.len() {
+            let prev = if i > 0 { all.get(i - 1) } else { None };
+            analyze_cmd(&all[i], prev, &all[..i], depth, acc);
+        }
+    }
+}
+
+/// `name(){ name|name& }` and friends: a function that calls itself in a pipe
+/// or in the background multiplies processes until the machine dies.
+pub(crate) fn detect_fork_bomb(toks: &[Tok], acc: &mut Acc) {
+    let word = |i: usize| match toks.get(i) {
+        Some(Tok::Word(w)) => Some(w.text.as_str()),
+        _ => None,
+    };
+    let op = |i: usize| match toks.get(i) {
+        Some(Tok::Op(o)) => Some(*o),
+        _ => None,
+    };
+    for i in 0..toks.len() {
+        let (name, body_start) = if word(i) == Some("function") {
+            match word(i + 1) {
+                Some(n) => {
+                    let mut j = i + 2;
+                    if op(j) == Some(Op::LParen) && op(j + 1) == Some(Op::RParen) {
+                        j += 2;
+                    }
+                    (n, j)
+                }
+                None => continue,
+            }
+        } else if let (Some(n), Some(Op::LParen), Some(Op::RParen)) =
+            (word(i), op(i + 1), op(i + 2))
+        {
+            (n, i + 3)
+        } else {
+            continue;
+        };
+        let mut depth = 0i32;
+        let mut calls_self = false;
+        let mut forks = false;
+        for t in toks.iter().skip(body_start) {
+            match t {
+                Tok::Word(w) if w.text == "{" => depth += 1,
+                Tok::Word(w) if w.text == "}" => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        break;
+                    }
+                }
+                Tok::Word(w) if w.text == name => calls_self = true,
+                Tok::Op(Op::Pipe) | Tok::Op(Op::Amp) => forks = true,
+                Tok::Op(Op::LParen) => depth += 1,
+                Tok::Op(Op::RParen) => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if calls_self && forks {
+            acc.danger(format!(
+                "fork bomb: function '{name}' spawns copies of itself until the system hangs"
+            ));
+        }
+    }
+}
+
+pub(crate) fn analyze_cmd(
+    cmd: &Cmd,
+    prev: Option<&Cmd>,
+    upstream: &[Cmd],
+    depth: usize,
+    acc: &mut Acc,
+) {
+    for w in &cmd.words {
+        for s in &w.subs {
+            assess_script(s, depth + 1, acc);
+        }
+    }
+    for r in &cmd.redirs {
+        for s in &r.target.subs {
+            assess_script(s, depth + 1, acc);
+        }
+        analyze_redirect(r, acc);
+    }
+    record_assignments(&cmd.words, acc);
+    let expanded = normalise_cmd(cmd, acc);
+    let cmd = &expanded;
+    program_vars(cmd, depth, acc);
+    let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
+    let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
+    let Some(eff) = eff else {
+        // A bare redirection such as `> /etc/passwd` truncates its target.
+        for r in &cmd.redirs {
+            if r.kind == RedirKind::Write {
+                let t = r.target.text.as_str();
+                if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
+                    acc.caution(format!("truncates {t}"));
+                }
+            }
+        }
+        return;
+    };
+    let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
+    if computed_name(name_word, &eff, depth, acc) {
+        return;
+    }
+    if eff.name == "cd" {
+        change_dir(&eff, acc);
+    }
+    let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
+    let ctx = Ctx {
+        eff: &eff,
+        args: &args,
+        cmd,
+        prev,
+        upstream,
+        depth,
+    };
+    if name_word.text.contains('/') {
+        run_written(&name_word.text, depth, acc);
+    }
+    analyze_effective(&ctx, acc);
+    analyze_generic_args(&ctx, acc);
+    record_written(&ctx, acc);
+}
+
+/// The command with variables and static substitutions put in, and relative
+/// paths of deleting commands resolved against a `cd` earlier in the text.
+fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
+    let mut out = Cmd {
+        words: cmd.words.iter().map(|w| expand_word(w, acc)).collect(),
+        redirs: cmd.redirs.clone(),
+    };
+    for r in &mut out.redirs {
+        r.target = expand_word(&r.target, acc);
+    }
+    let Some(cwd) = acc.cwd.clone() else {
+        return out;
+    };
+    let Some(eff) = unwrap_cmd(&out.words) else {
+        return out;
+    };
+    const RESOLVED: &[&str] = &[
+        "rm", "rmdir", "shred", "srm", "unlink", "truncate", "chmod", "chown", "chgrp", "find",
+    ];
+    if !RESOLVED.contains(&eff.name.as_str()) {
+        return out;
+    }
+    let start = out.words.len() - eff.args.len();
+    let only_first = eff.name == "find";
+    for w in out.words[start..].iter_mut() {
+        let t = &w.text;
+        if t.starts_with(['-', '/', '~', '$']) || t.is_empty() {
+            continue;
+        }
+        w.text = format!("{}/{}", cwd.trim_end_matches('/'), t);
+        if only_first {
+            break;
+        }
+    }
+    out
+}
+
+/// `cd DIR`: later relative paths are inside DIR when it is known.
+fn change_dir(eff: &Effective, acc: &mut Acc) {
+    let target = positionals(eff.args)
+        .first()
+        .map(|w| w.text.clone())
+        .unwrap_or_else(|| "~".into());
+    acc.cwd = if target.starts_with(['/', '~']) || target.starts_with("$HOME") {
+        Some(target)
+    } else if target == "-" {
+        None
+    } else {
+        acc.cwd
+            .as_ref()
+            .map(|c| format!("{}/{}", c.trim_end_matches('/'), target))
+    };
+}
+
+/// A command name that is not literal. Returns true when the command was
+/// judged here (computed at run time, or rewritten and assessed again).
+fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc) -> bool {
+    if !name_word.expanded {
+        return false;
+    }
+    let from_decoder = name_word.subs.iter().any(|s| script_decodes(s));
+    if name_word.subs.iter().any(|s| script_downloads(s)) {
+        acc.danger("runs downloaded text as a command");
+    } else if from_decoder {
+        acc.danger("runs decoded text as a command");
+    }
+    if name_word.text.contains('$') {
+        acc.caution(format!(
+            "the command name is computed at run time ({}): what runs cannot be checked",
+            name_word.text
+        ));
+        return true;
+    }
+    if name_word.text.contains(char::is_whitespace) {
+        // `X="rm -rf"; $X /var/www`: the value splits into a command and its flags.
+        let text = format!("{} {}", name_word.text, quote_words(eff.args));
+        assess_script(&text, depth + 1, acc);
+        return true;
+    }
+    false
+}
+
+/// `GIT_PAGER='…' git log`: the value is a program the command runs.
+fn program_vars(cmd: &Cmd, depth: usize, acc: &mut Acc) {
+    for w in cmd
+        .words
+        .iter()
+        .take_while(|w| is_assignment(w) || w.text == "env")
+    {
+        if let Some((name, value)) = w.text.split_once('=') {
+            if PROGRAM_VARS.contains(&name) {
+                assess_script(value, depth + 1, acc);
+            }
+        }
+    }
+}
+
+/// Running a file written earlier in the same text runs what was written.
+pub(crate) fn run_written(path: &str, depth: usize, acc: &mut Acc) {
+    let key = path.trim_start_matches("./");
+    match acc.written.get(key).cloned() {
+        Some(Written::Text(t)) => assess_script(&t, depth + 1, acc),
+        Some(Written::Downloaded) => acc.danger(format!(
+            "runs {path}, downloaded or decoded earlier in the same command"
+        )),
+        Some(Written::Unknown) => acc.caution(format!(
+            "runs {path}, which an earlier command wrote: what it does cannot be known"
+        )),
+        None => {}
+    }
+}
+
+/// Files this command writes: by redirection of a producer, or a download.
+fn record_written(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let downloader = DOWNLOADERS.contains(&name);
+    for r in &ctx.cmd.redirs {
+        if !matches!(r.kind, RedirKind::Write | RedirKind::Append) {
+            continue;
+        }
+        let mut pipeline: Vec<Cmd> = ctx.upstream.to_vec();
+        pipeline.push(ctx.cmd.clone());
+        let decodes = pipeline.iter().any(|c| {
+            unwrap_cmd(&c.words).is_some_and(|e| {
+                let a: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+                is_decoder(&e.name, &a) || DOWNLOADERS.contains(&e.name.as_str())
+            })
+        });
+        let content = if downloader || decodes {
+            Written::Downloaded
+        } else {
+            match eval_pipeline(&pipeline, acc) {
+                Some(t) => Written::Text(t),
+                None => Written::Unknown,
+            }
+        };
+        if let Written::Text(t) = &content {
+            runs_later(&r.target.text, t, ctx.depth, acc);
+        }
+        let key = r.target.text.trim_start_matches("./").to_string();
+        acc.written.insert(key, content);
+    }
+    if downloader {
+        let args = ctx.args;
+        for (i, a) in args.iter().enumerate() {
+            let out = match *a {
+                "-o" | "--output" | "-O" | "--output-document" if name != "curl" || *a != "-O" => {
+                    args.get(i + 1).map(|s| s.to_string())
+                }
+                o if o == "--remote-name"
+                    || name == "curl"
+                        && o.starts_with('-')
+                        && !o.starts_with("--")
+                        && o.contains('O') =>
+                {
+                    args.iter()
+                        .rev()
+                        .find(|u| u.contains("://"))
+                        .map(|u| basename(u).to_string())
+                }
+                _ => None,
+            };
+            if let Some(o) = out {
+                acc.written
+                    .insert(o.trim_start_matches("./").to_string(), Written::Downloaded);
+            }
+        }
+        if name == "wget" && !args.iter().any(|a| a.starts_with("-O")) {
+            if let Some(u) = args.iter().find(|u| u.contains("://")) {
+                acc.written
+                    .insert(basename(u).to_string(), Written::Downloaded);
+            }
+        }
+    }
+}
+
+/// Text written into a file that the system runs later (cron tables, shell
+/// start-up files) is assessed as the commands it will become.
+fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
+    let cron = path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron");
+    let startup = [
+        ".bashrc",
+        ".bash_profile",
+        ".profile",
+        ".zshrc",
+        ".zprofile",
+        "rc.local",
+        ".bash_logout",
+    ]
+    .iter()
+    .any(|f| basename(path) == *f)
+        || path.starts_with("/etc/profile");
+    if cron {
+        for line in text.lines() {
+            for c in cron_commands(line) {
+                assess_script(&c, depth + 1, acc);
+            }
+        }
+    } else if startup {
+        assess_script(text, depth + 1, acc);
+    }
+}
+
+/// The command of a crontab line, schedule removed; for system crontabs the
+/// user field may follow, so the text without it is returned as well.
+pub(crate) fn cron_commands(line: &str) -> Vec<String> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Vec::new();
+    }
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let skip = if fields[0].starts_with('@') {
+        1
+    } else {
+        fields
+            .iter()
+            .take(5)
+            .take_while(|f| {
+                f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "*/,-".contains(c))
+            })
+            .count()
+    };
+    let rest = &fields[skip.min(fields.len())..];
+    let mut out = vec![rest.join(" ")];
+    if rest.len() > 1 {
+        out.push(rest[1..].join(" "));
+    }
+    out
+}
+
+pub(crate) struct Ctx<'a> {
+    pub(crate) eff: &'a Effective<'a>,
+    pub(crate) args: &'a [&'a str],
+    pub(crate) cmd: &'a Cmd,
+    pub(crate) prev: Option<&'a Cmd>,
+    pub(crate) upstream: &'a [Cmd],
+    pub(crate) depth: usize,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn has_flag(&self, short: char, long: &[&str]) -> bool {
+        has_flag(self.args, short, long)
+    }
+    pub(crate) fn positionals(&self) -> Vec<&Word> {
+        positionals(self.eff.args)
+    }
+}
+
+/// True if `short` occurs in a cluster of short options (`-rf`) or one of the
+/// long options is present. Stops at `--`.
+pub(crate) fn has_flag(args: &[&str], short: char, long: &[&str]) -> bool {
+    for a in args {
+        if *a == "--" {
+            break;
+        }
+        if a.starts_with("--") {
+            let name = a.split('=').next().unwrap_or(a);
+            if long.contains(&name) {
+                return true;
+            }
+        } else if a.starts_with('-') && a.len() > 1 && a[1..].contains(short) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Non-option words (everything after `--` counts as positional).
+pub(crate) fn positionals(words: &[Word]) -> Vec<&Word> {
+    let mut out = Vec::new();
+    let mut opts_done = false;
+    for w in words {
+        if !opts_done && w.text == "--" {
+            opts_done = true;
+            continue;
+        }
+        // GNU parallel's argument separators.
+        if !w.quoted && matches!(w.text.as_str(), ":::" | "::::" | ":::+") {
+            continue;
+        }
+        if !opts_done && w.text.starts_with('-') && w.text.len() > 1 && !w.quoted {
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+pub(crate) const SHELLS: &[&str] = &[
+    "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "yash",
+];
+
+pub(crate) const INTERPRETERS: &[&str] = &[
+    "python",
+    "python2",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "nodejs",
+    "php",
+    "deno",
+    "bun",
+    "lua",
+    "pwsh",
+    "powershell",
+    "iex",
+    "invoke-expression",
+];
+
+pub(crate) const DOWNLOADERS: &[&str] = &[
+    "curl",
+    "wget",
+    "fetch",
+    "http",
+    "https",
+    "aria2c",
+    "iwr",
+    "invoke-webrequest",
+    "irm",
+    "invoke-restmethod",
+    "lynx",
+    "links",
+];
+
+pub(crate) fn is_shell(name: &str) -> bool {
+    SHELLS.contains(&name)
+}
+
+pub(crate) fn script_downloads(src: &str) -> bool {
+    let toks = lex(src);
+    parse(&toks).iter().any(|p| {
+        p.cmds.iter().any(|c| {
+            unwrap_cmd(&c.words)
+                .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
+        })
+    })
+}
+
+/// A nested script that decodes text (`echo … | base64 -d`).
+pub(crate) fn script_decodes(src: &str) -> bool {
+    parse(&lex(src)).iter().any(|p| {
+        p.cmds.iter().any(|c| {
+            unwrap_cmd(&c.words).is_some_and(|e| {
+                let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+                is_decoder(&e.name, &args)
+            })
+        })
+    })
+}
+
+/// The first simple command of a nested script, e.g. `find / -name x` of `$(find / -name x)`.
+pub(crate) fn first_cmd(src: &str) -> Option<Cmd> {
+    let toks = lex(src);
+    parse(&toks)
+        .into_iter()
+        .next()
+        .and_then(|p| p.cmds.into_iter().next())
+}
