@@ -316,3 +316,31 @@ fn a_short_explanation_goes_where_the_client_shows_it_whole() {
         );
     }
 }
+
+#[test]
+fn a_command_run_from_a_command_list_says_where_it_works() {
+    // Helix's `:lsp-workspace-command` runs a command with no arguments.
+    let w = world(true, "unused");
+    let mut c = w.editor(Client::HelixRelease, None);
+    for (command, needs) in [
+        ("superhelfer.explain", "a selection"),
+        ("superhelfer.generateCommand", "a request comment"),
+        ("superhelfer.fixError", "a diagnostic"),
+    ] {
+        let err = c
+            .request(
+                "workspace/executeCommand",
+                json!({"command": command, "arguments": []}),
+            )
+            .expect_err("no document to work on");
+        let m = err["message"].as_str().unwrap();
+        assert!(m.contains(needs) && m.contains("space a"), "{command}: {m}");
+    }
+    let status = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "superhelfer.status", "arguments": []}),
+        )
+        .expect("status needs no document");
+    assert!(status.is_object(), "{status}");
+}

@@ -268,3 +268,31 @@ fn release_inserts_a_dangerous_command_only_as_a_comment_and_says_why() {
         "{saved}"
     );
 }
+
+/// Explain on a line selection (`x`): the explanation opens as a document in both builds
+/// (25.07.1 handles `window/showDocument` though it does not advertise it), titled with the
+/// one selected line.
+fn explain_opens_a_document(build: &str) {
+    let Some(dir) = helix(build) else { return };
+    let (_rt, stub) = stub(
+        "unused",
+        "## Summary\nGreets the first argument.\n\n## Details\nThe unquoted `$1` splits on spaces.",
+    );
+    let s = Session::open(&dir, &format!("helix-{build}-explain"), &stub, SCRIPT);
+    s.tmux.keys(&["j", "j", "x"]);
+    s.pick_action("Explain selection");
+    let screen = s.tmux.wait_for("explanation shown", STEP, |sc| {
+        sc.contains("Greets the first argument") && sc.contains("The unquoted")
+    });
+    assert!(screen.contains("Explanation: `disk.sh` line 3"), "{screen}");
+}
+
+#[test]
+fn release_opens_an_explanation_as_a_document() {
+    explain_opens_a_document("25.07.1");
+}
+
+#[test]
+fn master_opens_an_explanation_as_a_document() {
+    explain_opens_a_document("master-079a789e8");
+}

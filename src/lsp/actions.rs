@@ -170,8 +170,11 @@ pub fn list(
         let text = doc.line(line).unwrap_or_default();
         if let Some(request) = line_request(&text, dialect) {
             out.push(action(
-                format!("Generate shell command: {}", shorten(&request, 50)),
-                CodeActionKind::REFACTOR_REWRITE,
+                format!(
+                    "Generate shell command with superhelfer: {}",
+                    shorten(&request, 50)
+                ),
+                CodeActionKind::EMPTY,
                 GENERATE,
                 Vec::new(),
                 Some(text),
@@ -184,7 +187,7 @@ pub fn list(
     let b = doc.char_index(range.end, enc);
     if b > a + 1 {
         out.push(action(
-            "Explain selection (superhelfer)".into(),
+            "Explain selection with superhelfer".into(),
             CodeActionKind::EMPTY,
             EXPLAIN,
             Vec::new(),
@@ -226,7 +229,7 @@ mod tests {
         );
         assert_eq!(
             titles(&d, 1, Position::new(1, 0)),
-            vec!["Generate shell command: list files by size"]
+            vec!["Generate shell command with superhelfer: list files by size"]
         );
         assert!(
             titles(&d, 2, Position::new(2, 0)).is_empty(),
@@ -252,7 +255,7 @@ mod tests {
         let d = Document::new("fn main() {}\n// list files\n", 1, "rust");
         assert_eq!(
             titles(&d, 0, Position::new(0, 5)),
-            vec!["Explain selection (superhelfer)"]
+            vec!["Explain selection with superhelfer"]
         );
         assert!(titles(&d, 1, Position::new(1, 0)).is_empty());
         assert!(

@@ -217,11 +217,20 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_args(arguments: &[Value]) -> Result<ActionArgs> {
-    let first = arguments
-        .first()
-        .cloned()
-        .ok_or_else(|| user_error("missing argument {uri, range}"))?;
+fn parse_args(command: &str, arguments: &[Value]) -> Result<ActionArgs> {
+    // Run from a command list (Helix's `:lsp-workspace-command`, a palette) the command
+    // has no document or selection: say where it works instead.
+    let first = arguments.first().cloned().ok_or_else(|| {
+        let (what, needs) = match command {
+            actions::GENERATE => ("Generate shell command", "a request comment in a script"),
+            actions::FIX => ("Fix error", "a line with a diagnostic"),
+            actions::ASK => ("Ask", "a file (the VS Code command asks for the question)"),
+            _ => ("Explain selection", "a selection"),
+        };
+        user_error(format!(
+            "{what} works on {needs}: pick it from the code actions there (Helix: `space a`, Neovim: `gra`, VS Code: Ctrl+.)"
+        ))
+    })?;
     serde_json::from_value(first).map_err(|e| user_error(format!("bad argument: {e}")))
 }
 
@@ -234,15 +243,15 @@ pub async fn execute(
 ) -> Result<Option<Value>> {
     let result = match command {
         actions::STATUS => status(&ctx).await,
-        actions::GENERATE => match parse_args(&arguments) {
+        actions::GENERATE => match parse_args(command, &arguments) {
             Ok(a) => generate(&ctx, a, token).await,
             Err(e) => Err(e),
         },
-        actions::EXPLAIN | actions::ASK => match parse_args(&arguments) {
+        actions::EXPLAIN | actions::ASK => match parse_args(command, &arguments) {
             Ok(a) => explain_or_ask(&ctx, a, token, command == actions::ASK).await,
             Err(e) => Err(e),
         },
-        actions::FIX => match parse_args(&arguments) {
+        actions::FIX => match parse_args(command, &arguments) {
             Ok(a) => fix(&ctx, a, token).await,
             Err(e) => Err(e),
         },

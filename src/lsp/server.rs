@@ -132,7 +132,6 @@ impl LanguageServer for Server {
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
-                            CodeActionKind::REFACTOR_REWRITE,
                             CodeActionKind::EMPTY,
                         ]),
                         resolve_provider: Some(false),

@@ -277,7 +277,7 @@ test('Generate shell command: the command lands under the comment, with progress
         const list = await ed.codeActions(uri, { start: pos(2, 4), end: pos(2, 4) });
         const action = pickAction(list, GENERATE);
         assert.ok(action, `a Generate action in ${JSON.stringify(list)}`);
-        assert.match(action.title, /^Generate shell command: list the five biggest/);
+        assert.match(action.title, /^Generate shell command with superhelfer: list the five biggest/);
         assert.ok(hasActionArgs(action.arguments), 'the extension tells these arguments from a palette call');
         assert.equal(pickAction(list, EXPLAIN), undefined, 'no explain without a selection');
 
