@@ -4,6 +4,7 @@
 pub mod analyzer;
 pub mod context;
 pub mod counters;
+pub mod first_stage;
 pub mod gpu;
 pub mod router;
 pub mod status;
