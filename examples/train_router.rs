@@ -145,6 +145,36 @@ fn main() -> ExitCode {
         println!("{}", summary(&format!("calib heavy_threshold {t}"), &r));
     }
     let s = AnalyzerSettings::default();
+    if args.iter().any(|a| a == "--show-calib") {
+        for item in &ca {
+            let a = classify_with(&m, &item.q, &s);
+            if a.tier != item.tier {
+                let q: String = item.q.chars().take(110).collect();
+                println!(
+                    "  calib miss: want {} got {} ({:.2}) {q:?}",
+                    item.tier, a.tier, a.confidence
+                );
+            }
+        }
+    }
+    // For comparisons outside Rust (e.g. with embedding vectors): every item with its
+    // split and the learned probabilities.
+    if let Some(at) = args.iter().position(|a| a == "--dump") {
+        let mut out = String::new();
+        for item in &items {
+            let a = classify_with(&m, &item.q, &s);
+            let p = a.probabilities.map(|p| [p.fast, p.code, p.heavy]);
+            let split = format!("{:?}", train::split_of(item)).to_lowercase();
+            let row = serde_json::json!({"q": item.q, "tier": item.tier, "lang": item.lang, "split": split, "p": p});
+            out.push_str(&format!("{row}\n"));
+        }
+        if let Some(path) = args.get(at + 1) {
+            if let Err(e) = std::fs::write(path, out) {
+                eprintln!("train-router: {path}: {e}");
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
     let learned = evaluate(&te, |q| {
         let a = classify_with(&m, q, &s);
         (a.tier, a.confidence)

@@ -47,8 +47,9 @@ pub struct AnalyzerSettings {
     /// Input of at least this many tokens whose lines look like code or logs is routed
     /// to `code` on that ground alone. Prose never qualifies, whatever its length.
     pub code_token_threshold: usize,
-    /// Complexity at or above which a query *may* go to `heavy`; it also needs a
-    /// heavy-specific signal (design with trade-offs, proof, deep root-cause analysis…).
+    /// Learned first stage: the calibrated probability of `heavy` at or above which
+    /// `heavy` is chosen. Hand-weighted model: the complexity at or above which a
+    /// query *may* go to `heavy` (it also needs a heavy-specific signal).
     pub heavy_threshold: f64,
 }
 
@@ -67,7 +68,8 @@ pub struct Analysis {
     /// The tier the first stage picks.
     pub tier: Tier,
     /// How demanding the request looks, in `[0, 1]`; `heavy` needs at least
-    /// [`AnalyzerSettings::heavy_threshold`].
+    /// [`AnalyzerSettings::heavy_threshold`]. From the learned first stage: the
+    /// calibrated probability of `heavy`.
     pub complexity: f64,
     /// cl100k token count of the query.
     pub tokens: usize,

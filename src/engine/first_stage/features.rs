@@ -5,7 +5,9 @@
 //! lowercased word unigrams (digits folded to `0`, so timestamps and ports look
 //! alike), word bigrams, character 3–5-grams inside each word with boundary marks
 //! (`<disk>` → `<di`, `dis`, … — robust to typos and German inflection) and runs of
-//! symbols (`|`, `--`, `();`, `=>`). Each occurrence counts once and the sum is scaled by `1/n` ([`norm`]).
+//! symbols (`|`, `--`, `();`, `=>`). Each occurrence counts once and the sum is scaled by
+//! `1/n` ([`norm`]); the first and last words count again as the request's frame
+//! ([`Part::Frame`]), with their own `1/n`.
 //! Dense features carry what hashing cannot count well: fences, pipes, flags, stack
 //! frames, log lines, error codes, length, and the hand-weighted model's verdict.
 //! Extraction is one pass over the lowercased text, allocation-free per feature.
@@ -60,14 +62,83 @@ pub fn norm(n: usize) -> f64 {
     }
 }
 
-/// Calls `emit` for every hashed feature occurrence of `text` (duplicates included)
-/// and `on_word` for every word unigram; returns how many features were emitted.
-pub fn hashed(text: &str, mut emit: impl FnMut(u32), mut on_word: impl FnMut(WordHit)) -> usize {
-    let lower = text.to_lowercase();
-    let mut n = 0usize;
+/// Which normalisation a feature occurrence belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every word and symbol of the text.
+    Body,
+    /// The first and last [`FRAME_WORDS`] words again, in their own namespace: the
+    /// request around a paste ("grep the billing lines from this", "root cause?")
+    /// keeps its weight however long the paste is.
+    Frame,
+}
+
+/// Words at each end of the text that form its frame.
+pub const FRAME_WORDS: usize = 40;
+
+/// Occurrences emitted per part.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub body: usize,
+    pub frame: usize,
+}
+
+const FRAME_SALT: u32 = 0x5bd1_e995;
+
+/// Emits the unigram, the bigram with `prev`, and the character 3–5-grams of one
+/// word; returns the unigram's bucket and the number emitted.
+fn word_features(
+    raw: &[u8],
+    salt: u32,
+    prev: &mut Option<u32>,
+    emit: &mut impl FnMut(u32),
+) -> (u32, usize) {
+    // Folded copy with boundary marks: `<` + word + `>`.
     let mut word = [0u8; MAX_WORD + 2];
-    let mut prev_word: Option<u32> = None;
+    let mut len = 1;
+    word[0] = b'<';
+    for &b in raw.iter().take(MAX_WORD) {
+        word[len] = if b.is_ascii_digit() { b'0' } else { b };
+        len += 1;
+    }
+    word[len] = b'>';
+    len += 1;
+    let w = hash(NS_WORD ^ salt, &word[1..len - 1]);
+    emit(w);
+    let mut n = 1;
+    if let Some(p) = *prev {
+        emit(fold(p.wrapping_mul(0x2545_f491) ^ w ^ NS_BIGRAM));
+        n += 1;
+    }
+    *prev = Some(w);
+    for size in 3..=5 {
+        if len < size {
+            break;
+        }
+        for gram in word[..len].windows(size) {
+            emit(hash(NS_CHAR ^ salt, gram));
+            n += 1;
+        }
+    }
+    (w, n)
+}
+
+/// Calls `emit` for every hashed feature occurrence of `text` (duplicates included)
+/// with its [`Part`], and `on_word` for every word unigram of the body.
+pub fn hashed(
+    text: &str,
+    mut emit: impl FnMut(u32, Part),
+    mut on_word: impl FnMut(WordHit),
+) -> Counts {
+    let lower = text.to_lowercase();
     let bytes = lower.as_bytes();
+    let mut counts = Counts::default();
+    let mut body = |i: u32| emit(i, Part::Body);
+    let (mut prev, mut frame_prev) = (None, None);
+    let mut frame: Vec<u32> = Vec::new();
+    // Byte ranges of the last FRAME_WORDS words after the first FRAME_WORDS.
+    let mut tail: std::collections::VecDeque<(usize, usize)> = Default::default();
+    let mut words = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -80,49 +151,42 @@ pub fn hashed(text: &str, mut emit: impl FnMut(u32), mut on_word: impl FnMut(Wor
             while i < bytes.len() && is_word_byte(bytes[i]) {
                 i += 1;
             }
-            let raw = &lower[start..i];
-            // Folded copy with boundary marks: `<` + word + `>`.
-            let mut len = 1;
-            word[0] = b'<';
-            for &b in raw.as_bytes().iter().take(MAX_WORD) {
-                word[len] = if b.is_ascii_digit() { b'0' } else { b };
-                len += 1;
-            }
-            word[len] = b'>';
-            len += 1;
-            let folded = &word[1..len - 1];
-            let w = hash(NS_WORD, folded);
-            emit(w);
+            let (w, n) = word_features(&bytes[start..i], 0, &mut prev, &mut body);
+            counts.body += n;
             on_word(WordHit {
                 index: w,
-                word: raw,
+                word: &lower[start..i],
             });
-            n += 1;
-            if let Some(p) = prev_word {
-                emit(fold(p.wrapping_mul(0x2545_f491) ^ w ^ NS_BIGRAM));
-                n += 1;
-            }
-            prev_word = Some(w);
-            for size in 3..=5 {
-                if len < size {
-                    break;
+            if words < FRAME_WORDS {
+                let mut push = |f: u32| frame.push(f);
+                counts.frame +=
+                    word_features(&bytes[start..i], FRAME_SALT, &mut frame_prev, &mut push).1;
+            } else {
+                if tail.len() == FRAME_WORDS {
+                    tail.pop_front();
                 }
-                for gram in word[..len].windows(size) {
-                    emit(hash(NS_CHAR, gram));
-                    n += 1;
-                }
+                tail.push_back((start, i));
             }
+            words += 1;
         } else {
             // A run of symbols, at most 4 bytes as one feature.
             while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !is_word_byte(bytes[i]) {
                 i += 1;
             }
             let run = &bytes[start..i];
-            emit(hash(NS_SYMBOL, &run[..run.len().min(4)]));
-            n += 1;
+            body(hash(NS_SYMBOL, &run[..run.len().min(4)]));
+            counts.body += 1;
         }
     }
-    n
+    let mut frame_prev = None;
+    for (a, b) in tail {
+        let mut push = |f: u32| frame.push(f);
+        counts.frame += word_features(&bytes[a..b], FRAME_SALT, &mut frame_prev, &mut push).1;
+    }
+    for f in frame {
+        emit(f, Part::Frame);
+    }
+    counts
 }
 
 /// Letters (any script, as UTF-8 bytes ≥ 0x80), digits and `_` make words.
@@ -194,8 +258,19 @@ mod tests {
 
     fn features(text: &str) -> Vec<u32> {
         let mut v = Vec::new();
-        hashed(text, |i| v.push(i), |_| {});
+        hashed(text, |i, _| v.push(i), |_| {});
         v
+    }
+
+    #[test]
+    fn the_frame_is_the_first_and_last_words() {
+        let long = format!("grep the billing lines {} why", "log ".repeat(2000));
+        let mut frame = 0;
+        let counts = hashed(&long, |_, p| frame += usize::from(p == Part::Frame), |_| {});
+        assert_eq!(counts.frame, frame);
+        assert!(counts.body > 10 * counts.frame, "{counts:?}");
+        let short = hashed("root cause?", |_, _| {}, |_| {});
+        assert!(short.frame > 0 && short.frame < short.body);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! least `code`. Classification is one pass over the text and one table look-up
 //! per feature occurrence (see `benches/analyzer.rs`).
 
+pub mod corrections;
 pub mod features;
 pub mod model;
 #[doc(hidden)]
@@ -20,6 +21,7 @@ use std::sync::OnceLock;
 
 use crate::engine::analyzer::{self, Analysis, AnalyzerSettings, Signals};
 use crate::engine::tier::Tier;
+use features::Part;
 use model::{Model, CLASSES};
 
 /// The weights compiled in; rebuilt by `scripts/train-router`.
@@ -102,14 +104,15 @@ fn score(
     signals: &Signals,
     hand: &Analysis,
 ) -> ([f64; CLASSES], TopWords) {
-    let mut sums = [0i32; CLASSES];
+    let mut sums = [[0i32; CLASSES]; 2];
     let mut top = TopWords::default();
     let n = features::hashed(
         query,
-        |i| {
+        |i, part| {
             let w = model.bucket(i);
+            let s = &mut sums[usize::from(part == Part::Frame)];
             for k in 0..CLASSES {
-                sums[k] += i32::from(w[k]);
+                s[k] += i32::from(w[k]);
             }
         },
         |hit| top.offer(model.bucket(hit.index), hit.word),
@@ -142,13 +145,7 @@ pub fn classify_with(model: &Model, query: &str, settings: &AnalyzerSettings) ->
         code: p[1],
         heavy: p[2],
     };
-    let mut tier = if probs.heavy >= settings.heavy_threshold {
-        Tier::Heavy
-    } else if probs.code > probs.fast {
-        Tier::Code
-    } else {
-        Tier::Fast
-    };
+    let mut tier = decide_tier(&probs, settings);
     let mut reasons = vec![headline(tier, &signals, top.words(tier_index(tier)))];
     if tier == Tier::Fast && signals.material_tokens >= settings.code_token_threshold {
         tier = Tier::Code;
@@ -180,7 +177,18 @@ pub fn classify_with(model: &Model, query: &str, settings: &AnalyzerSettings) ->
     }
 }
 
-fn round3(v: f64) -> f64 {
+/// `heavy` at or above the threshold, else the likelier of `fast` and `code`.
+pub(crate) fn decide_tier(p: &TierProbabilities, settings: &AnalyzerSettings) -> Tier {
+    if p.heavy >= settings.heavy_threshold {
+        Tier::Heavy
+    } else if p.code > p.fast {
+        Tier::Code
+    } else {
+        Tier::Fast
+    }
+}
+
+pub(crate) fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 

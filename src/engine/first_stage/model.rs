@@ -94,13 +94,19 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Logits before the temperature, from summed quantised bucket weights, the
-    /// number of hashed occurrences and the dense features.
-    pub fn logits(&self, sums: [i32; CLASSES], n_hashed: usize, dense: &[f32]) -> [f32; CLASSES] {
-        let norm = super::features::norm(n_hashed) as f32;
+    /// Logits before the temperature, from the summed quantised bucket weights of
+    /// each part ([`Part`](super::features::Part): body, frame), the occurrences per
+    /// part and the dense features.
+    pub fn logits(
+        &self,
+        sums: [[i32; CLASSES]; 2],
+        counts: super::features::Counts,
+        dense: &[f32],
+    ) -> [f32; CLASSES] {
+        let norms = [counts.body, counts.frame].map(|n| super::features::norm(n) as f32);
         let mut z = self.bias;
         for k in 0..CLASSES {
-            z[k] += sums[k] as f32 * self.scale[k] * norm;
+            z[k] += (sums[0][k] as f32 * norms[0] + sums[1][k] as f32 * norms[1]) * self.scale[k];
         }
         for (x, w) in dense.iter().zip(&self.dense) {
             for k in 0..CLASSES {

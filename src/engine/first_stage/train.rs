@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashSet;
 
-use super::features::{self, N_DENSE, N_HASHED};
+use super::features::{self, Part, N_DENSE, N_HASHED};
 use super::model::{self, Model, CLASSES};
 use crate::engine::analyzer::{self, AnalyzerSettings};
 use crate::engine::tier::Tier;
@@ -121,17 +121,21 @@ fn prepare(item: &Item) -> Example {
     let (hand, signals) =
         analyzer::hand_weighted_with_signals(&item.q, &AnalyzerSettings::default());
     let mut all = Vec::new();
-    let n = features::hashed(&item.q, |i| all.push(i), |_| {});
+    let n = features::hashed(
+        &item.q,
+        |i, part| all.push((i, part == Part::Frame)),
+        |_| {},
+    );
     all.sort_unstable();
-    let norm = features::norm(n);
+    let norm = |frame: bool| features::norm(if frame { n.frame } else { n.body });
     let mut idx = Vec::new();
     let mut val: Vec<f64> = Vec::new();
-    for i in all {
+    for (i, frame) in all {
         if idx.last() == Some(&i) {
-            *val.last_mut().unwrap_or(&mut 0.0) += norm;
+            *val.last_mut().unwrap_or(&mut 0.0) += norm(frame);
         } else {
             idx.push(i);
-            val.push(norm);
+            val.push(norm(frame));
         }
     }
     Example {
@@ -268,13 +272,14 @@ fn logits(bytes: &[u8], items: &[&Item]) -> Vec<([f32; CLASSES], usize)> {
         .map(|item| {
             let (hand, signals) =
                 analyzer::hand_weighted_with_signals(&item.q, &AnalyzerSettings::default());
-            let mut sums = [0i32; CLASSES];
+            let mut sums = [[0i32; CLASSES]; 2];
             let n = features::hashed(
                 &item.q,
-                |i| {
+                |i, part| {
                     let w = m.bucket(i);
+                    let s = &mut sums[usize::from(part == Part::Frame)];
                     for k in 0..CLASSES {
-                        sums[k] += i32::from(w[k]);
+                        s[k] += i32::from(w[k]);
                     }
                 },
                 |_| {},
