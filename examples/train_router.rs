@@ -8,6 +8,7 @@
 //! expected calibration error and a reliability table, next to the hand-weighted
 //! model on the same items.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -57,9 +58,164 @@ fn summary(name: &str, r: &Report) -> String {
     )
 }
 
+fn learned<'a>(m: &'a Model, s: &'a AnalyzerSettings) -> impl Fn(&str) -> (Tier, f64) + 'a {
+    move |q| {
+        let a = classify_with(m, q, s);
+        (a.tier, a.confidence)
+    }
+}
+
+fn sweep(items: &[Item], ca: &[&Item]) {
+    for epochs in [8, 12, 20] {
+        for lr in [0.1, 0.3, 1.0] {
+            for l2 in [0.0, 1e-6, 1e-5] {
+                let p = Params {
+                    epochs,
+                    learning_rate: lr,
+                    l2,
+                    ..Params::default()
+                };
+                let bytes = train::train(items, p);
+                let Ok(m) = Model::parse(&bytes) else {
+                    continue;
+                };
+                let s = AnalyzerSettings::default();
+                let r = evaluate(ca, learned(&m, &s));
+                let (ece, _) = train::calibration(&r.pred, 10);
+                let name = format!("calib e{epochs} lr{lr} l2{l2}");
+                println!("{}  ece {ece:.3}  T {}", summary(&name, &r), m.temperature);
+            }
+        }
+    }
+}
+
+/// Every item with its split and the learned probabilities, for comparisons outside
+/// Rust (e.g. with embedding vectors: scripts/router-corpus/compare_wordllama.py).
+fn dump(m: &Model, items: &[Item], path: &str) {
+    let s = AnalyzerSettings::default();
+    let mut out = String::new();
+    for item in items {
+        let a = classify_with(m, &item.q, &s);
+        let p = a.probabilities.map(|p| [p.fast, p.code, p.heavy]);
+        let split = format!("{:?}", train::split_of(item)).to_lowercase();
+        let row = serde_json::json!({"q": item.q, "tier": item.tier, "lang": item.lang, "split": split, "p": p});
+        out.push_str(&format!("{row}\n"));
+    }
+    if let Err(e) = std::fs::write(path, out) {
+        eprintln!("train-router: {path}: {e}");
+    }
+}
+
+/// Calibration split: the heavy-threshold sweep (and, asked for, its misses).
+fn report_calib(m: &Model, ca: &[&Item], show: bool) {
+    println!("temperature {:.2}", m.temperature);
+    for t in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
+        let s = AnalyzerSettings {
+            heavy_threshold: t,
+            ..AnalyzerSettings::default()
+        };
+        let r = evaluate(ca, learned(m, &s));
+        println!("{}", summary(&format!("calib heavy_threshold {t}"), &r));
+    }
+    let s = AnalyzerSettings::default();
+    for item in ca.iter().filter(|_| show) {
+        let a = classify_with(m, &item.q, &s);
+        if a.tier != item.tier {
+            let q: String = item.q.chars().take(110).collect();
+            println!(
+                "  calib miss: want {} got {} ({:.2}) {q:?}",
+                item.tier, a.tier, a.confidence
+            );
+        }
+    }
+}
+
+/// Held-out test split: never used for a choice, only reported.
+fn report_test(m: &Model, te: &[&Item]) {
+    let s = AnalyzerSettings::default();
+    let r = evaluate(te, learned(m, &s));
+    let hand = evaluate(te, |q| {
+        let a = hand_weighted(q, &s);
+        (a.tier, a.confidence)
+    });
+    println!("{}", summary("test, learned", &r));
+    println!("{}", summary("test, hand-weighted", &hand));
+    for lang in ["en", "de"] {
+        let sub: Vec<&Item> = te.iter().copied().filter(|i| i.lang == lang).collect();
+        let by_lang = evaluate(&sub, learned(m, &s));
+        println!("{}", summary(&format!("test, learned, {lang}"), &by_lang));
+    }
+    let (ece, table) = train::calibration(&r.pred, 10);
+    println!("test expected calibration error (10 bins): {ece:.3}");
+    println!("  confidence    n   mean conf  accuracy");
+    for b in table.iter().filter(|b| b.n > 0) {
+        println!(
+            "  {:.1}–{:.1}  {:>5}   {:.3}      {:.3}",
+            b.lo, b.hi, b.n, b.mean_confidence, b.accuracy
+        );
+    }
+}
+
+/// `{"query", "tier", "split"}` lines of a project set, by split.
+fn project_set(file: &Path) -> BTreeMap<String, Vec<Item>> {
+    let mut by_split: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let (Some(q), Some(Ok(tier))) = (
+            v["query"].as_str(),
+            v["tier"].as_str().map(str::parse::<Tier>),
+        ) else {
+            continue;
+        };
+        let split = v["split"].as_str().unwrap_or("all").to_string();
+        by_split.entry(split).or_default().push(Item {
+            q: q.into(),
+            tier,
+            lang: String::new(),
+            src: None,
+        });
+    }
+    by_split
+}
+
+/// The project's own sets, reported only (never trained or tuned on); only their
+/// development split may be looked at item by item.
+fn report_project_sets(m: &Model, files: &[PathBuf], show_dev: bool) {
+    let s = AnalyzerSettings::default();
+    for file in files {
+        for (split, its) in &project_set(file) {
+            let refs: Vec<&Item> = its.iter().collect();
+            let r = evaluate(&refs, learned(m, &s));
+            println!("{}", summary(&format!("project set {split}, learned"), &r));
+            for item in its.iter().filter(|_| show_dev && split == "dev") {
+                let a = classify_with(m, &item.q, &s);
+                if a.tier != item.tier {
+                    let q: String = item.q.chars().take(100).collect();
+                    println!(
+                        "  dev miss: want {} got {} ({:.2}) {q:?}",
+                        item.tier, a.tier, a.confidence
+                    );
+                }
+            }
+            let h = evaluate(&refs, |q| {
+                let a = hand_weighted(q, &s);
+                (a.tier, a.confidence)
+            });
+            println!(
+                "{}",
+                summary(&format!("project set {split}, hand-weighted"), &h)
+            );
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
     let exclude: Vec<PathBuf> = ["routing_eval.jsonl", "routing_blind.jsonl"]
         .iter()
         .map(|f| root.join("tests/data").join(f))
@@ -81,41 +237,12 @@ fn main() -> ExitCode {
         ca.len(),
         te.len()
     );
-
-    if args.iter().any(|a| a == "--sweep") {
-        for epochs in [8, 12, 20] {
-            for lr in [0.1, 0.3, 1.0] {
-                for l2 in [0.0, 1e-6, 1e-5] {
-                    let p = Params {
-                        epochs,
-                        learning_rate: lr,
-                        l2,
-                        ..Params::default()
-                    };
-                    let bytes = train::train(&items, p);
-                    let Ok(m) = Model::parse(&bytes) else {
-                        continue;
-                    };
-                    let s = AnalyzerSettings::default();
-                    let r = evaluate(&ca, |q| {
-                        let a = classify_with(&m, q, &s);
-                        (a.tier, a.confidence)
-                    });
-                    let (ece, _) = train::calibration(&r.pred, 10);
-                    println!(
-                        "{}  ece {ece:.3}  T {}",
-                        summary(&format!("calib e{epochs} lr{lr} l2{l2}"), &r),
-                        m.temperature
-                    );
-                }
-            }
-        }
+    if flag("--sweep") {
+        sweep(&items, &ca);
         return ExitCode::SUCCESS;
     }
-
     let bytes = train::train(&items, Params::default());
-    let weights = root.join("src/engine/first_stage/weights.bin");
-    if args.iter().any(|a| a == "--check") {
+    if flag("--check") {
         if bytes == WEIGHTS {
             println!(
                 "committed weights are a retrain of the corpus ({} bytes)",
@@ -132,130 +259,18 @@ fn main() -> ExitCode {
         eprintln!("train-router: the trained weights do not parse");
         return ExitCode::FAILURE;
     };
-    println!("temperature {:.2}", m.temperature);
-    for t in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
-        let s = AnalyzerSettings {
-            heavy_threshold: t,
-            ..AnalyzerSettings::default()
-        };
-        let r = evaluate(&ca, |q| {
-            let a = classify_with(&m, q, &s);
-            (a.tier, a.confidence)
-        });
-        println!("{}", summary(&format!("calib heavy_threshold {t}"), &r));
-    }
-    let s = AnalyzerSettings::default();
-    if args.iter().any(|a| a == "--show-calib") {
-        for item in &ca {
-            let a = classify_with(&m, &item.q, &s);
-            if a.tier != item.tier {
-                let q: String = item.q.chars().take(110).collect();
-                println!(
-                    "  calib miss: want {} got {} ({:.2}) {q:?}",
-                    item.tier, a.tier, a.confidence
-                );
-            }
-        }
-    }
-    // For comparisons outside Rust (e.g. with embedding vectors): every item with its
-    // split and the learned probabilities.
     if let Some(at) = args.iter().position(|a| a == "--dump") {
-        let mut out = String::new();
-        for item in &items {
-            let a = classify_with(&m, &item.q, &s);
-            let p = a.probabilities.map(|p| [p.fast, p.code, p.heavy]);
-            let split = format!("{:?}", train::split_of(item)).to_lowercase();
-            let row = serde_json::json!({"q": item.q, "tier": item.tier, "lang": item.lang, "split": split, "p": p});
-            out.push_str(&format!("{row}\n"));
-        }
-        if let Some(path) = args.get(at + 1) {
-            if let Err(e) = std::fs::write(path, out) {
-                eprintln!("train-router: {path}: {e}");
-            }
-        }
+        dump(
+            &m,
+            &items,
+            args.get(at + 1).map_or("/dev/stdout", String::as_str),
+        );
         return ExitCode::SUCCESS;
     }
-    let learned = evaluate(&te, |q| {
-        let a = classify_with(&m, q, &s);
-        (a.tier, a.confidence)
-    });
-    let hand = evaluate(&te, |q| {
-        let a = hand_weighted(q, &s);
-        (a.tier, a.confidence)
-    });
-    println!("{}", summary("test, learned", &learned));
-    println!("{}", summary("test, hand-weighted", &hand));
-    for lang in ["en", "de"] {
-        let sub: Vec<&Item> = te.iter().copied().filter(|i| i.lang == lang).collect();
-        let r = evaluate(&sub, |q| {
-            let a = classify_with(&m, q, &s);
-            (a.tier, a.confidence)
-        });
-        println!("{}", summary(&format!("test, learned, {lang}"), &r));
-    }
-    let (ece, table) = train::calibration(&learned.pred, 10);
-    println!("test expected calibration error (10 bins): {ece:.3}");
-    println!("  confidence    n   mean conf  accuracy");
-    for b in table.iter().filter(|b| b.n > 0) {
-        println!(
-            "  {:.1}–{:.1}  {:>5}   {:.3}      {:.3}",
-            b.lo, b.hi, b.n, b.mean_confidence, b.accuracy
-        );
-    }
-    // The project's own sets, reported only (never trained or tuned on).
-    for file in &exclude {
-        let Ok(text) = std::fs::read_to_string(file) else {
-            continue;
-        };
-        let mut by_split: std::collections::BTreeMap<String, Vec<Item>> = Default::default();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-                continue;
-            };
-            let (Some(q), Some(t)) = (v["query"].as_str(), v["tier"].as_str()) else {
-                continue;
-            };
-            let Ok(tier) = serde_json::from_value::<Tier>(serde_json::json!(t)) else {
-                continue;
-            };
-            let split = v["split"].as_str().unwrap_or("all").to_string();
-            by_split.entry(split).or_default().push(Item {
-                q: q.into(),
-                tier,
-                lang: String::new(),
-                src: None,
-            });
-        }
-        for (split, its) in &by_split {
-            let refs: Vec<&Item> = its.iter().collect();
-            let r = evaluate(&refs, |q| {
-                let a = classify_with(&m, q, &s);
-                (a.tier, a.confidence)
-            });
-            println!("{}", summary(&format!("project set {split}, learned"), &r));
-            // Only the project's development split may be looked at item by item.
-            if split == "dev" && args.iter().any(|a| a == "--show-dev") {
-                for item in its {
-                    let a = classify_with(&m, &item.q, &s);
-                    if a.tier != item.tier {
-                        let q: String = item.q.chars().take(100).collect();
-                        println!(
-                            "  dev miss: want {} got {} ({:.2}) {q:?}",
-                            item.tier, a.tier, a.confidence
-                        );
-                    }
-                }
-            }
-            let h = evaluate(&refs, |q| {
-                let a = hand_weighted(q, &s);
-                (a.tier, a.confidence)
-            });
-            println!(
-                "{}",
-                summary(&format!("project set {split}, hand-weighted"), &h)
-            );
-        }
-    }
+    report_calib(&m, &ca, flag("--show-calib"));
+    report_test(&m, &te);
+    report_project_sets(&m, &exclude, flag("--show-dev"));
+    let weights = root.join("src/engine/first_stage/weights.bin");
     if let Err(e) = std::fs::write(&weights, &bytes) {
         eprintln!("train-router: {}: {e}", weights.display());
         return ExitCode::FAILURE;

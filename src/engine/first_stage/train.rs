@@ -235,22 +235,7 @@ pub fn train(items: &[Item], p: Params) -> Vec<u8> {
             }
         }
     }
-    let mut scale = [0f32; CLASSES];
-    for (k, s) in scale.iter_mut().enumerate() {
-        let max = (0..N_HASHED)
-            .map(|i| w[i * CLASSES + k].abs())
-            .fold(0.0, f64::max);
-        *s = if max > 0.0 { (max / 127.0) as f32 } else { 1.0 };
-    }
-    let q: Vec<i8> = w
-        .iter()
-        .enumerate()
-        .map(|(at, v)| {
-            (v / f64::from(scale[at % CLASSES]))
-                .round()
-                .clamp(-127.0, 127.0) as i8
-        })
-        .collect();
+    let (scale, q) = quantise(&w);
     let bias = b.map(|v| v as f32);
     let dense: Vec<[f32; CLASSES]> = wd.iter().map(|r| r.map(|v| v as f32)).collect();
     let uncalibrated = model::write(1.0, scale, bias, &dense, &q);
@@ -260,6 +245,27 @@ pub fn train(items: &[Item], p: Params) -> Vec<u8> {
         .collect();
     let t = fit_temperature(&uncalibrated, &calib);
     model::write(t, scale, bias, &dense, &q)
+}
+
+/// Hashed weights as int8 with one scale per tier (largest magnitude → 127).
+fn quantise(w: &[f64]) -> ([f32; CLASSES], Vec<i8>) {
+    let mut scale = [0f32; CLASSES];
+    for (k, s) in scale.iter_mut().enumerate() {
+        let max = (0..N_HASHED)
+            .map(|i| w[i * CLASSES + k].abs())
+            .fold(0.0, f64::max);
+        *s = if max > 0.0 { (max / 127.0) as f32 } else { 1.0 };
+    }
+    let q = w
+        .iter()
+        .enumerate()
+        .map(|(at, v)| {
+            (v / f64::from(scale[at % CLASSES]))
+                .round()
+                .clamp(-127.0, 127.0) as i8
+        })
+        .collect();
+    (scale, q)
 }
 
 /// Logits of `items` under a model, before the temperature, with their labels.
