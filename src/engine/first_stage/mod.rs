@@ -66,7 +66,7 @@ struct TopWords {
 
 impl TopWords {
     fn offer(&mut self, w: [i8; CLASSES], word: &str) {
-        if word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
+        if word.chars().count() < 4 || word.bytes().all(|b| b.is_ascii_digit()) {
             return;
         }
         for k in 0..CLASSES {
@@ -146,17 +146,15 @@ pub fn classify_with(model: &Model, query: &str, settings: &AnalyzerSettings) ->
         heavy: p[2],
     };
     let mut tier = decide_tier(&probs, settings);
-    let mut reasons = vec![headline(tier, &signals, top.words(tier_index(tier)))];
+    let mut reasons = Vec::new();
     if tier == Tier::Fast && signals.material_tokens >= settings.code_token_threshold {
         tier = Tier::Code;
-        reasons.insert(
-            0,
-            format!(
-                "pasted code or logs, {} tokens (code_token_threshold {})",
-                signals.material_tokens, settings.code_token_threshold
-            ),
-        );
+        reasons.push(format!(
+            "pasted code or logs, {} tokens (code_token_threshold {})",
+            signals.material_tokens, settings.code_token_threshold
+        ));
     }
+    reasons.insert(0, headline(tier, &signals, top.words(tier_index(tier))));
     reasons.push(format!(
         "learned first stage: fast {:.2}, code {:.2}, heavy {:.2}",
         probs.fast, probs.code, probs.heavy
@@ -263,5 +261,50 @@ fn headline(tier: Tier, s: &Signals, words: Vec<&str>) -> String {
         what.to_string()
     } else {
         format!("{what} ({})", ev.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compiled_in_weights_load_and_reasons_read_as_sentences() {
+        assert!(model().is_some(), "weights.bin does not fit this build");
+        let a = classify(
+            "Traceback (most recent call last):\n  File \"a.py\", line 3, in <module>\nKeyError: 'x'",
+            &AnalyzerSettings::default(),
+        );
+        assert_eq!(a.tier, Tier::Code);
+        assert!(
+            a.reasons[0].starts_with("looks like a code question (stack trace"),
+            "{:?}",
+            a.reasons
+        );
+        assert!(a
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("learned first stage: fast ")));
+        let p = a.probabilities.unwrap();
+        assert_eq!(a.confidence, round3(p.code));
+    }
+
+    #[test]
+    fn heavy_needs_the_threshold_and_long_material_is_at_least_code() {
+        let proof = "prove that there is no largest prime number, with a full argument";
+        let strict = AnalyzerSettings {
+            heavy_threshold: 1.01,
+            ..AnalyzerSettings::default()
+        };
+        assert_ne!(classify(proof, &strict).tier, Tier::Heavy);
+        let paste = format!(
+            "tl;dr?\n{}",
+            "Mar 3 10:00:01 web-01 nginx[12]: GET /health 200\n".repeat(40)
+        );
+        let low = AnalyzerSettings {
+            code_token_threshold: 1,
+            ..AnalyzerSettings::default()
+        };
+        assert_ne!(classify(&paste, &low).tier, Tier::Fast);
     }
 }
