@@ -84,6 +84,13 @@ enum Command {
         /// Print the decision as JSON.
         #[arg(long)]
         json: bool,
+        /// Correct the route of the query: keep "this query wants TIER" in the state
+        /// directory, so that similar queries lean that way from now on.
+        #[arg(long, value_name = "TIER")]
+        prefer: Option<Tier>,
+        /// Delete every kept correction.
+        #[arg(long, conflicts_with_all = ["prefer", "jsonl"])]
+        forget: bool,
         query: Vec<String>,
     },
     /// Analyse what a shell command could destroy (JSON: level, reasons). Never runs it.
@@ -164,7 +171,16 @@ fn with_engine(command: Command) -> ExitCode {
                 vram,
                 request,
             } => cmd(&engine, shell, tier, model, vram, request).await,
-            Command::Route { jsonl, json, query } => route(&engine, jsonl, json, query),
+            Command::Route {
+                jsonl,
+                json,
+                prefer,
+                forget,
+                query,
+            } => match correct(prefer, forget, &query) {
+                Some(code) => code,
+                None => route(&engine, jsonl, json, query),
+            },
             Command::Status { json } => {
                 let status = engine.status().await;
                 if json {
@@ -531,6 +547,46 @@ fn shell_quote(w: &str) -> String {
     }
 }
 
+/// `route --forget` and `route --prefer TIER`: `Some(exit code)` when the command ends
+/// here (forget, or an error), `None` to print the corrected route.
+fn correct(prefer: Option<Tier>, forget: bool, query: &[String]) -> Option<ExitCode> {
+    use superhelfer::engine::first_stage::corrections;
+    if !forget && prefer.is_none() {
+        return None;
+    }
+    let Some(path) = corrections::state_file() else {
+        eprintln!("superhelfer: no state directory: set XDG_STATE_HOME or HOME");
+        return Some(ExitCode::FAILURE);
+    };
+    if forget {
+        return Some(match corrections::forget(&path) {
+            Ok(n) => {
+                println!("forgot {n} correction(s) ({})", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("superhelfer: {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        });
+    }
+    let tier = prefer?;
+    if query.is_empty() {
+        eprintln!("superhelfer: route --prefer TIER needs the query");
+        return Some(ExitCode::from(2));
+    }
+    match corrections::record(&path, &query.join(" "), tier) {
+        Ok(()) => {
+            eprintln!("kept: this query goes to {tier} ({})", path.display());
+            None
+        }
+        Err(e) => {
+            eprintln!("superhelfer: {}: {e}", path.display());
+            Some(ExitCode::FAILURE)
+        }
+    }
+}
+
 fn route(engine: &Engine, jsonl: bool, json: bool, query: Vec<String>) -> ExitCode {
     if !jsonl {
         if query.is_empty() {
@@ -545,11 +601,11 @@ fn route(engine: &Engine, jsonl: bool, json: bool, query: Vec<String>) -> ExitCo
             println!("{}", route_json(&r));
         } else {
             println!(
-                "{} ({} on {}), complexity {:.2}, {} tokens: {}",
+                "{} ({} on {}), confidence {:.2}, {} tokens: {}",
                 r.tier,
                 r.model,
                 r.backend,
-                r.analysis.complexity,
+                r.analysis.confidence,
                 r.analysis.tokens,
                 r.analysis.reasons.join("; ")
             );
@@ -608,6 +664,11 @@ fn route_json(r: &superhelfer::engine::router::Route) -> serde_json::Value {
         "complexity": (r.analysis.complexity * 1000.0).round() / 1000.0,
         "tokens": r.analysis.tokens,
         "confidence": (r.analysis.confidence * 1000.0).round() / 1000.0,
+        "probabilities": r.analysis.probabilities.map(|p| serde_json::json!({
+            "fast": (p.fast * 1000.0).round() / 1000.0,
+            "code": (p.code * 1000.0).round() / 1000.0,
+            "heavy": (p.heavy * 1000.0).round() / 1000.0,
+        })),
         "reasons": r.analysis.reasons,
     })
 }

@@ -1,4 +1,7 @@
-//! Routing accuracy of the first-stage analyzer on the labelled sets
+//! Routing accuracy of the first stage (the learned classifier) on the held-out
+//! test split of the training corpus `data/router/*.jsonl` (never trained or tuned
+//! on: accuracy, false heavy, calibration error and a reliability table, next to
+//! the hand-weighted model alone), and on the labelled sets
 //! `tests/data/routing_eval.jsonl` (splits "dev" and "holdout") and
 //! `tests/data/routing_blind.jsonl` (split "blind", written without looking at the
 //! analyzer and never tuned on).
@@ -12,7 +15,8 @@
 
 use std::collections::BTreeMap;
 
-use superhelfer::engine::analyzer::{analyze, AnalyzerSettings};
+use superhelfer::engine::analyzer::{analyze, hand_weighted, AnalyzerSettings};
+use superhelfer::engine::first_stage::train::{self, Split};
 use superhelfer::engine::tier::Tier;
 
 #[derive(serde::Deserialize)]
@@ -217,4 +221,67 @@ fn eval_set_is_balanced_and_bilingual() {
     }
     let blind = load_file("routing_blind.jsonl");
     assert!(blind.iter().all(|i| i.split.as_deref() == Some("blind")));
+}
+
+#[test]
+fn first_stage_on_the_corpus_held_out_split() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let exclude =
+        ["routing_eval.jsonl", "routing_blind.jsonl"].map(|f| root.join("tests/data").join(f));
+    let items = train::load_corpus(&root.join("data/router"), &exclude).unwrap();
+    let test: Vec<_> = items
+        .iter()
+        .filter(|i| train::split_of(i) == Split::Test)
+        .collect();
+    assert!(test.len() >= 500, "held-out split has {} items", test.len());
+    let settings = AnalyzerSettings::default();
+    let (mut learned, mut hand) = (Score::default(), Score::default());
+    let mut by_lang: BTreeMap<&str, Score> = BTreeMap::new();
+    let mut pred = Vec::new();
+    for item in &test {
+        let a = analyze(&item.q, &settings);
+        let p = a.probabilities.expect("the learned first stage answered");
+        assert!((p.fast + p.code + p.heavy - 1.0).abs() < 1e-6);
+        learned.add(item.tier, a.tier);
+        by_lang
+            .entry(&item.lang)
+            .or_default()
+            .add(item.tier, a.tier);
+        hand.add(item.tier, hand_weighted(&item.q, &settings).tier);
+        pred.push((a.confidence, a.tier == item.tier));
+        if a.tier != item.tier && std::env::var_os("ROUTING_EVAL_SHOW_HELD_OUT").is_some() {
+            println!(
+                "  expected {} got {} ({:.2}) {}",
+                item.tier,
+                a.tier,
+                a.confidence,
+                preview(&item.q)
+            );
+        }
+    }
+    learned.print("corpus held-out split, learned first stage");
+    hand.print("corpus held-out split, hand-weighted model alone");
+    for (lang, s) in &by_lang {
+        s.print(&format!("  corpus held-out split, {lang}"));
+    }
+    let (ece, table) = train::calibration(&pred, 10);
+    println!("expected calibration error (10 bins): {ece:.3}");
+    println!("  confidence     n  mean conf  accuracy");
+    for b in table.iter().filter(|b| b.n > 0) {
+        println!(
+            "  {:.1}-{:.1}  {:>5}     {:.3}     {:.3}",
+            b.lo, b.hi, b.n, b.mean_confidence, b.accuracy
+        );
+    }
+    assert!(
+        learned.accuracy() >= 0.90,
+        "accuracy {:.3}",
+        learned.accuracy()
+    );
+    assert!(
+        learned.false_heavy_rate() <= 0.02,
+        "false heavy {:.3}",
+        learned.false_heavy_rate()
+    );
+    assert!(ece <= 0.05, "calibration error {ece:.3}");
 }

@@ -33,7 +33,7 @@ pub struct RouterConfig {
     pub default_tier: Tier,
     /// Code- or log-like material longer than this goes to the code tier.
     pub code_token_threshold: usize,
-    /// Complexity at or above this may choose the heavy tier.
+    /// Calibrated probability of heavy at or above which the first stage picks heavy.
     pub heavy_threshold: f64,
     /// Load the fast model when the language server starts, so the first answer is quick.
     pub warm_fast: bool,

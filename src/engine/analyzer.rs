@@ -1,8 +1,11 @@
 //! First stage of the router: a cheap, explainable query analyzer.
 //!
-//! [`analyze`] reads a query once and returns the tier it should go to, a complexity
-//! score, the token count and human-readable reasons. It is a hand-weighted feature
-//! model, not a keyword list:
+//! [`analyze`] is the entry point: it returns the tier a query should go to, the
+//! token count, calibrated confidence and human-readable reasons, decided by the
+//! learned classifier in [`crate::engine::first_stage`]. That classifier reads this
+//! module's scans and its hand-weighted verdict ([`hand_weighted`]) as features.
+//! The hand-weighted model reads a query once and is a feature model, not a keyword
+//! list:
 //!
 //! * **Whole-word, inflection-aware lexicon** (English and German). Words are split at
 //!   non-alphanumeric characters and looked up as whole words in a table that holds
@@ -44,8 +47,9 @@ pub struct AnalyzerSettings {
     /// Input of at least this many tokens whose lines look like code or logs is routed
     /// to `code` on that ground alone. Prose never qualifies, whatever its length.
     pub code_token_threshold: usize,
-    /// Complexity at or above which a query *may* go to `heavy`; it also needs a
-    /// heavy-specific signal (design with trade-offs, proof, deep root-cause analysis…).
+    /// Learned first stage: the calibrated probability of `heavy` at or above which
+    /// `heavy` is chosen. Hand-weighted model: the complexity at or above which a
+    /// query *may* go to `heavy` (it also needs a heavy-specific signal).
     pub heavy_threshold: f64,
 }
 
@@ -64,7 +68,8 @@ pub struct Analysis {
     /// The tier the first stage picks.
     pub tier: Tier,
     /// How demanding the request looks, in `[0, 1]`; `heavy` needs at least
-    /// [`AnalyzerSettings::heavy_threshold`].
+    /// [`AnalyzerSettings::heavy_threshold`]. From the learned first stage: the
+    /// calibrated probability of `heavy`.
     pub complexity: f64,
     /// cl100k token count of the query.
     pub tokens: usize,
@@ -73,7 +78,11 @@ pub struct Analysis {
     pub reasons: Vec<String>,
     /// How sure the first stage is, in `[0, 1]`: near 0.5 at a decision boundary,
     /// near 1 when the evidence is clear. A later stage may re-check low values.
+    /// From the learned first stage: the calibrated probability of `tier`.
     pub confidence: f64,
+    /// Calibrated probability of each tier (learned first stage only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<crate::engine::first_stage::TierProbabilities>,
 }
 
 /// Code evidence at or above which a query goes to `code`.
@@ -85,13 +94,104 @@ const RCA_MIN_MATERIAL_TOKENS: usize = 600;
 /// Minimum tokens of pasted code for an audit or review to count as heavy.
 const AUDIT_MIN_MATERIAL_TOKENS: usize = 800;
 
-/// Analyses `query` and picks a tier. Never panics; empty input is `fast`.
+/// Analyses `query` and picks a tier with the learned first stage
+/// ([`crate::engine::first_stage`]), which reads the hand-weighted model's verdict and
+/// the syntax signals below as features. Never panics; empty input is `fast`.
 pub fn analyze(query: &str, settings: &AnalyzerSettings) -> Analysis {
+    crate::engine::first_stage::classify(query, settings)
+}
+
+/// The hand-weighted model alone (the first stage before it was learned): kept as a
+/// feature of the learned one and as a baseline in the evaluation.
+pub fn hand_weighted(query: &str, settings: &AnalyzerSettings) -> Analysis {
+    hand_weighted_with_signals(query, settings).0
+}
+
+/// Counts the scans found, for the learned first stage's dense features and reasons.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Signals {
+    pub fences: usize,
+    pub inline_code: usize,
+    pub pipes: usize,
+    pub flags: usize,
+    pub paths: usize,
+    pub vars: usize,
+    pub calls: usize,
+    pub scope: usize,
+    pub operators: usize,
+    pub redirects: usize,
+    pub file_names: usize,
+    pub math: usize,
+    pub code_lines: usize,
+    pub log_lines: usize,
+    pub trace_lines: usize,
+    pub prose_lines: usize,
+    pub services: usize,
+    pub list_items: usize,
+    pub error_codes: usize,
+    pub snake: usize,
+    pub camel: usize,
+    pub sql_upper: usize,
+    pub n_words: usize,
+    pub command_request: bool,
+    pub shell_task: bool,
+    pub howto: bool,
+    pub show_that: bool,
+    pub proof_imperative: bool,
+    pub everyday_sense: bool,
+    pub scale: bool,
+    /// Tokens of code, log and trace lines (share of bytes times the token count).
+    pub material_tokens: usize,
+}
+
+pub(crate) fn hand_weighted_with_signals(
+    query: &str,
+    settings: &AnalyzerSettings,
+) -> (Analysis, Signals) {
     let tokens = tokens::count(query);
     let lines = scan_lines(query);
     let words = scan_words(query);
-    let syntax = scan_syntax(query);
-    decide(tokens, &lines, &words, &syntax, settings)
+    let syn = scan_syntax(query);
+    let analysis = decide(tokens, &lines, &words, &syn, settings);
+    let share = if lines.total_bytes > 0 {
+        lines.material_bytes as f64 / lines.total_bytes as f64
+    } else {
+        0.0
+    };
+    let signals = Signals {
+        fences: syn.fences,
+        inline_code: syn.inline_code,
+        pipes: syn.pipes,
+        flags: syn.flags,
+        paths: syn.paths,
+        vars: syn.vars,
+        calls: syn.calls,
+        scope: syn.scope,
+        operators: syn.operators,
+        redirects: syn.redirects,
+        file_names: syn.file_names,
+        math: syn.math,
+        code_lines: lines.code,
+        log_lines: lines.log,
+        trace_lines: lines.trace,
+        prose_lines: lines.prose,
+        services: lines.services,
+        list_items: lines.list_items,
+        error_codes: words.error_codes.len(),
+        snake: words.snake,
+        camel: words.camel,
+        sql_upper: words.sql_upper,
+        n_words: words.n_words,
+        command_request: words.command_request,
+        shell_task: words.shell_task,
+        howto: words.howto,
+        show_that: words.show_that,
+        proof_imperative: words.proof_imperative,
+        everyday_sense: words.everyday_sense,
+        scale: words.scale,
+        material_tokens: (tokens as f64 * share).round() as usize,
+    };
+    (analysis, signals)
 }
 
 // ---------------------------------------------------------------------------
@@ -1959,6 +2059,7 @@ fn decide(
         tokens,
         reasons,
         confidence: (confidence * 1000.0).round() / 1000.0,
+        probabilities: None,
     }
 }
 
@@ -1981,11 +2082,13 @@ mod tests {
     use proptest::prelude::*;
 
     fn tier(q: &str) -> Tier {
-        analyze(q, &AnalyzerSettings::default()).tier
+        hand_weighted(q, &AnalyzerSettings::default()).tier
     }
 
     fn reasons(q: &str) -> String {
-        analyze(q, &AnalyzerSettings::default()).reasons.join(" | ")
+        hand_weighted(q, &AnalyzerSettings::default())
+            .reasons
+            .join(" | ")
     }
 
     #[test]
@@ -2087,7 +2190,7 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let a = analyze(
+        let a = hand_weighted(
             &format!("{log}\nwhat's wrong?"),
             &AnalyzerSettings::default(),
         );
@@ -2109,7 +2212,7 @@ mod tests {
             "Summarise this:\n\n{}",
             para.repeat(60).replace(". R", ".\nR")
         );
-        let a = analyze(&text, &AnalyzerSettings::default());
+        let a = hand_weighted(&text, &AnalyzerSettings::default());
         assert!(a.tokens > 1500, "{}", a.tokens);
         assert_eq!(a.tier, Tier::Fast, "{:?}", a.reasons);
         // Even with a tiny threshold, prose never becomes code.
@@ -2117,7 +2220,7 @@ mod tests {
             code_token_threshold: 10,
             ..AnalyzerSettings::default()
         };
-        assert_eq!(analyze(&text, &s).tier, Tier::Fast);
+        assert_eq!(hand_weighted(&text, &s).tier, Tier::Fast);
     }
 
     #[test]
@@ -2128,7 +2231,7 @@ mod tests {
             code_token_threshold: 100,
             ..AnalyzerSettings::default()
         };
-        let a = analyze(&q, &low);
+        let a = hand_weighted(&q, &low);
         assert_eq!(a.tier, Tier::Code);
         assert!(
             a.reasons.iter().any(|r| r.starts_with("pasted code")),
@@ -2139,7 +2242,7 @@ mod tests {
             code_token_threshold: 100_000,
             ..AnalyzerSettings::default()
         };
-        assert!(!analyze(&q, &high)
+        assert!(!hand_weighted(&q, &high)
             .reasons
             .iter()
             .any(|r| r.starts_with("pasted code")));
@@ -2168,7 +2271,7 @@ mod tests {
             heavy_threshold: 1.0,
             ..AnalyzerSettings::default()
         };
-        assert_ne!(analyze(design, &strict).tier, Tier::Heavy);
+        assert_ne!(hand_weighted(design, &strict).tier, Tier::Heavy);
     }
 
     #[test]
@@ -2191,7 +2294,7 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         let q = format!("Outage last night, logs from all services:\n{log}\nFind the root cause.");
-        let a = analyze(&q, &AnalyzerSettings::default());
+        let a = hand_weighted(&q, &AnalyzerSettings::default());
         assert_eq!(a.tier, Tier::Heavy, "{:?}", a.reasons);
         assert!(
             a.reasons[0].starts_with("root-cause analysis"),
@@ -2281,7 +2384,7 @@ mod tests {
     #[test]
     fn empty_and_whitespace_are_fast() {
         for q in ["", "   ", "\n\n\t"] {
-            let a = analyze(q, &AnalyzerSettings::default());
+            let a = hand_weighted(q, &AnalyzerSettings::default());
             assert_eq!(a.tier, Tier::Fast);
             assert!(!a.reasons.is_empty());
         }
@@ -2291,7 +2394,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(200))]
         #[test]
         fn never_panics_and_stays_in_range(q in "\\PC{0,300}") {
-            let a = analyze(&q, &AnalyzerSettings::default());
+            let a = hand_weighted(&q, &AnalyzerSettings::default());
             prop_assert!((0.0..=1.0).contains(&a.complexity));
             prop_assert!((0.0..=1.0).contains(&a.confidence));
             prop_assert!(!a.reasons.is_empty());
@@ -2301,7 +2404,7 @@ mod tests {
         fn never_panics_on_code_and_log_shaped_input(
             q in "([a-zA-Zäöüß_]{1,8}|[0-9]{1,4}|[ \t\n]{1,3}|[-|/$`:.(){}\\[\\]=<>&;,'\"^#]{1,2}|Mär|Jän|ß)*"
         ) {
-            let a = analyze(&q, &AnalyzerSettings::default());
+            let a = hand_weighted(&q, &AnalyzerSettings::default());
             prop_assert!((0.0..=1.0).contains(&a.complexity));
         }
     }

@@ -298,7 +298,9 @@ impl Engine {
             code_token_threshold: self.config.router.code_token_threshold,
             heavy_threshold: self.config.router.heavy_threshold,
         };
-        let mut analysis = analyzer::analyze(&req.query, &settings);
+        let analysis = analyzer::analyze(&req.query, &settings);
+        let mut analysis =
+            super::first_stage::corrections::apply_saved(&req.query, analysis, &settings);
         let tier = if let Some(t) = req.tier {
             analysis.reasons.insert(0, format!("tier {t} requested"));
             t
