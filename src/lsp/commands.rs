@@ -266,7 +266,26 @@ pub async fn execute(
 async fn status(ctx: &Ctx<'_>) -> Result<Value> {
     let status = ctx.session.engine().status().await;
     let text = status.render();
-    ctx.client.show_message(MessageType::INFO, &text).await;
+    // Where a message is one line (a VS Code toast, Helix's status bar) the report opens
+    // as a document; the first line is the message where neither works.
+    let profile = ctx.session.profile();
+    let shown = profile.shows_as_message(&text)
+        || (profile.show_document
+            && match write_markdown_named(&format!("```text\n{text}\n```\n"), "status.md") {
+                Ok(path) => show_file(ctx, &path).await,
+                Err(e) => {
+                    warn!("cannot write the status report: {e}");
+                    false
+                }
+            });
+    if profile.shows_as_message(&text) || !shown {
+        let message = if shown {
+            text.as_str()
+        } else {
+            text.lines().next().unwrap_or("")
+        };
+        ctx.client.show_message(MessageType::INFO, message).await;
+    }
     let mut v = serde_json::to_value(&status).map_err(|e| failed(e.to_string()))?;
     v["text"] = json!(text);
     Ok(v)
@@ -453,23 +472,7 @@ async fn explain_or_ask(
     } else {
         match write_markdown(&markdown, &args.uri, lines) {
             Ok(path) => {
-                let shown = match Uri::from_file_path(&path) {
-                    Some(uri) => tokio::time::timeout(
-                        CLIENT_LIMIT,
-                        ctx.client.show_document(ShowDocumentParams {
-                            uri,
-                            external: Some(false),
-                            take_focus: Some(true),
-                            selection: None,
-                        }),
-                    )
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .unwrap_or(false),
-                    None => false,
-                };
-                if shown {
+                if show_file(ctx, &path).await {
                     shown_as = "document";
                 } else {
                     ctx.client.show_message(MessageType::INFO, &answer).await;
@@ -498,13 +501,6 @@ fn write_markdown(
     uri: &Uri,
     lines: (usize, usize),
 ) -> std::io::Result<std::path::PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("superhelfer/explanations");
-    std::fs::create_dir_all(&base)?;
     let name: String = uri
         .as_str()
         .rsplit('/')
@@ -520,9 +516,44 @@ fn write_markdown(
         })
         .take(60)
         .collect();
-    let path = base.join(format!("{name}-L{}-{}.md", lines.0 + 1, lines.1 + 1));
+    write_markdown_named(
+        markdown,
+        &format!("{name}-L{}-{}.md", lines.0 + 1, lines.1 + 1),
+    )
+}
+
+/// Writes a Markdown file for the editor to open, under the user's cache folder.
+fn write_markdown_named(markdown: &str, name: &str) -> std::io::Result<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("superhelfer/explanations");
+    std::fs::create_dir_all(&base)?;
+    let path = base.join(name);
     std::fs::write(&path, markdown)?;
     Ok(path)
+}
+
+/// Asks the editor to open a file superhelfer wrote; false when it did not (in time).
+async fn show_file(ctx: &Ctx<'_>, path: &std::path::Path) -> bool {
+    let Some(uri) = Uri::from_file_path(path) else {
+        return false;
+    };
+    tokio::time::timeout(
+        CLIENT_LIMIT,
+        ctx.client.show_document(ShowDocumentParams {
+            uri,
+            external: Some(false),
+            take_focus: Some(true),
+            selection: None,
+        }),
+    )
+    .await
+    .ok()
+    .and_then(Result::ok)
+    .unwrap_or(false)
 }
 
 const INSERT: &str = "Insert";

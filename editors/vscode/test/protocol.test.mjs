@@ -261,7 +261,8 @@ test('initialize: the server offers the commands the extension contributes', { s
         assert.equal(init.serverInfo.name, 'superhelfer');
         // A configuration error would come after `initialized`, before the status text.
         const r = await ed.execute(STATUS, []);
-        assert.ok(await eventually(() => ed.messages.some((m) => m.message === r.text)), 'the status text arrives');
+        // A toast would cut it to one line: the report opens as a document.
+        assert.ok(await eventually(() => ed.shown.some((d) => /status\.md$/.test(d.uri))), 'the status report opens');
         assert.deepEqual(
             ed.messages.filter((m) => m.type !== lsp.MessageType.Info),
             [],
@@ -402,10 +403,10 @@ test('Status: the fields the status bar and the output channel use', { skip }, a
         assert.equal(r.gpu.state, 'disabled', 'vram.enabled = false reached the server');
         assert.ok(r.shellcheck === null || /^\d+\.\d+/.test(r.shellcheck), String(r.shellcheck));
         assert.match(r.text, /tiers:/);
-        assert.ok(
-            await eventually(() => ed.messages.some((m) => m.type === lsp.MessageType.Info && m.message === r.text)),
-            'the same text as window/showMessage',
-        );
+        assert.ok(await eventually(() => ed.shown.some((d) => /status\.md$/.test(d.uri))), 'the report opens as a document');
+        const report = readFileSync(fileURLToPath(ed.shown.find((d) => /status\.md$/.test(d.uri)).uri), 'utf8');
+        assert.ok(report.includes(r.text), 'the same text as the result');
+        assert.ok(!ed.messages.some((m) => m.message === r.text), 'not cut into a toast');
     });
 });
 
