@@ -51,7 +51,7 @@ if [ -f "$vsix" ] && [ -z "$(find package.json package-lock.json README.md .vsco
     exit 0
 fi
 log="$(mktemp)"
-if npx --yes "@vscode/vsce@$VSCE_VERSION" package --skip-license --allow-missing-repository \
+if npx --yes "@vscode/vsce@$VSCE_VERSION" package --skip-license --allow-missing-repository --no-rewrite-relative-links \
     --out "$vsix" >"$log" 2>&1; then
     rm -f "$log"
     exit 0
