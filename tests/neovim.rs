@@ -464,3 +464,86 @@ fn first_action_in_a_terminal_needs_no_press_enter() {
     }
     drop(rt);
 }
+
+/// "Generate shell command" with the backend down, in Neovim as a person sees it: the
+/// error reaches the screen, and `:messages` holds it once, its hint once.
+#[test]
+fn backend_down_is_said_once_in_a_terminal() {
+    let Some(nvim) = tools() else { return };
+    if !support::tmux::tmux_available() {
+        assert!(!in_ci(), "CI installs tmux");
+        eprintln!("SKIP: tmux not installed");
+        return;
+    }
+    // A loopback port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    std::fs::write(home.join("disk.sh"), SCRIPT).unwrap();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
+    // `:Messages` writes what `:messages` shows to a file the test reads.
+    let init = home.join("init.lua");
+    std::fs::write(
+        &init,
+        format!(
+            "vim.opt.runtimepath:prepend({plugin})\nvim.o.swapfile = false\n\
+             require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = {{ \
+             backends = {{ ollama = {{ url = {url} }} }}, vram = {{ enabled = false }} }} }})\n\
+             vim.api.nvim_create_user_command('Messages', function() \
+             vim.fn.writefile(vim.split(vim.fn.execute('messages'), '\\n'), 'messages.txt') end, {{}})\n",
+            plugin = lua_str(&plugin.display().to_string()),
+            bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
+            url = lua_str(&format!("http://{closed}")),
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "cd {h} && env -u SUPERHELFER_CONFIG -u OLLAMA_HOST HOME={h} XDG_CONFIG_HOME={h}/config \
+         XDG_STATE_HOME={h}/state XDG_DATA_HOME={h}/data {nvim} -i NONE -n -u init.lua disk.sh",
+        h = home.display(),
+        nvim = nvim.display(),
+    );
+    let t = support::tmux::Tmux::start("neovim-backend-down", home, 110, 30, &command);
+    let limit = Duration::from_secs(30);
+    t.wait_for("opened", limit, |s| s.contains("# show free disk space"));
+    std::thread::sleep(Duration::from_secs(1));
+    t.keys(&["j", "\\", "s", "g"]);
+    let screen = t.wait_for("error shown", limit, |s| s.contains("cannot reach"));
+    if screen.contains("Press ENTER") {
+        t.keys(&["Enter"]);
+    }
+    // Anything said late (a second copy) has time to arrive.
+    std::thread::sleep(Duration::from_secs(2));
+    t.keys(&[":Messages", "Enter"]);
+    let file = home.join("messages.txt");
+    let start = Instant::now();
+    while !file.exists() {
+        assert!(
+            start.elapsed() < limit,
+            "no :messages written:\n{}",
+            t.shot("no-messages")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let messages = std::fs::read_to_string(&file).unwrap();
+    t.shot("after-messages");
+    assert_eq!(
+        messages.matches("cannot reach").count(),
+        1,
+        "the error once in :messages:\n{messages}"
+    );
+    assert_eq!(
+        messages.matches("ollama serve").count(),
+        1,
+        "its hint once in :messages:\n{messages}"
+    );
+    assert!(messages.contains(&closed.to_string()), "{messages}");
+    assert_eq!(
+        std::fs::read_to_string(home.join("disk.sh")).unwrap(),
+        SCRIPT
+    );
+}
