@@ -1,9 +1,11 @@
 //! The Neovim plugin (`editors/neovim`) in a real headless Neovim, against the real binary
 //! and the Ollama stand-in: a shell script is opened, "Generate shell command" runs from
 //! its key on a comment line (the VRAM guard asks; `vim.ui.select` answers "Load"), "Fix
-//! error" runs on the line shellcheck flags, "Explain selection" opens the floating
-//! Markdown window, and `:checkhealth superhelfer` reports the backend, the GPU and
-//! shellcheck. The buffer's text is asserted exactly.
+//! error" runs on the line shellcheck flags (checked again after the edit, without a
+//! save), "Explain selection" opens the floating Markdown window, and `:checkhealth
+//! superhelfer` reports the backend, the GPU and shellcheck. The buffer's text is
+//! asserted exactly. In tmux, as a person sees it: the first action needs no `Press
+//! ENTER`, and a backend that is down is said once.
 //!
 //! Neovim is found as `$SUPERHELFER_NVIM`, else `nvim` on PATH, else
 //! `<repo>/.venv-nvim/bin/nvim` (`scripts/neovim-setup.sh`). Without it the test prints
@@ -166,9 +168,10 @@ local function main()
   local gen = action([[\sg]], 'Generate shell command')
   result.generate = gen.result
 
-  -- Saving re-runs shellcheck: the flagged line has moved down by one.
+  -- The edit re-runs shellcheck once it pauses, without a save: the flagged line has
+  -- moved down by one, and its diagnostic with it.
+  wait(15000, 'shellcheck after the edit', function() return fresh_sc2086(buf, 3) end)
   vim.cmd('silent write')
-  wait(15000, 'shellcheck on the saved file', function() return fresh_sc2086(buf, 3) end)
   vim.api.nvim_win_set_cursor(0, {{ 4, 5 }})
   local fix = action([[\sf]], 'Fix error')
   result.fix = fix.result
