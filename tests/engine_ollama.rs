@@ -186,6 +186,21 @@ async fn fast_failing_too_is_a_clear_error() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn both_tiers_failing_alike_is_said_once() {
+    let crash = || Behavior::FailStatus(500, "llama runner process has terminated".into());
+    let stub = OllamaStub::start(vec![
+        StubModel::new(FAST, crash()),
+        StubModel::new(CODE, crash()),
+    ])
+    .await;
+    let e = engine(&stub.url(), json!({}));
+    let (r, _) = ask(&e, code_question()).await;
+    let msg = r.expect_err("both fail").to_string();
+    assert!(msg.contains("code tier and the fast tier failed"), "{msg}");
+    assert_eq!(msg.matches("runner process").count(), 1, "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn backend_down_fails_fast_naming_url_and_fix() {
     // A port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -212,6 +227,27 @@ async fn backend_down_fails_fast_naming_url_and_fix() {
     );
     assert!(msg.contains(&url), "{msg}");
     assert!(msg.contains("ollama serve"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backend_down_under_both_tiers_is_one_error_without_a_retry() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let e = engine(&url, json!({}));
+    let (r, events) = ask(&e, code_question()).await;
+    let msg = r.expect_err("down").to_string();
+    // The fast tier is on the server that refused: not asked, and the error said once.
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Retrying { .. })),
+        "{events:?}"
+    );
+    assert_eq!(msg.matches("cannot reach").count(), 1, "{msg}");
+    assert_eq!(msg.matches("ollama serve").count(), 1, "{msg}");
+    assert_eq!(e.counters.snapshot()[&Tier::Code].failures, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

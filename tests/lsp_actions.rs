@@ -448,6 +448,36 @@ fn backend_down_is_told_to_the_user_and_nothing_changes() {
         .unwrap()
         .contains(&port.to_string()));
     assert_eq!(c.text(uri), "#!/bin/bash\n# show disk usage\n");
+    // Said once: one error message, the hint in it once, and nothing else on screen repeats
+    // it (the progress ends without the error's text; no "trying the fast tier" for a
+    // backend the fast tier shares).
+    c.settle(Duration::from_millis(300));
+    let messages = c.notifications("window/showMessage");
+    let errors: Vec<&Value> = messages.iter().filter(|m| m["type"] == 1).collect();
+    assert_eq!(errors.len(), 1, "{messages:#?}");
+    let error = errors[0]["message"].as_str().unwrap();
+    assert_eq!(error.matches("ollama serve").count(), 1, "{error}");
+    let progress = c.notifications("$/progress");
+    let shown: Vec<String> = messages
+        .iter()
+        .filter_map(|m| m["message"].as_str())
+        .chain(
+            progress
+                .iter()
+                .filter_map(|p| p["value"]["message"].as_str()),
+        )
+        .map(str::to_string)
+        .collect();
+    let hints = shown
+        .iter()
+        .map(|m| m.matches("ollama serve").count())
+        .sum::<usize>();
+    assert_eq!(hints, 1, "{shown:#?}");
+    let ends: Vec<&Value> = progress
+        .iter()
+        .filter(|p| p["value"]["kind"] == "end")
+        .collect();
+    assert_eq!(ends.len(), 1, "{progress:#?}");
 }
 
 #[test]

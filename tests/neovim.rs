@@ -1,9 +1,12 @@
 //! The Neovim plugin (`editors/neovim`) in a real headless Neovim, against the real binary
 //! and the Ollama stand-in: a shell script is opened, "Generate shell command" runs from
 //! its key on a comment line (the VRAM guard asks; `vim.ui.select` answers "Load"), "Fix
-//! error" runs on the line shellcheck flags, "Explain selection" opens the floating
-//! Markdown window, and `:checkhealth superhelfer` reports the backend, the GPU and
-//! shellcheck. The buffer's text is asserted exactly.
+//! error" runs on the line shellcheck flags (checked again after the edit, without a
+//! save), "Explain selection" opens the floating Markdown window, and `:checkhealth
+//! superhelfer` reports the backend, the GPU and shellcheck (and, in a session of its
+//! own, checks only the backends a tier uses). The buffer's text is
+//! asserted exactly. In tmux, as a person sees it: the first action needs no `Press
+//! ENTER`, and a backend that is down is said once.
 //!
 //! Neovim is found as `$SUPERHELFER_NVIM`, else `nvim` on PATH, else
 //! `<repo>/.venv-nvim/bin/nvim` (`scripts/neovim-setup.sh`). Without it the test prints
@@ -166,9 +169,10 @@ local function main()
   local gen = action([[\sg]], 'Generate shell command')
   result.generate = gen.result
 
-  -- Saving re-runs shellcheck: the flagged line has moved down by one.
+  -- The edit re-runs shellcheck once it pauses, without a save: the flagged line has
+  -- moved down by one, and its diagnostic with it.
+  wait(15000, 'shellcheck after the edit', function() return fresh_sc2086(buf, 3) end)
   vim.cmd('silent write')
-  wait(15000, 'shellcheck on the saved file', function() return fresh_sc2086(buf, 3) end)
   vim.api.nvim_win_set_cursor(0, {{ 4, 5 }})
   local fix = action([[\sf]], 'Fix error')
   result.fix = fix.result
@@ -224,6 +228,45 @@ fn wait_or_kill(child: &mut Child, limit: Duration) -> bool {
     }
 }
 
+/// Runs Neovim headless in `home` (the user's configuration, caches and config file kept
+/// out) on `file` with `init`, and returns the JSON it wrote to `result`, which must
+/// carry no `error`.
+fn run_headless(nvim: &Path, home: &Path, init: &Path, file: &Path, result: &Path) -> Value {
+    let log = home.join("nvim-stderr.log");
+    let mut child = Command::new(nvim)
+        .args(["--headless", "--clean", "-i", "NONE", "-n", "-u"])
+        .arg(init)
+        .arg(file)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env_remove("SUPERHELFER_CONFIG")
+        .env_remove("OLLAMA_HOST")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
+    let exited = wait_or_kill(&mut child, NVIM_LIMIT);
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        exited,
+        "Neovim did not finish within {NVIM_LIMIT:?}; stderr:\n{stderr}"
+    );
+    let raw = std::fs::read_to_string(result)
+        .unwrap_or_else(|e| panic!("no result from Neovim ({e}); stderr:\n{stderr}"));
+    let r: Value = serde_json::from_str(&raw).unwrap();
+    assert!(
+        r["error"].is_null(),
+        "the session failed: {}\nresult: {r:#}\nstderr:\n{stderr}",
+        r["error"].as_str().unwrap_or_default()
+    );
+    r
+}
+
 #[test]
 fn generate_fix_and_explain_in_a_real_neovim() {
     let Some(nvim) = tools() else { return };
@@ -267,40 +310,7 @@ fn generate_fix_and_explain_in_a_real_neovim() {
     let init = home.join("init.lua");
     let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
     std::fs::write(&init, init_lua(&plugin, &options, &result)).unwrap();
-    let log = home.join("nvim-stderr.log");
-
-    let mut child = Command::new(&nvim)
-        .args(["--headless", "--clean", "-i", "NONE", "-n", "-u"])
-        .arg(&init)
-        .arg(&script)
-        .current_dir(home)
-        // Keep the user's configuration, caches and config file out of it.
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env_remove("SUPERHELFER_CONFIG")
-        .env_remove("OLLAMA_HOST")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
-    let exited = wait_or_kill(&mut child, NVIM_LIMIT);
-    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(
-        exited,
-        "Neovim did not finish within {NVIM_LIMIT:?}; stderr:\n{stderr}"
-    );
-    let raw = std::fs::read_to_string(&result)
-        .unwrap_or_else(|e| panic!("no result from Neovim ({e}); stderr:\n{stderr}"));
-    let r: Value = serde_json::from_str(&raw).unwrap();
-    assert!(
-        r["error"].is_null(),
-        "the session failed: {}\nresult: {r:#}\nstderr:\n{stderr}",
-        r["error"].as_str().unwrap_or_default()
-    );
+    let r = run_headless(&nvim, home, &init, &script, &result);
     assert_eq!(r["filetype"], "sh");
 
     // The VRAM question went through vim.ui.select, with the server's numbers and choices.
@@ -461,6 +471,201 @@ fn first_action_in_a_terminal_needs_no_press_enter() {
             t.shot("timeout")
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(rt);
+}
+
+/// "Generate shell command" with the backend down, in Neovim as a person sees it: the
+/// error reaches the screen, and `:messages` holds it once, its hint once.
+#[test]
+fn backend_down_is_said_once_in_a_terminal() {
+    let Some(nvim) = tools() else { return };
+    if !support::tmux::tmux_available() {
+        assert!(!in_ci(), "CI installs tmux");
+        eprintln!("SKIP: tmux not installed");
+        return;
+    }
+    // A loopback port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    std::fs::write(home.join("disk.sh"), SCRIPT).unwrap();
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
+    // `:Messages` writes what `:messages` shows to a file the test reads.
+    let init = home.join("init.lua");
+    std::fs::write(
+        &init,
+        format!(
+            "vim.opt.runtimepath:prepend({plugin})\nvim.o.swapfile = false\n\
+             require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = {{ \
+             backends = {{ ollama = {{ url = {url} }} }}, vram = {{ enabled = false }} }} }})\n\
+             vim.api.nvim_create_user_command('Messages', function() \
+             vim.fn.writefile(vim.split(vim.fn.execute('messages'), '\\n'), 'messages.txt') end, {{}})\n",
+            plugin = lua_str(&plugin.display().to_string()),
+            bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
+            url = lua_str(&format!("http://{closed}")),
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "cd {h} && env -u SUPERHELFER_CONFIG -u OLLAMA_HOST HOME={h} XDG_CONFIG_HOME={h}/config \
+         XDG_STATE_HOME={h}/state XDG_DATA_HOME={h}/data {nvim} -i NONE -n -u init.lua disk.sh",
+        h = home.display(),
+        nvim = nvim.display(),
+    );
+    let t = support::tmux::Tmux::start("neovim-backend-down", home, 110, 30, &command);
+    let limit = Duration::from_secs(30);
+    t.wait_for("opened", limit, |s| s.contains("# show free disk space"));
+    std::thread::sleep(Duration::from_secs(1));
+    t.keys(&["j", "\\", "s", "g"]);
+    let screen = t.wait_for("error shown", limit, |s| s.contains("cannot reach"));
+    if screen.contains("Press ENTER") {
+        t.keys(&["Enter"]);
+    }
+    // Anything said late (a second copy) has time to arrive.
+    std::thread::sleep(Duration::from_secs(2));
+    t.keys(&[":Messages", "Enter"]);
+    let file = home.join("messages.txt");
+    let start = Instant::now();
+    while !file.exists() {
+        assert!(
+            start.elapsed() < limit,
+            "no :messages written:\n{}",
+            t.shot("no-messages")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let messages = std::fs::read_to_string(&file).unwrap();
+    t.shot("after-messages");
+    assert_eq!(
+        messages.matches("cannot reach").count(),
+        1,
+        "the error once in :messages:\n{messages}"
+    );
+    assert_eq!(
+        messages.matches("ollama serve").count(),
+        1,
+        "its hint once in :messages:\n{messages}"
+    );
+    assert!(messages.contains(&closed.to_string()), "{messages}");
+    assert_eq!(
+        std::fs::read_to_string(home.join("disk.sh")).unwrap(),
+        SCRIPT
+    );
+}
+
+/// `:checkhealth superhelfer` with three backends: the built-in `ollama` no tier uses (its
+/// port closed: never asked, so no error), `here` (the stand-in) for the fast tier, and
+/// `gone` (a closed port) for code and heavy. The user reads which tiers cannot answer.
+#[test]
+fn health_checks_the_backends_the_tiers_use() {
+    let Some(nvim) = tools() else { return };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stub = rt.block_on(OllamaStub::start(vec![StubModel::new(
+        FAST,
+        Behavior::reply(&["unused"]),
+    )
+    .loaded()]));
+    let closed = || {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let options = json!({
+        "backends": {
+            "ollama": {"url": closed()},
+            "here": {"kind": "ollama", "url": stub.url()},
+            "gone": {"kind": "ollama", "url": closed()}
+        },
+        "tiers": {
+            "fast": {"backend": "here"},
+            "code": {"backend": "gone"},
+            "heavy": {"backend": "gone"}
+        },
+        "vram": {"enabled": false},
+        "router": {"warm_fast": false}
+    });
+    let script = home.join("disk.sh");
+    std::fs::write(&script, SCRIPT).unwrap();
+    let result = home.join("result.json");
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
+    let init = home.join("init.lua");
+    std::fs::write(
+        &init,
+        format!(
+            r#"
+vim.opt.runtimepath:prepend({plugin})
+vim.o.swapfile = false
+local result = {{}}
+local function finish(err)
+  result.error = err
+  vim.fn.writefile({{ vim.fn.json_encode(result) }}, {result})
+  vim.cmd(err and 'cquit 1' or 'qall!')
+end
+require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = vim.fn.json_decode({options}) }})
+vim.api.nvim_create_autocmd('VimEnter', {{ once = true, callback = function()
+  vim.schedule(function()
+    local ok, err = xpcall(function()
+      local buf = vim.api.nvim_get_current_buf()
+      if not vim.wait(15000, function() return #require('superhelfer').clients(buf) > 0 end, 20) then
+        error('the server did not attach')
+      end
+      vim.cmd('checkhealth superhelfer')
+      result.health = vim.api.nvim_buf_get_lines(0, 0, -1, true)
+    end, debug.traceback)
+    finish(not ok and tostring(err) or nil)
+  end)
+end }})
+"#,
+            plugin = lua_str(&plugin.display().to_string()),
+            bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
+            options = lua_str(&options.to_string()),
+            result = lua_str(&result.display().to_string()),
+        ),
+    )
+    .unwrap();
+    let r = run_headless(&nvim, home, &init, &script, &result);
+    let lines: Vec<&str> = r["health"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect();
+    let all = lines.join("\n");
+    let line = |needle: &str| -> &str {
+        lines
+            .iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with `{needle}` in:\n{all}"))
+    };
+    let unused = line("ollama (ollama,");
+    assert!(
+        unused.contains("not used by any tier") && !unused.contains("ERROR"),
+        "{unused}\n{all}"
+    );
+    let here = line("here (ollama,");
+    assert!(here.contains("OK") && here.contains("reachable"), "{here}");
+    let gone = line("gone (ollama,");
+    assert!(
+        gone.contains("ERROR") && gone.contains("tiers code, heavy cannot answer"),
+        "{gone}\n{all}"
+    );
+    assert!(line("tier fast:").contains("OK"), "{all}");
+    for tier in ["tier code:", "tier heavy:"] {
+        let l = line(tier);
+        assert!(
+            l.contains("ERROR") && l.contains("not reachable"),
+            "{l}\n{all}"
+        );
     }
     drop(rt);
 }

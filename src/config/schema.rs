@@ -80,7 +80,7 @@ pub struct ActionsConfig {
     /// Extra editor language ids where "Generate shell command" is offered (as bash), beside
     /// shell scripts, Dockerfiles, Makefiles and shell blocks in Markdown.
     pub command_languages: Vec<String>,
-    /// Run shellcheck on shell scripts (on open and save) and publish its diagnostics.
+    /// Run shellcheck on shell scripts (on open, save and change) and publish its diagnostics.
     pub shellcheck: bool,
 }
 

@@ -134,7 +134,7 @@ pub struct Outcome {
 pub enum AskError {
     #[error("{0}")]
     Backend(#[from] BackendError),
-    #[error("{tier} tier failed ({first}); the fast tier failed too: {fallback}")]
+    #[error("{}", fallback_failed(*tier, first, fallback))]
     FallbackFailed {
         tier: Tier,
         first: BackendError,
@@ -150,6 +150,16 @@ pub enum AskError {
     Cancelled { model: String },
     #[error("configuration: {0}")]
     Config(String),
+}
+
+/// Both failures, or the one when both tiers failed alike (one server's error and hint, said once).
+fn fallback_failed(tier: Tier, first: &BackendError, fallback: &BackendError) -> String {
+    let (first, fallback) = (first.to_string(), fallback.to_string());
+    if first == fallback {
+        format!("{tier} tier and the fast tier failed: {first}")
+    } else {
+        format!("{tier} tier failed ({first}); the fast tier failed too: {fallback}")
+    }
 }
 
 /// The route for one request, before any model is called.
@@ -474,6 +484,13 @@ impl Engine {
     ) -> Result<(Streamed, String, String), AskError> {
         let reason = e.to_string();
         self.counters.record_failure(from, e.is_timeout());
+        // A server that refused the connection refuses the fast tier's too: no retry, and
+        // the user reads the one error (with its hint) once.
+        let same_backend = self.config.tiers.get(from).backend == self.config.tiers.fast.backend;
+        if same_backend && matches!(e, BackendError::Unreachable { .. }) {
+            warn!("{from} tier failed, and the fast tier is on the same backend: {reason}");
+            return Err(AskError::Backend(e));
+        }
         if budget.left() < MIN_FALLBACK {
             warn!("{from} tier failed with no time left for the fast tier: {reason}");
             return Err(AskError::NoTimeForFallback {

@@ -188,7 +188,13 @@ impl Ctx<'_> {
                 Ok(o)
             }
             Err(e) => {
-                progress.end(format!("failed: {e}")).await;
+                // The error itself is told once, as a message (`Ctx::fail`); an end that
+                // repeated it would show it twice wherever progress is echoed (Neovim).
+                let end = match e {
+                    AskError::Cancelled { .. } => "cancelled",
+                    _ => "failed",
+                };
+                progress.end(end.into()).await;
                 Err(match e {
                     AskError::Cancelled { .. } => {
                         // The user's own choice: said plainly, not as an error.

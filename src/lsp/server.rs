@@ -224,6 +224,8 @@ impl LanguageServer for Server {
                     );
                 }
                 trace!(uri = uri.as_str(), "didChange applied");
+                // Published lines go stale with the edit: checked again once typing pauses.
+                super::diagnostics::changed(&self.client, &self.session, &uri);
             }
             Err(e) => warn!("ignored didChange: {e}"),
         }

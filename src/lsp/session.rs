@@ -48,6 +48,8 @@ pub struct Session {
     /// Diagnostics superhelfer published (shellcheck), by document, with the version they
     /// were computed for.
     published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
+    /// shellcheck runs per document (debounce, one at a time).
+    checks: super::diagnostics::Checks,
     /// Refused editor settings (key, value) the user has been told about: once each.
     refusals_shown: Mutex<HashSet<(String, String)>>,
 }
@@ -64,6 +66,7 @@ impl Session {
             cancels: Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(1),
             published: Mutex::new(HashMap::new()),
+            checks: Default::default(),
             refusals_shown: Mutex::new(HashSet::new()),
             documents: Mutex::new(DocumentStore::default()),
             encoding: RwLock::new(PositionEncoding::default()),
@@ -185,6 +188,10 @@ impl Session {
             .sticky_consent
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = Some(c);
+    }
+
+    pub fn checks(&self) -> &super::diagnostics::Checks {
+        &self.checks
     }
 
     pub fn set_published(&self, uri: &Uri, version: i32, diags: Vec<Diagnostic>) {

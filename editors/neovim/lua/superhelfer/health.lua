@@ -36,26 +36,78 @@ local function gb(bytes)
   return string.format('%.1f GB', (tonumber(bytes) or 0) / 1e9)
 end
 
-local function report_status(status)
-  start('superhelfer: backends')
+local function present(v)
+  return v ~= nil and v ~= vim.NIL
+end
+
+-- "1 model", "2 models".
+local function count(n, noun)
+  return string.format('%d %s%s', n, noun, n == 1 and '' or 's')
+end
+
+-- "tier fast", "tiers code, heavy".
+local function tiers_named(tiers)
+  return (#tiers == 1 and 'tier ' or 'tiers ') .. table.concat(tiers, ', ')
+end
+
+-- The tiers of each backend, by backend name.
+local function tiers_by_backend(status)
+  local by = {}
+  for _, t in ipairs(status.tiers or {}) do
+    if present(t.backend) then
+      by[t.backend] = by[t.backend] or {}
+      table.insert(by[t.backend], tostring(t.tier))
+    end
+  end
+  return by
+end
+
+-- Only the backends a tier uses are checked (the server asks no other): one no tier
+-- names is information, however it would answer.
+local function report_backends(status, by_backend)
+  local reachable = {}
   for _, b in ipairs(status.backends or {}) do
     local where = string.format('%s (%s, %s)', b.name or '?', b.kind or '?', b.url or '?')
-    if b.reachable then
-      ok(string.format('%s: reachable, %d models installed', where, #(b.installed or {})))
-    elseif b.error == nil or b.error == vim.NIL then
+    local tiers = by_backend[b.name]
+    if not tiers then
       info(where .. ': not used by any tier')
+    elseif b.reachable == true then
+      reachable[b.name] = true
+      ok(string.format('%s: reachable, %s installed; %s', where, count(#(b.installed or {}), 'model'), tiers_named(tiers)))
     else
-      error(where .. ': ' .. tostring(b.error), { 'Start the backend (ollama serve) or fix backends.' .. (b.name or '') .. '.url' })
+      local why = present(b.error) and tostring(b.error) or 'not reachable'
+      -- The server's error carries its own hint (start it); the advice names the setting.
+      error(string.format('%s: not reachable, so %s cannot answer: %s', where, tiers_named(tiers), why), {
+        'backends.' .. (b.name or '') .. '.url says where superhelfer looks for it',
+      })
     end
+  end
+  return reachable
+end
+
+local function report_tiers(status, reachable)
+  local known = {}
+  for _, b in ipairs(status.backends or {}) do
+    known[b.name] = true
   end
   for _, t in ipairs(status.tiers or {}) do
     local line = string.format('tier %s: %s on %s', t.tier or '?', t.model or '?', t.backend or '?')
-    if t.installed == false then
+    if not known[t.backend] then
+      error(line .. ': no such backend', { 'Add backends.' .. tostring(t.backend) .. ' or set tiers.' .. tostring(t.tier) .. '.backend' })
+    elseif not reachable[t.backend] then
+      error(line .. ': its backend is not reachable')
+    elseif t.installed == false then
       warn(line .. ': not installed', { 'ollama pull ' .. (t.model or '') })
     else
       ok(line)
     end
   end
+end
+
+local function report_status(status)
+  start('superhelfer: backends')
+  local reachable = report_backends(status, tiers_by_backend(status))
+  report_tiers(status, reachable)
 
   start('superhelfer: GPU (VRAM guard)')
   local gpu = status.gpu or {}
