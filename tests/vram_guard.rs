@@ -350,4 +350,7 @@ fn time_spent_in_the_dialog_is_not_the_models_time() {
         .expect("answered");
     assert_eq!(o.fallback_reason, None, "the code model had its full time");
     assert_eq!(o.tier_used, Tier::Code);
+    // Nor is it reported as the model's time: the 3.5 s the user took are not in it.
+    assert!(o.total_ms < 3000, "reported {} ms", o.total_ms);
+    assert!(o.first_token_ms.is_some_and(|ms| ms <= o.total_ms), "{o:?}");
 }

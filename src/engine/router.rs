@@ -392,13 +392,16 @@ impl Engine {
                 return Err(e.into());
             }
         };
-        let total_ms = started.elapsed().as_millis() as u64;
+        // Reported times are superhelfer's and the model's, not the user's: time spent
+        // answering a question (VRAM consent) is taken out.
+        let paused_ms = plan.budget.paused.as_millis() as u64;
+        let total_ms = (started.elapsed().as_millis() as u64).saturating_sub(paused_ms);
         let outcome = Outcome {
             tier_chosen: chosen,
             tier_used: used_tier,
             model_used: used_model,
             fallback_reason,
-            first_token_ms: result.first_token_ms,
+            first_token_ms: result.first_token_ms.map(|ms| ms.saturating_sub(paused_ms)),
             total_ms,
             tokens: result.tokens,
             complexity: route.analysis.complexity,
