@@ -11,3 +11,4 @@ pub mod lsp;
 pub mod risk;
 pub mod shellcheck;
 pub mod tasks;
+pub mod text;

@@ -253,17 +253,7 @@ pub struct ExplainMeta {
 /// Removes what a model adds around the explanation: `<think>` reasoning blocks, and a
 /// single ```` ```markdown ```` fence around the whole answer.
 pub fn clean_answer(answer: &str) -> String {
-    let mut s = answer.replace("\r\n", "\n");
-    // Reasoning models (qwen3, deepseek-r1) emit <think>…</think> first.
-    while let Some(start) = s.find("<think>") {
-        match s[start..].find("</think>") {
-            Some(end) => s.replace_range(start..start + end + "</think>".len(), ""),
-            None => {
-                // An unterminated block: the answer was cut off while thinking.
-                s.truncate(start);
-            }
-        }
-    }
+    let s = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     let t = s.trim();
     for open in ["```markdown\n", "```md\n", "```\n"] {
         if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix("```")) {

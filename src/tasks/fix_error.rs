@@ -169,7 +169,7 @@ pub fn build_prompt(
 /// with the lines it replaces. Common unchanged leading and trailing lines are then
 /// trimmed, so only changed lines are replaced.
 pub fn parse_fix(answer: &str, region: &Region) -> Result<Fix, FixError> {
-    let answer = strip_think(&answer.replace("\r\n", "\n"));
+    let answer = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     let answer = answer.replace('\r', "\n");
     let blocks = fenced_blocks(&answer);
     let mut lines = match choose_block(&blocks, region) {
@@ -211,17 +211,6 @@ pub fn apply(text: &str, fix: &Fix) -> String {
 // ---------------------------------------------------------------------------
 // Extraction
 // ---------------------------------------------------------------------------
-
-fn strip_think(s: &str) -> String {
-    let mut s = s.to_string();
-    while let Some(start) = s.find("<think>") {
-        match s[start..].find("</think>") {
-            Some(end) => s.replace_range(start..start + end + "</think>".len(), ""),
-            None => s.truncate(start),
-        }
-    }
-    s
-}
 
 struct Block {
     tag: String,

@@ -363,7 +363,8 @@ pub fn caution_comment(report: &crate::risk::RiskReport) -> Option<String> {
 /// answer offers alternatives the first one wins. Line continuations and
 /// multi-line constructs (loops, here-documents) are kept intact.
 pub fn extract_command(answer: &str, dialect: Dialect) -> Result<String, ExtractError> {
-    let answer = answer.replace("\r\n", "\n");
+    // Thinking aloud may mention anything, `rm -rf /` included: never part of a command.
+    let answer = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     if answer.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
