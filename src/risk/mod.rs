@@ -119,8 +119,19 @@ pub(crate) struct Acc {
     pub(crate) cwd: Option<String>,
     /// Files written earlier in the text, by path.
     pub(crate) written: std::collections::HashMap<String, Written>,
+    /// What the text does to ufw: a deny-incoming default enabled without
+    /// allowing SSH cuts remote access off.
+    pub(crate) ufw: UfwState,
     /// Nesting of static evaluation (`$( $( … ) )`), bounded like scripts.
     pub(crate) eval_depth: usize,
+}
+
+/// ufw changes seen in the text, judged together when it ends.
+#[derive(Default)]
+pub(crate) struct UfwState {
+    pub(crate) default_deny: bool,
+    pub(crate) ssh_allowed: bool,
+    pub(crate) enabled: bool,
 }
 
 /// Variable name to value.
@@ -159,6 +170,11 @@ impl Acc {
         if self.git_reset_hard && self.git_clean_all {
             self.danger(
                 "git reset --hard plus git clean -x: all uncommitted work and all untracked and ignored files are lost",
+            );
+        }
+        if self.ufw.default_deny && self.ufw.enabled && !self.ufw.ssh_allowed {
+            self.danger(
+                "ufw denies incoming connections by default and is enabled without allowing SSH: remote access is cut off",
             );
         }
         let level = self

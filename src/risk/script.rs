@@ -121,7 +121,9 @@ pub(crate) fn analyze_cmd(
         for r in &cmd.redirs {
             if r.kind == RedirKind::Write {
                 let t = r.target.text.as_str();
-                if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
+                if is_access_key(t) {
+                    acc.danger(access_loss("empties", t));
+                } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
                     acc.caution(format!("truncates {t}"));
                 }
             }
@@ -290,6 +292,14 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
         };
         if let Written::Text(t) = &content {
             runs_later(&r.target.text, t, ctx.depth, acc);
+            if r.kind == RedirKind::Write && t.trim().is_empty() && is_access_key(&r.target.text) {
+                acc.danger(access_loss("empties", &r.target.text));
+            }
+        } else if r.kind == RedirKind::Write
+            && is_access_key(&r.target.text)
+            && ctx.args.contains(&"/dev/null")
+        {
+            acc.danger(access_loss("empties", &r.target.text));
         }
         let key = r.target.text.trim_start_matches("./").to_string();
         acc.written.insert(key, content);

@@ -26,6 +26,8 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.danger("shred overwrites a whole disk device");
             } else if ctx.positionals().iter().any(|w| is_critical_file(&w.text)) {
                 acc.danger("shred destroys a critical system file");
+            } else if let Some(w) = ctx.positionals().iter().find(|w| is_access_key(&w.text)) {
+                acc.danger(access_loss("shreds", &w.text));
             } else {
                 acc.caution("irrecoverably overwrites files");
             }
@@ -148,6 +150,11 @@ pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// The reason for destroying SSH keys or `authorized_keys`.
+pub(crate) fn access_loss(verb: &str, path: &str) -> String {
+    format!("{verb} {path} (SSH keys / authorized_keys): remote access to the machine is lost")
+}
+
 pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
     let recursive = ctx.has_flag('r', &["--recursive"]) || ctx.has_flag('R', &[]);
     if ctx.args.contains(&"--no-preserve-root") {
@@ -175,6 +182,11 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
             }
         }
         let text = w.text.as_str();
+        if is_access_key(text) {
+            acc.danger(access_loss("deletes", text));
+            worst = RiskLevel::Danger;
+            continue;
+        }
         if recursive {
             if let Some(class) = classify(text) {
                 if class != PathClass::Other {
@@ -490,6 +502,9 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                 if is_critical_file(&w.text) || is_device(&w.text) {
                     acc.danger(format!("truncates the critical file {}", w.text));
                     danger = true;
+                } else if shrink && is_access_key(&w.text) {
+                    acc.danger(access_loss("empties", &w.text));
+                    danger = true;
                 }
             }
             if !danger {
@@ -641,6 +656,18 @@ mod tests {
             ("rm notes.txt", Caution),
             ("sed -i 's/a/b/' conf.ini", Caution),
             ("rm -rf /", Danger),
+            ("shred -u ~/.ssh/*", Danger),
+            ("rm -f ~/.ssh/id_ed25519", Danger),
+            ("truncate -s 0 /home/deploy/.ssh/authorized_keys", Danger),
+            (": > ~/.ssh/authorized_keys", Danger),
+            ("cat /dev/null > /root/.ssh/authorized_keys", Danger),
+            ("rm ~/.ssh/known_hosts", Caution),
+            ("rm ~/.ssh/id_rsa.pub", Caution),
+            ("cat key.pub >> ~/.ssh/authorized_keys", Safe),
+            ("rm -rf ~postgres/data", Danger),
+            ("rm -rf ~git/repositories", Danger),
+            ("rm -rf ~alice", Danger),
+            ("rm -rf ~bob/tmp/cache", Caution),
             ("rm -rf ~/../..", Danger),
             ("rm -rf $HOME/..", Danger),
             ("rm -rf /var/lib/mysql", Danger),

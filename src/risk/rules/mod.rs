@@ -19,7 +19,7 @@ mod services;
 mod vcs;
 
 pub(crate) use code::{code_effects, fed_text};
-pub(crate) use files::{analyze_generic_args, analyze_redirect};
+pub(crate) use files::{access_loss, analyze_generic_args, analyze_redirect};
 pub(crate) use find::*;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
