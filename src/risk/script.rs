@@ -11,6 +11,7 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
     let (toks, lex_broken) = lex_checked(src);
     detect_fork_bomb(&toks, acc);
     let (pipelines, parse_broken) = parse_checked(&toks);
+    acc.fed_listing = fed_listing(&pipelines);
     if let Some(why) = lex_broken.or(parse_broken) {
         acc.caution(format!(
             "the command does not parse as shell ({why}): what would run cannot be known"
@@ -26,6 +27,46 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
         for i in p.feed.len()..all.len() {
             let prev = if i > 0 { all.get(i - 1) } else { None };
             analyze_cmd(&all[i], prev, &all[..i], depth, acc);
+        }
+    }
+}
+
+/// `while read f; do …; done < <(find DIR …)`: the loop's input is a
+/// listing given after the body, so it is found before the walk.
+fn fed_listing(pipelines: &[Pipeline]) -> Option<String> {
+    pipelines
+        .iter()
+        .flat_map(|p| p.cmds.iter())
+        .filter(|c| c.words.is_empty())
+        .flat_map(|c| c.redirs.iter())
+        .filter(|r| r.kind == RedirKind::Read && r.target.procsub)
+        .flat_map(|r| r.target.subs.iter())
+        .find_map(|s| first_cmd(s).and_then(|c| listing_value(&c)))
+}
+
+/// `find DIR | while read f` (or fed by a process substitution): `f` stands
+/// for the paths the listing prints, so a later `rm "$f"` is judged as
+/// `rm DIR/*`.
+fn read_from_listing(cmd: &Cmd, upstream: &[Cmd], acc: &mut Acc) {
+    let Some(read_at) = cmd.words.iter().position(|w| w.text == "read") else {
+        return;
+    };
+    let listed = upstream
+        .iter()
+        .rev()
+        .find_map(listing_value)
+        .or_else(|| acc.fed_listing.clone());
+    let Some(listed) = listed else {
+        return;
+    };
+    let mut skip_value = false;
+    for w in &cmd.words[read_at + 1..] {
+        if skip_value {
+            skip_value = false;
+        } else if w.text.starts_with('-') {
+            skip_value = matches!(w.text.as_str(), "-p" | "-d" | "-n" | "-N" | "-t" | "-u");
+        } else {
+            acc.vars.insert(w.text.clone(), listed.clone());
         }
     }
 }
@@ -111,6 +152,7 @@ pub(crate) fn analyze_cmd(
         analyze_redirect(r, acc);
     }
     record_assignments(&cmd.words, acc);
+    read_from_listing(cmd, upstream, acc);
     let expanded = normalise_cmd(cmd, acc);
     let cmd = &expanded;
     program_vars(cmd, depth, acc);

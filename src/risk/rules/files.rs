@@ -207,11 +207,20 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
             acc.danger(format!("deletes the critical system file {text}"));
             worst = RiskLevel::Danger;
             continue;
-        } else if let Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)) =
-            classify(text)
-        {
-            if w.glob {
+        } else if let Some(class) = classify(text) {
+            // A glob from a loop over a listing (`for f in /etc/*; rm "$f"`) counts too.
+            let broad = text.split('/').any(is_broad_glob);
+            let system = matches!(
+                class,
+                PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)
+            );
+            if system && (w.glob || broad) {
                 acc.danger(format!("deletes system files matching {text}"));
+                worst = RiskLevel::Danger;
+                continue;
+            }
+            if matches!(class, PathClass::DataDir(_)) && broad {
+                acc.danger(format!("deletes every file in {}", class.describe()));
                 worst = RiskLevel::Danger;
                 continue;
             }
@@ -675,6 +684,29 @@ mod tests {
             ("$(echo rm) -rf /var/lib/mysql", Danger),
             ("cd / && rm -rf *", Danger),
             ("for d in /home/*; do rm -rf \"$d\"; done", Danger),
+            // A loop variable taken from a listing stands for the listed glob.
+            ("for f in $(ls /etc); do rm -f /etc/$f; done", Danger),
+            ("for f in /usr/bin/*; do rm -f \"$f\"; done", Danger),
+            ("rm -f /var/lib/mysql/*", Danger),
+            ("rm -f /var/lib/mysql/ib_logfile0", Caution),
+            ("rm /srv/data/*.tmp", Caution),
+            (
+                "while read f; do rm \"$f\"; done < <(find /var/lib -type f)",
+                Danger,
+            ),
+            (
+                "ls /boot | while read k; do rm -f \"/boot/$k\"; done",
+                Danger,
+            ),
+            (
+                "find . -name '*.tmp' | while read f; do rm \"$f\"; done",
+                Caution,
+            ),
+            (
+                "find . -name node_modules -type d | while read d; do rm -rf \"$d\"; done",
+                Caution,
+            ),
+            ("for f in $(ls *.log); do gzip \"$f\"; done", Safe),
             ("ls | xargs rm -rf", Danger),
             ("ls *.log | xargs rm", Caution),
             ("sed -i '1,$d' /etc/fstab", Danger),
