@@ -62,6 +62,14 @@ pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
     if norm.contains("DROPDATABASE()") || norm.contains(".DROP()") {
         return Some("drops a MongoDB database or collection");
     }
+    // deleteMany({}) / remove({}): an empty filter matches every document.
+    let compact: String = norm.chars().filter(|c| !c.is_whitespace()).collect();
+    if ["DELETEMANY({})", "REMOVE({})", "DELETEMANY()"]
+        .iter()
+        .any(|m| compact.contains(m))
+    {
+        return Some("deletes every document of a MongoDB collection");
+    }
     None
 }
 
@@ -166,6 +174,11 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("mongo app --eval 'db.users.deleteMany({})'", Danger),
+            (
+                "mongosh app --eval 'db.users.deleteMany({ age: { $gt: 99 } })'",
+                Caution,
+            ),
             ("psql -c 'SELECT 1' app", Safe),
             ("redis-cli info memory", Safe),
             ("psql -c 'DROP DATABASE app'", Danger),

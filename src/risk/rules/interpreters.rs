@@ -35,11 +35,16 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         }
         "perl" | "ruby" | "python" | "python3" | "node" => {}
         "chroot" => {
-            // chroot DIR CMD...
-            let pos = ctx.positionals();
-            if pos.len() > 1 {
-                let rest: Vec<&str> = pos[1..].iter().map(|w| w.text.as_str()).collect();
-                assess_script(&rest.join(" "), ctx.depth + 1, acc);
+            // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
+            // words, options included, and runs on the system under DIR.
+            let args = ctx.eff.args;
+            let dir = args
+                .iter()
+                .position(|w| !w.text.starts_with('-') || w.quoted);
+            if let Some(i) = dir {
+                if i + 1 < args.len() {
+                    assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
+                }
             }
         }
         _ => return false,
@@ -100,6 +105,11 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
     {
         acc.danger(format!("runs a downloaded script with {name} <(…)"));
+    } else if words
+        .iter()
+        .any(|w| w.procsub && w.subs.iter().any(|s| script_decodes(s)))
+    {
+        acc.danger(format!("runs decoded text with {name} <(…)"));
     }
     for r in &ctx.cmd.redirs {
         if r.kind == RedirKind::Read
@@ -107,6 +117,11 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
             && r.target.subs.iter().any(|s| script_downloads(s))
         {
             acc.danger(format!("feeds a downloaded script into {name}"));
+        } else if r.kind == RedirKind::Read
+            && r.target.procsub
+            && r.target.subs.iter().any(|s| script_decodes(s))
+        {
+            acc.danger(format!("feeds decoded text into {name}"));
         }
         if r.kind == RedirKind::Herestring
             && is_shell(name)
@@ -335,6 +350,17 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("chroot /mnt/sysroot rm -rf /usr", Danger),
+            ("sh <(echo cm0gLXJmIC8= | base64 -d)", Danger),
+            (
+                "python3 -c \"import base64,os; os.system(base64.b64decode('cm0gLXJmIH4='))\"",
+                Danger,
+            ),
+            ("node -e \"eval(atob('cm0gLXJmIH4='))\"", Danger),
+            (
+                "python3 -c \"import base64; print(base64.b64decode('aGVsbG8='))\"",
+                Safe,
+            ),
             ("sh -c 'echo hi'", Safe),
             ("echo 'echo hi' | sh", Safe),
             ("eval \"$(ssh-agent -s)\"", Safe),
