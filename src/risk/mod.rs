@@ -122,6 +122,8 @@ pub(crate) struct Acc {
     /// What the text does to ufw: a deny-incoming default enabled without
     /// allowing SSH cuts remote access off.
     pub(crate) ufw: UfwState,
+    /// Aliases defined earlier in the text, name to replacement text.
+    pub(crate) aliases: std::collections::HashMap<String, String>,
     /// What a listing fed to the script by `done < <(find …)` stands for.
     pub(crate) fed_listing: Option<String>,
     /// Nesting of static evaluation (`$( $( … ) )`), bounded like scripts.

@@ -159,6 +159,21 @@ pub(crate) fn analyze_cmd(
     let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
+        // `sudo -s <<< 'cmd'` / `sudo -i <<EOF`: a root shell reads the text.
+        if cmd.words.first().is_some_and(|w| {
+            matches!(
+                w.text.as_str(),
+                "sudo" | "doas" | "su" | "pkexec" | "runuser"
+            )
+        }) {
+            for r in &cmd.redirs {
+                match r.kind {
+                    RedirKind::Herestring => assess_script(&r.target.text, depth + 1, acc),
+                    RedirKind::Heredoc => assess_script(&r.body, depth + 1, acc),
+                    _ => {}
+                }
+            }
+        }
         // A bare redirection such as `> /etc/passwd` truncates its target.
         for r in &cmd.redirs {
             if r.kind == RedirKind::Write {
@@ -174,6 +189,18 @@ pub(crate) fn analyze_cmd(
     };
     let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
     if computed_name(name_word, &eff, depth, acc) {
+        return;
+    }
+    if eff.name == "alias" {
+        for w in eff.args {
+            if let Some((n, v)) = w.text.split_once('=') {
+                acc.aliases.insert(n.to_string(), v.to_string());
+            }
+        }
+    }
+    // `alias x='rm -rf'; x ~`: the alias's text runs with the arguments.
+    if let Some(v) = acc.aliases.get(&eff.name).cloned() {
+        assess_script(&format!("{v} {}", quote_words(eff.args)), depth + 1, acc);
         return;
     }
     if eff.name == "cd" {
@@ -269,9 +296,16 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
         ));
         return true;
     }
-    if name_word.text.contains(char::is_whitespace) {
+    // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set earlier.
+    let ifs: Vec<char> = acc
+        .vars
+        .get("IFS")
+        .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
+        .unwrap_or_default();
+    if name_word.text.contains(char::is_whitespace) || name_word.text.contains(ifs.as_slice()) {
         // `X="rm -rf"; $X /var/www`: the value splits into a command and its flags.
-        let text = format!("{} {}", name_word.text, quote_words(eff.args));
+        let split = name_word.text.replace(ifs.as_slice(), " ");
+        let text = format!("{split} {}", quote_words(eff.args));
         assess_script(&text, depth + 1, acc);
         return true;
     }
@@ -345,6 +379,19 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
         }
         let key = r.target.text.trim_start_matches("./").to_string();
         acc.written.insert(key, content);
+    }
+    if name == "tee" {
+        let content = match eval_pipeline(ctx.upstream, acc) {
+            Some(t) => Written::Text(t),
+            None => Written::Unknown,
+        };
+        for w in ctx.positionals() {
+            if let Written::Text(t) = &content {
+                runs_later(&w.text, t, ctx.depth, acc);
+            }
+            let key = w.text.trim_start_matches("./").to_string();
+            acc.written.insert(key, content.clone());
+        }
     }
     if downloader {
         let args = ctx.args;

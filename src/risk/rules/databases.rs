@@ -100,6 +100,25 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             texts.push(a[2..].to_string());
         }
     }
+    if name == "redis-cli" && ctx.eff.via_xargs {
+        let first = ctx
+            .positionals()
+            .first()
+            .map(|w| w.text.to_ascii_lowercase());
+        if matches!(first.as_deref(), Some("del" | "unlink")) {
+            let narrowed = ctx
+                .upstream
+                .iter()
+                .flat_map(|c| c.words.iter())
+                .any(|w| w.text == "--pattern" || w.text.contains(':'));
+            if narrowed {
+                acc.caution("redis-cli deletes the keys a pattern lists");
+            } else {
+                acc.danger("redis-cli deletes every key the scan lists");
+                return;
+            }
+        }
+    }
     if name == "sqlite3" || name == "redis-cli" {
         // sqlite3 DB "SQL"; redis-cli [opts] CMD …
         let pos = ctx.positionals();
@@ -122,6 +141,19 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
         }
         if matches!(r.kind, RedirKind::Herestring) {
             texts.push(r.target.text.clone());
+        }
+    }
+    // Text piped in: evaluated statically (echo, printf, decoders).
+    if !ctx.upstream.is_empty() {
+        if let Some(t) = eval_pipeline(ctx.upstream, acc) {
+            texts.push(t);
+        }
+    }
+    for r in &ctx.cmd.redirs {
+        if r.kind == RedirKind::Read && r.target.procsub {
+            if let Some(t) = r.target.subs.first().and_then(|s| eval_script(s, acc)) {
+                texts.push(t);
+            }
         }
     }
     if let Some(p) = ctx.prev {
@@ -174,6 +206,17 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "echo RFJPUCBEQVRBQkFTRSBwcm9kOw== | base64 -d | psql",
+                Danger,
+            ),
+            ("psql < <(echo 'DROP DATABASE prod;')", Danger),
+            ("echo 'SELECT 1' | psql", Safe),
+            ("redis-cli --scan | xargs redis-cli del", Danger),
+            (
+                "redis-cli --scan --pattern 'sess:*' | xargs redis-cli del",
+                Caution,
+            ),
             ("mongo app --eval 'db.users.deleteMany({})'", Danger),
             (
                 "mongosh app --eval 'db.users.deleteMany({ age: { $gt: 99 } })'",

@@ -89,6 +89,15 @@ fn command_options(ctx: &Ctx, acc: &mut Acc) {
         let value = match a.split_once('=') {
             Some((o, v)) if LONG.contains(&o) => Some(v),
             _ if LONG.contains(a) || short.contains(a) => args.get(i + 1).copied(),
+            // `script -qc CMD`: a cluster of short options ending in one that takes the command.
+            _ if !a.starts_with("--")
+                && a.len() > 2
+                && short
+                    .iter()
+                    .any(|s| s.len() == 2 && a.starts_with('-') && a.ends_with(&s[1..])) =>
+            {
+                args.get(i + 1).copied()
+            }
             _ => None,
         };
         if let Some(v) = value {
@@ -227,7 +236,8 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
         }
     }
     if worst < RiskLevel::Danger {
-        if targets.is_empty() && ctx.eff.via_xargs {
+        let placeholders = targets.iter().all(|w| w.text == "{}" || w.text == "%");
+        if (targets.is_empty() || placeholders) && ctx.eff.via_xargs {
             fed_delete(ctx, recursive, acc);
             return;
         }

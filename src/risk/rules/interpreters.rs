@@ -33,7 +33,23 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 }
             }
         }
-        "perl" | "ruby" | "python" | "python3" | "node" => {}
+        "perl" | "ruby" => {
+            // `perl -pi -e …` / `-i.bak`: edits the named files in place.
+            let in_place = ctx.args.iter().any(|a| {
+                a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+                    && a.contains('i')
+                    && a[1..]
+                        .chars()
+                        .take_while(|c| *c != '.')
+                        .all(|c| c.is_ascii_lowercase())
+            });
+            if in_place {
+                acc.caution(format!("{name} -i edits files in place"));
+            }
+        }
+        "python" | "python3" | "node" => {}
         "chroot" => {
             // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
             // words, options included, and runs on the system under DIR.
@@ -350,6 +366,14 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("alias x='rm -rf'; x ~", Danger),
+            ("alias ll='ls -la'; ll /", Safe),
+            ("IFS=,; c=rm,-rf,/; $c", Danger),
+            ("sudo -s <<< 'rm -rf /'", Danger),
+            ("sudo -s <<< 'ls /'", Safe),
+            ("script -qc 'rm -rf ~' /dev/null", Danger),
+            ("echo 'rm -rf ~' | tee /tmp/a.sh; sh /tmp/a.sh", Danger),
+            ("perl -pi -e 's/foo/bar/' conf.ini", Caution),
             ("chroot /mnt/sysroot rm -rf /usr", Danger),
             ("sh <(echo cm0gLXJmIC8= | base64 -d)", Danger),
             (

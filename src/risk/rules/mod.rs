@@ -81,6 +81,7 @@ fn only_prints(ctx: &Ctx) -> bool {
         matches!(
             *a,
             "--help"
+                | "-help"
                 | "--version"
                 | "--dry-run"
                 | "--dry-run=client"
