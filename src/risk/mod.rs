@@ -16,7 +16,13 @@
 //! deleting cloud resources non-interactively (`aws … delete-*`,
 //! `--quiet`/`--yes`, `terraform destroy`); disks (partition tables,
 //! filesystems, raw writes); permissions on system trees or on SSH keys;
-//! stopping remote access (sshd, firewalls that cut SSH off, power-off);
+//! stopping remote access (sshd, firewalls that cut SSH off, ufw denying
+//! incoming by default enabled without an SSH allow, power-off, deleting or
+//! emptying SSH private keys or `authorized_keys`, locking root or the
+//! current user); every file of a data directory, also through a loop over
+//! a listing (`for f in $(ls /etc)`, `find DIR | while read f`), whose
+//! variable stands for the listed glob; another user's home (`~alice`, a
+//! service account's `~postgres/…` is its data);
 //! and running code that cannot be seen: text downloaded or decoded and piped
 //! into a shell or interpreter.
 //!
