@@ -432,6 +432,11 @@ pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
                 ));
                 danger = true;
             }
+            // Keys moved out of the SSH directory no longer let anyone in.
+            _ if is_access_key(&s.text) && !dest.text.contains(".ssh") => {
+                acc.danger(access_loss("moves away", &s.text));
+                danger = true;
+            }
             _ => {
                 if is_critical_file(&s.text) {
                     acc.danger(format!("moves the critical file {} away", s.text));
@@ -464,8 +469,11 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
     match name {
         "cp" | "install" | "ln" => {
             if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
+                let from_null = pos.iter().any(|w| w.text == "/dev/null");
                 if is_device(&dest.text) && name != "ln" {
                     acc.danger(format!("{name} writes over the device {}", dest.text));
+                } else if is_access_key(&dest.text) && (from_null || name == "ln") {
+                    acc.danger(access_loss("empties", &dest.text));
                 } else if if name == "ln" {
                     CRITICAL_FILES.contains(&dest.text.as_str())
                 } else {
@@ -683,6 +691,11 @@ mod tests {
             ("rm ~/.ssh/known_hosts", Caution),
             ("rm ~/.ssh/id_rsa.pub", Caution),
             ("cat key.pub >> ~/.ssh/authorized_keys", Safe),
+            ("cp /dev/null ~/.ssh/authorized_keys", Danger),
+            ("mv ~/.ssh/authorized_keys /tmp/", Danger),
+            ("mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old", Caution),
+            ("find ~/.ssh -name 'id_*' -exec shred -u {} \\;", Danger),
+            ("find ~/.ssh -name '*.pub' -print", Safe),
             ("rm -rf ~postgres/data", Danger),
             ("rm -rf ~git/repositories", Danger),
             ("rm -rf ~alice", Danger),
