@@ -6,6 +6,8 @@ use crate::risk::prelude::*;
 
 pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
     if depth > MAX_DEPTH {
+        // Unknown is not safe: text nested deeper than is followed.
+        acc.caution("scripts nest too deeply to follow: what runs cannot be checked");
         return;
     }
     let (toks, lex_broken) = lex_checked(src);
@@ -199,8 +201,11 @@ pub(crate) fn analyze_cmd(
         }
     }
     // `alias x='rm -rf'; x ~`: the alias's text runs with the arguments.
-    if let Some(v) = acc.aliases.get(&eff.name).cloned() {
+    // As in the shell, an alias is not expanded again inside its own text
+    // (`alias rm='rm -i'`).
+    if let Some(v) = acc.aliases.remove(&eff.name) {
         assess_script(&format!("{v} {}", quote_words(eff.args)), depth + 1, acc);
+        acc.aliases.insert(eff.name.clone(), v);
         return;
     }
     if eff.name == "cd" {

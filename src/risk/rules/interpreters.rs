@@ -368,6 +368,8 @@ mod tests {
         check_examples(&[
             ("alias x='rm -rf'; x ~", Danger),
             ("alias ll='ls -la'; ll /", Safe),
+            ("alias rm='rm -i'; rm -rf /", Danger),
+            ("alias rm='rm -rf'; rm /etc", Danger),
             ("IFS=,; c=rm,-rf,/; $c", Danger),
             ("sudo -s <<< 'rm -rf /'", Danger),
             ("sudo -s <<< 'ls /'", Safe),
