@@ -161,21 +161,7 @@ pub(crate) fn analyze_cmd(
     let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
-        // `sudo -s <<< 'cmd'` / `sudo -i <<EOF`: a root shell reads the text.
-        if cmd.words.first().is_some_and(|w| {
-            matches!(
-                w.text.as_str(),
-                "sudo" | "doas" | "su" | "pkexec" | "runuser"
-            )
-        }) {
-            for r in &cmd.redirs {
-                match r.kind {
-                    RedirKind::Herestring => assess_script(&r.target.text, depth + 1, acc),
-                    RedirKind::Heredoc => assess_script(&r.body, depth + 1, acc),
-                    _ => {}
-                }
-            }
-        }
+        root_shell_input(cmd, depth, acc);
         // A bare redirection such as `> /etc/passwd` truncates its target.
         for r in &cmd.redirs {
             if r.kind == RedirKind::Write {
@@ -193,19 +179,7 @@ pub(crate) fn analyze_cmd(
     if computed_name(name_word, &eff, depth, acc) {
         return;
     }
-    if eff.name == "alias" {
-        for w in eff.args {
-            if let Some((n, v)) = w.text.split_once('=') {
-                acc.aliases.insert(n.to_string(), v.to_string());
-            }
-        }
-    }
-    // `alias x='rm -rf'; x ~`: the alias's text runs with the arguments.
-    // As in the shell, an alias is not expanded again inside its own text
-    // (`alias rm='rm -i'`).
-    if let Some(v) = acc.aliases.remove(&eff.name) {
-        assess_script(&format!("{v} {}", quote_words(eff.args)), depth + 1, acc);
-        acc.aliases.insert(eff.name.clone(), v);
+    if expand_alias(&eff, depth, acc) {
         return;
     }
     if eff.name == "cd" {
@@ -263,6 +237,60 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
         }
     }
     out
+}
+
+/// `alias x='rm -rf'`: records the alias. `x ~`: the alias's text runs with
+/// the arguments; true when the command was judged so.
+fn expand_alias(eff: &Effective, depth: usize, acc: &mut Acc) -> bool {
+    if eff.name == "alias" {
+        for w in eff.args {
+            if let Some((n, v)) = w.text.split_once('=') {
+                acc.aliases.insert(n.to_string(), v.to_string());
+            }
+        }
+    }
+    // `alias x='rm -rf'; x ~`: the alias's text runs with the arguments.
+    // As in the shell, an alias is not expanded again inside its own text
+    // (`alias rm='rm -i'`).
+    if let Some(v) = acc.aliases.remove(&eff.name) {
+        assess_script(&format!("{v} {}", quote_words(eff.args)), depth + 1, acc);
+        acc.aliases.insert(eff.name.clone(), v);
+        return true;
+    }
+    false
+}
+
+/// `sudo -s <<< 'cmd'` / `sudo -i <<EOF`: a root shell reads the text.
+fn root_shell_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
+    if cmd.words.first().is_some_and(|w| {
+        matches!(
+            w.text.as_str(),
+            "sudo" | "doas" | "su" | "pkexec" | "runuser"
+        )
+    }) {
+        for r in &cmd.redirs {
+            match r.kind {
+                RedirKind::Herestring => assess_script(&r.target.text, depth + 1, acc),
+                RedirKind::Heredoc => assess_script(&r.body, depth + 1, acc),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `… | tee FILE…`: each file holds what the pipeline produced.
+fn record_tee(ctx: &Ctx, acc: &mut Acc) {
+    let content = match eval_pipeline(ctx.upstream, acc) {
+        Some(t) => Written::Text(t),
+        None => Written::Unknown,
+    };
+    for w in ctx.positionals() {
+        if let Written::Text(t) = &content {
+            runs_later(&w.text, t, ctx.depth, acc);
+        }
+        let key = w.text.trim_start_matches("./").to_string();
+        acc.written.insert(key, content.clone());
+    }
 }
 
 /// `cd DIR`: later relative paths are inside DIR when it is known.
@@ -386,17 +414,7 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
         acc.written.insert(key, content);
     }
     if name == "tee" {
-        let content = match eval_pipeline(ctx.upstream, acc) {
-            Some(t) => Written::Text(t),
-            None => Written::Unknown,
-        };
-        for w in ctx.positionals() {
-            if let Written::Text(t) = &content {
-                runs_later(&w.text, t, ctx.depth, acc);
-            }
-            let key = w.text.trim_start_matches("./").to_string();
-            acc.written.insert(key, content.clone());
-        }
+        record_tee(ctx, acc);
     }
     if downloader {
         let args = ctx.args;

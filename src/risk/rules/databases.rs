@@ -73,6 +73,47 @@ pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
     None
 }
 
+/// Text piped or process-substituted into the client, evaluated statically
+/// (echo, printf, decoders).
+fn fed_sql(ctx: &Ctx, acc: &Acc) -> Vec<String> {
+    let mut texts = Vec::new();
+    if !ctx.upstream.is_empty() {
+        texts.extend(eval_pipeline(ctx.upstream, acc));
+    }
+    for r in &ctx.cmd.redirs {
+        if r.kind == RedirKind::Read && r.target.procsub {
+            texts.extend(r.target.subs.first().and_then(|s| eval_script(s, acc)));
+        }
+    }
+    texts
+}
+
+/// `redis-cli --scan | xargs redis-cli del`: every key listed is deleted;
+/// true when that was judged danger.
+fn redis_fed_delete(ctx: &Ctx, acc: &mut Acc) -> bool {
+    if !ctx.eff.via_xargs {
+        return false;
+    }
+    let first = ctx
+        .positionals()
+        .first()
+        .map(|w| w.text.to_ascii_lowercase());
+    if !matches!(first.as_deref(), Some("del" | "unlink")) {
+        return false;
+    }
+    let narrowed = ctx
+        .upstream
+        .iter()
+        .flat_map(|c| c.words.iter())
+        .any(|w| w.text == "--pattern" || w.text.contains(':'));
+    if narrowed {
+        acc.caution("redis-cli deletes the keys a pattern lists");
+        return false;
+    }
+    acc.danger("redis-cli deletes every key the scan lists");
+    true
+}
+
 pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
     let mut texts: Vec<String> = Vec::new();
@@ -100,24 +141,8 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             texts.push(a[2..].to_string());
         }
     }
-    if name == "redis-cli" && ctx.eff.via_xargs {
-        let first = ctx
-            .positionals()
-            .first()
-            .map(|w| w.text.to_ascii_lowercase());
-        if matches!(first.as_deref(), Some("del" | "unlink")) {
-            let narrowed = ctx
-                .upstream
-                .iter()
-                .flat_map(|c| c.words.iter())
-                .any(|w| w.text == "--pattern" || w.text.contains(':'));
-            if narrowed {
-                acc.caution("redis-cli deletes the keys a pattern lists");
-            } else {
-                acc.danger("redis-cli deletes every key the scan lists");
-                return;
-            }
-        }
+    if name == "redis-cli" && redis_fed_delete(ctx, acc) {
+        return;
     }
     if name == "sqlite3" || name == "redis-cli" {
         // sqlite3 DB "SQL"; redis-cli [opts] CMD …
@@ -143,19 +168,7 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             texts.push(r.target.text.clone());
         }
     }
-    // Text piped in: evaluated statically (echo, printf, decoders).
-    if !ctx.upstream.is_empty() {
-        if let Some(t) = eval_pipeline(ctx.upstream, acc) {
-            texts.push(t);
-        }
-    }
-    for r in &ctx.cmd.redirs {
-        if r.kind == RedirKind::Read && r.target.procsub {
-            if let Some(t) = r.target.subs.first().and_then(|s| eval_script(s, acc)) {
-                texts.push(t);
-            }
-        }
-    }
+    texts.extend(fed_sql(ctx, acc));
     if let Some(p) = ctx.prev {
         if let Some(e) = unwrap_cmd(&p.words) {
             if matches!(e.name.as_str(), "echo" | "printf") {

@@ -164,6 +164,26 @@ pub(crate) fn access_loss(verb: &str, path: &str) -> String {
     format!("{verb} {path} (SSH keys / authorized_keys): remote access to the machine is lost")
 }
 
+/// A non-recursive delete of a glob that matches system files, or every
+/// file of a data directory. A glob from a loop over a listing
+/// (`for f in /etc/*; rm "$f"`) counts too.
+fn glob_delete_danger(w: &Word) -> Option<String> {
+    let text = w.text.as_str();
+    let class = classify(text)?;
+    let broad = text.split('/').any(is_broad_glob);
+    let system = matches!(
+        class,
+        PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)
+    );
+    if system && (w.glob || broad) {
+        return Some(format!("deletes system files matching {text}"));
+    }
+    if matches!(class, PathClass::DataDir(_)) && broad {
+        return Some(format!("deletes every file in {}", class.describe()));
+    }
+    None
+}
+
 pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
     let recursive = ctx.has_flag('r', &["--recursive"]) || ctx.has_flag('R', &[]);
     if ctx.args.contains(&"--no-preserve-root") {
@@ -216,23 +236,9 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
             acc.danger(format!("deletes the critical system file {text}"));
             worst = RiskLevel::Danger;
             continue;
-        } else if let Some(class) = classify(text) {
-            // A glob from a loop over a listing (`for f in /etc/*; rm "$f"`) counts too.
-            let broad = text.split('/').any(is_broad_glob);
-            let system = matches!(
-                class,
-                PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)
-            );
-            if system && (w.glob || broad) {
-                acc.danger(format!("deletes system files matching {text}"));
-                worst = RiskLevel::Danger;
-                continue;
-            }
-            if matches!(class, PathClass::DataDir(_)) && broad {
-                acc.danger(format!("deletes every file in {}", class.describe()));
-                worst = RiskLevel::Danger;
-                continue;
-            }
+        } else if let Some(why) = glob_delete_danger(w) {
+            acc.danger(why);
+            worst = RiskLevel::Danger;
         }
     }
     if worst < RiskLevel::Danger {
