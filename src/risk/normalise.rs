@@ -36,7 +36,8 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
                 | "--group"
         ),
         "doas" => matches!(opt, "-u" | "-C"),
-        "env" => matches!(opt, "-u" | "-C" | "-S" | "--unset" | "--chdir"),
+        // `env -S STRING` is not skipped: STRING is the command line env splits and runs.
+        "env" => matches!(opt, "-u" | "-C" | "--unset" | "--chdir"),
         "nice" => matches!(opt, "-n" | "--adjustment"),
         "timeout" => matches!(opt, "-s" | "-k" | "--signal" | "--kill-after"),
         "ionice" => matches!(opt, "-c" | "-n" | "-p" | "-t"),

@@ -182,6 +182,15 @@ pub(crate) fn analyze_cmd(
     if expand_alias(&eff, depth, acc) {
         return;
     }
+    // `env -S 'rm -rf /'`: the name holds a whole command line.
+    if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
+        assess_script(
+            &format!("{} {}", name_word.text, quote_words(eff.args)),
+            depth + 1,
+            acc,
+        );
+        return;
+    }
     if eff.name == "cd" {
         change_dir(&eff, acc);
     }

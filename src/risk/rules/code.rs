@@ -202,6 +202,10 @@ fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
         "rot13",
         "unhexlify",
         "decompress(",
+        "base64_decode",
+        "unpack1(",
+        "pack(\"H",
+        "pack('H",
     ];
     const RUNS: &[&str] = &[
         "exec(",
@@ -219,6 +223,9 @@ fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
         "instance_eval",
         "Invoke-Expression",
         "iex",
+        "passthru",
+        "shell_exec",
+        "proc_open",
     ];
     if DECODES.iter().any(|d| code.contains(d)) && RUNS.iter().any(|r| code.contains(r)) {
         acc.danger(format!("{name} decodes hidden code and runs it"));

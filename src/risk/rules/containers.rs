@@ -430,6 +430,13 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
         | "create" | "label" | "annotate" | "taint" | "set" => {
             acc.caution(format!("kubectl {sub} changes cluster state"))
         }
+        // `kubectl run NAME --image=… -- CMD…` / `kubectl debug … -- CMD…`.
+        "run" | "debug" => {
+            let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
+            if let Some(p) = words.iter().position(|w| w.text == "--") {
+                assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+            }
+        }
         "exec" => {
             let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
             if let Some(p) = words.iter().position(|w| w.text == "--") {
@@ -464,6 +471,11 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "kubectl run tmp --rm -it --image=alpine -- rm -rf /data",
+                Danger,
+            ),
+            ("kubectl run web --image=nginx", Safe),
             (
                 "docker run -v /etc:/mnt/etc alpine sh -c 'rm -rf /mnt/etc/*'",
                 Danger,

@@ -50,6 +50,61 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "python" | "python3" | "node" => {}
+        // `tmux new -d 'CMD'`, `screen -dm CMD…`, `xterm -e CMD…`: they run CMD.
+        "tmux" => {
+            let runs = ctx.positionals().first().is_some_and(|w| {
+                matches!(
+                    w.text.as_str(),
+                    "new"
+                        | "new-session"
+                        | "new-window"
+                        | "neww"
+                        | "split-window"
+                        | "splitw"
+                        | "respawn-pane"
+                )
+            });
+            if let Some(cmd) = ctx
+                .positionals()
+                .last()
+                .filter(|_| runs && ctx.positionals().len() > 1)
+            {
+                assess_script(&cmd.text, ctx.depth + 1, acc);
+            }
+        }
+        "screen" => {
+            let args = ctx.eff.args;
+            let mut j = 0;
+            while let Some(w) = args.get(j) {
+                if !w.text.starts_with('-') {
+                    break;
+                }
+                if w.text.ends_with('S')
+                    || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
+                {
+                    j += 1;
+                }
+                j += 1;
+            }
+            if j < args.len() {
+                assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
+            }
+        }
+        "xterm"
+        | "gnome-terminal"
+        | "konsole"
+        | "alacritty"
+        | "kitty"
+        | "urxvt"
+        | "x-terminal-emulator" => {
+            let args = ctx.eff.args;
+            if let Some(p) = args
+                .iter()
+                .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
+            {
+                assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
+            }
+        }
         "chroot" => {
             // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
             // words, options included, and runs on the system under DIR.
@@ -104,7 +159,12 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     });
     if has_script_file {
         if let Some(w) = positionals(&before_ddash).first() {
-            run_written(&w.text, ctx.depth, acc);
+            // A script written earlier is code of this interpreter, not shell.
+            let key = w.text.trim_start_matches("./");
+            match acc.written.get(key).cloned() {
+                Some(Written::Text(t)) if !is_shell(name) => code_run(name, &t, ctx.depth, acc),
+                _ => run_written(&w.text, ctx.depth, acc),
+            }
         }
     } else if c_index.is_none() && !upstream_downloads {
         fed_to_interpreter(ctx, acc);
@@ -366,6 +426,26 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("tmux new -d 'rm -rf ~'", Danger),
+            ("tmux new -s work", Safe),
+            ("screen -dm bash -c 'rm -rf ~'", Danger),
+            ("screen -S build -dm make", Safe),
+            ("xterm -e 'rm -rf ~'", Danger),
+            ("env -S 'rm -rf /'", Danger),
+            ("env -S 'ls -la'", Safe),
+            (
+                "perl -e 'system(pack(\"H*\",\"726d202d7266202f\"))'",
+                Danger,
+            ),
+            ("php -r 'system(base64_decode(\"cm0gLXJmIC8=\"));'", Danger),
+            (
+                "cat > /tmp/x.py <<'EOF'\nimport os\nos.system('rm -rf ~')\nEOF\npython3 /tmp/x.py",
+                Danger,
+            ),
+            (
+                "cat > /tmp/x.py <<'EOF'\nprint('hi')\nEOF\npython3 /tmp/x.py",
+                Safe,
+            ),
             ("alias x='rm -rf'; x ~", Danger),
             ("alias ll='ls -la'; ll /", Safe),
             ("alias rm='rm -i'; rm -rf /", Danger),
