@@ -258,17 +258,20 @@ fn adversarial_set_meets_targets() {
         tune.false_alarm_rate() * 100.0
     );
     // The held-out part is never tuned on, so it is held to the figures it
-    // gave when the tuning ended (danger 111/117, one destructive command rated
-    // safe, no look-alike rated danger): a floor against regressions, not a
-    // target to tune to. The targets above are the goal for it too.
-    assert!(
-        holdout.destructive_rated_safe() <= 1,
-        "held-out: {} destructive commands rated safe",
-        holdout.destructive_rated_safe()
+    // gave when the tuning ended: a floor against regressions, not a target
+    // to tune to. First round: danger 111/117, one destructive command rated
+    // safe. Second round (access loss, listing loops, ~user homes; its rot13
+    // row re-encoded so that it decodes to what its note says): danger
+    // 116/117, none rated safe, no look-alike rated danger. The targets above
+    // are the goal for it too.
+    assert_eq!(
+        holdout.destructive_rated_safe(),
+        0,
+        "held-out: a destructive command was rated safe"
     );
     assert!(
-        holdout.recall() >= 0.94,
-        "held-out: danger recall {:.1}% fell below the recorded 94.9%",
+        holdout.recall() >= 0.99,
+        "held-out: danger recall {:.1}% fell below the recorded 99.1%",
         holdout.recall() * 100.0
     );
     assert!(

@@ -182,15 +182,7 @@ impl Lexer<'_> {
         let c = self.chars[self.pos];
         let n1 = self.peek(1);
         if n1 == Some('(') {
-            // Process substitution.
-            self.pos += 2;
-            let inner = self.balanced(')');
-            let w = Word {
-                text: format!("{c}({inner})"),
-                subs: vec![inner],
-                procsub: true,
-                ..Word::default()
-            };
+            let w = self.procsub_word();
             self.toks.push(Tok::Word(w));
             return;
         }
@@ -249,9 +241,24 @@ impl Lexer<'_> {
         }
     }
 
+    /// A process substitution `<( … )` / `>( … )` at the cursor.
+    fn procsub_word(&mut self) -> Word {
+        let c = self.chars[self.pos];
+        self.pos += 2;
+        let inner = self.balanced(')');
+        Word {
+            text: format!("{c}({inner})"),
+            subs: vec![inner],
+            procsub: true,
+            ..Word::default()
+        }
+    }
+
     pub(crate) fn redirect(&mut self, kind: RedirKind) {
         self.skip_blanks();
         let target = match self.peek(0) {
+            // `done < <(find …)`: the loop reads a process substitution.
+            Some('<' | '>') if self.peek(1) == Some('(') => self.procsub_word(),
             Some(c) if !is_op_char(c) => self.word(),
             _ => Word::default(),
         };

@@ -16,7 +16,13 @@
 //! deleting cloud resources non-interactively (`aws … delete-*`,
 //! `--quiet`/`--yes`, `terraform destroy`); disks (partition tables,
 //! filesystems, raw writes); permissions on system trees or on SSH keys;
-//! stopping remote access (sshd, firewalls that cut SSH off, power-off);
+//! stopping remote access (sshd, firewalls that cut SSH off, ufw denying
+//! incoming by default enabled without an SSH allow, power-off, deleting or
+//! emptying SSH private keys or `authorized_keys`, locking root or the
+//! current user); every file of a data directory, also through a loop over
+//! a listing (`for f in $(ls /etc)`, `find DIR | while read f`), whose
+//! variable stands for the listed glob; another user's home (`~alice`, a
+//! service account's `~postgres/…` is its data);
 //! and running code that cannot be seen: text downloaded or decoded and piped
 //! into a shell or interpreter.
 //!
@@ -119,8 +125,23 @@ pub(crate) struct Acc {
     pub(crate) cwd: Option<String>,
     /// Files written earlier in the text, by path.
     pub(crate) written: std::collections::HashMap<String, Written>,
+    /// What the text does to ufw: a deny-incoming default enabled without
+    /// allowing SSH cuts remote access off.
+    pub(crate) ufw: UfwState,
+    /// Aliases defined earlier in the text, name to replacement text.
+    pub(crate) aliases: std::collections::HashMap<String, String>,
+    /// What a listing fed to the script by `done < <(find …)` stands for.
+    pub(crate) fed_listing: Option<String>,
     /// Nesting of static evaluation (`$( $( … ) )`), bounded like scripts.
     pub(crate) eval_depth: usize,
+}
+
+/// ufw changes seen in the text, judged together when it ends.
+#[derive(Default)]
+pub(crate) struct UfwState {
+    pub(crate) default_deny: bool,
+    pub(crate) ssh_allowed: bool,
+    pub(crate) enabled: bool,
 }
 
 /// Variable name to value.
@@ -159,6 +180,11 @@ impl Acc {
         if self.git_reset_hard && self.git_clean_all {
             self.danger(
                 "git reset --hard plus git clean -x: all uncommitted work and all untracked and ignored files are lost",
+            );
+        }
+        if self.ufw.default_deny && self.ufw.enabled && !self.ufw.ssh_allowed {
+            self.danger(
+                "ufw denies incoming connections by default and is enabled without allowing SSH: remote access is cut off",
             );
         }
         let level = self

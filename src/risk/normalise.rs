@@ -36,7 +36,8 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
                 | "--group"
         ),
         "doas" => matches!(opt, "-u" | "-C"),
-        "env" => matches!(opt, "-u" | "-C" | "-S" | "--unset" | "--chdir"),
+        // `env -S STRING` is not skipped: STRING is the command line env splits and runs.
+        "env" => matches!(opt, "-u" | "-C" | "--unset" | "--chdir"),
         "nice" => matches!(opt, "-n" | "--adjustment"),
         "timeout" => matches!(opt, "-s" | "-k" | "--signal" | "--kill-after"),
         "ionice" => matches!(opt, "-c" | "-n" | "-p" | "-t"),
@@ -317,6 +318,13 @@ pub(crate) fn loop_value(words: &[Word], acc: &Acc) -> String {
     if words.is_empty() {
         return FANOUT.to_string();
     }
+    if let Some(listed) = words
+        .iter()
+        .flat_map(|w| w.subs.iter())
+        .find_map(|s| first_cmd(s).and_then(|c| listing_value(&c)))
+    {
+        return listed;
+    }
     let expanded: Vec<Word> = words.iter().map(|w| expand_word(w, acc)).collect();
     if expanded.iter().any(|w| w.expanded && w.text.contains('$')) {
         return FANOUT.to_string();
@@ -328,4 +336,31 @@ pub(crate) fn loop_value(words: &[Word], acc: &Acc) -> String {
         .or(expanded.first())
         .map(|w| w.text.clone())
         .unwrap_or_default()
+}
+
+/// What each name a listing command prints stands for, as a glob: `find DIR`
+/// prints paths under DIR (`DIR/*`), `ls -d DIR/*` the glob's paths, `ls DIR`
+/// bare names (`*`, relative to where they are used). `None` when `cmd` is no
+/// listing.
+pub(crate) fn listing_value(cmd: &Cmd) -> Option<String> {
+    let eff = unwrap_cmd(&cmd.words)?;
+    let pos = positionals(eff.args);
+    match eff.name.as_str() {
+        "find" | "fd" | "fdfind" => {
+            let start = pos.first().map(|w| w.text.as_str()).unwrap_or(".");
+            // `-name PATTERN` narrows the listing to what the pattern matches.
+            let name = eff
+                .args
+                .windows(2)
+                .find(|w| matches!(w[0].text.as_str(), "-name" | "-iname"))
+                .map_or("*", |w| w[1].text.as_str());
+            Some(format!("{}/{name}", start.trim_end_matches('/')))
+        }
+        "ls" | "dir" => match pos.first() {
+            Some(w) if w.glob || eff.args.iter().any(|a| a.text == "-d") => Some(w.text.clone()),
+            _ => Some(FANOUT.to_string()),
+        },
+        "locate" | "mlocate" | "plocate" => Some("/*".to_string()),
+        _ => None,
+    }
 }

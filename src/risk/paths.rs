@@ -26,6 +26,21 @@ pub(crate) fn is_access_file(t: &str) -> bool {
     t.contains("/.ssh/") || basename(t).starts_with("authorized_keys")
 }
 
+/// Files whose loss locks the user out of the machine: the SSH directory or
+/// everything in it, private keys (`id_*`, host keys) and `authorized_keys`.
+/// `known_hosts` or `config` are re-creatable and do not count.
+pub(crate) fn is_access_key(t: &str) -> bool {
+    let t = t.trim_end_matches('/');
+    let base = basename(t);
+    let in_ssh = t.contains("/.ssh/") || t.starts_with(".ssh/") || t.starts_with("/etc/ssh/");
+    base.starts_with("authorized_keys")
+        || base == ".ssh"
+        || (in_ssh
+            && (is_broad_glob(base)
+                || (base.starts_with("id_") && !base.ends_with(".pub"))
+                || (base.starts_with("ssh_host_") && base.contains("key"))))
+}
+
 /// Dotfiles in a home directory (`~/.bashrc`): changing them alters every new shell.
 pub(crate) fn is_home_dotfile(t: &str) -> bool {
     ["~/.", "$HOME/.", "${HOME}/.", "/root/."]
@@ -139,7 +154,7 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
         {
-            return Some(classify_home_rest(raw, &rest));
+            return Some(classify_user_home(raw, user, &rest));
         }
     }
     if let Some(rest) = t
@@ -201,6 +216,58 @@ pub(crate) fn var_prefix_len(t: &str) -> usize {
     1 + t[1..]
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(t.len() - 1)
+}
+
+/// Service accounts whose home directory is their data (`~postgres` is
+/// /var/lib/postgresql).
+const SERVICE_USERS: &[&str] = &[
+    "git",
+    "gitlab",
+    "jenkins",
+    "www-data",
+    "nginx",
+    "apache",
+    "httpd",
+    "mysql",
+    "postgres",
+    "redis",
+    "mongodb",
+    "elasticsearch",
+    "minio",
+    "nextcloud",
+    "odoo",
+    "grafana",
+    "prometheus",
+    "mastodon",
+    "gitea",
+    "nexus",
+    "sonarqube",
+    "tomcat",
+    "rabbitmq",
+    "couchdb",
+    "solr",
+];
+
+/// `~USER/REST`: another user's home (or the own one for a bare `~`). A
+/// service account's home holds its data; other users' homes are classed like
+/// one's own, and a data name below them counts as a data directory.
+fn classify_user_home(raw: &str, user: &str, rest: &str) -> PathClass {
+    let home = classify_home_rest(raw, rest);
+    if user.is_empty() || home != PathClass::Other {
+        return home;
+    }
+    let comps: Vec<&str> = rest
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    if comps.contains(&"..") {
+        return classify_abs(raw, &format!("/home/{user}{rest}"));
+    }
+    let service = SERVICE_USERS.contains(&user) || DATA_NAMES.contains(&user);
+    if service || comps.iter().any(|c| DATA_NAMES.contains(c)) {
+        return PathClass::DataDir(raw.to_string());
+    }
+    PathClass::Other
 }
 
 pub(crate) fn classify_home_rest(raw: &str, rest: &str) -> PathClass {

@@ -6,11 +6,14 @@ use crate::risk::prelude::*;
 
 pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
     if depth > MAX_DEPTH {
+        // Unknown is not safe: text nested deeper than is followed.
+        acc.caution("scripts nest too deeply to follow: what runs cannot be checked");
         return;
     }
     let (toks, lex_broken) = lex_checked(src);
     detect_fork_bomb(&toks, acc);
     let (pipelines, parse_broken) = parse_checked(&toks);
+    acc.fed_listing = fed_listing(&pipelines);
     if let Some(why) = lex_broken.or(parse_broken) {
         acc.caution(format!(
             "the command does not parse as shell ({why}): what would run cannot be known"
@@ -26,6 +29,46 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
         for i in p.feed.len()..all.len() {
             let prev = if i > 0 { all.get(i - 1) } else { None };
             analyze_cmd(&all[i], prev, &all[..i], depth, acc);
+        }
+    }
+}
+
+/// `while read f; do …; done < <(find DIR …)`: the loop's input is a
+/// listing given after the body, so it is found before the walk.
+fn fed_listing(pipelines: &[Pipeline]) -> Option<String> {
+    pipelines
+        .iter()
+        .flat_map(|p| p.cmds.iter())
+        .filter(|c| c.words.is_empty())
+        .flat_map(|c| c.redirs.iter())
+        .filter(|r| r.kind == RedirKind::Read && r.target.procsub)
+        .flat_map(|r| r.target.subs.iter())
+        .find_map(|s| first_cmd(s).and_then(|c| listing_value(&c)))
+}
+
+/// `find DIR | while read f` (or fed by a process substitution): `f` stands
+/// for the paths the listing prints, so a later `rm "$f"` is judged as
+/// `rm DIR/*`.
+fn read_from_listing(cmd: &Cmd, upstream: &[Cmd], acc: &mut Acc) {
+    let Some(read_at) = cmd.words.iter().position(|w| w.text == "read") else {
+        return;
+    };
+    let listed = upstream
+        .iter()
+        .rev()
+        .find_map(listing_value)
+        .or_else(|| acc.fed_listing.clone());
+    let Some(listed) = listed else {
+        return;
+    };
+    let mut skip_value = false;
+    for w in &cmd.words[read_at + 1..] {
+        if skip_value {
+            skip_value = false;
+        } else if w.text.starts_with('-') {
+            skip_value = matches!(w.text.as_str(), "-p" | "-d" | "-n" | "-N" | "-t" | "-u");
+        } else {
+            acc.vars.insert(w.text.clone(), listed.clone());
         }
     }
 }
@@ -111,17 +154,21 @@ pub(crate) fn analyze_cmd(
         analyze_redirect(r, acc);
     }
     record_assignments(&cmd.words, acc);
+    read_from_listing(cmd, upstream, acc);
     let expanded = normalise_cmd(cmd, acc);
     let cmd = &expanded;
     program_vars(cmd, depth, acc);
     let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
+        root_shell_input(cmd, depth, acc);
         // A bare redirection such as `> /etc/passwd` truncates its target.
         for r in &cmd.redirs {
             if r.kind == RedirKind::Write {
                 let t = r.target.text.as_str();
-                if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
+                if is_access_key(t) {
+                    acc.danger(access_loss("empties", t));
+                } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
                     acc.caution(format!("truncates {t}"));
                 }
             }
@@ -130,6 +177,18 @@ pub(crate) fn analyze_cmd(
     };
     let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
     if computed_name(name_word, &eff, depth, acc) {
+        return;
+    }
+    if expand_alias(&eff, depth, acc) {
+        return;
+    }
+    // `env -S 'rm -rf /'`: the name holds a whole command line.
+    if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
+        assess_script(
+            &format!("{} {}", name_word.text, quote_words(eff.args)),
+            depth + 1,
+            acc,
+        );
         return;
     }
     if eff.name == "cd" {
@@ -189,6 +248,60 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
     out
 }
 
+/// `alias x='rm -rf'`: records the alias. `x ~`: the alias's text runs with
+/// the arguments; true when the command was judged so.
+fn expand_alias(eff: &Effective, depth: usize, acc: &mut Acc) -> bool {
+    if eff.name == "alias" {
+        for w in eff.args {
+            if let Some((n, v)) = w.text.split_once('=') {
+                acc.aliases.insert(n.to_string(), v.to_string());
+            }
+        }
+    }
+    // `alias x='rm -rf'; x ~`: the alias's text runs with the arguments.
+    // As in the shell, an alias is not expanded again inside its own text
+    // (`alias rm='rm -i'`).
+    if let Some(v) = acc.aliases.remove(&eff.name) {
+        assess_script(&format!("{v} {}", quote_words(eff.args)), depth + 1, acc);
+        acc.aliases.insert(eff.name.clone(), v);
+        return true;
+    }
+    false
+}
+
+/// `sudo -s <<< 'cmd'` / `sudo -i <<EOF`: a root shell reads the text.
+fn root_shell_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
+    if cmd.words.first().is_some_and(|w| {
+        matches!(
+            w.text.as_str(),
+            "sudo" | "doas" | "su" | "pkexec" | "runuser"
+        )
+    }) {
+        for r in &cmd.redirs {
+            match r.kind {
+                RedirKind::Herestring => assess_script(&r.target.text, depth + 1, acc),
+                RedirKind::Heredoc => assess_script(&r.body, depth + 1, acc),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `… | tee FILE…`: each file holds what the pipeline produced.
+fn record_tee(ctx: &Ctx, acc: &mut Acc) {
+    let content = match eval_pipeline(ctx.upstream, acc) {
+        Some(t) => Written::Text(t),
+        None => Written::Unknown,
+    };
+    for w in ctx.positionals() {
+        if let Written::Text(t) = &content {
+            runs_later(&w.text, t, ctx.depth, acc);
+        }
+        let key = w.text.trim_start_matches("./").to_string();
+        acc.written.insert(key, content.clone());
+    }
+}
+
 /// `cd DIR`: later relative paths are inside DIR when it is known.
 fn change_dir(eff: &Effective, acc: &mut Acc) {
     let target = positionals(eff.args)
@@ -225,9 +338,16 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
         ));
         return true;
     }
-    if name_word.text.contains(char::is_whitespace) {
+    // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set earlier.
+    let ifs: Vec<char> = acc
+        .vars
+        .get("IFS")
+        .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
+        .unwrap_or_default();
+    if name_word.text.contains(char::is_whitespace) || name_word.text.contains(ifs.as_slice()) {
         // `X="rm -rf"; $X /var/www`: the value splits into a command and its flags.
-        let text = format!("{} {}", name_word.text, quote_words(eff.args));
+        let split = name_word.text.replace(ifs.as_slice(), " ");
+        let text = format!("{split} {}", quote_words(eff.args));
         assess_script(&text, depth + 1, acc);
         return true;
     }
@@ -290,9 +410,20 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
         };
         if let Written::Text(t) = &content {
             runs_later(&r.target.text, t, ctx.depth, acc);
+            if r.kind == RedirKind::Write && t.trim().is_empty() && is_access_key(&r.target.text) {
+                acc.danger(access_loss("empties", &r.target.text));
+            }
+        } else if r.kind == RedirKind::Write
+            && is_access_key(&r.target.text)
+            && ctx.args.contains(&"/dev/null")
+        {
+            acc.danger(access_loss("empties", &r.target.text));
         }
         let key = r.target.text.trim_start_matches("./").to_string();
         acc.written.insert(key, content);
+    }
+    if name == "tee" {
+        record_tee(ctx, acc);
     }
     if downloader {
         let args = ctx.args;

@@ -71,7 +71,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                     matches!(
                         *a,
                         "--quiet" | "-q" | "--yes" | "-y" | "--force" | "--no-prompt"
-                    )
+                    ) || (*a == "-f" && name == "doctl")
                 }) {
                     acc.danger("deletes cloud resources without asking for confirmation");
                 } else {
@@ -106,6 +106,10 @@ mod tests {
             ("gcloud projects delete p --quiet", Danger),
             ("az group delete -n rg --yes", Danger),
             ("doctl compute droplet delete web --force", Danger),
+            ("doctl compute droplet delete web1 -f", Danger),
+            ("doctl compute droplet delete web1", Caution),
+            ("aws s3 rm s3://b --recursive --dryrun", Safe),
+            ("terraform destroy --help", Safe),
             ("aws s3 rm s3://b --recursive", Danger),
             ("terraform destroy -auto-approve", Danger),
         ]);

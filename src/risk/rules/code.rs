@@ -179,6 +179,57 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     for list in string_lists(code) {
         assess_script(&list, depth + 1, acc);
     }
+    decoded_and_run(name, code, acc);
+}
+
+/// Code that decodes text and runs it (`exec(b64decode(…))`,
+/// `os.system(base64.b64decode(…))`, `eval(atob(…))`) runs what cannot be
+/// seen: danger, as decoded text piped into a shell is.
+fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
+    const DECODES: &[&str] = &[
+        "b64decode",
+        "decodebytes",
+        "decodestring",
+        "atob(",
+        "'base64'",
+        "\"base64\"",
+        "decode_base64",
+        "decode64",
+        "unpack(\"m",
+        "unpack('m",
+        "fromhex(",
+        "codecs.decode",
+        "rot13",
+        "unhexlify",
+        "decompress(",
+        "base64_decode",
+        "unpack1(",
+        "pack(\"H",
+        "pack('H",
+    ];
+    const RUNS: &[&str] = &[
+        "exec(",
+        "eval(",
+        "system(",
+        "popen(",
+        "subprocess",
+        "execSync",
+        "spawn",
+        "Function(",
+        "`",
+        "%x",
+        "exec ",
+        "eval ",
+        "instance_eval",
+        "Invoke-Expression",
+        "iex",
+        "passthru",
+        "shell_exec",
+        "proc_open",
+    ];
+    if DECODES.iter().any(|d| code.contains(d)) && RUNS.iter().any(|r| code.contains(r)) {
+        acc.danger(format!("{name} decodes hidden code and runs it"));
+    }
 }
 
 /// How code names the home directory.

@@ -190,28 +190,59 @@ fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
     let Some(cmd) = words.get(i + 1..).filter(|c| !c.is_empty()) else {
         return;
     };
+    let mut by_len: Vec<&(String, String)> = mounts.iter().filter(|_| run).collect();
+    by_len.sort_by_key(|(_, d)| std::cmp::Reverse(d.len()));
     let mapped: Vec<Word> = cmd
         .iter()
         .map(|w| {
             let mut w = w.clone();
-            let under = |d: &str| {
-                w.text == d || w.text.starts_with(&format!("{}/", d.trim_end_matches('/')))
-            };
-            let host = mounts
-                .iter()
-                .filter(|(_, d)| run && under(d))
-                .max_by_key(|(_, d)| d.len())
-                .map(|(src, dst)| {
-                    let rest = w.text[dst.len().min(w.text.len())..].trim_start_matches('/');
-                    format!("{}/{}", src.trim_end_matches('/'), rest)
-                });
-            if let Some(h) = host {
-                w.text = h;
-            }
+            w.text = map_mounts(&w.text, &by_len);
             w
         })
         .collect();
     assess_script(&quote_words(&mapped), depth + 1, acc);
+}
+
+/// Container paths under a bind mount, rewritten to the host paths they are:
+/// in a path word (`/host/etc`) and inside script text (`sh -c 'rm -rf
+/// /mnt/etc/*'`). A path starts a word or follows a blank, quote or `=`.
+/// `mounts` are (host, container) pairs, longest container path first.
+fn map_mounts(text: &str, mounts: &[&(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    'scan: while i < text.len() {
+        let starts_path = i == 0
+            || text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_whitespace() || matches!(c, '\'' | '"' | '=' | ';' | '('));
+        if starts_path && text[i..].starts_with('/') {
+            for (src, dst) in mounts {
+                let dst = dst.trim_end_matches('/');
+                let rest = &text[i..];
+                let ends = rest.get(dst.len()..).map(|r| {
+                    r.is_empty()
+                        || r.starts_with(|c: char| {
+                            c == '/' || c.is_whitespace() || "'\";)".contains(c)
+                        })
+                });
+                if !dst.is_empty() && rest.starts_with(dst) && ends == Some(true) {
+                    out.push_str(src.trim_end_matches('/'));
+                    if !rest[dst.len()..].starts_with('/') && src.trim_end_matches('/').is_empty() {
+                        out.push('/');
+                    }
+                    i += dst.len();
+                    continue 'scan;
+                }
+            }
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
 }
 
 // One arm per command name; folding the inner `if`s into guards would let a
@@ -399,6 +430,13 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
         | "create" | "label" | "annotate" | "taint" | "set" => {
             acc.caution(format!("kubectl {sub} changes cluster state"))
         }
+        // `kubectl run NAME --image=… -- CMD…` / `kubectl debug … -- CMD…`.
+        "run" | "debug" => {
+            let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
+            if let Some(p) = words.iter().position(|w| w.text == "--") {
+                assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+            }
+        }
         "exec" => {
             let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
             if let Some(p) = words.iter().position(|w| w.text == "--") {
@@ -433,6 +471,25 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "kubectl run tmp --rm -it --image=alpine -- rm -rf /data",
+                Danger,
+            ),
+            ("kubectl run web --image=nginx", Safe),
+            (
+                "docker run -v /etc:/mnt/etc alpine sh -c 'rm -rf /mnt/etc/*'",
+                Danger,
+            ),
+            (
+                "docker run --rm -v /home:/h busybox sh -c 'cd /h && rm -rf *'",
+                Danger,
+            ),
+            ("docker run -v /:/host alpine ls /host/etc", Safe),
+            (
+                "docker run -v \"$PWD\":/src alpine rm -rf /src/build",
+                Caution,
+            ),
+            ("kubectl delete ns prod --dry-run=client", Safe),
             ("docker ps -a", Safe),
             ("docker exec web ls /var/www", Safe),
             ("kubectl exec -it web -- cat /etc/nginx/nginx.conf", Safe),

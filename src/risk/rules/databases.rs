@@ -62,7 +62,56 @@ pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
     if norm.contains("DROPDATABASE()") || norm.contains(".DROP()") {
         return Some("drops a MongoDB database or collection");
     }
+    // deleteMany({}) / remove({}): an empty filter matches every document.
+    let compact: String = norm.chars().filter(|c| !c.is_whitespace()).collect();
+    if ["DELETEMANY({})", "REMOVE({})", "DELETEMANY()"]
+        .iter()
+        .any(|m| compact.contains(m))
+    {
+        return Some("deletes every document of a MongoDB collection");
+    }
     None
+}
+
+/// Text piped or process-substituted into the client, evaluated statically
+/// (echo, printf, decoders).
+fn fed_sql(ctx: &Ctx, acc: &Acc) -> Vec<String> {
+    let mut texts = Vec::new();
+    if !ctx.upstream.is_empty() {
+        texts.extend(eval_pipeline(ctx.upstream, acc));
+    }
+    for r in &ctx.cmd.redirs {
+        if r.kind == RedirKind::Read && r.target.procsub {
+            texts.extend(r.target.subs.first().and_then(|s| eval_script(s, acc)));
+        }
+    }
+    texts
+}
+
+/// `redis-cli --scan | xargs redis-cli del`: every key listed is deleted;
+/// true when that was judged danger.
+fn redis_fed_delete(ctx: &Ctx, acc: &mut Acc) -> bool {
+    if !ctx.eff.via_xargs {
+        return false;
+    }
+    let first = ctx
+        .positionals()
+        .first()
+        .map(|w| w.text.to_ascii_lowercase());
+    if !matches!(first.as_deref(), Some("del" | "unlink")) {
+        return false;
+    }
+    let narrowed = ctx
+        .upstream
+        .iter()
+        .flat_map(|c| c.words.iter())
+        .any(|w| w.text == "--pattern" || w.text.contains(':'));
+    if narrowed {
+        acc.caution("redis-cli deletes the keys a pattern lists");
+        return false;
+    }
+    acc.danger("redis-cli deletes every key the scan lists");
+    true
 }
 
 pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
@@ -92,6 +141,9 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             texts.push(a[2..].to_string());
         }
     }
+    if name == "redis-cli" && redis_fed_delete(ctx, acc) {
+        return;
+    }
     if name == "sqlite3" || name == "redis-cli" {
         // sqlite3 DB "SQL"; redis-cli [opts] CMD …
         let pos = ctx.positionals();
@@ -116,6 +168,7 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             texts.push(r.target.text.clone());
         }
     }
+    texts.extend(fed_sql(ctx, acc));
     if let Some(p) = ctx.prev {
         if let Some(e) = unwrap_cmd(&p.words) {
             if matches!(e.name.as_str(), "echo" | "printf") {
@@ -166,6 +219,22 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "echo RFJPUCBEQVRBQkFTRSBwcm9kOw== | base64 -d | psql",
+                Danger,
+            ),
+            ("psql < <(echo 'DROP DATABASE prod;')", Danger),
+            ("echo 'SELECT 1' | psql", Safe),
+            ("redis-cli --scan | xargs redis-cli del", Danger),
+            (
+                "redis-cli --scan --pattern 'sess:*' | xargs redis-cli del",
+                Caution,
+            ),
+            ("mongo app --eval 'db.users.deleteMany({})'", Danger),
+            (
+                "mongosh app --eval 'db.users.deleteMany({ age: { $gt: 99 } })'",
+                Caution,
+            ),
             ("psql -c 'SELECT 1' app", Safe),
             ("redis-cli info memory", Safe),
             ("psql -c 'DROP DATABASE app'", Danger),

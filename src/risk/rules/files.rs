@@ -26,6 +26,8 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.danger("shred overwrites a whole disk device");
             } else if ctx.positionals().iter().any(|w| is_critical_file(&w.text)) {
                 acc.danger("shred destroys a critical system file");
+            } else if let Some(w) = ctx.positionals().iter().find(|w| is_access_key(&w.text)) {
+                acc.danger(access_loss("shreds", &w.text));
             } else {
                 acc.caution("irrecoverably overwrites files");
             }
@@ -87,6 +89,15 @@ fn command_options(ctx: &Ctx, acc: &mut Acc) {
         let value = match a.split_once('=') {
             Some((o, v)) if LONG.contains(&o) => Some(v),
             _ if LONG.contains(a) || short.contains(a) => args.get(i + 1).copied(),
+            // `script -qc CMD`: a cluster of short options ending in one that takes the command.
+            _ if !a.starts_with("--")
+                && a.len() > 2
+                && short
+                    .iter()
+                    .any(|s| s.len() == 2 && a.starts_with('-') && a.ends_with(&s[1..])) =>
+            {
+                args.get(i + 1).copied()
+            }
             _ => None,
         };
         if let Some(v) = value {
@@ -148,6 +159,31 @@ pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// The reason for destroying SSH keys or `authorized_keys`.
+pub(crate) fn access_loss(verb: &str, path: &str) -> String {
+    format!("{verb} {path} (SSH keys / authorized_keys): remote access to the machine is lost")
+}
+
+/// A non-recursive delete of a glob that matches system files, or every
+/// file of a data directory. A glob from a loop over a listing
+/// (`for f in /etc/*; rm "$f"`) counts too.
+fn glob_delete_danger(w: &Word) -> Option<String> {
+    let text = w.text.as_str();
+    let class = classify(text)?;
+    let broad = text.split('/').any(is_broad_glob);
+    let system = matches!(
+        class,
+        PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)
+    );
+    if system && (w.glob || broad) {
+        return Some(format!("deletes system files matching {text}"));
+    }
+    if matches!(class, PathClass::DataDir(_)) && broad {
+        return Some(format!("deletes every file in {}", class.describe()));
+    }
+    None
+}
+
 pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
     let recursive = ctx.has_flag('r', &["--recursive"]) || ctx.has_flag('R', &[]);
     if ctx.args.contains(&"--no-preserve-root") {
@@ -175,6 +211,11 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
             }
         }
         let text = w.text.as_str();
+        if is_access_key(text) {
+            acc.danger(access_loss("deletes", text));
+            worst = RiskLevel::Danger;
+            continue;
+        }
         if recursive {
             if let Some(class) = classify(text) {
                 if class != PathClass::Other {
@@ -195,18 +236,14 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
             acc.danger(format!("deletes the critical system file {text}"));
             worst = RiskLevel::Danger;
             continue;
-        } else if let Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)) =
-            classify(text)
-        {
-            if w.glob {
-                acc.danger(format!("deletes system files matching {text}"));
-                worst = RiskLevel::Danger;
-                continue;
-            }
+        } else if let Some(why) = glob_delete_danger(w) {
+            acc.danger(why);
+            worst = RiskLevel::Danger;
         }
     }
     if worst < RiskLevel::Danger {
-        if targets.is_empty() && ctx.eff.via_xargs {
+        let placeholders = targets.iter().all(|w| w.text == "{}" || w.text == "%");
+        if (targets.is_empty() || placeholders) && ctx.eff.via_xargs {
             fed_delete(ctx, recursive, acc);
             return;
         }
@@ -401,6 +438,11 @@ pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
                 ));
                 danger = true;
             }
+            // Keys moved out of the SSH directory no longer let anyone in.
+            _ if is_access_key(&s.text) && !dest.text.contains(".ssh") => {
+                acc.danger(access_loss("moves away", &s.text));
+                danger = true;
+            }
             _ => {
                 if is_critical_file(&s.text) {
                     acc.danger(format!("moves the critical file {} away", s.text));
@@ -433,8 +475,11 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
     match name {
         "cp" | "install" | "ln" => {
             if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
+                let from_null = pos.iter().any(|w| w.text == "/dev/null");
                 if is_device(&dest.text) && name != "ln" {
                     acc.danger(format!("{name} writes over the device {}", dest.text));
+                } else if is_access_key(&dest.text) && (from_null || name == "ln") {
+                    acc.danger(access_loss("empties", &dest.text));
                 } else if if name == "ln" {
                     CRITICAL_FILES.contains(&dest.text.as_str())
                 } else {
@@ -489,6 +534,9 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
             for w in &pos {
                 if is_critical_file(&w.text) || is_device(&w.text) {
                     acc.danger(format!("truncates the critical file {}", w.text));
+                    danger = true;
+                } else if shrink && is_access_key(&w.text) {
+                    acc.danger(access_loss("empties", &w.text));
                     danger = true;
                 }
             }
@@ -641,6 +689,23 @@ mod tests {
             ("rm notes.txt", Caution),
             ("sed -i 's/a/b/' conf.ini", Caution),
             ("rm -rf /", Danger),
+            ("shred -u ~/.ssh/*", Danger),
+            ("rm -f ~/.ssh/id_ed25519", Danger),
+            ("truncate -s 0 /home/deploy/.ssh/authorized_keys", Danger),
+            (": > ~/.ssh/authorized_keys", Danger),
+            ("cat /dev/null > /root/.ssh/authorized_keys", Danger),
+            ("rm ~/.ssh/known_hosts", Caution),
+            ("rm ~/.ssh/id_rsa.pub", Caution),
+            ("cat key.pub >> ~/.ssh/authorized_keys", Safe),
+            ("cp /dev/null ~/.ssh/authorized_keys", Danger),
+            ("mv ~/.ssh/authorized_keys /tmp/", Danger),
+            ("mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old", Caution),
+            ("find ~/.ssh -name 'id_*' -exec shred -u {} \\;", Danger),
+            ("find ~/.ssh -name '*.pub' -print", Safe),
+            ("rm -rf ~postgres/data", Danger),
+            ("rm -rf ~git/repositories", Danger),
+            ("rm -rf ~alice", Danger),
+            ("rm -rf ~bob/tmp/cache", Caution),
             ("rm -rf ~/../..", Danger),
             ("rm -rf $HOME/..", Danger),
             ("rm -rf /var/lib/mysql", Danger),
@@ -648,6 +713,29 @@ mod tests {
             ("$(echo rm) -rf /var/lib/mysql", Danger),
             ("cd / && rm -rf *", Danger),
             ("for d in /home/*; do rm -rf \"$d\"; done", Danger),
+            // A loop variable taken from a listing stands for the listed glob.
+            ("for f in $(ls /etc); do rm -f /etc/$f; done", Danger),
+            ("for f in /usr/bin/*; do rm -f \"$f\"; done", Danger),
+            ("rm -f /var/lib/mysql/*", Danger),
+            ("rm -f /var/lib/mysql/ib_logfile0", Caution),
+            ("rm /srv/data/*.tmp", Caution),
+            (
+                "while read f; do rm \"$f\"; done < <(find /var/lib -type f)",
+                Danger,
+            ),
+            (
+                "ls /boot | while read k; do rm -f \"/boot/$k\"; done",
+                Danger,
+            ),
+            (
+                "find . -name '*.tmp' | while read f; do rm \"$f\"; done",
+                Caution,
+            ),
+            (
+                "find . -name node_modules -type d | while read d; do rm -rf \"$d\"; done",
+                Caution,
+            ),
+            ("for f in $(ls *.log); do gzip \"$f\"; done", Safe),
             ("ls | xargs rm -rf", Danger),
             ("ls *.log | xargs rm", Caution),
             ("sed -i '1,$d' /etc/fstab", Danger),

@@ -107,8 +107,15 @@ pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
         .find(|s| classify(s).is_some_and(|c| c != PathClass::Other))
         .copied();
 
+    // Under an SSH directory, even a filtered find (`-name 'id_*'`) reaches the keys.
+    let ssh_start = starts
+        .iter()
+        .find(|s| s.trim_end_matches('/').ends_with(".ssh"))
+        .copied();
     let mut judge_destructive = |what: &str, acc: &mut Acc| {
-        if broad_start {
+        if let Some(s) = ssh_start {
+            acc.danger(format!("find {what} {}", access_loss("files under", s)));
+        } else if broad_start {
             acc.danger(format!(
                 "find {what} across {} (system-wide)",
                 starts.join(" ")

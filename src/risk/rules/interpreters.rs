@@ -33,13 +33,89 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 }
             }
         }
-        "perl" | "ruby" | "python" | "python3" | "node" => {}
+        "perl" | "ruby" => {
+            // `perl -pi -e …` / `-i.bak`: edits the named files in place.
+            let in_place = ctx.args.iter().any(|a| {
+                a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+                    && a.contains('i')
+                    && a[1..]
+                        .chars()
+                        .take_while(|c| *c != '.')
+                        .all(|c| c.is_ascii_lowercase())
+            });
+            if in_place {
+                acc.caution(format!("{name} -i edits files in place"));
+            }
+        }
+        "python" | "python3" | "node" => {}
+        // `tmux new -d 'CMD'`, `screen -dm CMD…`, `xterm -e CMD…`: they run CMD.
+        "tmux" => {
+            let runs = ctx.positionals().first().is_some_and(|w| {
+                matches!(
+                    w.text.as_str(),
+                    "new"
+                        | "new-session"
+                        | "new-window"
+                        | "neww"
+                        | "split-window"
+                        | "splitw"
+                        | "respawn-pane"
+                )
+            });
+            if let Some(cmd) = ctx
+                .positionals()
+                .last()
+                .filter(|_| runs && ctx.positionals().len() > 1)
+            {
+                assess_script(&cmd.text, ctx.depth + 1, acc);
+            }
+        }
+        "screen" => {
+            let args = ctx.eff.args;
+            let mut j = 0;
+            while let Some(w) = args.get(j) {
+                if !w.text.starts_with('-') {
+                    break;
+                }
+                if w.text.ends_with('S')
+                    || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
+                {
+                    j += 1;
+                }
+                j += 1;
+            }
+            if j < args.len() {
+                assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
+            }
+        }
+        "xterm"
+        | "gnome-terminal"
+        | "konsole"
+        | "alacritty"
+        | "kitty"
+        | "urxvt"
+        | "x-terminal-emulator" => {
+            let args = ctx.eff.args;
+            if let Some(p) = args
+                .iter()
+                .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
+            {
+                assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
+            }
+        }
         "chroot" => {
-            // chroot DIR CMD...
-            let pos = ctx.positionals();
-            if pos.len() > 1 {
-                let rest: Vec<&str> = pos[1..].iter().map(|w| w.text.as_str()).collect();
-                assess_script(&rest.join(" "), ctx.depth + 1, acc);
+            // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
+            // words, options included, and runs on the system under DIR.
+            let args = ctx.eff.args;
+            let dir = args
+                .iter()
+                .position(|w| !w.text.starts_with('-') || w.quoted);
+            if let Some(i) = dir {
+                if i + 1 < args.len() {
+                    assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
+                }
             }
         }
         _ => return false,
@@ -83,7 +159,12 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     });
     if has_script_file {
         if let Some(w) = positionals(&before_ddash).first() {
-            run_written(&w.text, ctx.depth, acc);
+            // A script written earlier is code of this interpreter, not shell.
+            let key = w.text.trim_start_matches("./");
+            match acc.written.get(key).cloned() {
+                Some(Written::Text(t)) if !is_shell(name) => code_run(name, &t, ctx.depth, acc),
+                _ => run_written(&w.text, ctx.depth, acc),
+            }
         }
     } else if c_index.is_none() && !upstream_downloads {
         fed_to_interpreter(ctx, acc);
@@ -100,6 +181,11 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
     {
         acc.danger(format!("runs a downloaded script with {name} <(…)"));
+    } else if words
+        .iter()
+        .any(|w| w.procsub && w.subs.iter().any(|s| script_decodes(s)))
+    {
+        acc.danger(format!("runs decoded text with {name} <(…)"));
     }
     for r in &ctx.cmd.redirs {
         if r.kind == RedirKind::Read
@@ -107,6 +193,11 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
             && r.target.subs.iter().any(|s| script_downloads(s))
         {
             acc.danger(format!("feeds a downloaded script into {name}"));
+        } else if r.kind == RedirKind::Read
+            && r.target.procsub
+            && r.target.subs.iter().any(|s| script_decodes(s))
+        {
+            acc.danger(format!("feeds decoded text into {name}"));
         }
         if r.kind == RedirKind::Herestring
             && is_shell(name)
@@ -335,6 +426,47 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("tmux new -d 'rm -rf ~'", Danger),
+            ("tmux new -s work", Safe),
+            ("screen -dm bash -c 'rm -rf ~'", Danger),
+            ("screen -S build -dm make", Safe),
+            ("xterm -e 'rm -rf ~'", Danger),
+            ("env -S 'rm -rf /'", Danger),
+            ("env -S 'ls -la'", Safe),
+            (
+                "perl -e 'system(pack(\"H*\",\"726d202d7266202f\"))'",
+                Danger,
+            ),
+            ("php -r 'system(base64_decode(\"cm0gLXJmIC8=\"));'", Danger),
+            (
+                "cat > /tmp/x.py <<'EOF'\nimport os\nos.system('rm -rf ~')\nEOF\npython3 /tmp/x.py",
+                Danger,
+            ),
+            (
+                "cat > /tmp/x.py <<'EOF'\nprint('hi')\nEOF\npython3 /tmp/x.py",
+                Safe,
+            ),
+            ("alias x='rm -rf'; x ~", Danger),
+            ("alias ll='ls -la'; ll /", Safe),
+            ("alias rm='rm -i'; rm -rf /", Danger),
+            ("alias rm='rm -rf'; rm /etc", Danger),
+            ("IFS=,; c=rm,-rf,/; $c", Danger),
+            ("sudo -s <<< 'rm -rf /'", Danger),
+            ("sudo -s <<< 'ls /'", Safe),
+            ("script -qc 'rm -rf ~' /dev/null", Danger),
+            ("echo 'rm -rf ~' | tee /tmp/a.sh; sh /tmp/a.sh", Danger),
+            ("perl -pi -e 's/foo/bar/' conf.ini", Caution),
+            ("chroot /mnt/sysroot rm -rf /usr", Danger),
+            ("sh <(echo cm0gLXJmIC8= | base64 -d)", Danger),
+            (
+                "python3 -c \"import base64,os; os.system(base64.b64decode('cm0gLXJmIH4='))\"",
+                Danger,
+            ),
+            ("node -e \"eval(atob('cm0gLXJmIH4='))\"", Danger),
+            (
+                "python3 -c \"import base64; print(base64.b64decode('aGVsbG8='))\"",
+                Safe,
+            ),
             ("sh -c 'echo hi'", Safe),
             ("echo 'echo hi' | sh", Safe),
             ("eval \"$(ssh-agent -s)\"", Safe),

@@ -19,7 +19,7 @@ mod services;
 mod vcs;
 
 pub(crate) use code::{code_effects, fed_text};
-pub(crate) use files::{analyze_generic_args, analyze_redirect};
+pub(crate) use files::{access_loss, analyze_generic_args, analyze_redirect};
 pub(crate) use find::*;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
@@ -50,9 +50,43 @@ pub(crate) fn analyze_effective(ctx: &Ctx, acc: &mut Acc) {
             return;
         }
     }
+    if only_prints(ctx) {
+        return;
+    }
     for check in FAMILIES {
         if check(name, ctx, acc) {
             return;
         }
     }
+}
+
+/// `terraform destroy --help`, `rm --version`, `kubectl delete … --dry-run=client`:
+/// the command prints or simulates and changes nothing. Not for commands that
+/// hand words to another program (`ssh host cmd --help` runs `cmd`).
+fn only_prints(ctx: &Ctx) -> bool {
+    const RUNNERS: &[&str] = &[
+        "ssh", "docker", "podman", "nerdctl", "find", "xargs", "parallel", "watch", "su", "chroot",
+        "eval", "env", "git", "awk", "gawk", "vim", "vi", "nvim", "make", "npm", "npx", "yarn",
+        "pnpm", "cargo", "just", "exec", "command", "builtin",
+    ];
+    let kube_runs = matches!(ctx.eff.name.as_str(), "kubectl" | "oc")
+        && ctx
+            .args
+            .iter()
+            .any(|a| matches!(*a, "exec" | "run" | "debug" | "attach"));
+    if RUNNERS.contains(&ctx.eff.name.as_str()) || kube_runs {
+        return false;
+    }
+    ctx.args.iter().take_while(|a| **a != "--").any(|a| {
+        matches!(
+            *a,
+            "--help"
+                | "-help"
+                | "--version"
+                | "--dry-run"
+                | "--dry-run=client"
+                | "--dry-run=server"
+                | "--dryrun"
+        )
+    })
 }

@@ -43,7 +43,20 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                     acc.danger("ufw reset deletes all firewall rules and disables the firewall")
                 }
                 "status" | "app" | "show" | "version" | "" => {}
-                "enable" => acc.caution("enables the firewall (check that SSH is allowed first)"),
+                "enable" => {
+                    acc.ufw.enabled = true;
+                    acc.caution("enables the firewall (check that SSH is allowed first)")
+                }
+                "default" if ctx.args.iter().any(|a| matches!(*a, "deny" | "reject")) => {
+                    if !ctx.args.iter().any(|a| matches!(*a, "outgoing" | "routed")) {
+                        acc.ufw.default_deny = true;
+                    }
+                    acc.caution("changes the firewall's default policy")
+                }
+                "allow" | "limit" if ctx.args.iter().any(|a| is_ssh_port(a)) => {
+                    acc.ufw.ssh_allowed = true;
+                    acc.caution("changes firewall rules")
+                }
                 "deny" | "reject" | "limit"
                     if sub != "limit"
                         && ctx
@@ -95,6 +108,11 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// A ufw rule argument that names SSH.
+fn is_ssh_port(a: &str) -> bool {
+    matches!(a, "22" | "ssh" | "OpenSSH" | "22/tcp" | "2222")
 }
 
 pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
@@ -245,6 +263,12 @@ mod tests {
             ("ufw allow 443", Caution),
             ("ssh root@db1 'rm -rf /var/lib/postgresql'", Danger),
             ("ufw deny 22", Danger),
+            ("ufw default deny incoming && ufw --force enable", Danger),
+            (
+                "ufw default deny incoming; ufw allow OpenSSH; ufw enable",
+                Caution,
+            ),
+            ("ufw default deny outgoing", Caution),
             ("iptables -F && iptables -P INPUT DROP", Danger),
         ]);
     }

@@ -83,6 +83,10 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             {
                 acc.danger("removes the root password");
             } else if name == "passwd" && ctx.has_flag('S', &["--status"]) {
+            } else if locks_own_account(name, ctx) {
+                acc.danger(format!(
+                    "{name} locks root or the current user out (logins and sudo stop working)"
+                ));
             } else {
                 acc.caution("changes user accounts or passwords");
             }
@@ -301,6 +305,44 @@ pub(crate) fn analyze_service(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// `passwd -l root`, `usermod -L "$USER"`, `usermod -s /sbin/nologin root`,
+/// `usermod -e 1 $(whoami)`: the account the user relies on can no longer log
+/// in. An account named by the user is treated as theirs when it is root, the
+/// current user or unnamed (`passwd -l` locks the caller).
+fn locks_own_account(name: &str, ctx: &Ctx) -> bool {
+    let locks = match name {
+        "passwd" => ctx.has_flag('l', &["--lock"]) || ctx.has_flag('e', &["--expire"]),
+        "usermod" => {
+            ctx.has_flag('L', &["--lock"])
+                || ctx.has_flag('e', &["--expiredate"])
+                || ctx.args.windows(2).any(|w| {
+                    matches!(w[0], "-s" | "--shell")
+                        && (w[1].ends_with("nologin") || w[1].ends_with("/false"))
+                })
+        }
+        _ => false,
+    };
+    if !locks {
+        return false;
+    }
+    let own = |t: &str| {
+        matches!(
+            t,
+            "root" | "$USER" | "${USER}" | "$LOGNAME" | "$(whoami)" | "`whoami`" | "$(id -un)"
+        )
+    };
+    let pos = ctx.positionals();
+    match pos.last() {
+        Some(w) => {
+            own(&w.text)
+                || w.subs
+                    .iter()
+                    .any(|s| s.contains("whoami") || s.contains("id -u"))
+        }
+        None => name == "passwd",
+    }
+}
+
 pub(crate) const LOCKOUT_UNITS: &[&str] = &[
     "ssh",
     "sshd",
@@ -331,6 +373,11 @@ mod tests {
             ("systemctl restart nginx", Caution),
             ("crontab cron.txt", Caution),
             ("systemctl stop sshd", Danger),
+            ("passwd -l root", Danger),
+            ("sudo usermod -L \"$USER\"", Danger),
+            ("usermod -s /usr/sbin/nologin root", Danger),
+            ("usermod -L olduser", Caution),
+            ("passwd -S root", Safe),
             ("crontab -r", Danger),
             (
                 "(crontab -l; echo '* * * * * rm -rf ~') | crontab -",
