@@ -63,6 +63,11 @@ pub struct ContextConfig {
 pub struct LogConfig {
     /// Also log to this file (appended); empty means stderr only.
     pub file: String,
+    /// Append one JSON line per routed request to `decisions.jsonl` in the state directory
+    /// (read by `superhelfer stats`).
+    pub decisions: bool,
+    /// Keep the query in each decision line too (off: a decision line never holds it).
+    pub prompts: bool,
 }
 
 /// Read from the user's own sources only: editor settings can never widen their own rights.
@@ -190,6 +195,8 @@ impl Default for Config {
             },
             log: LogConfig {
                 file: String::new(),
+                decisions: false,
+                prompts: false,
             },
             actions: ActionsConfig {
                 command_languages: Vec::new(),

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod cl100k;
 pub mod context;
 pub mod counters;
+pub mod decisions;
 pub mod first_stage;
 pub mod gpu;
 pub mod probes;
