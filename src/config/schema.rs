@@ -37,6 +37,13 @@ pub struct RouterConfig {
     pub heavy_threshold: f64,
     /// Load the fast model when the language server starts, so the first answer is quick.
     pub warm_fast: bool,
+    /// Ask the resident fast model to classify when the first stage is unsure.
+    pub second_opinion: bool,
+    /// The first stage's confidence below which it asks for a second opinion.
+    pub second_opinion_below: f64,
+    /// The most the second opinion may add to a request, in milliseconds; past it the
+    /// first stage decides alone.
+    pub second_opinion_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,6 +189,9 @@ impl Default for Config {
                 code_token_threshold: 500,
                 heavy_threshold: 0.8,
                 warm_fast: true,
+                second_opinion: true,
+                second_opinion_below: 0.75,
+                second_opinion_ms: 300,
             },
             vram: VramConfig {
                 enabled: true,

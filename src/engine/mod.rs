@@ -12,6 +12,7 @@ pub mod first_stage;
 pub mod gpu;
 pub mod probes;
 pub mod router;
+pub mod second_opinion;
 pub mod status;
 pub mod tier;
 pub mod tokens;

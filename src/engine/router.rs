@@ -1,7 +1,8 @@
 //! The router: from a request to an answer. It analyses the query (or takes the tier or model
-//! the user named), checks that the tier's model is installed (else the nearest installed
-//! tier answers), asks the VRAM guard, streams the answer within the tier's time limits, and
-//! on failure retries once on `fast`. Every decision is counted for `status`.
+//! the user named; when the first stage is unsure, the resident fast model gives a second
+//! opinion within a small budget), checks that the tier's model is installed (else the
+//! nearest installed tier answers), asks the VRAM guard, streams the answer within the
+//! tier's time limits, and on failure retries once on `fast`. Every decision is counted for `status`.
 //!
 //! One deadline bounds the whole request: the tier's `timeout_s`, counted from the start,
 //! minus the time the user spends answering a question. The probes before the call
@@ -26,6 +27,7 @@ use super::counters::Counters;
 use super::decisions::{self, Decision};
 use super::gpu::GpuMonitor;
 use super::probes::Probes;
+use super::second_opinion;
 use super::tier::Tier;
 use super::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 
@@ -160,6 +162,9 @@ pub struct Route {
     pub model: String,
     pub backend: String,
     pub analysis: Analysis,
+    /// What the fast model said when the first stage was unsure (or why it said nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_opinion: Option<String>,
 }
 
 pub struct Engine {
@@ -295,10 +300,7 @@ impl Engine {
 
     /// Decides the tier and model without calling any model.
     pub fn route(&self, req: &AskRequest) -> Route {
-        let settings = AnalyzerSettings {
-            code_token_threshold: self.config.router.code_token_threshold,
-            heavy_threshold: self.config.router.heavy_threshold,
-        };
+        let settings = self.analyzer_settings();
         let analysis = analyzer::analyze(&req.query, &settings);
         let mut analysis =
             super::first_stage::corrections::apply_saved(&req.query, analysis, &settings);
@@ -327,6 +329,70 @@ impl Engine {
             model,
             backend: t.backend.clone(),
             analysis,
+            second_opinion: None,
+        }
+    }
+
+    /// [`Engine::route`], and when the first stage is unsure, the resident fast model's
+    /// second opinion, within `router.second_opinion_ms` (see `second_opinion.rs`).
+    pub async fn route_checked(&self, req: &AskRequest) -> Route {
+        let mut route = self.route(req);
+        let r = &self.config.router;
+        let chosen_by_router = r.enabled && req.tier.is_none() && req.model.is_none();
+        if !r.second_opinion
+            || !chosen_by_router
+            || route.analysis.confidence >= r.second_opinion_below
+        {
+            return route;
+        }
+        let fast = &self.config.tiers.fast;
+        let Ok(backend) = self.backend(&fast.backend, fast.connect_timeout_s) else {
+            return route;
+        };
+        let budget = Duration::from_millis(r.second_opinion_ms);
+        let started = Instant::now();
+        // The residency check is remembered (probes.rs): on the hot path it costs nothing,
+        // and the guard reads the same answer a moment later.
+        let ask = async {
+            if !self
+                .probes
+                .resident(&fast.backend, &backend, &fast.model, budget)
+                .await
+            {
+                return second_opinion::Asked::NotResident;
+            }
+            let req =
+                second_opinion::request(&req.query, &fast.model, keep_alive(backend.kind(), fast));
+            let schema = second_opinion::schema();
+            second_opinion::Asked::Answer(backend.complete_json(req, &schema).await)
+        };
+        let asked = tokio::time::timeout(budget, ask)
+            .await
+            .unwrap_or(second_opinion::Asked::TimedOut);
+        let ms = started.elapsed().as_millis() as u64;
+        let summary = second_opinion::apply(
+            &mut route.analysis,
+            asked,
+            &fast.model,
+            ms,
+            r.second_opinion_ms,
+            &self.analyzer_settings(),
+        );
+        debug!("second opinion: {summary:?}");
+        route.second_opinion = summary;
+        if route.analysis.tier != route.tier {
+            let t = self.config.tiers.get(route.analysis.tier);
+            route.tier = route.analysis.tier;
+            route.model = t.model.clone();
+            route.backend = t.backend.clone();
+        }
+        route
+    }
+
+    fn analyzer_settings(&self) -> AnalyzerSettings {
+        AnalyzerSettings {
+            code_token_threshold: self.config.router.code_token_threshold,
+            heavy_threshold: self.config.router.heavy_threshold,
         }
     }
 
@@ -382,9 +448,10 @@ impl Engine {
         d: &mut Decision,
     ) -> Result<Outcome, AskError> {
         let started = Instant::now();
-        let route = self.route(&req);
+        let route = self.route_checked(&req).await;
         let chosen = route.tier;
         self.counters.record_chosen(chosen);
+        d.second_opinion.clone_from(&route.second_opinion);
         d.tier_chosen = Some(chosen);
         d.tier = Some(chosen);
         d.model = route.model.clone();
