@@ -354,11 +354,16 @@ impl Engine {
         // The residency check is remembered (probes.rs): on the hot path it costs nothing,
         // and the guard reads the same answer a moment later.
         let ask = async {
-            if !self
-                .probes
-                .resident(&fast.backend, &backend, &fast.model, budget)
-                .await
-            {
+            let resident = match backend.kind() {
+                BackendKind::Ollama => {
+                    (self.probes)
+                        .resident(&fast.backend, &backend, &fast.model, budget)
+                        .await
+                }
+                // It cannot list what is loaded: the model that answered last is.
+                BackendKind::Openai => self.probes.answered_recently(&fast.backend, &fast.model),
+            };
+            if !resident {
                 return second_opinion::Asked::NotResident;
             }
             let req =
