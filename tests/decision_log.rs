@@ -231,3 +231,38 @@ fn an_explain_from_the_editor_leaves_a_line_too() {
     );
     c.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_opinion_is_in_the_line_and_counted_by_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let stub = world(d, "decisions = true").await;
+    // The fast model votes "code" when asked to classify; the coder answers.
+    stub.set_behavior(
+        "llama3.2:3b",
+        Behavior::ByPrompt(vec![
+            (
+                superhelfer::engine::second_opinion::REQUEST_PREFIX.into(),
+                "{\"tier\": \"code\"}".into(),
+            ),
+            (String::new(), "Rayleigh.".into()),
+        ]),
+    );
+    stub.set_behavior(
+        "qwen3-coder:30b",
+        Behavior::reply(&["Rayleigh scattering."]),
+    );
+    // The first stage is unsure of this one (fast 0.49, heavy 0.51).
+    let out = run(
+        d,
+        &["ask", "why is the sky blue and how would you prove it"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let log = lines(d);
+    assert_eq!(log.len(), 1);
+    let opinion = log[0]["second_opinion"].as_str().unwrap();
+    assert!(opinion.starts_with("llama3.2:3b: code ("), "{}", log[0]);
+    assert_eq!(log[0]["tier"], "code", "{}", log[0]);
+    let s: Value = serde_json::from_slice(&run(d, &["stats", "--json"]).stdout).unwrap();
+    assert_eq!(s["second_opinions"], 1, "{s}");
+}
