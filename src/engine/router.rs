@@ -27,7 +27,6 @@ use super::counters::Counters;
 use super::decisions::{self, Decision};
 use super::gpu::GpuMonitor;
 use super::probes::Probes;
-use super::second_opinion;
 use super::tier::Tier;
 use super::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 
@@ -333,68 +332,12 @@ impl Engine {
         }
     }
 
-    /// [`Engine::route`], and when the first stage is unsure, the resident fast model's
-    /// second opinion, within `router.second_opinion_ms` (see `second_opinion.rs`).
-    pub async fn route_checked(&self, req: &AskRequest) -> Route {
-        let mut route = self.route(req);
-        let r = &self.config.router;
-        let chosen_by_router = r.enabled && req.tier.is_none() && req.model.is_none();
-        if !r.second_opinion
-            || !chosen_by_router
-            || route.analysis.confidence >= r.second_opinion_below
-        {
-            return route;
-        }
-        let fast = &self.config.tiers.fast;
-        let Ok(backend) = self.backend(&fast.backend, fast.connect_timeout_s) else {
-            return route;
-        };
-        let budget = Duration::from_millis(r.second_opinion_ms);
-        let started = Instant::now();
-        // The residency check is remembered (probes.rs): on the hot path it costs nothing,
-        // and the guard reads the same answer a moment later.
-        let ask = async {
-            let resident = match backend.kind() {
-                BackendKind::Ollama => {
-                    (self.probes)
-                        .resident(&fast.backend, &backend, &fast.model, budget)
-                        .await
-                }
-                // It cannot list what is loaded: the model that answered last is.
-                BackendKind::Openai => self.probes.answered_recently(&fast.backend, &fast.model),
-            };
-            if !resident {
-                return second_opinion::Asked::NotResident;
-            }
-            let req =
-                second_opinion::request(&req.query, &fast.model, keep_alive(backend.kind(), fast));
-            let schema = second_opinion::schema();
-            second_opinion::Asked::Answer(backend.complete_json(req, &schema).await)
-        };
-        let asked = tokio::time::timeout(budget, ask)
-            .await
-            .unwrap_or(second_opinion::Asked::TimedOut);
-        let ms = started.elapsed().as_millis() as u64;
-        let summary = second_opinion::apply(
-            &mut route.analysis,
-            asked,
-            &fast.model,
-            ms,
-            r.second_opinion_ms,
-            &self.analyzer_settings(),
-        );
-        debug!("second opinion: {summary:?}");
-        route.second_opinion = summary;
-        if route.analysis.tier != route.tier {
-            let t = self.config.tiers.get(route.analysis.tier);
-            route.tier = route.analysis.tier;
-            route.model = t.model.clone();
-            route.backend = t.backend.clone();
-        }
-        route
+    /// What the router remembers of the backends (residency for the second opinion).
+    pub(crate) fn probes(&self) -> &Probes {
+        &self.probes
     }
 
-    fn analyzer_settings(&self) -> AnalyzerSettings {
+    pub(crate) fn analyzer_settings(&self) -> AnalyzerSettings {
         AnalyzerSettings {
             code_token_threshold: self.config.router.code_token_threshold,
             heavy_threshold: self.config.router.heavy_threshold,
@@ -964,6 +907,6 @@ struct Streamed {
     cut: Option<String>,
 }
 
-fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {
+pub(crate) fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {
     (kind == BackendKind::Ollama).then(|| t.keep_alive.clone())
 }

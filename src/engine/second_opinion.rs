@@ -3,15 +3,21 @@
 //! (Ollama `format`, OpenAI `response_format`), and its one-hot vote is averaged with the
 //! first stage's calibrated probabilities. `heavy` still needs `heavy_threshold` on the
 //! combined probability, so one vote of a 3B model cannot send a request to a 70B one alone.
-//! The router bounds the whole exchange (`router.second_opinion_ms`); whatever goes wrong,
-//! the first stage decides alone and the reasons say why.
+//! `Engine::route_checked` (here) bounds the whole exchange (`router.second_opinion_ms`),
+//! residency check included; whatever goes wrong, the first stage decides alone and the
+//! reasons say why.
+
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use tracing::debug;
 
 use super::analyzer::{Analysis, AnalyzerSettings};
 use super::first_stage::{decide_tier, round3, TierProbabilities};
+use super::router::{keep_alive, AskRequest, Engine, Route};
 use super::tier::Tier;
 use crate::backends::{BackendError, ChatRequest, Message};
+use crate::config::BackendKind;
 
 /// Weight of the second opinion against the first stage's probabilities.
 const WEIGHT: f64 = 0.5;
@@ -131,6 +137,68 @@ fn note(analysis: &mut Analysis, why: String) -> String {
         "second opinion: {why}; the first stage decides alone"
     ));
     why
+}
+
+impl Engine {
+    /// [`Engine::route`], and when the first stage is unsure, the resident fast model's
+    /// second opinion, within `router.second_opinion_ms` (see `second_opinion.rs`).
+    pub async fn route_checked(&self, req: &AskRequest) -> Route {
+        let mut route = self.route(req);
+        let r = &self.config().router;
+        let chosen_by_router = r.enabled && req.tier.is_none() && req.model.is_none();
+        if !r.second_opinion
+            || !chosen_by_router
+            || route.analysis.confidence >= r.second_opinion_below
+        {
+            return route;
+        }
+        let fast = &self.config().tiers.fast;
+        let Ok(backend) = self.backend(&fast.backend, fast.connect_timeout_s) else {
+            return route;
+        };
+        let budget = Duration::from_millis(r.second_opinion_ms);
+        let started = Instant::now();
+        // The residency check is remembered (probes.rs): on the hot path it costs nothing,
+        // and the guard reads the same answer a moment later.
+        let ask = async {
+            let resident = match backend.kind() {
+                BackendKind::Ollama => {
+                    self.probes()
+                        .resident(&fast.backend, &backend, &fast.model, budget)
+                        .await
+                }
+                // It cannot list what is loaded: the model that answered last is.
+                BackendKind::Openai => self.probes().answered_recently(&fast.backend, &fast.model),
+            };
+            if !resident {
+                return Asked::NotResident;
+            }
+            let req = request(&req.query, &fast.model, keep_alive(backend.kind(), fast));
+            let schema = schema();
+            Asked::Answer(backend.complete_json(req, &schema).await)
+        };
+        let asked = tokio::time::timeout(budget, ask)
+            .await
+            .unwrap_or(Asked::TimedOut);
+        let ms = started.elapsed().as_millis() as u64;
+        let summary = apply(
+            &mut route.analysis,
+            asked,
+            &fast.model,
+            ms,
+            r.second_opinion_ms,
+            &self.analyzer_settings(),
+        );
+        debug!("second opinion: {summary:?}");
+        route.second_opinion = summary;
+        if route.analysis.tier != route.tier {
+            let t = self.config().tiers.get(route.analysis.tier);
+            route.tier = route.analysis.tier;
+            route.model = t.model.clone();
+            route.backend = t.backend.clone();
+        }
+        route
+    }
 }
 
 #[cfg(test)]
