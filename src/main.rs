@@ -112,6 +112,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sum up the decision log (`log.decisions = true`): tier mix, fallbacks, corrections,
+    /// latencies per tier.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the effective configuration with the source of each value.
     Config {
         /// Print a commented default configuration file instead.
@@ -140,6 +146,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Risk { command } => risk_command(&command),
+        Command::Stats { json } => stats(json),
         other => with_engine(other),
     }
 }
@@ -193,9 +200,10 @@ fn with_engine(command: Command) -> ExitCode {
                 }
                 ExitCode::SUCCESS
             }
-            Command::Lsp { .. } | Command::Config { .. } | Command::Risk { .. } => {
-                ExitCode::FAILURE
-            }
+            Command::Lsp { .. }
+            | Command::Config { .. }
+            | Command::Risk { .. }
+            | Command::Stats { .. } => ExitCode::FAILURE,
         }
     })
 }
@@ -544,6 +552,36 @@ fn shell_quote(w: &str) -> String {
         w.to_string()
     } else {
         format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// `stats`: the decision log, summed up (no configuration or backend needed).
+fn stats(json: bool) -> ExitCode {
+    use superhelfer::engine::{decisions, first_stage::corrections};
+    let Some(path) = decisions::log_file() else {
+        eprintln!("superhelfer: no state directory: set XDG_STATE_HOME or HOME");
+        return ExitCode::FAILURE;
+    };
+    let kept = corrections::state_file().map_or(0, |p| corrections::load(&p).len());
+    match decisions::summarise(&path, kept) {
+        Ok(s) if json => match serde_json::to_string_pretty(&s) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("superhelfer: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Ok(s) => {
+            print!("{}", s.render());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("superhelfer: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -197,6 +197,23 @@ pub trait Backend: Send + Sync {
         model: &'a str,
         keep_alive: Option<&'a str>,
     ) -> BoxFuture<'a, Result<(), BackendError>>;
+    /// One short answer, not streamed, constrained to the JSON `schema` (Ollama `format`,
+    /// OpenAI `response_format`): the answer's text, for the caller to parse. For a
+    /// classifier's one word; `req.max_bytes` is not applied (keep `max_tokens` small).
+    fn complete_json<'a>(
+        &'a self,
+        req: ChatRequest,
+        schema: &'a serde_json::Value,
+    ) -> BoxFuture<'a, Result<String, BackendError>> {
+        let _ = (req, schema);
+        Box::pin(async move {
+            Err(BackendError::Http {
+                url: self.url().to_string(),
+                status: 0,
+                message: "constrained answers are not supported by this backend".into(),
+            })
+        })
+    }
 }
 
 /// Builds a backend from its configuration. `connect_timeout` bounds opening a connection.
@@ -317,6 +334,22 @@ impl Http {
     }
 
     /// GET a JSON document.
+    /// POSTs `body` and reads the whole JSON answer (a non-streamed chat).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        model: &str,
+        not_found: fn(&str, &str, &str) -> String,
+    ) -> Result<serde_json::Value, BackendError> {
+        let rb = self.request(reqwest::Method::POST, path).json(body);
+        let resp = self.send(rb, Some(model), not_found).await?;
+        resp.json().await.map_err(|e| BackendError::Garbage {
+            url: self.url.clone(),
+            message: format!("{path}: {e}"),
+        })
+    }
+
     pub async fn get_json(&self, path: &str) -> Result<serde_json::Value, BackendError> {
         let resp = self
             .send(self.request(reqwest::Method::GET, path), None, |_, m, _| {

@@ -149,6 +149,39 @@ impl Backend for Ollama {
         })
     }
 
+    fn complete_json<'a>(
+        &'a self,
+        req: ChatRequest,
+        schema: &'a Value,
+    ) -> BoxFuture<'a, Result<String, BackendError>> {
+        Box::pin(async move {
+            let mut body = json!({
+                "model": req.model,
+                "messages": req.messages,
+                "stream": false,
+                "format": schema,
+                "options": {"temperature": req.temperature.unwrap_or(0.0)},
+            });
+            if let Some(k) = &req.keep_alive {
+                body["keep_alive"] = crate::config::keep_alive_json(k);
+            }
+            if let Some(n) = req.max_tokens {
+                body["options"]["num_predict"] = json!(n);
+            }
+            let v = self
+                .http
+                .post_json("/api/chat", &body, &req.model, pull_hint)
+                .await?;
+            match v["message"]["content"].as_str() {
+                Some(s) => Ok(s.to_string()),
+                None => Err(BackendError::Garbage {
+                    url: self.http.url.clone(),
+                    message: "/api/chat: an answer without the message's content".into(),
+                }),
+            }
+        })
+    }
+
     fn preload<'a>(
         &'a self,
         model: &'a str,

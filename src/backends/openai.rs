@@ -126,6 +126,40 @@ impl Backend for OpenAi {
         })
     }
 
+    fn complete_json<'a>(
+        &'a self,
+        req: ChatRequest,
+        schema: &'a Value,
+    ) -> BoxFuture<'a, Result<String, BackendError>> {
+        Box::pin(async move {
+            let mut body = json!({
+                "model": req.model,
+                "messages": req.messages,
+                "stream": false,
+                "temperature": req.temperature.unwrap_or(0.0),
+                // llama.cpp turns the schema into a grammar; vLLM and LM Studio accept it too.
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "answer", "strict": true, "schema": schema},
+                },
+            });
+            if let Some(n) = req.max_tokens {
+                body["max_tokens"] = json!(n);
+            }
+            let v = self
+                .http
+                .post_json("/chat/completions", &body, &req.model, served_hint)
+                .await?;
+            match v["choices"][0]["message"]["content"].as_str() {
+                Some(s) => Ok(s.to_string()),
+                None => Err(BackendError::Garbage {
+                    url: self.http.url.clone(),
+                    message: "/chat/completions: an answer without the message's content".into(),
+                }),
+            }
+        })
+    }
+
     fn installed(&self) -> BoxFuture<'_, Result<Vec<InstalledModel>, BackendError>> {
         Box::pin(async move {
             let v = self.http.get_json("/models").await?;

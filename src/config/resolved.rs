@@ -85,6 +85,7 @@ impl Resolved {
             }
         };
         fraction("router.heavy_threshold", c.router.heavy_threshold)?;
+        fraction("router.second_opinion_below", c.router.second_opinion_below)?;
         fraction("vram.warn_at", c.vram.warn_at)?;
         if !(1..=MAX_TIMEOUT_S).contains(&c.ui.dialog_timeout_s) {
             return Err(self.invalid(

@@ -37,6 +37,13 @@ pub struct RouterConfig {
     pub heavy_threshold: f64,
     /// Load the fast model when the language server starts, so the first answer is quick.
     pub warm_fast: bool,
+    /// Ask the resident fast model to classify when the first stage is unsure.
+    pub second_opinion: bool,
+    /// The first stage's confidence below which it asks for a second opinion.
+    pub second_opinion_below: f64,
+    /// The most the second opinion may add to a request, in milliseconds; past it the
+    /// first stage decides alone.
+    pub second_opinion_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +70,11 @@ pub struct ContextConfig {
 pub struct LogConfig {
     /// Also log to this file (appended); empty means stderr only.
     pub file: String,
+    /// Append one JSON line per routed request to `decisions.jsonl` in the state directory
+    /// (read by `superhelfer stats`).
+    pub decisions: bool,
+    /// Keep the query in each decision line too (off: a decision line never holds it).
+    pub prompts: bool,
 }
 
 /// Read from the user's own sources only: editor settings can never widen their own rights.
@@ -177,6 +189,9 @@ impl Default for Config {
                 code_token_threshold: 500,
                 heavy_threshold: 0.8,
                 warm_fast: true,
+                second_opinion: true,
+                second_opinion_below: 0.75,
+                second_opinion_ms: 300,
             },
             vram: VramConfig {
                 enabled: true,
@@ -190,6 +205,8 @@ impl Default for Config {
             },
             log: LogConfig {
                 file: String::new(),
+                decisions: false,
+                prompts: false,
             },
             actions: ActionsConfig {
                 command_languages: Vec::new(),

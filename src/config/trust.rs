@@ -39,6 +39,10 @@ const NEVER: &[(&str, &str)] = &[
         "the log file is opened when the server starts, from your own configuration only",
     ),
     (
+        "log.prompts",
+        "your prompts are written to disk only when your own configuration says so",
+    ),
+    (
         "trust.*",
         "what editor settings may set is decided in your own configuration only",
     ),

@@ -219,7 +219,14 @@ pub struct Probes {
     loaded: ProbeCache<Vec<LoadedModel>>,
     /// VRAM sizes seen in `/api/ps`, by model, for the next estimate.
     remembered: Mutex<HashMap<String, u64>>,
+    /// The model that last answered, and when, by backend: residency for servers that
+    /// cannot list it (OpenAI-compatible ones).
+    answered: Mutex<HashMap<String, (String, Instant)>>,
 }
+
+/// How long a model that answered on a server that cannot list residency counts as loaded
+/// (llama.cpp's server keeps its one model; others may unload it after idling).
+pub const ANSWERED_LIFE: Duration = Duration::from_secs(300);
 
 impl Default for Probes {
     fn default() -> Self {
@@ -237,6 +244,7 @@ impl Probes {
                 Box::pin(async move { Ok(b.loaded().await?.unwrap_or_default()) })
             }),
             remembered: Mutex::new(HashMap::new()),
+            answered: Mutex::new(HashMap::new()),
         }
     }
 
@@ -287,6 +295,13 @@ impl Probes {
         loaded.iter().any(|m| same_model(&m.name, model))
     }
 
+    /// Whether `model` answered on backend `key` within [`ANSWERED_LIFE`] (no round trip).
+    pub fn answered_recently(&self, key: &str, model: &str) -> bool {
+        lock(&self.answered)
+            .get(key)
+            .is_some_and(|(m, at)| same_model(m, model) && at.elapsed() < ANSWERED_LIFE)
+    }
+
     /// The VRAM size last seen for a model.
     pub fn remembered_size(&self, model: &str) -> Option<u64> {
         lock(&self.remembered).get(model).copied()
@@ -296,6 +311,7 @@ impl Probes {
     /// residency says so at once. When it was not listed, Ollama may have evicted others to
     /// make room, so the list is refreshed in the background.
     pub fn note_loaded(&self, key: &str, backend: &Arc<dyn Backend>, model: &str) {
+        lock(&self.answered).insert(key.to_string(), (model.to_string(), Instant::now()));
         let size = self.remembered_size(model).unwrap_or(0);
         let mut added = false;
         self.loaded.update(key, |list| {
@@ -315,6 +331,7 @@ impl Probes {
 
     /// A model call failed: the model may have been unloaded; the next request asks.
     pub fn forget_residency(&self, key: &str) {
+        lock(&self.answered).remove(key);
         self.loaded.invalidate(key);
     }
 }

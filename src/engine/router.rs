@@ -1,7 +1,8 @@
 //! The router: from a request to an answer. It analyses the query (or takes the tier or model
-//! the user named), checks that the tier's model is installed (else the nearest installed
-//! tier answers), asks the VRAM guard, streams the answer within the tier's time limits, and
-//! on failure retries once on `fast`. Every decision is counted for `status`.
+//! the user named; when the first stage is unsure, the resident fast model gives a second
+//! opinion within a small budget), checks that the tier's model is installed (else the
+//! nearest installed tier answers), asks the VRAM guard, streams the answer within the
+//! tier's time limits, and on failure retries once on `fast`. Every decision is counted for `status`.
 //!
 //! One deadline bounds the whole request: the tier's `timeout_s`, counted from the start,
 //! minus the time the user spends answering a question. The probes before the call
@@ -23,6 +24,7 @@ use crate::config::{BackendKind, Config, Refusal, Resolved, TierConfig};
 use super::analyzer::{self, Analysis, AnalyzerSettings};
 use super::budget::{Budget, Limits};
 use super::counters::Counters;
+use super::decisions::{self, Decision};
 use super::gpu::GpuMonitor;
 use super::probes::Probes;
 use super::tier::Tier;
@@ -64,7 +66,7 @@ impl AskRequest {
 }
 
 /// The user's answer to the VRAM guard's question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Consent {
     Load,
@@ -169,6 +171,9 @@ pub struct Route {
     pub model: String,
     pub backend: String,
     pub analysis: Analysis,
+    /// What the fast model said when the first stage was unsure (or why it said nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_opinion: Option<String>,
 }
 
 pub struct Engine {
@@ -304,10 +309,7 @@ impl Engine {
 
     /// Decides the tier and model without calling any model.
     pub fn route(&self, req: &AskRequest) -> Route {
-        let settings = AnalyzerSettings {
-            code_token_threshold: self.config.router.code_token_threshold,
-            heavy_threshold: self.config.router.heavy_threshold,
-        };
+        let settings = self.analyzer_settings();
         let analysis = analyzer::analyze(&req.query, &settings);
         let mut analysis =
             super::first_stage::corrections::apply_saved(&req.query, analysis, &settings);
@@ -336,22 +338,89 @@ impl Engine {
             model,
             backend: t.backend.clone(),
             analysis,
+            second_opinion: None,
+        }
+    }
+
+    /// What the router remembers of the backends (residency for the second opinion).
+    pub(crate) fn probes(&self) -> &Probes {
+        &self.probes
+    }
+
+    pub(crate) fn analyzer_settings(&self) -> AnalyzerSettings {
+        AnalyzerSettings {
+            code_token_threshold: self.config.router.code_token_threshold,
+            heavy_threshold: self.config.router.heavy_threshold,
         }
     }
 
     /// Answers a request, streaming events to `on_event`. Dropping the future cancels the
-    /// request and closes the backend's stream.
+    /// request and closes the backend's stream. With `log.decisions` the request leaves a
+    /// line in the decision log (written in the background).
     pub async fn ask(
         &self,
         req: AskRequest,
         consent: &dyn ConsentAsker,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<Outcome, AskError> {
+        let log = &self.config.log;
+        if !log.decisions {
+            return self
+                .answer(req, consent, on_event, &mut Decision::default())
+                .await;
+        }
         let started = Instant::now();
-        let route = self.route(&req);
+        let mut d = Decision {
+            time: decisions::now_rfc3339(),
+            prompt: log.prompts.then(|| req.query.clone()),
+            ..Decision::default()
+        };
+        let result = self.answer(req, consent, on_event, &mut d).await;
+        match &result {
+            Ok(o) => {
+                d.tier = Some(o.tier_used);
+                d.model = o.model_used.clone();
+                d.reasons.clone_from(&o.reasons);
+                d.fallback = o.fallback_reason.clone();
+                d.first_token_ms = o.first_token_ms;
+                d.total_ms = o.total_ms;
+            }
+            Err(e) => {
+                d.error = Some(e.to_string());
+                d.total_ms = started.elapsed().as_millis() as u64;
+            }
+        }
+        if !log.prompts {
+            d.reasons = d.reasons.iter().map(|r| decisions::redact(r)).collect();
+        }
+        decisions::record(d);
+        result
+    }
+
+    /// `ask` without the log: what is known before the model call goes into `d`.
+    async fn answer(
+        &self,
+        req: AskRequest,
+        consent: &dyn ConsentAsker,
+        on_event: &mut (dyn FnMut(Event) + Send),
+        d: &mut Decision,
+    ) -> Result<Outcome, AskError> {
+        let started = Instant::now();
+        let route = self.route_checked(&req).await;
         let chosen = route.tier;
         self.counters.record_chosen(chosen);
-        let plan = self.plan(&req, &route, started, consent, on_event).await?;
+        d.second_opinion.clone_from(&route.second_opinion);
+        d.tier_chosen = Some(chosen);
+        d.tier = Some(chosen);
+        d.model = route.model.clone();
+        d.confidence = route.analysis.confidence;
+        d.reasons = route.analysis.reasons.clone();
+        let plan = self.plan(&req, &route, started, consent, on_event).await;
+        let plan = plan.inspect_err(|_| d.consent = Some(Consent::Cancel))?;
+        d.consent = plan.consent;
+        d.tier = Some(plan.tier);
+        d.model = plan.model.clone();
+        d.reasons = plan.reasons.clone();
         let messages = req
             .messages
             .clone()
@@ -453,7 +522,7 @@ impl Engine {
 
         // The VRAM guard, before a model that is not resident is loaded.
         let (answer, asking) = self.guard(tier, &model, &budget, consent, on_event).await;
-        budget.paused += asking;
+        budget.paused += asking.unwrap_or_default();
         match answer {
             Consent::Load => {}
             Consent::UseFast => {
@@ -472,6 +541,7 @@ impl Engine {
             model,
             reasons,
             budget,
+            consent: asking.map(|_| answer),
         })
     }
 
@@ -725,14 +795,14 @@ impl Engine {
         budget: &Budget,
         consent: &dyn ConsentAsker,
         on_event: &mut (dyn FnMut(Event) + Send),
-    ) -> (Consent, Duration) {
+    ) -> (Consent, Option<Duration>) {
         let decision = self
             .guard_decision_within(tier, model, budget.for_checks())
             .await;
         match decision {
             GuardDecision::Proceed { reason } => {
                 debug!("VRAM guard: {reason}");
-                (Consent::Load, Duration::ZERO)
+                (Consent::Load, None)
             }
             GuardDecision::NoGpu { reason } => {
                 if self.gpu_notice_given.set(()).is_ok() {
@@ -740,17 +810,17 @@ impl Engine {
                         message: format!("VRAM guard off: {reason}"),
                     });
                 }
-                (Consent::Load, Duration::ZERO)
+                (Consent::Load, None)
             }
             GuardDecision::Ask { prompt, .. } => {
                 if tier == Tier::Fast {
                     // The fast model is the fallback itself: it always loads.
-                    return (Consent::Load, Duration::ZERO);
+                    return (Consent::Load, None);
                 }
                 let asked = Instant::now();
                 let c = consent.ask(&prompt).await;
                 info!("VRAM guard asked: {prompt} -> {c:?}");
-                (c, asked.elapsed())
+                (c, Some(asked.elapsed()))
             }
         }
     }
@@ -845,6 +915,8 @@ struct Plan {
     model: String,
     reasons: Vec<String>,
     budget: Budget,
+    /// The user's answer, when the guard asked.
+    consent: Option<Consent>,
 }
 
 struct Streamed {
@@ -855,6 +927,6 @@ struct Streamed {
     cut: Option<String>,
 }
 
-fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {
+pub(crate) fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {
     (kind == BackendKind::Ollama).then(|| t.keep_alive.clone())
 }

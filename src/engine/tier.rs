@@ -15,6 +15,15 @@ pub enum Tier {
 impl Tier {
     pub const ALL: [Tier; 3] = [Tier::Fast, Tier::Code, Tier::Heavy];
 
+    /// The next bigger tier; `None` for heavy.
+    pub fn bigger(self) -> Option<Tier> {
+        match self {
+            Tier::Fast => Some(Tier::Code),
+            Tier::Code => Some(Tier::Heavy),
+            Tier::Heavy => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Tier::Fast => "fast",

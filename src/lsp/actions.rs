@@ -17,7 +17,38 @@ pub const GENERATE: &str = "superhelfer.generateCommand";
 pub const FIX: &str = "superhelfer.fixError";
 pub const ASK: &str = "superhelfer.ask";
 pub const STATUS: &str = "superhelfer.status";
-pub const ALL_COMMANDS: [&str; 5] = [EXPLAIN, GENERATE, FIX, ASK, STATUS];
+/// Re-runs the document's last explain/ask one tier up (or on `tier`), and keeps that as a
+/// correction for the router.
+pub const ASK_AGAIN: &str = "superhelfer.askAgain";
+pub const ALL_COMMANDS: [&str; 6] = [EXPLAIN, GENERATE, FIX, ASK, STATUS, ASK_AGAIN];
+
+/// The argument of `superhelfer.askAgain`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AskAgainArgs {
+    pub uri: Uri,
+    /// The tier to ask; one above the last answer's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<crate::engine::tier::Tier>,
+}
+
+/// "Ask again with a bigger model", offered after an answer on the document.
+pub fn ask_again(uri: &Uri, tier: crate::engine::tier::Tier) -> CodeActionOrCommand {
+    let title = format!("Ask again with a bigger model ({tier}) with superhelfer");
+    let args = AskAgainArgs {
+        uri: uri.clone(),
+        tier: Some(tier),
+    };
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: title.clone(),
+        kind: Some(CodeActionKind::EMPTY),
+        command: Some(Command {
+            title,
+            command: ASK_AGAIN.to_string(),
+            arguments: serde_json::to_value(args).ok().map(|v| vec![v]),
+        }),
+        ..Default::default()
+    })
+}
 
 /// The argument of every document command.
 #[derive(Debug, Clone, Serialize, Deserialize)]

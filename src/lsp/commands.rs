@@ -26,7 +26,7 @@ use super::confirm::{self, EditorConsent};
 use super::documents::{Document, PositionEncoding, RangeProblem};
 use super::edit::{self, Anchor, Lost};
 use super::progress::{Progress, CLIENT_LIMIT};
-use super::session::Session;
+use super::session::{LastAsk, Session};
 
 /// What a command needs from the server.
 pub struct Ctx<'a> {
@@ -254,9 +254,10 @@ pub async fn execute(
             Err(e) => Err(e),
         },
         actions::EXPLAIN | actions::ASK => match parse_args(command, &arguments) {
-            Ok(a) => explain_or_ask(&ctx, a, token, command == actions::ASK).await,
+            Ok(a) => explain_or_ask(&ctx, a, token, command == actions::ASK, None).await,
             Err(e) => Err(e),
         },
+        actions::ASK_AGAIN => ask_again(&ctx, &arguments, token).await,
         actions::FIX => match parse_args(command, &arguments) {
             Ok(a) => fix(&ctx, a, token).await,
             Err(e) => Err(e),
@@ -393,8 +394,10 @@ async fn explain_or_ask(
     args: ActionArgs,
     token: Option<ProgressToken>,
     free_question: bool,
+    tier: Option<Tier>,
 ) -> Result<Value> {
     let doc = ctx.snapshot(&args.uri)?;
+    let kept = args.clone();
     let enc = ctx.session.encoding();
     let selection = {
         let (doc, range) = (doc.clone(), args.range);
@@ -449,10 +452,16 @@ async fn explain_or_ask(
             token,
             AskRequest {
                 max_tokens: Some(tasks::ANSWER_MAX_TOKENS),
-                ..AskRequest::with_prompt(query, system, user, None)
+                ..AskRequest::with_prompt(query.clone(), system, user, tier)
             },
         )
         .await?;
+    ctx.session.remember_ask(LastAsk {
+        args: kept,
+        free_question,
+        query,
+        tier_used: outcome.tier_used,
+    });
     let meta = explain::ExplainMeta {
         heading: if free_question {
             "Answer"
@@ -499,6 +508,51 @@ async fn explain_or_ask(
         "selection_cut": built.over_budget,
         "outcome": outcome,
     }))
+}
+
+/// `superhelfer.askAgain`: the document's last explain/ask once more, one tier up (or on
+/// the tier named), kept as a correction (as `route --prefer` does).
+async fn ask_again(
+    ctx: &Ctx<'_>,
+    arguments: &[Value],
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let Some(first) = arguments.first().cloned() else {
+        return Err(user_error(
+            "Ask again works after an answer: pick it from the code actions of that file",
+        ));
+    };
+    let args: actions::AskAgainArgs =
+        serde_json::from_value(first).map_err(|e| user_error(format!("bad argument: {e}")))?;
+    let Some(last) = ctx.session.last_ask(&args.uri) else {
+        return Err(user_error(
+            "nothing to ask again in this file yet: explain a selection or ask a question first",
+        ));
+    };
+    let Some(tier) = args.tier.or_else(|| last.tier_used.bigger()) else {
+        return Err(user_error(
+            "the last answer came from the heavy tier already: there is no bigger one",
+        ));
+    };
+    let (query, keep) = (last.query.clone(), tier);
+    let kept = off_thread(move || {
+        use crate::engine::first_stage::corrections;
+        match corrections::state_file() {
+            Some(path) => corrections::record(&path, &query, keep).map_err(|e| e.to_string()),
+            None => Err("no state directory (XDG_STATE_HOME or HOME)".to_string()),
+        }
+    })
+    .await?;
+    if let Err(e) = kept {
+        // The answer still comes; only the lesson is lost.
+        warn!("the correction was not kept: {e}");
+        ctx.tell(
+            MessageType::WARNING,
+            format!("superhelfer: the correction was not kept ({e})"),
+        )
+        .await;
+    }
+    explain_or_ask(ctx, last.args, token, last.free_question, Some(tier)).await
 }
 
 /// Writes an explanation to the cache directory, for `window/showDocument`.

@@ -297,14 +297,19 @@ impl LanguageServer for Server {
                 self.session
                     .diagnostics_in(&params.text_document.uri, params.range, doc.version);
         }
-        Ok(Some(actions::list(
+        let mut list = actions::list(
             doc,
             &params.text_document.uri,
             params.range,
             &diagnostics,
             self.session.encoding(),
             &extra,
-        )))
+        );
+        let last = self.session.last_ask(&params.text_document.uri);
+        if let Some(up) = last.and_then(|l| l.tier_used.bigger()) {
+            list.push(actions::ask_again(&params.text_document.uri, up));
+        }
+        Ok(Some(list))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::{Diagnostic, Range, Uri};
 
 use crate::config::{ConfigError, Layer, Refusal, Resolved, Source};
 use crate::engine::router::{Consent, Engine};
+use crate::engine::tier::Tier;
 
 use super::documents::{DocumentStore, PositionEncoding};
 use super::profile::{Asking, ClientProfile};
@@ -52,6 +53,18 @@ pub struct Session {
     checks: super::diagnostics::Checks,
     /// Refused editor settings (key, value) the user has been told about: once each.
     refusals_shown: Mutex<HashSet<(String, String)>>,
+    /// The last explain/ask answered on each document, for "ask again".
+    last_asks: Mutex<HashMap<Uri, LastAsk>>,
+}
+
+/// An answered explain/ask: enough to run it again on another tier.
+#[derive(Debug, Clone)]
+pub struct LastAsk {
+    pub args: super::actions::ActionArgs,
+    pub free_question: bool,
+    /// What the router analysed (kept as the correction's query).
+    pub query: String,
+    pub tier_used: Tier,
 }
 
 impl Session {
@@ -68,6 +81,7 @@ impl Session {
             published: Mutex::new(HashMap::new()),
             checks: Default::default(),
             refusals_shown: Mutex::new(HashSet::new()),
+            last_asks: Mutex::new(HashMap::new()),
             documents: Mutex::new(DocumentStore::default()),
             encoding: RwLock::new(PositionEncoding::default()),
             config: RwLock::new(ConfigState {
@@ -153,6 +167,18 @@ impl Session {
     /// Extra language ids where "Generate shell command" is offered.
     pub fn command_languages(&self) -> Vec<String> {
         self.engine().config().actions.command_languages.clone()
+    }
+
+    /// Remembers the last answered explain/ask of a document.
+    pub fn remember_ask(&self, last: LastAsk) {
+        let mut all = self.last_asks.lock().unwrap_or_else(|e| e.into_inner());
+        all.insert(last.args.uri.clone(), last);
+    }
+
+    /// The last answered explain/ask of a document.
+    pub fn last_ask(&self, uri: &Uri) -> Option<LastAsk> {
+        let all = self.last_asks.lock().unwrap_or_else(|e| e.into_inner());
+        all.get(uri).cloned()
     }
 
     /// The connected client's profile (how to ask, show and report).

@@ -6,9 +6,10 @@ export const FIX = 'superhelfer.fixError';
 export const EXPLAIN = 'superhelfer.explain';
 export const ASK = 'superhelfer.ask';
 export const STATUS = 'superhelfer.status';
+export const ASK_AGAIN = 'superhelfer.askAgain';
 
 /** Commands the server runs; the language client registers them under the same ids. */
-export const SERVER_COMMANDS = [GENERATE, FIX, EXPLAIN, ASK, STATUS] as const;
+export const SERVER_COMMANDS = [GENERATE, FIX, EXPLAIN, ASK, STATUS, ASK_AGAIN] as const;
 
 /** What each command shows while it runs. */
 export const TITLES: Record<string, string> = {
@@ -17,6 +18,7 @@ export const TITLES: Record<string, string> = {
     [EXPLAIN]: 'Explain selection',
     [ASK]: 'Ask',
     [STATUS]: 'Status',
+    [ASK_AGAIN]: 'Ask again with a bigger model',
 };
 
 /** What the user is told when the palette finds no matching action at the cursor. */
@@ -25,6 +27,7 @@ export const NOTHING_HERE: Record<string, string> = {
         'No request on this line: write a comment that says what the command should do (in a shell script, Dockerfile, Makefile or a shell block in Markdown).',
     [FIX]: 'No diagnostic at the cursor to fix.',
     [EXPLAIN]: 'Select something to explain.',
+    [ASK_AGAIN]: 'Nothing to ask again in this file yet: explain a selection or ask a question first.',
 };
 
 /** An LSP `Command`, or the part of a `CodeAction` that matters here. */

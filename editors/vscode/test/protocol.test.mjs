@@ -256,7 +256,7 @@ test('initialize: the server offers the commands the extension contributes', { s
         for (const c of offered) {
             assert.ok(contributed.includes(c), `${c} is in package.json's contributes.commands`);
         }
-        assert.deepEqual(new Set(offered), new Set([GENERATE, EXPLAIN, ASK, STATUS, 'superhelfer.fixError']));
+        assert.deepEqual(new Set(offered), new Set([GENERATE, EXPLAIN, ASK, STATUS, 'superhelfer.fixError', 'superhelfer.askAgain']));
         assert.equal(init.capabilities.positionEncoding, 'utf-16');
         assert.equal(init.serverInfo.name, 'superhelfer');
         // A configuration error would come after `initialized`, before the status text.
