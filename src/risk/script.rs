@@ -215,7 +215,12 @@ pub(crate) fn analyze_cmd(
 /// paths of deleting commands resolved against a `cd` earlier in the text.
 fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
     let mut out = Cmd {
-        words: cmd.words.iter().map(|w| expand_word(w, acc)).collect(),
+        words: cmd
+            .words
+            .iter()
+            .flat_map(expand_braces)
+            .map(|w| expand_word(&w, acc))
+            .collect(),
         redirs: cmd.redirs.clone(),
     };
     for r in &mut out.redirs {

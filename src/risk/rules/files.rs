@@ -684,6 +684,12 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("ls -la ~/../", Safe),
+            // Brace expansion builds the words before anything runs.
+            ("{rm,-r,-f,/var/lib/postgresql}", Danger),
+            ("doas {shred,-u,/etc/shadow}", Danger),
+            ("rm -rf /{usr,opt}/share", Danger),
+            ("mkdir -p src/{lib,bin}", Safe),
+            ("cp app.conf{,.orig}", Safe),
             ("echo \"rm -rf /\"", Safe),
             ("rm -rf ./build ./dist", Caution),
             ("rm notes.txt", Caution),

@@ -13,6 +13,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             if let Some(w) = ctx.positionals().first() {
                 run_written(&w.text, ctx.depth, acc);
             }
+            script_from_stream(ctx, acc);
             if ctx
                 .eff
                 .args
@@ -169,6 +170,9 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     } else if c_index.is_none() && !upstream_downloads {
         fed_to_interpreter(ctx, acc);
     }
+    if is_shell(name) && c_index.is_none() {
+        script_from_stream(ctx, acc);
+    }
     if upstream_downloads
         && (!has_script_file
             || c_index.is_none() && positionals(words).first().is_some_and(|w| w.text == "-"))
@@ -240,6 +244,37 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         })
     {
         acc.danger("opens a reverse shell to a remote host");
+    }
+}
+
+/// A shell or `source` whose script file is a stream: a process
+/// substitution (`bash <(echo …)`, `source <(printf …)`, `sh < <(…)`) runs
+/// what the inner command prints, and `/dev/stdin` (`. /dev/stdin <<< …`)
+/// runs the text fed in. Fixed text is assessed as the script; text only
+/// known at run time is unknown, so at least caution.
+fn script_from_stream(ctx: &Ctx, acc: &mut Acc) {
+    const STDIN: &[&str] = &["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"];
+    let name = ctx.eff.name.as_str();
+    let first = ctx.positionals().first().copied();
+    let mut subs: Vec<&String> = Vec::new();
+    if let Some(w) = first.filter(|w| w.procsub) {
+        subs.extend(&w.subs);
+    }
+    if first.is_none() || !is_shell(name) {
+        for r in &ctx.cmd.redirs {
+            if r.kind == RedirKind::Read && r.target.procsub {
+                subs.extend(&r.target.subs);
+            }
+        }
+    }
+    for s in subs {
+        match eval_script(s, acc) {
+            Some(text) => assess_script(&text, ctx.depth + 1, acc),
+            None => acc.caution(format!("{name} runs what a process substitution prints")),
+        }
+    }
+    if first.is_some_and(|w| STDIN.contains(&w.text.as_str())) {
+        fed_text(ctx, acc, assess_script);
     }
 }
 
@@ -428,6 +463,12 @@ mod tests {
         check_examples(&[
             ("tmux new -d 'rm -rf ~'", Danger),
             ("tmux new -s work", Safe),
+            ("sh <(echo 'rm -rf /srv')", Danger),
+            ("source <(echo 'rm -rf ~/')", Danger),
+            ("bash < <(printf 'rm -rf %s' /home)", Danger),
+            ("bash /dev/fd/0 <<< 'rm -rf /'", Danger),
+            ("source <(kubectl completion bash)", Caution),
+            ("bash <(echo 'ls -la')", Safe),
             ("screen -dm bash -c 'rm -rf ~'", Danger),
             ("screen -S build -dm make", Safe),
             ("xterm -e 'rm -rf ~'", Danger),
