@@ -43,6 +43,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 )
             }) =>
         {
+            make_recipes(ctx, acc);
             acc.caution("make install/clean writes or deletes files outside the build")
         }
         "patch" | "rename" | "prename" | "perl-rename" | "mmv" => {
