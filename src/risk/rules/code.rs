@@ -153,7 +153,7 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
 }
 
 /// `ansible HOSTS -m shell -a CMD`: CMD runs on every host (`command` is the
-/// default module); `-m file -a 'path=P state=absent'` deletes P there.
+/// default module) and is judged as it would be here, as for `ssh`; `-m file -a 'path=P state=absent'` deletes P there.
 fn ansible(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     let value = |short: &str, long: &str| {
@@ -170,10 +170,7 @@ fn ansible(ctx: &Ctx, acc: &mut Acc) {
         return;
     };
     match module.rsplit('.').next().unwrap_or(module) {
-        "shell" | "command" | "raw" => {
-            acc.caution("ansible runs a command on remote hosts");
-            assess_script(margs, ctx.depth + 1, acc);
-        }
+        "shell" | "command" | "raw" => assess_script(margs, ctx.depth + 1, acc),
         "file" if margs.split_whitespace().any(|kv| kv == "state=absent") => {
             for kv in margs.split_whitespace() {
                 let path = ["path=", "dest=", "name="]
@@ -631,7 +628,7 @@ mod tests {
                 Danger,
             ),
             ("ansible all -m ping", Safe),
-            ("ansible all -m shell -a 'uptime'", Caution),
+            ("ansible all -m shell -a 'uptime'", Safe),
             ("python3 -c 'print(1)'", Safe),
             (
                 "python3 -c 'import shutil; shutil.rmtree(\"build\")'",
