@@ -336,20 +336,25 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
     } else if from_decoder {
         acc.danger("runs decoded text as a command");
     }
-    if name_word.text.contains('$') {
+    // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set
+    // earlier; `rm${IFS}-rf${IFS}$HOME` at the default blank, and the words
+    // after the first are judged as arguments (a computed first word is
+    // still reported when the split text is assessed).
+    let ifs: Vec<char> = acc
+        .vars
+        .get("IFS")
+        .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
+        .unwrap_or_default();
+    let splits = name_word.text.contains(char::is_whitespace)
+        || !ifs.is_empty() && name_word.text.contains(ifs.as_slice());
+    if name_word.text.contains('$') && !splits {
         acc.caution(format!(
             "the command name is computed at run time ({}): what runs cannot be checked",
             name_word.text
         ));
         return true;
     }
-    // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set earlier.
-    let ifs: Vec<char> = acc
-        .vars
-        .get("IFS")
-        .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
-        .unwrap_or_default();
-    if name_word.text.contains(char::is_whitespace) || name_word.text.contains(ifs.as_slice()) {
+    if splits {
         // `X="rm -rf"; $X /var/www`: the value splits into a command and its flags.
         let split = name_word.text.replace(ifs.as_slice(), " ");
         let text = format!("{split} {}", quote_words(eff.args));

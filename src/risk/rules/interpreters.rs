@@ -218,7 +218,12 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                 ));
             }
             if is_shell(name) {
-                assess_script(&script.text, ctx.depth + 1, acc);
+                let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
+                assess_script(
+                    &positional_params(&script.text, &params),
+                    ctx.depth + 1,
+                    acc,
+                );
             } else {
                 let code = script.text.replace(' ', "");
                 if code.contains("forkwhilefork")
@@ -276,6 +281,26 @@ fn script_from_stream(ctx: &Ctx, acc: &mut Acc) {
     if first.is_some_and(|w| STDIN.contains(&w.text.as_str())) {
         fed_text(ctx, acc, assess_script);
     }
+}
+
+/// `sh -c 'rm -rf "$1"' _ /etc`: the words after the script (after `$0`)
+/// are its positional parameters `$1`…`$9`, `$@` and `$*`.
+fn positional_params(script: &str, params: &[&str]) -> String {
+    if params.is_empty() || !script.contains('$') {
+        return script.to_string();
+    }
+    let all = params.join(" ");
+    let mut out = script
+        .replace("${@}", &all)
+        .replace("$@", &all)
+        .replace("$*", &all);
+    for (i, p) in params.iter().enumerate().take(9).rev() {
+        let n = i + 1;
+        out = out
+            .replace(&format!("${{{n}}}"), p)
+            .replace(&format!("${n}"), p);
+    }
+    out
 }
 
 /// What code given to an interpreter deletes or hands to a shell.
@@ -463,6 +488,9 @@ mod tests {
         check_examples(&[
             ("tmux new -d 'rm -rf ~'", Danger),
             ("tmux new -s work", Safe),
+            ("bash -c 'shred -u \"$@\"' sh /etc/shadow", Danger),
+            ("sh -c 'rm -rf \"${1}\"' x ~", Danger),
+            ("sh -c 'ls -la \"$1\"' _ /etc", Safe),
             ("sh <(echo 'rm -rf /srv')", Danger),
             ("source <(echo 'rm -rf ~/')", Danger),
             ("bash < <(printf 'rm -rf %s' /home)", Danger),
