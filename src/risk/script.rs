@@ -292,9 +292,15 @@ fn root_shell_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
     }
 }
 
-/// `… | tee FILE…`: each file holds what the pipeline produced.
+/// `… | tee FILE…`: each file holds what the pipeline produced, or the
+/// here-string or here-doc given to tee itself (`tee f <<< 'cmd'`).
 fn record_tee(ctx: &Ctx, acc: &mut Acc) {
-    let content = match eval_pipeline(ctx.upstream, acc) {
+    let fed = ctx.cmd.redirs.iter().rev().find_map(|r| match r.kind {
+        RedirKind::Herestring => Some(r.target.text.clone()),
+        RedirKind::Heredoc => Some(r.body.clone()),
+        _ => None,
+    });
+    let content = match fed.or_else(|| eval_pipeline(ctx.upstream, acc)) {
         Some(t) => Written::Text(t),
         None => Written::Unknown,
     };

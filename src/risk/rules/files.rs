@@ -155,7 +155,24 @@ pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
             .is_some_and(|m| matches!(m.to_ascii_uppercase().as_str(), "PUT" | "DELETE" | "PATCH"))
             || positional_method
         {
-            acc.caution("sends a modifying HTTP request (PUT/DELETE/PATCH)");
+            let deletes = method.is_some_and(|m| m.eq_ignore_ascii_case("DELETE"))
+                || positional_method && args.contains(&"DELETE");
+            // `DELETE …/_all` or `…/*` (Elasticsearch, OpenSearch, REST
+            // stores): every index or resource behind the endpoint goes.
+            let everything = args.iter().any(|a| {
+                a.contains("://")
+                    && a.split(['?', '#']).next().is_some_and(|u| {
+                        u.trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .is_some_and(|last| matches!(last, "_all" | "*" | "*,*"))
+                    })
+            });
+            if deletes && everything {
+                acc.danger("HTTP DELETE of every index or resource (_all / *)");
+            } else {
+                acc.caution("sends a modifying HTTP request (PUT/DELETE/PATCH)");
+            }
         }
     }
 }
@@ -690,6 +707,10 @@ mod tests {
             ("doas {shred,-u,/etc/shadow}", Danger),
             ("rm -rf /{usr,opt}/share", Danger),
             ("mkdir -p src/{lib,bin}", Safe),
+            ("curl -XDELETE 'https://es.internal:9200/*'", Danger),
+            ("curl -X DELETE http://localhost:9200/logs-2024.01", Caution),
+            ("curl http://localhost:9200/_all/_settings", Safe),
+            ("tee run.sh <<< 'rm -rf ~' >/dev/null; sh run.sh", Danger),
             ("rm -rf /var/opt/mssql", Danger),
             ("rm -rf /var/mail/alice", Danger),
             ("rm -rf /var/tmp/build-42", Caution),
