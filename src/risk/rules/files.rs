@@ -28,6 +28,12 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.danger("shred destroys a critical system file");
             } else if let Some(w) = ctx.positionals().iter().find(|w| is_access_key(&w.text)) {
                 acc.danger(access_loss("shreds", &w.text));
+            } else if ctx.eff.via_xargs
+                && ctx.positionals().iter().all(|w| w.text == "{}")
+                && upstream_find_start(ctx).is_some_and(|s| find_start_is_broad(&s))
+            {
+                // `find / … | xargs shred -u`: as `xargs rm` of that listing.
+                fed_delete(ctx, false, acc);
             } else {
                 acc.caution("irrecoverably overwrites files");
             }
@@ -707,6 +713,12 @@ mod tests {
             ("doas {shred,-u,/etc/shadow}", Danger),
             ("rm -rf /{usr,opt}/share", Danger),
             ("mkdir -p src/{lib,bin}", Safe),
+            ("find /home -name '*.pdf' | xargs shred -zu", Danger),
+            (
+                "find /srv -type f -print0 | xargs -0 -I{} shred -u {}",
+                Danger,
+            ),
+            ("find ./tmp -name '*.key' | xargs shred -u", Caution),
             ("curl -XDELETE 'https://es.internal:9200/*'", Danger),
             ("curl -X DELETE http://localhost:9200/logs-2024.01", Caution),
             ("curl http://localhost:9200/_all/_settings", Safe),
