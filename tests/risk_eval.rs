@@ -322,7 +322,7 @@ fn blind_tune_half_meets_targets() {
         "blind tune half too small: {}",
         rows.len()
     );
-    // Floors at the figures the tuning ended with, 193/199 danger and 2/206
+    // Floors at the figures the tuning ended with, 194/199 danger and 2/206
     // look-alikes rated danger (before it: recall 88.9 %,
     // 8 destructive rated safe, 2.43 % false alarms).
     assert_eq!(
@@ -331,7 +331,7 @@ fn blind_tune_half_meets_targets() {
         "blind tune half: a destructive command was rated safe"
     );
     assert!(
-        stats.recall() >= 0.969,
+        stats.recall() >= 0.974,
         "blind tune half: danger recall {:.1}% fell below the recorded floor",
         stats.recall() * 100.0
     );

@@ -352,6 +352,42 @@ pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
         mode
     };
     let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
+    // `chmod -x /bin/chmod`, `chmod 644 /usr/bin/sudo`: a system program
+    // that no longer runs (the tools to undo it may be the ones broken).
+    let takes_exec = mode.is_some_and(|m| {
+        let sym = m.trim_start_matches(['u', 'g', 'o', 'a']);
+        sym.starts_with('-') && sym.contains('x')
+            || m.len() >= 3
+                && m.chars().all(|c| c.is_ascii_digit())
+                && m.chars()
+                    .rev()
+                    .nth(2)
+                    .is_some_and(|d| matches!(d, '0' | '2' | '4' | '6'))
+    });
+    let files: &[&Word] = if mode.is_some_and(|m| m.starts_with('-')) {
+        &pos[..]
+    } else {
+        targets
+    };
+    if name == "chmod" && takes_exec {
+        const BIN_DIRS: &[&str] = &[
+            "/bin/",
+            "/sbin/",
+            "/usr/bin/",
+            "/usr/sbin/",
+            "/usr/libexec/",
+        ];
+        if let Some(w) = files
+            .iter()
+            .find(|w| BIN_DIRS.iter().any(|d| w.text.starts_with(d)))
+        {
+            acc.danger(format!(
+                "chmod makes the system program {} unrunnable",
+                w.text
+            ));
+            return;
+        }
+    }
     // Taking the owner's access to SSH keys or their lists locks the user out.
     let owner_loses = mode.is_some_and(|m| {
         let digits = m.trim_start_matches('0');
@@ -713,6 +749,10 @@ mod tests {
             ("doas {shred,-u,/etc/shadow}", Danger),
             ("rm -rf /{usr,opt}/share", Danger),
             ("mkdir -p src/{lib,bin}", Safe),
+            ("chmod a-x /usr/bin/sudo", Danger),
+            ("chmod 0644 /sbin/init", Danger),
+            ("chmod -x ./scripts/old.sh", Caution),
+            ("chmod 755 /usr/local/bin/tool", Caution),
             ("find /home -name '*.pdf' | xargs shred -zu", Danger),
             (
                 "find /srv -type f -print0 | xargs -0 -I{} shred -u {}",
