@@ -87,6 +87,10 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
+        // `"$(which rm)" -rf /`: the path of the named program.
+        "which" if args.len() == 1 && !args[0].starts_with('-') => {
+            Some(format!("/usr/bin/{}", args[0]))
+        }
         "tr" if args.len() == 2 && !args[0].starts_with('-') => Some(tr(&input?, args[0], args[1])),
         _ => None,
     }

@@ -37,11 +37,13 @@
 //!
 //! [`lexer`] and [`parser`] turn the text into words (with their quoting and
 //! expansions), pipelines, lists, redirections, here-docs, loops and groups;
-//! [`normalise`] and [`evaluate`] work out what will actually run (variables
-//! assigned earlier, the inside of `$( … )`, `echo … | base64 -d`, wrappers
-//! such as `sudo`/`env`/`timeout`/`xargs`, `cd`, files written and then run);
+//! [`normalise`] and [`evaluate`] work out what will actually run (brace
+//! expansion, variables assigned earlier, the inside of `$( … )`,
+//! `echo … | base64 -d`, wrappers such as `sudo`/`env`/`timeout`/`xargs`,
+//! `cd`, files written and then run);
 //! [`script`] walks every command, nested scripts included (`sh -c`, `eval`,
-//! `ssh`, `docker exec/run`, `kubectl exec`, here-docs fed to shells), and
+//! `ssh`, `ansible`, `docker exec/run`, `kubectl exec`, here-docs fed to
+//! shells, process substitutions run as scripts, makefiles fed to make), and
 //! hands each to [`rules`], one file per command family, each with its table
 //! of examples.
 //!

@@ -184,6 +184,69 @@ pub(crate) fn expand_word(w: &Word, acc: &Acc) -> Word {
     out
 }
 
+/// Brace expansion, as the shell does before running anything:
+/// `{rm,-rf,/home}` is the three words `rm -rf /home`, `/{srv,home}` two
+/// paths. Quoted words and `${…}` are left alone; the result is capped.
+pub(crate) fn expand_braces(w: &Word) -> Vec<Word> {
+    const MAX_WORDS: usize = 64;
+    if w.quoted || w.procsub || !w.text.contains('{') {
+        return vec![w.clone()];
+    }
+    let mut out = vec![w.text.clone()];
+    let mut done = Vec::new();
+    while let Some(t) = out.pop() {
+        match brace_alternatives(&t) {
+            Some(alts) if done.len() + out.len() + alts.len() <= MAX_WORDS => out.extend(alts),
+            _ => done.push(t),
+        }
+    }
+    done.into_iter()
+        .map(|text| Word { text, ..w.clone() })
+        .collect()
+}
+
+/// The first `{a,b}` group of `t` expanded into its alternatives.
+fn brace_alternatives(t: &str) -> Option<Vec<String>> {
+    let b: Vec<char> = t.chars().collect();
+    let open = (0..b.len()).find(|&i| b[i] == '{' && (i == 0 || b[i - 1] != '$'))?;
+    let (mut depth, mut commas) = (0usize, Vec::new());
+    let mut close = None;
+    for (i, &c) in b.iter().enumerate().skip(open) {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            ',' if depth == 1 => commas.push(i),
+            _ => {}
+        }
+    }
+    let close = close?;
+    if commas.is_empty() {
+        return None;
+    }
+    let pre: String = b[..open].iter().collect();
+    let post: String = b[close + 1..].iter().collect();
+    let mut cuts = vec![open];
+    cuts.extend(&commas);
+    cuts.push(close);
+    Some(
+        cuts.windows(2)
+            .rev()
+            .map(|c| {
+                format!(
+                    "{pre}{}{post}",
+                    b[c[0] + 1..c[1]].iter().collect::<String>()
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Puts in `$NAME`, `${NAME}` and `${NAME:-default}` for the names in `vars`
 /// (and the default for names not assigned); `$( … )` is copied verbatim.
 pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {

@@ -416,7 +416,10 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 PathClass::Other
             }
         }
-        [top, sub, _] if *top == "var" && *sub == "lib" => PathClass::DataDir(raw.to_string()),
+        // The FHS's state trees: each entry is a service's or package's data.
+        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail") => {
+            PathClass::DataDir(raw.to_string())
+        }
         _ if comps.iter().any(|c| DATA_NAMES.contains(c))
             && !matches!(comps.first().copied(), Some("tmp" | "home" | "Users"))
             && !comps.iter().any(|c| c.contains("cache")) =>

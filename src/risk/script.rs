@@ -215,7 +215,12 @@ pub(crate) fn analyze_cmd(
 /// paths of deleting commands resolved against a `cd` earlier in the text.
 fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
     let mut out = Cmd {
-        words: cmd.words.iter().map(|w| expand_word(w, acc)).collect(),
+        words: cmd
+            .words
+            .iter()
+            .flat_map(expand_braces)
+            .map(|w| expand_word(&w, acc))
+            .collect(),
         redirs: cmd.redirs.clone(),
     };
     for r in &mut out.redirs {
@@ -287,9 +292,15 @@ fn root_shell_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
     }
 }
 
-/// `… | tee FILE…`: each file holds what the pipeline produced.
+/// `… | tee FILE…`: each file holds what the pipeline produced, or the
+/// here-string or here-doc given to tee itself (`tee f <<< 'cmd'`).
 fn record_tee(ctx: &Ctx, acc: &mut Acc) {
-    let content = match eval_pipeline(ctx.upstream, acc) {
+    let fed = ctx.cmd.redirs.iter().rev().find_map(|r| match r.kind {
+        RedirKind::Herestring => Some(r.target.text.clone()),
+        RedirKind::Heredoc => Some(r.body.clone()),
+        _ => None,
+    });
+    let content = match fed.or_else(|| eval_pipeline(ctx.upstream, acc)) {
         Some(t) => Written::Text(t),
         None => Written::Unknown,
     };
@@ -331,20 +342,25 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
     } else if from_decoder {
         acc.danger("runs decoded text as a command");
     }
-    if name_word.text.contains('$') {
+    // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set
+    // earlier; `rm${IFS}-rf${IFS}$HOME` at the default blank, and the words
+    // after the first are judged as arguments (a computed first word is
+    // still reported when the split text is assessed).
+    let ifs: Vec<char> = acc
+        .vars
+        .get("IFS")
+        .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
+        .unwrap_or_default();
+    let splits = name_word.text.contains(char::is_whitespace)
+        || !ifs.is_empty() && name_word.text.contains(ifs.as_slice());
+    if name_word.text.contains('$') && !splits {
         acc.caution(format!(
             "the command name is computed at run time ({}): what runs cannot be checked",
             name_word.text
         ));
         return true;
     }
-    // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set earlier.
-    let ifs: Vec<char> = acc
-        .vars
-        .get("IFS")
-        .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
-        .unwrap_or_default();
-    if name_word.text.contains(char::is_whitespace) || name_word.text.contains(ifs.as_slice()) {
+    if splits {
         // `X="rm -rf"; $X /var/www`: the value splits into a command and its flags.
         let split = name_word.text.replace(ifs.as_slice(), " ");
         let text = format!("{split} {}", quote_words(eff.args));

@@ -1,5 +1,6 @@
-//! Code that other programs run: awk's `system()`, vim's `!`, `at` jobs, and
-//! the delete and process calls in python/perl/ruby/node/php/lua code.
+//! Code that other programs run: awk's `system()`, vim's `!` and scripted
+//! edits, `at` jobs, makefiles fed in, ansible's ad-hoc commands, and the
+//! delete and process calls in python/perl/ruby/node/php/lua code.
 
 use crate::risk::prelude::*;
 
@@ -10,6 +11,8 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "vim" | "vi" | "nvim" | "ex" | "view" | "gvim" | "vimdiff" | "rvim" | "nano" => {
             vim(ctx, acc)
         }
+        "make" | "gmake" => make_recipes(ctx, acc),
+        "ansible" => ansible(ctx, acc),
         "at" | "batch" => {
             // The job's commands come from stdin (or -f FILE).
             fed_text(ctx, acc, assess_script);
@@ -100,6 +103,7 @@ fn vim(ctx: &Ctx, acc: &mut Acc) {
             cmds.push(c);
         }
     }
+    vim_writes(ctx, &cmds, acc);
     for c in cmds {
         let c = c.trim_start_matches([':', ' ']);
         let c = c
@@ -120,6 +124,127 @@ fn vim(ctx: &Ctx, acc: &mut Acc) {
             || c.starts_with("w!")
         {
             assess_script(c[2..].trim_start_matches(['!', ' ']), ctx.depth + 1, acc);
+        }
+    }
+}
+
+/// `make -f - <<EOF`: the makefile is the text fed in (or written earlier
+/// in the same text); its recipe lines are shell commands.
+pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let file = args.iter().enumerate().find_map(|(i, a)| match *a {
+        "-f" | "--file" | "--makefile" => args.get(i + 1).copied(),
+        _ => a
+            .strip_prefix("--file=")
+            .or_else(|| a.strip_prefix("--makefile="))
+            .or_else(|| a.strip_prefix("-f").filter(|f| !f.is_empty())),
+    });
+    let Some(file) = file else { return };
+    let judge = |text: &str, depth: usize, acc: &mut Acc| {
+        for line in text.lines().filter_map(|l| l.strip_prefix('\t')) {
+            assess_script(line.trim_start_matches(['@', '-', '+']), depth, acc);
+        }
+    };
+    if matches!(file, "-" | "/dev/stdin" | "/dev/fd/0") {
+        fed_text(ctx, acc, judge);
+    } else if let Some(Written::Text(t)) = acc.written.get(file.trim_start_matches("./")).cloned() {
+        judge(&t, ctx.depth + 1, acc);
+    }
+}
+
+/// `ansible HOSTS -m shell -a CMD`: CMD runs on every host (`command` is the
+/// default module) and is judged as it would be here, as for `ssh`; `-m file -a 'path=P state=absent'` deletes P there.
+fn ansible(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let value = |short: &str, long: &str| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            if *a == short || *a == long {
+                args.get(i + 1).copied()
+            } else {
+                a.strip_prefix(long).and_then(|v| v.strip_prefix('='))
+            }
+        })
+    };
+    let module = value("-m", "--module-name").unwrap_or("command");
+    let Some(margs) = value("-a", "--args") else {
+        return;
+    };
+    match module.rsplit('.').next().unwrap_or(module) {
+        "shell" | "command" | "raw" => assess_script(margs, ctx.depth + 1, acc),
+        "file" if margs.split_whitespace().any(|kv| kv == "state=absent") => {
+            for kv in margs.split_whitespace() {
+                let path = ["path=", "dest=", "name="]
+                    .iter()
+                    .find_map(|k| kv.strip_prefix(k));
+                if let Some(p) = path {
+                    assess_script(
+                        &format!(
+                            "rm -rf -- {}",
+                            quote_words(&[Word {
+                                text: p.to_string(),
+                                quoted: true,
+                                ..Word::default()
+                            }])
+                        ),
+                        ctx.depth + 1,
+                        acc,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// vim/ex ex-commands (`-c '%d' -c wq`) that write the files: an edit in
+/// place, and emptying the file when every line is deleted first.
+fn vim_writes(ctx: &Ctx, cmds: &[&str], acc: &mut Acc) {
+    const WRITES: &[&str] = &[
+        "w", "wq", "x", "xit", "exit", "wa", "wall", "wqa", "xa", "up", "update",
+    ];
+    const WHOLE: &[&str] = &["%", "1,$", "0,$", "g/^/", "g/.*/", "g/^.*/", "g/$/", "g/./"];
+    let norm: Vec<String> = cmds
+        .iter()
+        .flat_map(|c| c.split('|'))
+        .map(|c| c.trim().trim_start_matches(':').replace(' ', ""))
+        .collect();
+    if !norm
+        .iter()
+        .any(|c| WRITES.contains(&c.trim_end_matches('!')))
+    {
+        return;
+    }
+    let empties = norm.iter().any(|c| {
+        WHOLE.iter().any(|r| {
+            c.strip_prefix(r)
+                .and_then(|rest| rest.strip_prefix('d'))
+                .is_some_and(|rest| rest.chars().all(|ch| ch.is_ascii_alphabetic() || ch == '_'))
+        }) || c.ends_with("ggdG")
+    });
+    let args = ctx.args;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if matches!(
+            *a,
+            "-c" | "--cmd" | "-u" | "-U" | "-S" | "-i" | "-w" | "-W" | "-s" | "-T"
+        ) {
+            i += 1;
+        } else if !a.starts_with(['-', '+']) {
+            files.push(*a);
+        }
+        i += 1;
+    }
+    let name = &ctx.eff.name;
+    for f in files {
+        if !empties {
+            acc.caution(format!("{name} edits {f} in place"));
+        } else if is_access_key(f) {
+            acc.danger(access_loss("empties", f));
+        } else if is_critical_file(f) {
+            acc.danger(format!("{name} empties the critical file {f}"));
+        } else {
+            acc.caution(format!("{name} empties {f}"));
         }
     }
 }
@@ -487,6 +612,23 @@ mod tests {
             ("awk '{print $1}' access.log", Safe),
             ("awk 'BEGIN{print \"system(rm)\"}'", Safe),
             ("vim -c 'set number' notes.txt", Safe),
+            ("ex -s -c '1,$d' -c 'x' /etc/sudoers", Danger),
+            ("vim -E -s -c 'g/^/d|wq' ~/.ssh/authorized_keys", Danger),
+            ("vim -es -c '%s/foo/bar/g' -c wq notes.txt", Caution),
+            ("vim -R -c 'g/^/d' /etc/passwd", Safe),
+            ("make -f - <<'EOF'\nx:\n\t@rm -rf ~\nEOF", Danger),
+            (
+                "printf 'all:\\n\\tshred -u /etc/shadow\\n' | make -f -",
+                Danger,
+            ),
+            ("make -f - <<'EOF'\nall:\n\techo hi\nEOF", Safe),
+            ("ansible web -a 'rm -rf /srv/www'", Danger),
+            (
+                "ansible db -m ansible.builtin.file -a 'path=/var/lib/mysql state=absent'",
+                Danger,
+            ),
+            ("ansible all -m ping", Safe),
+            ("ansible all -m shell -a 'uptime'", Safe),
             ("python3 -c 'print(1)'", Safe),
             (
                 "python3 -c 'import shutil; shutil.rmtree(\"build\")'",

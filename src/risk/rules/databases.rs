@@ -35,8 +35,24 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// The SQL with the contents of its string literals ('…', `''` escaping)
+/// left out: `LIKE '%DROP TABLE%'` searches text, it drops nothing.
+fn without_literals(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut in_lit = false;
+    for c in sql.chars() {
+        if c == '\'' {
+            in_lit = !in_lit;
+            out.push(c);
+        } else if !in_lit {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
-    let up = sql.to_ascii_uppercase();
+    let up = without_literals(sql).to_ascii_uppercase();
     let norm: String = up.split_whitespace().collect::<Vec<_>>().join(" ");
     if norm.contains("DROP DATABASE") || norm.contains("DROP SCHEMA") {
         return Some("drops a whole database");
@@ -201,7 +217,7 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
 }
 
 pub(crate) fn sql_mutates(sql: &str) -> bool {
-    let up = sql.to_ascii_uppercase();
+    let up = without_literals(sql).to_ascii_uppercase();
     [
         "INSERT", "UPDATE", "DELETE", "ALTER", "CREATE", "GRANT", "REVOKE", "DROP", "REPLACE",
         "SET ",
@@ -238,6 +254,16 @@ mod tests {
             ("psql -c 'SELECT 1' app", Safe),
             ("redis-cli info memory", Safe),
             ("psql -c 'DROP DATABASE app'", Danger),
+            // Keywords inside a string literal are data, not statements.
+            (
+                "psql -c \"SELECT count(*) FROM log WHERE msg = 'TRUNCATE users'\"",
+                Safe,
+            ),
+            (
+                "sqlite3 app.db \"INSERT INTO notes VALUES ('drop database x')\"",
+                Caution,
+            ),
+            ("psql -c \"SELECT 'x'; DROP TABLE users\"", Danger),
             ("redis-cli flushall", Danger),
         ]);
     }

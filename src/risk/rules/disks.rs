@@ -22,6 +22,13 @@ fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         {
             // A device (or something we cannot see, like a variable) is wiped; an image or swap file is routine.
             let pos = ctx.positionals();
+            // mke2fs -n / mkfs.xfs -N only print what they would create.
+            let ext = n == "mke2fs"
+                || n.starts_with("mkfs.ext")
+                || n == "mkfs" && ctx.args.iter().any(|a| a.starts_with("ext"));
+            if ext && ctx.has_flag('n', &[]) || n == "mkfs.xfs" && ctx.has_flag('N', &[]) {
+                return true;
+            }
             let on_device = pos
                 .iter()
                 .any(|w| is_device(&w.text) || w.text.starts_with('$'))
@@ -304,6 +311,9 @@ mod tests {
             ("mkfs.ext4 -F ./fs.img", Caution),
             ("dd if=/dev/zero of=/dev/sda", Danger),
             ("mkfs.ext4 /dev/sdb1", Danger),
+            ("mke2fs -n /dev/nvme0n1p2", Safe),
+            ("mkfs.xfs -N /dev/sdc", Safe),
+            ("mkfs.vfat -n BOOT /dev/sdb1", Danger),
             ("wipefs -a /dev/sdb", Danger),
         ]);
     }

@@ -28,6 +28,12 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.danger("shred destroys a critical system file");
             } else if let Some(w) = ctx.positionals().iter().find(|w| is_access_key(&w.text)) {
                 acc.danger(access_loss("shreds", &w.text));
+            } else if ctx.eff.via_xargs
+                && ctx.positionals().iter().all(|w| w.text == "{}")
+                && upstream_find_start(ctx).is_some_and(|s| find_start_is_broad(&s))
+            {
+                // `find / … | xargs shred -u`: as `xargs rm` of that listing.
+                fed_delete(ctx, false, acc);
             } else {
                 acc.caution("irrecoverably overwrites files");
             }
@@ -43,6 +49,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 )
             }) =>
         {
+            make_recipes(ctx, acc);
             acc.caution("make install/clean writes or deletes files outside the build")
         }
         "patch" | "rename" | "prename" | "perl-rename" | "mmv" => {
@@ -154,7 +161,24 @@ pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
             .is_some_and(|m| matches!(m.to_ascii_uppercase().as_str(), "PUT" | "DELETE" | "PATCH"))
             || positional_method
         {
-            acc.caution("sends a modifying HTTP request (PUT/DELETE/PATCH)");
+            let deletes = method.is_some_and(|m| m.eq_ignore_ascii_case("DELETE"))
+                || positional_method && args.contains(&"DELETE");
+            // `DELETE …/_all` or `…/*` (Elasticsearch, OpenSearch, REST
+            // stores): every index or resource behind the endpoint goes.
+            let everything = args.iter().any(|a| {
+                a.contains("://")
+                    && a.split(['?', '#']).next().is_some_and(|u| {
+                        u.trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .is_some_and(|last| matches!(last, "_all" | "*" | "*,*"))
+                    })
+            });
+            if deletes && everything {
+                acc.danger("HTTP DELETE of every index or resource (_all / *)");
+            } else {
+                acc.caution("sends a modifying HTTP request (PUT/DELETE/PATCH)");
+            }
         }
     }
 }
@@ -328,6 +352,42 @@ pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
         mode
     };
     let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
+    // `chmod -x /bin/chmod`, `chmod 644 /usr/bin/sudo`: a system program
+    // that no longer runs (the tools to undo it may be the ones broken).
+    let takes_exec = mode.is_some_and(|m| {
+        let sym = m.trim_start_matches(['u', 'g', 'o', 'a']);
+        sym.starts_with('-') && sym.contains('x')
+            || m.len() >= 3
+                && m.chars().all(|c| c.is_ascii_digit())
+                && m.chars()
+                    .rev()
+                    .nth(2)
+                    .is_some_and(|d| matches!(d, '0' | '2' | '4' | '6'))
+    });
+    let files: &[&Word] = if mode.is_some_and(|m| m.starts_with('-')) {
+        &pos[..]
+    } else {
+        targets
+    };
+    if name == "chmod" && takes_exec {
+        const BIN_DIRS: &[&str] = &[
+            "/bin/",
+            "/sbin/",
+            "/usr/bin/",
+            "/usr/sbin/",
+            "/usr/libexec/",
+        ];
+        if let Some(w) = files
+            .iter()
+            .find(|w| BIN_DIRS.iter().any(|d| w.text.starts_with(d)))
+        {
+            acc.danger(format!(
+                "chmod makes the system program {} unrunnable",
+                w.text
+            ));
+            return;
+        }
+    }
     // Taking the owner's access to SSH keys or their lists locks the user out.
     let owner_loses = mode.is_some_and(|m| {
         let digits = m.trim_start_matches('0');
@@ -684,6 +744,32 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("ls -la ~/../", Safe),
+            // Brace expansion builds the words before anything runs.
+            ("{rm,-r,-f,/var/lib/postgresql}", Danger),
+            ("doas {shred,-u,/etc/shadow}", Danger),
+            ("rm -rf /{usr,opt}/share", Danger),
+            ("mkdir -p src/{lib,bin}", Safe),
+            ("chmod a-x /usr/bin/sudo", Danger),
+            ("chmod 0644 /sbin/init", Danger),
+            ("chmod -x ./scripts/old.sh", Caution),
+            ("chmod 755 /usr/local/bin/tool", Caution),
+            ("find /home -name '*.pdf' | xargs shred -zu", Danger),
+            (
+                "find /srv -type f -print0 | xargs -0 -I{} shred -u {}",
+                Danger,
+            ),
+            ("find ./tmp -name '*.key' | xargs shred -u", Caution),
+            ("curl -XDELETE 'https://es.internal:9200/*'", Danger),
+            ("curl -X DELETE http://localhost:9200/logs-2024.01", Caution),
+            ("curl http://localhost:9200/_all/_settings", Safe),
+            ("tee run.sh <<< 'rm -rf ~' >/dev/null; sh run.sh", Danger),
+            ("rm -rf /var/opt/mssql", Danger),
+            ("rm -rf /var/mail/alice", Danger),
+            ("rm -rf /var/tmp/build-42", Caution),
+            ("shred${IFS}-u${IFS}~/.ssh/id_rsa", Danger),
+            ("doas \"$(which shred)\" -u /etc/shadow", Danger),
+            ("\"$(which ls)\" -la /etc", Safe),
+            ("cp app.conf{,.orig}", Safe),
             ("echo \"rm -rf /\"", Safe),
             ("rm -rf ./build ./dist", Caution),
             ("rm notes.txt", Caution),

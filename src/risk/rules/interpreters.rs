@@ -13,6 +13,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             if let Some(w) = ctx.positionals().first() {
                 run_written(&w.text, ctx.depth, acc);
             }
+            script_from_stream(ctx, acc);
             if ctx
                 .eff
                 .args
@@ -169,6 +170,9 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     } else if c_index.is_none() && !upstream_downloads {
         fed_to_interpreter(ctx, acc);
     }
+    if is_shell(name) && c_index.is_none() {
+        script_from_stream(ctx, acc);
+    }
     if upstream_downloads
         && (!has_script_file
             || c_index.is_none() && positionals(words).first().is_some_and(|w| w.text == "-"))
@@ -214,7 +218,12 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                 ));
             }
             if is_shell(name) {
-                assess_script(&script.text, ctx.depth + 1, acc);
+                let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
+                assess_script(
+                    &positional_params(&script.text, &params),
+                    ctx.depth + 1,
+                    acc,
+                );
             } else {
                 let code = script.text.replace(' ', "");
                 if code.contains("forkwhilefork")
@@ -241,6 +250,57 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     {
         acc.danger("opens a reverse shell to a remote host");
     }
+}
+
+/// A shell or `source` whose script file is a stream: a process
+/// substitution (`bash <(echo …)`, `source <(printf …)`, `sh < <(…)`) runs
+/// what the inner command prints, and `/dev/stdin` (`. /dev/stdin <<< …`)
+/// runs the text fed in. Fixed text is assessed as the script; text only
+/// known at run time is unknown, so at least caution.
+fn script_from_stream(ctx: &Ctx, acc: &mut Acc) {
+    const STDIN: &[&str] = &["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"];
+    let name = ctx.eff.name.as_str();
+    let first = ctx.positionals().first().copied();
+    let mut subs: Vec<&String> = Vec::new();
+    if let Some(w) = first.filter(|w| w.procsub) {
+        subs.extend(&w.subs);
+    }
+    if first.is_none() || !is_shell(name) {
+        for r in &ctx.cmd.redirs {
+            if r.kind == RedirKind::Read && r.target.procsub {
+                subs.extend(&r.target.subs);
+            }
+        }
+    }
+    for s in subs {
+        match eval_script(s, acc) {
+            Some(text) => assess_script(&text, ctx.depth + 1, acc),
+            None => acc.caution(format!("{name} runs what a process substitution prints")),
+        }
+    }
+    if first.is_some_and(|w| STDIN.contains(&w.text.as_str())) {
+        fed_text(ctx, acc, assess_script);
+    }
+}
+
+/// `sh -c 'rm -rf "$1"' _ /etc`: the words after the script (after `$0`)
+/// are its positional parameters `$1`…`$9`, `$@` and `$*`.
+fn positional_params(script: &str, params: &[&str]) -> String {
+    if params.is_empty() || !script.contains('$') {
+        return script.to_string();
+    }
+    let all = params.join(" ");
+    let mut out = script
+        .replace("${@}", &all)
+        .replace("$@", &all)
+        .replace("$*", &all);
+    for (i, p) in params.iter().enumerate().take(9).rev() {
+        let n = i + 1;
+        out = out
+            .replace(&format!("${{{n}}}"), p)
+            .replace(&format!("${n}"), p);
+    }
+    out
 }
 
 /// What code given to an interpreter deletes or hands to a shell.
@@ -428,6 +488,15 @@ mod tests {
         check_examples(&[
             ("tmux new -d 'rm -rf ~'", Danger),
             ("tmux new -s work", Safe),
+            ("bash -c 'shred -u \"$@\"' sh /etc/shadow", Danger),
+            ("sh -c 'rm -rf \"${1}\"' x ~", Danger),
+            ("sh -c 'ls -la \"$1\"' _ /etc", Safe),
+            ("sh <(echo 'rm -rf /srv')", Danger),
+            ("source <(echo 'rm -rf ~/')", Danger),
+            ("bash < <(printf 'rm -rf %s' /home)", Danger),
+            ("bash /dev/fd/0 <<< 'rm -rf /'", Danger),
+            ("source <(kubectl completion bash)", Caution),
+            ("bash <(echo 'ls -la')", Safe),
             ("screen -dm bash -c 'rm -rf ~'", Danger),
             ("screen -S build -dm make", Safe),
             ("xterm -e 'rm -rf ~'", Danger),

@@ -18,7 +18,7 @@ mod packages;
 mod services;
 mod vcs;
 
-pub(crate) use code::{code_effects, fed_text};
+pub(crate) use code::{code_effects, fed_text, make_recipes};
 pub(crate) use files::{access_loss, analyze_generic_args, analyze_redirect};
 pub(crate) use find::*;
 

@@ -16,6 +16,8 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             let j = ctx.args.join(" ");
             if j.contains("flush ruleset") {
                 acc.danger("nft flush ruleset removes every firewall rule");
+            } else if nft_drops_all_input(ctx.args) {
+                acc.danger("nft drops all incoming traffic: SSH is cut off");
             } else if ctx
                 .args
                 .iter()
@@ -154,6 +156,28 @@ pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// `nft add rule inet filter input drop` (a verdict with no match) or an
+/// input hook with `policy drop` and no SSH accept: all incoming traffic,
+/// SSH included, is dropped.
+fn nft_drops_all_input(args: &[&str]) -> bool {
+    let adds = args
+        .iter()
+        .any(|a| matches!(*a, "add" | "insert" | "create"));
+    let verdict = |a: &str| matches!(a, "drop" | "reject");
+    let bare_rule = args.iter().position(|a| *a == "input").is_some_and(|i| {
+        args.contains(&"rule")
+            && args[i + 1..].iter().all(|a| verdict(a) || *a == "counter")
+            && args[i + 1..].iter().any(|a| verdict(a))
+    });
+    let j = args.join(" ").replace(';', " ");
+    let policy = j.contains("hook input")
+        && (j.contains("policy drop") || j.contains("policy reject"))
+        && !args
+            .iter()
+            .any(|a| is_ssh_port(a) || a.contains("dport 22"));
+    adds && (bare_rule || policy)
+}
+
 pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     let takes = |o: &str| {
@@ -260,6 +284,19 @@ mod tests {
         check_examples(&[
             ("ssh host uptime", Safe),
             ("ufw status", Safe),
+            ("nft insert rule ip filter input counter reject", Danger),
+            (
+                "nft add chain inet fw input '{ type filter hook input priority 0; policy drop; }'",
+                Danger,
+            ),
+            (
+                "nft add rule inet filter input tcp dport 22 accept",
+                Caution,
+            ),
+            (
+                "nft add rule inet filter input ip saddr 10.0.0.9 drop",
+                Caution,
+            ),
             ("ufw allow 443", Caution),
             ("ssh root@db1 'rm -rf /var/lib/postgresql'", Danger),
             ("ufw deny 22", Danger),

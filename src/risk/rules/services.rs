@@ -41,7 +41,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "systemctl" => analyze_systemctl(ctx, acc),
         "service" => analyze_service(ctx, acc),
         "crontab" => {
-            if ctx.has_flag('r', &[]) {
+            if ctx.has_flag('r', &[]) && ctx.has_flag('i', &[]) {
+                acc.caution("crontab -r -i deletes all of the user's cron jobs after asking");
+            } else if ctx.has_flag('r', &[]) {
                 acc.danger("crontab -r deletes all of the user's cron jobs without confirmation");
             } else if ctx.has_flag('l', &[]) {
             } else {
@@ -379,6 +381,8 @@ mod tests {
             ("usermod -L olduser", Caution),
             ("passwd -S root", Safe),
             ("crontab -r", Danger),
+            ("crontab -u www-data -r", Danger),
+            ("crontab -i -r", Caution),
             (
                 "(crontab -l; echo '* * * * * rm -rf ~') | crontab -",
                 Danger,
