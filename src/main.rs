@@ -530,7 +530,10 @@ fn risk_command(words: &[String]) -> ExitCode {
     };
     let report = risk::assess(&text);
     match serde_json::to_string_pretty(&report) {
-        Ok(s) => println!("{s}"),
+        // A reader that went away (`| head`) is not an error of the assessment.
+        Ok(s) => {
+            let _ = writeln!(std::io::stdout(), "{s}");
+        }
         Err(e) => {
             eprintln!("superhelfer: {e}");
             return ExitCode::FAILURE;
