@@ -24,6 +24,7 @@ pub struct Server {
     pending_errors: Mutex<Vec<ConfigError>>,
     /// Editor settings refused in `initialize`, told once the client is initialized.
     pending_refusals: Mutex<Vec<Refusal>>,
+    inline: Arc<super::inline::InlineState>,
 }
 
 impl Server {
@@ -33,6 +34,7 @@ impl Server {
             session: Arc::new(session),
             pending_errors: Mutex::new(file_error.into_iter().collect()),
             pending_refusals: Mutex::new(Vec::new()),
+            inline: Arc::default(),
         }
     }
 
@@ -117,6 +119,9 @@ impl LanguageServer for Server {
             }
         }
         debug!(encoding = encoding.as_str(), "initialize");
+        // Ghost text only for a client that shows it, and only while the user wants it.
+        let inline = self.session.profile().inline_completion
+            && self.session.engine().config().inline.enabled;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(PositionEncodingKind::from(encoding.as_str().to_string())),
@@ -145,6 +150,7 @@ impl LanguageServer for Server {
                         .collect(),
                     work_done_progress_options: Default::default(),
                 }),
+                inline_completion_provider: inline.then_some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -339,7 +345,7 @@ impl LanguageServer for Server {
 }
 
 /// Aborts a spawned task when the request that waits for it is dropped.
-struct AbortOnDrop(tokio::task::AbortHandle);
+pub(super) struct AbortOnDrop(pub(super) tokio::task::AbortHandle);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -348,6 +354,21 @@ impl Drop for AbortOnDrop {
 }
 
 impl Server {
+    /// `textDocument/inlineCompletion` (a custom method: tower-lsp-server 0.23 has no
+    /// trait method for it).
+    pub async fn inline_completion(
+        &self,
+        params: InlineCompletionParams,
+    ) -> Result<Option<InlineCompletionResponse>> {
+        super::inline::complete(
+            self.client.clone(),
+            self.session.clone(),
+            self.inline.clone(),
+            params,
+        )
+        .await
+    }
+
     /// `window/workDoneProgress/cancel`: the user pressed cancel on a progress.
     pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
         let key = super::progress::token_key(&params.token);
