@@ -15,3 +15,4 @@ pub mod status;
 pub mod tier;
 pub mod tokens;
 pub mod vram;
+pub mod warm;

@@ -278,6 +278,11 @@ impl Engine {
         Ok(b)
     }
 
+    /// What the backends said about their models (for `warm.rs`).
+    pub(super) fn probes(&self) -> &Probes {
+        &self.probes
+    }
+
     /// Whether a backend may be used (loopback, or a remote URL the user wrote).
     pub fn backend_allowed(&self, name: &str) -> bool {
         self.config.backends.contains_key(name) && !self.refused.contains(name)
@@ -855,6 +860,6 @@ struct Streamed {
     cut: Option<String>,
 }
 
-fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {
+pub(super) fn keep_alive(kind: BackendKind, t: &TierConfig) -> Option<String> {
     (kind == BackendKind::Ollama).then(|| t.keep_alive.clone())
 }

@@ -14,6 +14,7 @@ pub mod progress;
 pub mod server;
 pub mod session;
 pub mod transport;
+pub mod warm;
 
 use tower_lsp_server::LspService;
 

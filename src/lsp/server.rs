@@ -25,6 +25,7 @@ pub struct Server {
     /// Editor settings refused in `initialize`, told once the client is initialized.
     pending_refusals: Mutex<Vec<Refusal>>,
     inline: Arc<super::inline::InlineState>,
+    warm: Arc<super::warm::WarmState>,
 }
 
 impl Server {
@@ -35,6 +36,7 @@ impl Server {
             pending_errors: Mutex::new(file_error.into_iter().collect()),
             pending_refusals: Mutex::new(Vec::new()),
             inline: Arc::default(),
+            warm: Arc::default(),
         }
     }
 
@@ -303,14 +305,25 @@ impl LanguageServer for Server {
                 self.session
                     .diagnostics_in(&params.text_document.uri, params.range, doc.version);
         }
-        Ok(Some(actions::list(
+        let list = actions::list(
             doc,
             &params.text_document.uri,
             params.range,
             &diagnostics,
             self.session.encoding(),
             &extra,
-        )))
+        );
+        drop(docs);
+        if list.iter().any(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => a
+                .command
+                .as_ref()
+                .is_some_and(|c| c.command == actions::GENERATE),
+            CodeActionOrCommand::Command(c) => c.command == actions::GENERATE,
+        }) {
+            super::warm::on_request_line(&self.session, &self.warm);
+        }
+        Ok(Some(list))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
