@@ -35,11 +35,17 @@ struct World {
 
 impl World {
     fn new() -> World {
+        World::with_load_delay(Duration::ZERO)
+    }
+
+    /// A cold load of the code model takes `delay` in the stand-in.
+    fn with_load_delay(delay: Duration) -> World {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let stub = rt.block_on(OllamaStub::start(vec![
             StubModel::new(FAST, Behavior::reply(&["A short answer."])).loaded(),
             StubModel::new(CODE, Behavior::reply(&["```bash\ndf -h\n```"]))
-                .with_size(18_000_000_000),
+                .with_size(18_000_000_000)
+                .with_load_delay(delay),
         ]));
         World {
             _rt: rt,
@@ -196,4 +202,25 @@ fn never_when_the_vram_guard_would_ask() {
     list(&mut c, 1);
     assert_eq!(w.wait_preloads(1, WITHIN), 1);
     assert!(c.server_requests("window/showMessageRequest").is_empty());
+}
+
+#[test]
+fn an_action_picked_before_the_cursor_rests_makes_no_separate_preload() {
+    // The request is still loading the model when the listing's debounce ends.
+    let w = World::with_load_delay(Duration::from_millis(1500));
+    let mut c = w.client(w.options());
+    let actions = list(&mut c, 1);
+    let generate = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap_or("").starts_with("Generate"))
+        .expect("Generate listed")["command"]
+        .clone();
+    let r = c.request("workspace/executeCommand", generate);
+    assert!(r.is_ok(), "{r:?}");
+    c.settle(WITHIN);
+    assert!(
+        w.preloads().is_empty(),
+        "the request loaded the model itself: {:?}",
+        w.preloads()
+    );
 }

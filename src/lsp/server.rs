@@ -331,6 +331,7 @@ impl LanguageServer for Server {
         // document, token counting, parsing an answer) would stall codeAction and the
         // rest. The command runs on a task of its own; dropping this future (on
         // $/cancelRequest) aborts it, which closes the backend stream as before.
+        super::warm::supersede(&self.warm);
         let client = self.client.clone();
         let session = self.session.clone();
         let task = tokio::spawn(async move {

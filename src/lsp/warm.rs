@@ -1,6 +1,7 @@
 //! The signal for warm-ahead (`engine/warm.rs`): a code-action listing on a request line.
 //! The listing stays instant (the work is spawned); a listing waits `DEBOUNCE` and gives
-//! way to a later one, so scrolling through lines warms nothing until the cursor rests.
+//! way to a later one, so scrolling through lines warms nothing until the cursor rests,
+//! and to a command picked meanwhile.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -19,6 +20,12 @@ pub const DEBOUNCE: Duration = Duration::from_millis(500);
 #[derive(Default)]
 pub struct WarmState {
     seq: AtomicU64,
+}
+
+/// A command started: a warm-up still waiting is dropped (the request loads the model
+/// itself, and two would probe the backend side by side).
+pub fn supersede(state: &WarmState) {
+    state.seq.fetch_add(1, Ordering::SeqCst);
 }
 
 /// A listing landed on a request line: warm the code model once the cursor rests.
