@@ -669,3 +669,98 @@ end }})
     }
     drop(rt);
 }
+
+/// Ghost text through the plugin's extmark fallback (Neovim before 0.12) or the native
+/// inline completion: the server advertises it to the plugin, the answer is drawn on the
+/// fresh line after the request, and accepting inserts it indented like the line.
+#[test]
+fn ghost_text_is_drawn_and_accepted_in_a_real_neovim() {
+    let Some(nvim) = tools() else { return };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stub = rt.block_on(OllamaStub::start(vec![
+        StubModel::new(FAST, Behavior::reply(&["A short answer."])).loaded(),
+        StubModel::new(CODE, Behavior::reply(&["```bash\ndf -h\n```"])).loaded(),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let options = home.join("init_options.json");
+    let init_options = json!({
+        "backends": {"ollama": {"kind": "ollama", "url": stub.url()}},
+        "vram": {"enabled": false},
+        "actions": {"shellcheck": false}
+    });
+    std::fs::write(&options, init_options.to_string()).unwrap();
+    let script = home.join("ghost.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/bash\nreport() {\n  # show free disk space\n  \n}\n",
+    )
+    .unwrap();
+    let result = home.join("result.json");
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
+    let init = format!(
+        r#"
+vim.opt.runtimepath:prepend({plugin})
+vim.o.swapfile = false
+local out_path = {result}
+local result = {{}}
+local function finish(err)
+  result.error = err
+  vim.fn.writefile({{ vim.fn.json_encode(result) }}, out_path)
+  vim.cmd(err and 'cquit 1' or 'qall!')
+end
+local options = vim.fn.json_decode(table.concat(vim.fn.readfile({options}), '\n'))
+require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = options }})
+local function wait(ms, what, cond)
+  if not vim.wait(ms, cond, 20) then error('timed out waiting for ' .. what) end
+end
+local function main()
+  local buf = vim.api.nvim_get_current_buf()
+  wait(15000, 'the server to attach', function() return #require('superhelfer').clients(buf) > 0 end)
+  local client = require('superhelfer').clients(buf)[1]
+  result.offered = client.server_capabilities.inlineCompletionProvider == true
+  result.native = require('superhelfer.ghost').native()
+  vim.api.nvim_win_set_cursor(0, {{ 4, 2 }})
+  local ns = vim.api.nvim_create_namespace('superhelfer_ghost')
+  require('superhelfer.ghost').ask(client, buf, 1)
+  wait(15000, 'the ghost text', function()
+    return #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {{}}) > 0
+  end)
+  local marks = vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {{ details = true }})
+  result.row = marks[1][2]
+  result.shown = marks[1][4].virt_text[1][1]
+  result.accepted = require('superhelfer.ghost').accept(buf)
+  result.text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n')
+  finish(nil)
+end
+vim.api.nvim_create_autocmd('VimEnter', {{
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, err = xpcall(main, debug.traceback)
+      if not ok then finish(tostring(err)) end
+    end)
+  end,
+}})
+"#,
+        plugin = lua_str(&plugin.display().to_string()),
+        bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
+        options = lua_str(&options.display().to_string()),
+        result = lua_str(&result.display().to_string()),
+    );
+    let init_path = home.join("init.lua");
+    std::fs::write(&init_path, init).unwrap();
+    let r = run_headless(&nvim, home, &init_path, &script, &result);
+    assert_eq!(r["offered"], true, "{r}");
+    if r["native"] == true {
+        eprintln!("SKIP: this Neovim draws inline completion itself; the fallback is not used");
+        return;
+    }
+    assert_eq!(r["row"], 3, "{r}");
+    assert_eq!(r["shown"], "  df -h", "{r}");
+    assert_eq!(r["accepted"], true, "{r}");
+    assert_eq!(
+        r["text"],
+        "#!/bin/bash\nreport() {\n  # show free disk space\n  df -h\n}"
+    );
+}

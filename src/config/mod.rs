@@ -339,6 +339,16 @@ mod tests {
     }
 
     #[test]
+    fn inline_debounce_is_bounded() {
+        let msg = file("[inline]\ndebounce_ms = 60000\n")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("inline.debounce_ms"), "{msg}");
+        let r = file("[inline]\nenabled = false\ndebounce_ms = 0\n").expect("valid");
+        assert!(!r.config.inline.enabled);
+    }
+
+    #[test]
     fn tier_naming_missing_backend() {
         let msg = file("[tiers.heavy]\nbackend = \"cluster\"\n")
             .unwrap_err()

@@ -93,6 +93,9 @@ impl Resolved {
                 format!("must be 1 to {MAX_TIMEOUT_S} s (a day)"),
             ));
         }
+        if c.inline.debounce_ms > 10_000 {
+            return Err(self.invalid("inline.debounce_ms", "must be 0 to 10000 ms"));
+        }
         if c.context.max_tokens == 0 {
             return Err(self.invalid("context.max_tokens", "must be at least 1"));
         }

@@ -18,6 +18,7 @@ pub struct Config {
     pub log: LogConfig,
     pub actions: ActionsConfig,
     pub ui: UiConfig,
+    pub inline: InlineConfig,
     /// Named backends; tiers refer to them by name.
     pub backends: BTreeMap<String, BackendConfig>,
     pub tiers: TiersConfig,
@@ -44,6 +45,9 @@ pub struct RouterConfig {
     /// The most the second opinion may add to a request, in milliseconds; past it the
     /// first stage decides alone.
     pub second_opinion_ms: u64,
+    /// Load the code model in the background when the cursor rests on a request line and
+    /// loading needs no consent.
+    pub warm_ahead: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +106,15 @@ pub struct UiConfig {
     /// How long a question to the user (VRAM consent, a dangerous command) waits for an
     /// answer before it counts as Cancel.
     pub dialog_timeout_s: u64,
+}
+
+/// Ghost text (`textDocument/inlineCompletion`) on the line after a request comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InlineConfig {
+    pub enabled: bool,
+    /// How long an automatic request waits (for more typing) before the model is asked.
+    pub debounce_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,6 +205,7 @@ impl Default for Config {
                 second_opinion: true,
                 second_opinion_below: 0.75,
                 second_opinion_ms: 300,
+                warm_ahead: true,
             },
             vram: VramConfig {
                 enabled: true,
@@ -214,6 +228,10 @@ impl Default for Config {
             },
             ui: UiConfig {
                 dialog_timeout_s: 300,
+            },
+            inline: InlineConfig {
+                enabled: true,
+                debounce_ms: 300,
             },
             backends,
             trust: TrustConfig {

@@ -1,7 +1,9 @@
 //! Routing decisions counted for `status`: requests per tier, fallbacks, timeouts, latencies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -11,6 +13,10 @@ use super::tier::Tier;
 #[derive(Debug, Default)]
 pub struct Counters {
     inner: Mutex<BTreeMap<Tier, TierCounters>>,
+    /// Models loaded ahead of a request (`engine/warm.rs`).
+    warm_ups: AtomicU64,
+    /// When each model was last warmed ahead (tried), to do it at most once in a while.
+    warmed_at: Mutex<HashMap<String, Instant>>,
 }
 
 /// Counts for one tier. `chosen` counts the router's decisions, `answered` the answers the
@@ -73,6 +79,28 @@ impl Counters {
 
     pub fn record_cancelled(&self, tier: Tier) {
         self.with(tier, |c| c.cancelled += 1);
+    }
+
+    /// Claims a warm-up of `model`: false when one was tried less than `within` ago.
+    pub fn claim_warm_up(&self, model: &str, within: Duration) -> bool {
+        let mut map = self.warmed_at.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if map
+            .get(model)
+            .is_some_and(|at| now.duration_since(*at) < within)
+        {
+            return false;
+        }
+        map.insert(model.to_string(), now);
+        true
+    }
+
+    pub fn record_warm_up(&self) {
+        self.warm_ups.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn warm_ups(&self) -> u64 {
+        self.warm_ups.load(Ordering::Relaxed)
     }
 
     pub fn snapshot(&self) -> BTreeMap<Tier, TierCounters> {

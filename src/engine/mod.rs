@@ -17,3 +17,4 @@ pub mod status;
 pub mod tier;
 pub mod tokens;
 pub mod vram;
+pub mod warm;

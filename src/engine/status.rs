@@ -24,6 +24,8 @@ pub struct Status {
     pub tiers: Vec<TierStatus>,
     pub gpu: GpuStatus,
     pub counters: BTreeMap<Tier, TierCounters>,
+    /// Models loaded ahead of a request (`router.warm_ahead`).
+    pub warm_ups: u64,
     /// shellcheck's version, `None` when it is not installed.
     pub shellcheck: Option<String>,
     /// Things the user should know (remote backends, missing tools).
@@ -180,6 +182,7 @@ impl Engine {
             tiers,
             gpu,
             counters: self.counters.snapshot(),
+            warm_ups: self.counters.warm_ups(),
             shellcheck,
             notices,
             refused_settings: self.refused_settings().to_vec(),
@@ -341,6 +344,13 @@ impl Status {
                     c.first_token_ms_avg.map(|v| v.to_string()).unwrap_or("-".into()),
                 );
             }
+        }
+        if self.warm_ups > 0 {
+            let _ = writeln!(
+                out,
+                "\nwarm-ups: {} (the code model loaded ahead on a request line)",
+                self.warm_ups
+            );
         }
         if let Some(v) = &self.shellcheck {
             let _ = writeln!(out, "\nshellcheck {v}");

@@ -14,7 +14,7 @@ use tower_lsp_server::Client;
 use tracing::{debug, warn};
 
 use crate::engine::context::{self, EditorContext, LineRange};
-use crate::engine::router::{AskError, AskRequest, Event, Outcome};
+use crate::engine::router::{AskError, AskRequest, Consent, Event, FixedConsent, Outcome};
 use crate::engine::tier::Tier;
 use crate::engine::tokens;
 use crate::risk::{self, RiskLevel};
@@ -619,6 +619,86 @@ async fn show_file(ctx: &Ctx<'_>, path: &std::path::Path) -> bool {
 const INSERT: &str = "Insert";
 const INSERT_AS_COMMENT: &str = "Insert as comment";
 
+/// Who a generated command is for: the code action (progress, dialogs, messages) or
+/// ghost text (silent, and never a dialog: a load that needs consent is not made).
+pub(super) enum Mode {
+    Action(Option<ProgressToken>),
+    Ghost,
+}
+
+/// A command generated for a request line, risk-assessed.
+pub(super) struct Generated {
+    pub command: String,
+    pub report: risk::RiskReport,
+    pub outcome: Outcome,
+    /// The context was cut to the budget.
+    pub over_budget: bool,
+}
+
+/// The pipeline behind "Generate shell command" and ghost text alike: context, the code
+/// tier, extraction, risk.
+pub(super) async fn generate_command(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    uri: &Uri,
+    line_no: usize,
+    request: String,
+    dialect: shell_command::Dialect,
+    mode: Mode,
+) -> Result<Generated> {
+    let built = ctx
+        .context(doc, uri, (line_no, line_no), Vec::new())
+        .await?;
+    if matches!(mode, Mode::Action(_)) {
+        ctx.tell_cut(&built).await;
+    }
+    let request = cut_to_budget(
+        request,
+        &built,
+        ctx.session.engine().config().context.max_tokens,
+    );
+    let os = shell_command::os_name();
+    let (system, user) = shell_command::build_prompt(&CommandRequest {
+        request: &request,
+        dialect,
+        os: &os,
+        context: &built.rendered,
+    });
+    // Commands are the coder model's work.
+    let req = AskRequest {
+        max_tokens: Some(tasks::COMMAND_MAX_TOKENS),
+        ..AskRequest::with_prompt(request.clone(), system, user, Some(Tier::Code))
+    };
+    let outcome = match mode {
+        Mode::Action(token) => {
+            ctx.run_model("superhelfer: Generate shell command", token, req)
+                .await?
+        }
+        Mode::Ghost => {
+            let engine = ctx.session.engine();
+            engine
+                .ask(req, &FixedConsent(Consent::Cancel), &mut |_| {})
+                .await
+                .map_err(|e| match e {
+                    // Only the guard's question cancels here: it was not asked.
+                    AskError::Cancelled { .. } => failed(
+                        "loading the code model needs your consent (VRAM guard); pick \"Generate shell command\" from the code actions to decide",
+                    ),
+                    other => failed(other.to_string()),
+                })?
+        }
+    };
+    let command = shell_command::extract_command(&outcome.answer, dialect)
+        .map_err(|e| failed(format!("{e}; nothing was inserted")))?;
+    let report = risk::assess(&command);
+    Ok(Generated {
+        command,
+        report,
+        outcome,
+        over_budget: built.over_budget,
+    })
+}
+
 async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>) -> Result<Value> {
     let (doc, line_no) = ctx.snapshot_at_listed_line(&args)?;
     let extra = ctx.session.command_languages();
@@ -636,36 +716,21 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
             "this line holds no request (write a comment that says what the command should do)",
         )
     })?;
-    let built = ctx
-        .context(&doc, &args.uri, (line_no, line_no), Vec::new())
-        .await?;
-    ctx.tell_cut(&built).await;
-    let request = cut_to_budget(
+    let Generated {
+        command,
+        report,
+        outcome,
+        over_budget,
+    } = generate_command(
+        ctx,
+        &doc,
+        &args.uri,
+        line_no,
         request,
-        &built,
-        ctx.session.engine().config().context.max_tokens,
-    );
-    let os = shell_command::os_name();
-    let (system, user) = shell_command::build_prompt(&CommandRequest {
-        request: &request,
         dialect,
-        os: &os,
-        context: &built.rendered,
-    });
-    let outcome = ctx
-        .run_model(
-            "superhelfer: Generate shell command",
-            token,
-            // Commands are the coder model's work.
-            AskRequest {
-                max_tokens: Some(tasks::COMMAND_MAX_TOKENS),
-                ..AskRequest::with_prompt(request.clone(), system, user, Some(Tier::Code))
-            },
-        )
-        .await?;
-    let command = shell_command::extract_command(&outcome.answer, dialect)
-        .map_err(|e| failed(format!("{e}; nothing was inserted")))?;
-    let report = risk::assess(&command);
+        Mode::Action(token),
+    )
+    .await?;
     let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
     let mut lines: Vec<String> = Vec::new();
     let level = match report.level {
@@ -714,7 +779,7 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
                     "command": command,
                     "risk": report,
                     "inserted": false,
-                    "selection_cut": built.over_budget,
+                    "selection_cut": over_budget,
                     "outcome": outcome,
                 }))
             }
@@ -741,13 +806,13 @@ async fn generate(ctx: &Ctx<'_>, args: ActionArgs, token: Option<ProgressToken>)
         "command": command,
         "risk": report,
         "inserted": applied,
-        "selection_cut": built.over_budget,
+        "selection_cut": over_budget,
         "outcome": outcome,
     }))
 }
 
 /// The line break a line ends with (`\r\n` or `\n`), so inserted lines match the file.
-fn line_ending(doc: &Document, line: usize) -> &'static str {
+pub(super) fn line_ending(doc: &Document, line: usize) -> &'static str {
     let rope = doc.rope();
     if line < rope.len_lines() {
         let l = rope.line(line);

@@ -8,11 +8,13 @@ pub mod diagnostics;
 pub mod documents;
 pub mod edit;
 pub mod framing;
+pub mod inline;
 pub mod profile;
 pub mod progress;
 pub mod server;
 pub mod session;
 pub mod transport;
+pub mod warm;
 
 use tower_lsp_server::LspService;
 
@@ -28,6 +30,7 @@ pub async fn run_stdio(
     let session = session::Session::new(base)?;
     let (service, socket) =
         LspService::build(|client| server::Server::new(client, session, file_error))
+            .custom_method(inline::METHOD, server::Server::inline_completion)
             .custom_method(
                 "window/workDoneProgress/cancel",
                 server::Server::work_done_progress_cancel,

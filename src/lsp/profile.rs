@@ -72,6 +72,8 @@ pub struct ClientProfile {
     pub names_server_in_progress: bool,
     /// A cursor is a one-character selection (a block cursor).
     pub block_cursor: bool,
+    /// `textDocument.inlineCompletion` advertised (LSP 3.18): ghost text is offered.
+    pub inline_completion: bool,
 }
 
 impl ClientProfile {
@@ -115,6 +117,10 @@ impl ClientProfile {
                 .unwrap_or(false),
             names_server_in_progress: editor == Editor::Helix,
             block_cursor: editor == Editor::Helix,
+            inline_completion: caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.inline_completion.is_some()),
         }
     }
 

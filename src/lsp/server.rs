@@ -24,6 +24,8 @@ pub struct Server {
     pending_errors: Mutex<Vec<ConfigError>>,
     /// Editor settings refused in `initialize`, told once the client is initialized.
     pending_refusals: Mutex<Vec<Refusal>>,
+    inline: Arc<super::inline::InlineState>,
+    warm: Arc<super::warm::WarmState>,
 }
 
 impl Server {
@@ -33,6 +35,8 @@ impl Server {
             session: Arc::new(session),
             pending_errors: Mutex::new(file_error.into_iter().collect()),
             pending_refusals: Mutex::new(Vec::new()),
+            inline: Arc::default(),
+            warm: Arc::default(),
         }
     }
 
@@ -117,6 +121,9 @@ impl LanguageServer for Server {
             }
         }
         debug!(encoding = encoding.as_str(), "initialize");
+        // Ghost text only for a client that shows it, and only while the user wants it.
+        let inline = self.session.profile().inline_completion
+            && self.session.engine().config().inline.enabled;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(PositionEncodingKind::from(encoding.as_str().to_string())),
@@ -145,6 +152,7 @@ impl LanguageServer for Server {
                         .collect(),
                     work_done_progress_options: Default::default(),
                 }),
+                inline_completion_provider: inline.then_some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -309,6 +317,16 @@ impl LanguageServer for Server {
         if let Some(up) = last.and_then(|l| l.tier_used.bigger()) {
             list.push(actions::ask_again(&params.text_document.uri, up));
         }
+        drop(docs);
+        if list.iter().any(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => a
+                .command
+                .as_ref()
+                .is_some_and(|c| c.command == actions::GENERATE),
+            CodeActionOrCommand::Command(c) => c.command == actions::GENERATE,
+        }) {
+            super::warm::on_request_line(&self.session, &self.warm);
+        }
         Ok(Some(list))
     }
 
@@ -317,6 +335,7 @@ impl LanguageServer for Server {
         // document, token counting, parsing an answer) would stall codeAction and the
         // rest. The command runs on a task of its own; dropping this future (on
         // $/cancelRequest) aborts it, which closes the backend stream as before.
+        super::warm::supersede(&self.warm);
         let client = self.client.clone();
         let session = self.session.clone();
         let task = tokio::spawn(async move {
@@ -344,7 +363,7 @@ impl LanguageServer for Server {
 }
 
 /// Aborts a spawned task when the request that waits for it is dropped.
-struct AbortOnDrop(tokio::task::AbortHandle);
+pub(super) struct AbortOnDrop(pub(super) tokio::task::AbortHandle);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -353,6 +372,21 @@ impl Drop for AbortOnDrop {
 }
 
 impl Server {
+    /// `textDocument/inlineCompletion` (a custom method: tower-lsp-server 0.23 has no
+    /// trait method for it).
+    pub async fn inline_completion(
+        &self,
+        params: InlineCompletionParams,
+    ) -> Result<Option<InlineCompletionResponse>> {
+        super::inline::complete(
+            self.client.clone(),
+            self.session.clone(),
+            self.inline.clone(),
+            params,
+        )
+        .await
+    }
+
     /// `window/workDoneProgress/cancel`: the user pressed cancel on a progress.
     pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
         let key = super::progress::token_key(&params.token);

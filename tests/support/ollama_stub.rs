@@ -146,6 +146,8 @@ pub struct StubModel {
     pub behavior: Behavior,
     /// Whether it starts loaded (listed by `/api/ps`, with all of it in VRAM).
     pub loaded: bool,
+    /// How long a chat (or preload) waits while the model is not loaded: a cold load.
+    pub load_delay: Duration,
 }
 
 impl StubModel {
@@ -156,7 +158,14 @@ impl StubModel {
             size: 1 << 30,
             behavior,
             loaded: false,
+            load_delay: Duration::ZERO,
         }
+    }
+
+    /// A cold load takes this long (the first chat or preload while it is not loaded).
+    pub fn with_load_delay(mut self, delay: Duration) -> StubModel {
+        self.load_delay = delay;
+        self
     }
 
     /// Sets the size in bytes.
@@ -202,6 +211,7 @@ struct ModelState {
     size: u64,
     behavior: Behavior,
     loaded: bool,
+    load_delay: Duration,
     size_vram: u64,
     expires_at: SystemTime,
     modified_at: SystemTime,
@@ -232,6 +242,7 @@ impl Shared {
                 size: m.size,
                 behavior: m.behavior,
                 loaded: m.loaded,
+                load_delay: m.load_delay,
                 size_vram: m.size,
                 expires_at: now + DEFAULT_KEEP_ALIVE,
                 modified_at: now - Duration::from_secs(3 * 24 * 3600),
@@ -365,6 +376,7 @@ impl OllamaStub {
             size: model.size,
             behavior: model.behavior,
             loaded: model.loaded,
+            load_delay: model.load_delay,
             size_vram: model.size,
             expires_at: now + DEFAULT_KEEP_ALIVE,
             modified_at: now,
@@ -1175,8 +1187,8 @@ async fn chat(
     let found = lock(&shared.models)
         .iter()
         .find(|m| m.name == name)
-        .map(|m| m.behavior.clone());
-    let Some(behavior) = found else {
+        .map(|m| (m.behavior.clone(), (!m.loaded).then_some(m.load_delay)));
+    let Some((behavior, cold_load)) = found else {
         send(writer, &error_response(404, &not_found_message(&model))).await?;
         return Ok(After::KeepAlive);
     };
@@ -1196,6 +1208,9 @@ async fn chat(
         return Err(Gone);
     }
 
+    if let Some(delay) = cold_load.filter(|d| !d.is_zero()) {
+        tokio::time::sleep(delay).await;
+    }
     set_model_loaded(
         shared,
         &name,

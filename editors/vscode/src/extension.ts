@@ -46,10 +46,12 @@ import {
     userValueOf,
 } from './settings';
 import { StatusBar } from './status';
+import { GhostTextCapability, registerGhostText } from './ghost';
 
 const SECTION = 'superhelfer';
 /** Settings read when the server process starts; a change restarts it. */
-const PROCESS_SETTINGS = ['path', 'configFile', 'logLevel', 'languages'];
+// `inline.enabled` decides the capability the server advertises in `initialize`.
+const PROCESS_SETTINGS = ['path', 'configFile', 'logLevel', 'languages', 'inline.enabled'];
 
 let client: LanguageClient | undefined;
 /** What was sent as `initializationOptions` to the running server. */
@@ -57,6 +59,8 @@ let initialSettings: Json = {};
 let output: vscode.OutputChannel;
 let statusBar: StatusBar;
 let selector: DocumentFilter[] = [];
+/** The inline completion provider of the running server, if it offers one. */
+let ghostText: vscode.Disposable | undefined;
 let tokenSeq = 0;
 /** Starts, stops and settings changes run one after another, never two clients at once. */
 let lifecycle: Promise<void> = Promise.resolve();
@@ -197,12 +201,14 @@ async function startClient(): Promise<void> {
     };
     const c = new LanguageClient(SECTION, 'superhelfer', serverOptions, clientOptions);
     c.registerFeature(new ModalQuestions());
+    c.registerFeature(new GhostTextCapability());
     c.onRequest(ASK_MODAL, askModal);
     client = c;
     statusBar.starting();
     try {
         await c.start();
         output.appendLine(`superhelfer: started ${bin}`);
+        ghostText = registerGhostText(c, selector);
         statusBar.idle();
     } catch (e) {
         client = undefined;
@@ -215,6 +221,8 @@ async function startClient(): Promise<void> {
 async function stopClient(): Promise<void> {
     const c = client;
     client = undefined;
+    ghostText?.dispose();
+    ghostText = undefined;
     if (c !== undefined) {
         try {
             await c.dispose(3000);

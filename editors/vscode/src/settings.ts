@@ -64,6 +64,8 @@ const TYPED: ReadonlyArray<{ key: string; to: string[]; check: (v: unknown) => b
     { key: 'vram.enabled', to: ['vram', 'enabled'], check: isBoolean },
     { key: 'vram.warnAt', to: ['vram', 'warn_at'], check: isNumber },
     { key: 'vram.confirm', to: ['vram', 'confirm'], check: isBoolean },
+    { key: 'inline.enabled', to: ['inline', 'enabled'], check: isBoolean },
+    { key: 'router.warmAhead', to: ['router', 'warm_ahead'], check: isBoolean },
 ];
 
 function nonEmptyString(v: unknown): boolean {

@@ -123,11 +123,11 @@ class Editor {
         c.listen();
     }
 
-    async initialize(initializationOptions) {
+    async initialize(initializationOptions, capabilities = CAPABILITIES) {
         const r = await this.conn.sendRequest(lsp.InitializeRequest.type, {
             processId: process.pid,
             rootUri: null,
-            capabilities: CAPABILITIES,
+            capabilities,
             initializationOptions,
             clientInfo: { name: 'Visual Studio Code (protocol test)', version: '1.85.0' },
         });
@@ -218,10 +218,10 @@ class Editor {
 }
 
 /** An editor for one test; closed (and its exit code checked) at the end. */
-async function withEditor(t, user, fn) {
+async function withEditor(t, user, fn, capabilities = CAPABILITIES) {
     const ed = new Editor();
     try {
-        const init = await ed.initialize(settingsFor(user));
+        const init = await ed.initialize(settingsFor(user), capabilities);
         await fn(ed, init);
     } catch (e) {
         t.diagnostic(`server stderr:\n${ed.stderr}`);
@@ -465,5 +465,39 @@ test('didChangeConfiguration takes effect; cancel from the progress notification
             0,
             'a cancel is no error for the user',
         );
+    });
+});
+
+/** What src/ghost.ts's GhostTextCapability adds to the client's capabilities. */
+const WITH_GHOST_TEXT = {
+    ...CAPABILITIES,
+    textDocument: { ...CAPABILITIES.textDocument, inlineCompletion: { dynamicRegistration: false } },
+};
+
+test('Ghost text: offered to the extension, the command on the line after the request', { skip }, async (t) => {
+    await withEditor(
+        t,
+        baseUserSettings(),
+        async (ed, init) => {
+            assert.equal(init.capabilities.inlineCompletionProvider, true);
+            const uri = 'file:///w/ghost.sh';
+            await ed.open(uri, 'shellscript', '#!/bin/bash\n# list the 5 largest files in /var/log\n\n');
+            // As src/ghost.ts sends it for an explicit invocation (VS Code's Invoke).
+            const answer = await ed.conn.sendRequest('textDocument/inlineCompletion', {
+                textDocument: { uri },
+                position: pos(2, 0),
+                context: { triggerKind: 1 },
+            });
+            const items = Array.isArray(answer) ? answer : (answer?.items ?? []);
+            assert.equal(items.length, 1, JSON.stringify(answer));
+            assert.equal(items[0].insertText, COMMAND);
+            assert.deepEqual(items[0].range, { start: pos(2, 0), end: pos(2, 0) });
+            assert.equal(ed.dialogs.length, 0, 'never a dialog from ghost text');
+        },
+        WITH_GHOST_TEXT,
+    );
+    // VS Code's own capabilities (without the extension's feature): not offered.
+    await withEditor(t, baseUserSettings(), async (_ed, init) => {
+        assert.equal(init.capabilities.inlineCompletionProvider, undefined);
     });
 });

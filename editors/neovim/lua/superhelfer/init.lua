@@ -53,6 +53,9 @@ M.defaults = {
   },
   -- Start the server for `filetypes` (false: only when the user starts it).
   autostart = true,
+  -- Ghost text on the fresh line after a request comment (textDocument/inlineCompletion);
+  -- `accept` inserts it in Insert mode (false: no key). See lua/superhelfer/ghost.lua.
+  ghost = { enabled = true, accept = '<M-l>' },
 }
 
 M.config = vim.deepcopy(M.defaults)
@@ -681,6 +684,10 @@ end
 
 --- Buffer-local maps for the three actions; called when the server attaches.
 function M.on_attach(client, bufnr)
+  local ghost = M.config.ghost
+  if client and client.name == 'superhelfer' and type(ghost) == 'table' and ghost.enabled then
+    require('superhelfer.ghost').attach(client, bufnr, ghost.accept)
+  end
   local keys = M.config.keys
   if not keys or (client and client.name ~= 'superhelfer') then
     return
@@ -718,6 +725,8 @@ function M.lsp_config()
     filetypes = M.config.filetypes,
     init_options = nonempty(M.config.init_options),
     handlers = M.handlers(),
+    capabilities = type(M.config.ghost) == 'table' and M.config.ghost.enabled and require('superhelfer.ghost').capabilities()
+      or nil,
   }
 end
 

@@ -1,0 +1,308 @@
+//! `textDocument/inlineCompletion` (LSP 3.18): ghost text on the fresh line right after a
+//! request comment. The command comes from the same pipeline as "Generate shell command"
+//! (`commands::generate_command`), in its ghost mode: silent, and never a dialog (a load
+//! that needs the VRAM guard's consent is not made, so nothing is offered). A dangerous
+//! command is never offered; a caution-level one carries its comment line. Automatic
+//! requests wait `inline.debounce_ms` first; a newer request supersedes an older one,
+//! which drops its engine future (the backend stream closes). Answers are cached per
+//! document, request line and dialect.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tower_lsp_server::jsonrpc::{ErrorCode, Result};
+use tower_lsp_server::ls_types::{
+    InlineCompletionItem, InlineCompletionParams, InlineCompletionResponse,
+    InlineCompletionTriggerKind, MessageType, Position, Range, Uri,
+};
+use tower_lsp_server::Client;
+use tracing::debug;
+
+use crate::risk::RiskLevel;
+use crate::tasks::shell_command::{self, Dialect};
+
+use super::actions;
+use super::commands::{self, Ctx, Generated, Mode};
+use super::documents::Document;
+use super::session::Session;
+
+pub const METHOD: &str = "textDocument/inlineCompletion";
+
+/// How many answers the cache keeps.
+const CACHE_ENTRIES: usize = 32;
+
+type Key = (String, String, Dialect);
+
+/// What a request line was answered with.
+#[derive(Debug, Clone)]
+enum Answer {
+    /// The lines to offer (a caution comment first where there is one), unindented.
+    Lines(Vec<String>),
+    /// A dangerous command: never offered; the reasons.
+    Danger(String),
+}
+
+/// Per-connection state: which request is the newest, and the cache.
+#[derive(Default)]
+pub struct InlineState {
+    seq: AtomicU64,
+    newer: tokio::sync::Notify,
+    cache: Mutex<VecDeque<(Key, Answer)>>,
+}
+
+impl InlineState {
+    /// Registers a new request; every older one is superseded.
+    fn begin(&self) -> u64 {
+        let n = self.seq.fetch_add(1, Ordering::SeqCst) + 1;
+        self.newer.notify_waiters();
+        n
+    }
+
+    /// Resolves once a request newer than `mine` has come.
+    async fn superseded(&self, mine: u64) {
+        loop {
+            let notified = self.newer.notified();
+            if self.seq.load(Ordering::SeqCst) != mine {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    fn cached(&self, key: &Key) -> Option<Answer> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.iter().find(|(k, _)| k == key).map(|(_, a)| a.clone())
+    }
+
+    fn remember(&self, key: Key, answer: Answer) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|(k, _)| k != &key);
+        if cache.len() >= CACHE_ENTRIES {
+            cache.pop_front();
+        }
+        cache.push_back((key, answer));
+    }
+}
+
+/// Where ghost text applies: the fresh line and the request above it.
+struct Target {
+    doc: Document,
+    line: usize,
+    request_line: String,
+    request: String,
+    dialect: Dialect,
+    indent: String,
+}
+
+fn target(session: &Session, uri: &Uri, pos: Position) -> Option<Target> {
+    let doc = session.documents().get(uri)?.clone();
+    let line = pos.line as usize;
+    let current = doc.line(line)?;
+    if line == 0 || !current.trim().is_empty() {
+        return None;
+    }
+    let request_line = doc.line(line - 1)?;
+    let dialect = actions::command_dialect(&doc, line - 1, &session.command_languages())?;
+    let request = actions::line_request(&request_line, dialect)?;
+    // The fresh line's own indentation, or the request's when the editor put none.
+    let indent = if current.is_empty() {
+        request_line
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect()
+    } else {
+        current.clone()
+    };
+    Some(Target {
+        doc,
+        line,
+        request_line,
+        request,
+        dialect,
+        indent,
+    })
+}
+
+/// Answers one request (see the module comment).
+pub async fn complete(
+    client: Client,
+    session: Arc<Session>,
+    state: Arc<InlineState>,
+    params: InlineCompletionParams,
+) -> Result<Option<InlineCompletionResponse>> {
+    let mine = state.begin();
+    let cfg = session.engine().config().inline.clone();
+    if !cfg.enabled {
+        return Ok(None);
+    }
+    let uri = params.text_document_position.text_document.uri;
+    let invoked = params.context.trigger_kind == InlineCompletionTriggerKind::INVOKED;
+    let Some(t) = target(&session, &uri, params.text_document_position.position) else {
+        return Ok(None);
+    };
+    let key: Key = (uri.as_str().to_string(), t.request_line.clone(), t.dialect);
+    let answer = match state.cached(&key) {
+        Some(a) => a,
+        None => {
+            let work = generate(
+                client.clone(),
+                session.clone(),
+                t.doc.clone(),
+                uri.clone(),
+                t.line - 1,
+                t.request.clone(),
+                t.dialect,
+                if invoked { 0 } else { cfg.debounce_ms },
+            );
+            let result = tokio::select! {
+                _ = state.superseded(mine) => {
+                    debug!("inline completion superseded by a newer request");
+                    return Ok(None);
+                }
+                r = work => r,
+            };
+            match result {
+                Ok(g) => {
+                    let a = answer_of(&g);
+                    state.remember(key, a.clone());
+                    a
+                }
+                Err(e) => {
+                    if invoked && e.code != ErrorCode::RequestCancelled {
+                        tell(
+                            &client,
+                            MessageType::WARNING,
+                            &format!("no suggestion: {}", e.message),
+                        )
+                        .await;
+                    } else {
+                        debug!("no inline suggestion: {}", e.message);
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    };
+    match answer {
+        Answer::Danger(reasons) => {
+            if invoked {
+                tell(
+                    &client,
+                    MessageType::WARNING,
+                    &format!("the generated command could destroy data ({reasons}); it is not offered as ghost text. Use the code action \"Generate shell command\" to see it."),
+                )
+                .await;
+            }
+            Ok(None)
+        }
+        Answer::Lines(lines) => Ok(Some(InlineCompletionResponse::Array(vec![item(
+            &t,
+            &lines,
+            session.encoding(),
+        )]))),
+    }
+}
+
+async fn tell(client: &Client, typ: MessageType, message: &str) {
+    client
+        .show_message(typ, format!("superhelfer: {message}"))
+        .await;
+}
+
+fn answer_of(g: &Generated) -> Answer {
+    if g.report.level == RiskLevel::Danger {
+        return Answer::Danger(g.report.reasons.join("; "));
+    }
+    let mut lines: Vec<String> = shell_command::caution_comment(&g.report)
+        .into_iter()
+        .collect();
+    lines.extend(g.command.lines().map(str::to_string));
+    Answer::Lines(lines)
+}
+
+/// The item: the fresh line replaced by the lines, each indented like it (a Makefile's
+/// tab-led recipe lines keep their tab alone).
+fn item(
+    t: &Target,
+    lines: &[String],
+    enc: super::documents::PositionEncoding,
+) -> InlineCompletionItem {
+    let eol = commands::line_ending(&t.doc, t.line - 1);
+    let text = lines
+        .iter()
+        .map(|l| {
+            if l.starts_with('\t') {
+                l.clone()
+            } else {
+                format!("{}{l}", t.indent)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(eol);
+    let end = t.doc.position(t.doc.line_end_char(t.line), enc);
+    InlineCompletionItem {
+        insert_text: text,
+        filter_text: None,
+        range: Some(Range::new(Position::new(t.line as u32, 0), end)),
+        command: None,
+        insert_text_format: None,
+    }
+}
+
+/// The model's work on a task of its own (tower-lsp polls every request on one task);
+/// dropping the returned future aborts it, which closes the backend stream.
+#[allow(clippy::too_many_arguments)]
+async fn generate(
+    client: Client,
+    session: Arc<Session>,
+    doc: Document,
+    uri: Uri,
+    line: usize,
+    request: String,
+    dialect: Dialect,
+    debounce_ms: u64,
+) -> Result<Generated> {
+    let task = tokio::spawn(async move {
+        if debounce_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
+        }
+        let ctx = Ctx {
+            client: &client,
+            session: &session,
+        };
+        commands::generate_command(&ctx, &doc, &uri, line, request, dialect, Mode::Ghost).await
+    });
+    let _abort = super::server::AbortOnDrop(task.abort_handle());
+    match task.await {
+        Ok(r) => r,
+        Err(e) => Err(tower_lsp_server::jsonrpc::Error {
+            code: ErrorCode::InternalError,
+            message: format!("inline completion task ended abnormally: {e}").into(),
+            data: None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_is_bounded_and_keeps_the_newest() {
+        let s = InlineState::default();
+        for i in 0..(CACHE_ENTRIES + 5) {
+            s.remember(
+                ("u".into(), format!("# {i}"), Dialect::Bash),
+                Answer::Lines(vec![format!("echo {i}")]),
+            );
+        }
+        assert!(s
+            .cached(&("u".into(), "# 0".into(), Dialect::Bash))
+            .is_none());
+        let last = format!("# {}", CACHE_ENTRIES + 4);
+        assert!(s.cached(&("u".into(), last, Dialect::Bash)).is_some());
+        assert_eq!(s.cache.lock().unwrap().len(), CACHE_ENTRIES);
+    }
+}
