@@ -6,6 +6,7 @@
 pub mod backends;
 pub mod config;
 pub mod engine;
+pub mod features;
 pub mod logging;
 pub mod lsp;
 pub mod risk;

@@ -12,14 +12,51 @@ use crate::tasks::shell_command::{self, Dialect};
 use super::documents::{Document, PositionEncoding};
 use super::edit::Anchor;
 
-pub const EXPLAIN: &str = "superhelfer.explain";
-pub const GENERATE: &str = "superhelfer.generateCommand";
-pub const FIX: &str = "superhelfer.fixError";
-pub const ASK: &str = "superhelfer.ask";
-pub const STATUS: &str = "superhelfer.status";
-/// Re-runs the document's last explain/ask one tier up (or on `tier`), and keeps that as a
-/// correction for the router.
-pub const ASK_AGAIN: &str = "superhelfer.askAgain";
+/// The commands behind the code actions, as `workspace/executeCommand` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandName {
+    Explain,
+    Generate,
+    Fix,
+    Ask,
+    Status,
+    /// Re-runs the document's last explain/ask one tier up (or on `tier`), and keeps that
+    /// as a correction for the router.
+    AskAgain,
+}
+
+impl CommandName {
+    pub const ALL: [CommandName; 6] = [
+        CommandName::Explain,
+        CommandName::Generate,
+        CommandName::Fix,
+        CommandName::Ask,
+        CommandName::Status,
+        CommandName::AskAgain,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommandName::Explain => "superhelfer.explain",
+            CommandName::Generate => "superhelfer.generateCommand",
+            CommandName::Fix => "superhelfer.fixError",
+            CommandName::Ask => "superhelfer.ask",
+            CommandName::Status => "superhelfer.status",
+            CommandName::AskAgain => "superhelfer.askAgain",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CommandName> {
+        CommandName::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+pub const EXPLAIN: &str = CommandName::Explain.as_str();
+pub const GENERATE: &str = CommandName::Generate.as_str();
+pub const FIX: &str = CommandName::Fix.as_str();
+pub const ASK: &str = CommandName::Ask.as_str();
+pub const STATUS: &str = CommandName::Status.as_str();
+pub const ASK_AGAIN: &str = CommandName::AskAgain.as_str();
 pub const ALL_COMMANDS: [&str; 6] = [EXPLAIN, GENERATE, FIX, ASK, STATUS, ASK_AGAIN];
 
 /// The argument of `superhelfer.askAgain`.

@@ -249,6 +249,34 @@ impl Anchor {
     }
 }
 
+/// The line break a line ends with (`\r\n` or `\n`), so inserted lines match the file.
+pub fn line_ending(doc: &Document, line: usize) -> &'static str {
+    let rope = doc.rope();
+    if line < rope.len_lines() {
+        let l = rope.line(line);
+        let n = l.len_chars();
+        if n >= 2 && l.char(n - 2) == '\r' && l.char(n - 1) == '\n' {
+            return "\r\n";
+        }
+    }
+    "\n"
+}
+
+/// Lines to insert, each indented by `indent` (a Makefile's tab-led recipe lines keep
+/// their tab alone).
+pub fn indented(lines: &[String], indent: &str) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            if l.starts_with('\t') {
+                l.clone()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
+        .collect()
+}
+
 /// The edit that inserts `text` (whole lines, each with its line break) after line
 /// `last` of `doc`. After a last line without a line break, one is started.
 pub fn insert_after_line(

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod commands;
 pub mod confirm;
+pub mod convert;
 pub mod diagnostics;
 pub mod documents;
 pub mod edit;
@@ -14,6 +15,7 @@ pub mod progress;
 pub mod server;
 pub mod session;
 pub mod transport;
+pub mod ui;
 pub mod warm;
 
 use tower_lsp_server::LspService;
