@@ -17,7 +17,8 @@ pub(super) struct Cli {
 
 #[derive(clap::Args, Clone, Copy)]
 pub(super) struct VramFlags {
-    /// Load a big model even when the VRAM guard would ask.
+    /// Load a big model even when the VRAM guard would ask (`cmd`: also accept a
+    /// dangerous command, exit 0 instead of 3).
     #[arg(long, conflicts_with = "no_load")]
     pub yes: bool,
     /// Never load a big model the guard would ask about: answer with the fast model.
@@ -56,8 +57,10 @@ pub(super) enum Command {
         /// Shell: bash, sh, zsh, fish, powershell, dockerfile, makefile (default: $SHELL).
         #[arg(long)]
         shell: Option<String>,
+        /// Use this tier: fast, code or heavy (default: code).
         #[arg(long)]
         tier: Option<Tier>,
+        /// Use this model (on the chosen tier's backend).
         #[arg(long)]
         model: Option<String>,
         #[command(flatten)]
@@ -81,6 +84,7 @@ pub(super) enum Command {
         /// Delete every kept correction.
         #[arg(long, conflicts_with_all = ["prefer", "jsonl"])]
         forget: bool,
+        /// The query, as the user would ask it (not needed with --jsonl or --forget).
         query: Vec<String>,
     },
     /// Analyse what a shell command could destroy (JSON: level, reasons). Never runs it.
@@ -99,12 +103,14 @@ pub(super) enum Command {
     },
     /// Backends, tiers, GPU and counters.
     Status {
+        /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Sum up the decision log (`log.decisions = true`): tier mix, fallbacks, corrections,
     /// latencies per tier.
     Stats {
+        /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -114,4 +120,32 @@ pub(super) enum Command {
         #[arg(long)]
         default: bool,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_subcommand_flag_and_argument_has_help() {
+        let cli = super::Cli::command();
+        for sub in cli.get_subcommands() {
+            assert!(
+                sub.get_about().is_some(),
+                "`{}` has no help",
+                sub.get_name()
+            );
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some(),
+                    "`{} {id}` has no help text",
+                    sub.get_name()
+                );
+            }
+        }
+    }
 }

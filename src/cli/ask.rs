@@ -1,12 +1,14 @@
-//! `superhelfer ask`.
+//! `superhelfer ask`: the words (and `-`: stdin's material) → `features::ask::run` → the
+//! answer on stdout, streamed to a terminal; a pipe gets only the answer that completed.
 
 use std::process::ExitCode;
 
-use superhelfer::engine::router::{AskRequest, Engine};
+use superhelfer::engine::router::Engine;
 use superhelfer::engine::tier::Tier;
+use superhelfer::features::ask;
 
 use super::args::VramFlags;
-use super::terminal::{consent_for, print_event, read_stdin};
+use super::terminal::{read_stdin, TerminalUi, Tokens};
 
 /// `ask`: the question (and the material on stdin) to the routed model.
 pub(super) async fn run(
@@ -35,23 +37,20 @@ pub(super) async fn run(
             }
         }
     }
-    let consent = consent_for(vram, engine);
-    let req = AskRequest {
-        query,
+    let tokens = Tokens::for_stdout();
+    let ui = TerminalUi::new(engine, vram, tokens);
+    let input = ask::Input {
+        question: query,
         tier,
         model,
-        ..Default::default()
     };
-    match engine
-        .ask(req, consent.as_ref(), &mut |ev| print_event(ev, true))
-        .await
-    {
+    match ask::run(engine, input, &ui).await {
         Ok(outcome) => {
-            if !outcome.answer.ends_with('\n') {
-                println!();
-            }
-            if let Some(cut) = &outcome.answer_cut {
-                eprintln!("superhelfer: {cut}");
+            if tokens == Tokens::Hold {
+                print!("{}", outcome.answer);
+                if !outcome.answer.ends_with('\n') {
+                    println!();
+                }
             }
             if json {
                 if let Ok(s) = serde_json::to_string(&outcome) {

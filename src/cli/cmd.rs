@@ -1,14 +1,17 @@
-//! `superhelfer cmd`.
+//! `superhelfer cmd`: flags → `features::generate::run` (the editor's pipeline: the same
+//! extraction, risk and warning text) → the command on stdout, risk on stderr, and the
+//! exit status (3 for a dangerous command not accepted with `--yes`).
 
 use std::process::ExitCode;
 
-use superhelfer::engine::router::{AskRequest, Engine};
+use superhelfer::engine::router::Engine;
 use superhelfer::engine::tier::Tier;
-use superhelfer::risk::{self, RiskLevel};
-use superhelfer::tasks::shell_command::{self, CommandRequest, Dialect};
+use superhelfer::features::{self, generate, generate::Insertion};
+use superhelfer::risk::RiskLevel;
+use superhelfer::tasks::shell_command::Dialect;
 
 use super::args::VramFlags;
-use super::terminal::{consent_for, print_event};
+use super::terminal::{TerminalUi, Tokens};
 use super::EXIT_DANGER;
 
 fn dialect_from(shell: Option<&str>) -> Result<Dialect, String> {
@@ -49,63 +52,57 @@ pub(super) async fn run(
             return ExitCode::from(2);
         }
     };
-    let text = request.join(" ");
-    let os = shell_command::os_name();
-    let (system, user) = shell_command::build_prompt(&CommandRequest {
-        request: &text,
+    let input = generate::Input {
+        request: request.join(" "),
         dialect,
-        os: &os,
-        context: "",
-    });
-    let consent = consent_for(vram, engine);
-    // Commands are the coder model's work unless the user says otherwise.
-    let mut req =
-        AskRequest::with_prompt(text.clone(), system, user, Some(tier.unwrap_or(Tier::Code)));
-    req.model = model;
-    req.max_tokens = Some(superhelfer::tasks::COMMAND_MAX_TOKENS);
-    let outcome = match engine
-        .ask(req, consent.as_ref(), &mut |ev| print_event(ev, false))
-        .await
-    {
-        Ok(o) => o,
+        document: None,
+        tier,
+        model,
+    };
+    let ui = TerminalUi::new(engine, vram, Tokens::Hold);
+    match generate::run(engine, input, &ui).await {
+        Ok(out) => report(&out),
+        Err(features::Error::Unusable { reason, answer }) => {
+            eprintln!(
+                "superhelfer: {reason}; the model answered:\n{}",
+                answer.trim()
+            );
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("superhelfer: {e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    if let Some(cut) = &outcome.answer_cut {
-        eprintln!("superhelfer: {cut}");
     }
-    let command = match shell_command::extract_command(&outcome.answer, dialect) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!(
-                "superhelfer: {e}; the model answered:\n{}",
-                outcome.answer.trim()
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    let report = risk::assess(&command);
-    println!("{command}");
-    let level = serde_json::to_value(report.level)
+}
+
+/// The command on stdout; its risk and the editor's warning line on stderr.
+fn report(out: &generate::Output) -> ExitCode {
+    println!("{}", out.command);
+    let level = serde_json::to_value(out.report.level)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    if report.reasons.is_empty() {
+    if out.report.reasons.is_empty() {
         eprintln!("superhelfer: risk: {level}");
     } else {
-        eprintln!("superhelfer: risk: {level}: {}", report.reasons.join("; "));
-    }
-    if report.level == RiskLevel::Caution {
         eprintln!(
-            "superhelfer: caution: {}: read the command before you run it.",
-            report.reasons.join("; ")
+            "superhelfer: risk: {level}: {}",
+            out.report.reasons.join("; ")
         );
     }
-    if report.level == RiskLevel::Danger && !vram.yes {
-        eprintln!("superhelfer: this command could destroy data; it was not run (superhelfer never runs commands). Exit code 3; pass --yes to accept.");
-        return ExitCode::from(EXIT_DANGER);
+    if let Some(warning) = &out.warning {
+        eprintln!("{warning}");
     }
-    ExitCode::SUCCESS
+    match (out.report.level, &out.insertion) {
+        (RiskLevel::Caution, _) => {
+            eprintln!("superhelfer: read the command before you run it.");
+            ExitCode::SUCCESS
+        }
+        (RiskLevel::Danger, Insertion::Declined) => {
+            eprintln!("superhelfer: this command could destroy data; it was not run (superhelfer never runs commands). Exit code 3; pass --yes to accept.");
+            ExitCode::from(EXIT_DANGER)
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }

@@ -1,17 +1,19 @@
-//! The terminal as the CLI's user interface: the VRAM question as a prompt, events on
-//! stderr (tokens on stdout), material piped on stdin.
+//! The terminal as the CLI's user interface ([`TerminalUi`]): the VRAM question as a
+//! prompt, events on stderr, tokens on stdout (streamed to a terminal, held for a pipe),
+//! material piped on stdin.
 
 use std::io::{IsTerminal, Read, Write};
 
 use futures_util::future::BoxFuture;
 
 use superhelfer::engine::router::{Consent, ConsentAsker, Engine, Event, FixedConsent};
+use superhelfer::features::{DangerChoice, End, Level, Ui};
 
 use super::args::VramFlags;
 
 /// How the CLI answers the VRAM guard: the flags, else a prompt on a terminal (Cancel when
 /// unanswered for `ui.dialog_timeout_s`), else the fast model with a note on stderr.
-pub(super) struct TerminalConsent(VramFlags, std::time::Duration);
+struct TerminalConsent(VramFlags, std::time::Duration);
 
 impl ConsentAsker for TerminalConsent {
     fn ask<'a>(&'a self, prompt: &'a str) -> BoxFuture<'a, Consent> {
@@ -56,7 +58,7 @@ impl ConsentAsker for TerminalConsent {
     }
 }
 
-pub(super) fn consent_for(flags: VramFlags, engine: &Engine) -> Box<dyn ConsentAsker> {
+fn consent_for(flags: VramFlags, engine: &Engine) -> Box<dyn ConsentAsker> {
     if flags.yes {
         Box::new(FixedConsent(Consent::Load))
     } else {
@@ -65,36 +67,134 @@ pub(super) fn consent_for(flags: VramFlags, engine: &Engine) -> Box<dyn ConsentA
     }
 }
 
-/// Prints events: tokens to stdout as they come, everything else to stderr.
-pub(super) fn print_event(ev: Event, stream_tokens: bool) {
-    match ev {
-        Event::Started {
-            tier,
-            model,
-            reasons,
-        } => {
-            let why = if reasons.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", reasons.join("; "))
-            };
-            eprintln!("superhelfer: {tier} tier, {model}{why}");
+/// Where the answer's tokens go as they come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tokens {
+    /// To stdout, as they come (a terminal reads along).
+    Stream,
+    /// Nowhere: the caller prints what completed (a pipe must not get a cut answer).
+    Hold,
+}
+
+impl Tokens {
+    /// Streams to a terminal; holds the answer for a pipe or a file.
+    pub(super) fn for_stdout() -> Tokens {
+        if std::io::stdout().is_terminal() {
+            Tokens::Stream
+        } else {
+            Tokens::Hold
         }
-        Event::Notice { message } => eprintln!("superhelfer: {message}"),
-        Event::Token { text } if stream_tokens => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+    }
+}
+
+/// The terminal as a feature's ui: events on stderr, tokens on stdout when streamed, the
+/// VRAM question as a prompt (or the flags), and a dangerous command accepted only with
+/// `--yes` (it is printed either way; superhelfer never runs it).
+pub(super) struct TerminalUi {
+    consent: Box<dyn ConsentAsker>,
+    accept_danger: bool,
+    tokens: Tokens,
+    /// Streamed output ends mid-line (a cut must start the next answer on a line of its own).
+    mid_line: std::sync::atomic::AtomicBool,
+}
+
+impl TerminalUi {
+    pub(super) fn new(engine: &Engine, flags: VramFlags, tokens: Tokens) -> TerminalUi {
+        TerminalUi {
+            consent: consent_for(flags, engine),
+            accept_danger: flags.yes,
+            tokens,
+            mid_line: Default::default(),
         }
-        Event::Token { .. } => {}
-        Event::Retrying { from, reason } => {
-            if stream_tokens {
-                println!();
+    }
+
+    fn write_out(&self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+        self.mid_line
+            .store(!text.ends_with('\n'), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Ends a streamed line, so that what follows starts on its own.
+    fn finish_line(&self) {
+        if self.mid_line.load(std::sync::atomic::Ordering::Relaxed) {
+            self.write_out("\n");
+        }
+    }
+
+    fn print_event(&self, ev: Event) {
+        match ev {
+            Event::Started {
+                tier,
+                model,
+                reasons,
+            } => {
+                let why = if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", reasons.join("; "))
+                };
+                eprintln!("superhelfer: {tier} tier, {model}{why}");
             }
-            eprintln!(
-                "superhelfer: fallback: the {from} tier failed ({reason}); the fast tier answers instead"
-            );
+            Event::Notice { message } => eprintln!("superhelfer: {message}"),
+            Event::Token { text } if self.tokens == Tokens::Stream => self.write_out(&text),
+            Event::Token { .. } => {}
+            Event::Retrying { from, reason } => {
+                if self.tokens == Tokens::Stream {
+                    // What was streamed is void: marked so on the screen, and the next
+                    // answer starts on a line of its own.
+                    self.finish_line();
+                    self.write_out(&format!(
+                        "[superhelfer: the answer above was cut off: the {from} tier failed]\n"
+                    ));
+                }
+                eprintln!(
+                    "superhelfer: fallback: the {from} tier failed ({reason}); the fast tier answers instead"
+                );
+            }
         }
+    }
+}
+
+impl Ui for TerminalUi {
+    fn consent(&self) -> &dyn ConsentAsker {
+        self.consent.as_ref()
+    }
+    fn begin<'a>(&'a self, _title: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
+    fn event(&self, ev: Event) -> BoxFuture<'_, ()> {
+        self.print_event(ev);
+        Box::pin(async {})
+    }
+    fn stopped(&self) -> BoxFuture<'_, ()> {
+        // Ctrl-C ends the process; nothing else stops the work.
+        Box::pin(std::future::pending())
+    }
+    fn end<'a>(&'a self, end: End<'a>) -> BoxFuture<'a, ()> {
+        self.finish_line();
+        if let End::Answered(o) = end {
+            if let Some(cut) = &o.answer_cut {
+                eprintln!("superhelfer: {cut}");
+            }
+        }
+        Box::pin(async {})
+    }
+    fn tell(&self, _level: Level, message: String) -> BoxFuture<'_, ()> {
+        eprintln!("superhelfer: {message}");
+        Box::pin(async {})
+    }
+    fn confirm_danger<'a>(&'a self, _c: &'a str, _r: &'a str) -> BoxFuture<'a, DangerChoice> {
+        let choice = if self.accept_danger {
+            DangerChoice::Insert
+        } else {
+            DangerChoice::Cancel
+        };
+        Box::pin(async move { choice })
     }
 }
 
