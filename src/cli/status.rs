@@ -1,19 +1,20 @@
-//! `superhelfer status`.
+//! `superhelfer status`: `features::status` printed as text or JSON.
 
 use std::process::ExitCode;
 
 use superhelfer::engine::router::Engine;
+use superhelfer::features::status;
 
 /// Backends, tiers, GPU and counters, as text or JSON.
 pub(super) async fn run(engine: &Engine, json: bool) -> ExitCode {
-    let status = engine.status().await;
+    let report = status::run(engine).await;
     if json {
-        match serde_json::to_string_pretty(&status) {
+        match serde_json::to_string_pretty(&report.status) {
             Ok(s) => println!("{s}"),
             Err(e) => eprintln!("superhelfer: {e}"),
         }
     } else {
-        print!("{}", status.render());
+        print!("{}", report.text);
     }
     ExitCode::SUCCESS
 }

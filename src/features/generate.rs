@@ -140,3 +140,66 @@ async fn insertion(
     }
     Insertion::Lines(lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::Silent;
+
+    fn lines_for(command: &str, danger: DangerChoice) -> Insertion {
+        let report = risk::assess(command);
+        let ui = Silent {
+            danger,
+            ..Silent::declining()
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(insertion(
+            command,
+            &report,
+            warning(&report).as_deref(),
+            &ui,
+        ))
+    }
+
+    #[test]
+    fn a_safe_command_goes_in_alone() {
+        assert_eq!(
+            lines_for("ls -la", DangerChoice::Cancel),
+            Insertion::Lines(vec!["ls -la".into()])
+        );
+    }
+
+    #[test]
+    fn a_caution_command_goes_in_under_its_reason_without_a_question() {
+        let Insertion::Lines(lines) =
+            lines_for("find . -name '*.pyc' -delete", DangerChoice::Cancel)
+        else {
+            panic!("caution asks nothing");
+        };
+        assert!(
+            lines[0].starts_with("# superhelfer: caution: "),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "find . -name '*.pyc' -delete");
+    }
+
+    #[test]
+    fn a_dangerous_command_goes_in_only_as_the_user_chose() {
+        let cmd = "rm -rf ~/";
+        assert_eq!(lines_for(cmd, DangerChoice::Cancel), Insertion::Declined);
+        let Insertion::Lines(commented) = lines_for(cmd, DangerChoice::InsertAsComment) else {
+            panic!("inserted as a comment");
+        };
+        assert!(
+            commented[0].starts_with("# superhelfer: DANGER: "),
+            "{commented:?}"
+        );
+        assert_eq!(commented[1], "# rm -rf ~/");
+        let Insertion::Lines(plain) = lines_for(cmd, DangerChoice::Insert) else {
+            panic!("inserted");
+        };
+        assert_eq!(plain, vec![commented[0].clone(), cmd.to_string()]);
+    }
+}
