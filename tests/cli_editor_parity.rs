@@ -7,6 +7,7 @@ mod support;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
+use support::faults;
 use support::lsp_client::{Choice, LspClient};
 use support::ollama_stub::{Behavior, OllamaStub, StubModel};
 
@@ -43,27 +44,14 @@ fn in_editor(stub: &OllamaStub) -> Seen {
     let original = format!("#!/bin/bash\n# {REQUEST}\n");
     c.open(uri, "shellscript", &original);
     c.choices.push_back(Choice::Pick("Insert".into()));
-    let list = c
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                "context": {"diagnostics": []}
-            }),
-        )
-        .expect("codeAction");
-    let action = list
-        .as_array()
-        .unwrap()
-        .iter()
+    let action = faults::list_actions(&mut c, uri)
+        .into_iter()
         .find(|a| {
             a["title"]
                 .as_str()
                 .unwrap_or("")
                 .starts_with("Generate shell command")
         })
-        .cloned()
         .expect("generate action listed");
     let r: Value = c
         .request("workspace/executeCommand", action["command"].clone())

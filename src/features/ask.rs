@@ -10,8 +10,6 @@ use crate::engine::tier::Tier;
 use super::explain;
 use super::{answer, off_thread, Result, Ui};
 
-const TITLE: &str = "superhelfer: Ask";
-
 /// A question.
 pub struct Input {
     /// The question, with any material after it.
@@ -29,7 +27,7 @@ pub async fn run(engine: &Engine, input: Input, ui: &dyn Ui) -> Result<Outcome> 
         model: input.model,
         ..Default::default()
     };
-    answer(engine, ui, TITLE, req).await
+    answer(engine, ui, explain::ASK_TITLE, req).await
 }
 
 /// Answers `question` about the document around the selection.

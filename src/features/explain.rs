@@ -10,7 +10,8 @@ use crate::tasks::{explain, ANSWER_MAX_TOKENS};
 use super::{answer, build_context, cut_to_budget, tell_cut, Document, Error, Result, Ui};
 
 pub const TITLE: &str = "superhelfer: Explain selection";
-const ASK_TITLE: &str = "superhelfer: Ask";
+/// The editor's "Ask" and the CLI's `ask` alike.
+pub(super) const ASK_TITLE: &str = "superhelfer: Ask";
 const ASK_SYSTEM: &str = "You are superhelfer, a concise assistant for Linux administrators and developers. Answer the question about the file shown; use Markdown.";
 
 /// A selection to explain (or a question about the file it is in).

@@ -1,5 +1,6 @@
 //! The protocol layer, kept thin: it translates LSP messages into calls on the session and
-//! the engine, and reports results back. No model or routing logic lives here.
+//! on the features (`crate::features`), and reports results back. No pipeline, model or
+//! routing logic lives here.
 
 pub mod actions;
 pub mod commands;

@@ -20,6 +20,8 @@ use super::progress::CLIENT_LIMIT;
 use super::session::Session;
 use super::ui::EditorUi;
 
+use explain::Kind;
+
 mod ask_again;
 mod explain;
 mod fix;
@@ -204,19 +206,18 @@ pub async fn execute(
     let Some(name) = CommandName::parse(command) else {
         return Err(user_error(format!("unknown command `{command}`")));
     };
-    let result = match name {
-        CommandName::Status => status::run(&ctx).await,
-        CommandName::AskAgain => ask_again::run(&ctx, &arguments, token).await,
-        document_command => match parse_args(document_command, &arguments) {
-            Ok(args) => match document_command {
-                CommandName::Generate => generate::run(&ctx, args, token).await,
-                CommandName::Fix => fix::run(&ctx, args, token).await,
-                CommandName::Ask => explain::run(&ctx, args, token, explain::Kind::Ask, None).await,
-                _ => explain::run(&ctx, args, token, explain::Kind::Explain, None).await,
-            },
-            Err(e) => Err(e),
-        },
-    };
+    let result = async {
+        let args = || parse_args(name, &arguments);
+        match name {
+            CommandName::Status => status::run(&ctx).await,
+            CommandName::AskAgain => ask_again::run(&ctx, &arguments, token).await,
+            CommandName::Generate => generate::run(&ctx, args()?, token).await,
+            CommandName::Fix => fix::run(&ctx, args()?, token).await,
+            CommandName::Explain => explain::run(&ctx, args()?, token, Kind::Explain, None).await,
+            CommandName::Ask => explain::run(&ctx, args()?, token, Kind::Ask, None).await,
+        }
+    }
+    .await;
     match result {
         Ok(v) => Ok(Some(v)),
         Err(e) => Err(ctx.fail(e).await),
