@@ -7,7 +7,8 @@ use crate::engine::router::{AskRequest, Engine, Outcome};
 use crate::engine::tier::Tier;
 use crate::tasks::{explain, ANSWER_MAX_TOKENS};
 
-use super::{answer, build_context, cut_to_budget, tell_cut, Document, Error, Result, Ui};
+use super::{answer, build_context, cut_to_budget, tell_cut, thought_out};
+use super::{Document, Error, Result, Ui};
 
 pub const TITLE: &str = "superhelfer: Explain selection";
 /// The editor's "Ask" and the CLI's `ask` alike.
@@ -102,10 +103,11 @@ pub(super) async fn about_document(
         elapsed_ms: outcome.total_ms,
         fallback: outcome.fallback_reason.clone(),
     };
+    let said = thought_out(&outcome.answer);
     Ok(Output {
-        answer: explain::clean_answer(&outcome.answer),
-        markdown: explain::render_markdown(&outcome.answer, &meta),
-        short: explain::is_short(&outcome.answer),
+        answer: explain::clean_answer(&said),
+        markdown: explain::render_markdown(&said, &meta),
+        short: explain::is_short(&said),
         lines,
         selection_cut: built.over_budget,
         query,

@@ -242,6 +242,12 @@ async fn answer(engine: &Engine, ui: &dyn Ui, title: &str, req: AskRequest) -> R
     }
 }
 
+/// An answer without its reasoning blocks: every parse of an answer starts here, so that
+/// what a model thinks aloud never becomes a command, a fix or an explanation.
+fn thought_out(answer: &str) -> String {
+    crate::text::reasoning::strip(answer)
+}
+
 /// The end of a model call in one line: model, time, fallback.
 pub fn summary(o: &Outcome) -> String {
     let mut msg = format!("{} · {:.1} s", o.model_used, o.total_ms as f64 / 1000.0);
