@@ -263,7 +263,7 @@ async fn generate(
         };
         generate::run(&session.engine(), input, &Silent::declining()).await
     });
-    let _abort = super::server::AbortOnDrop(task.abort_handle());
+    let _abort = super::progress::AbortOnDrop(task.abort_handle());
     match task.await {
         Ok(r) => r.map_err(ghost_error),
         Err(e) => Err(internal(format!(

@@ -3,6 +3,7 @@
 //! routing logic lives here.
 
 pub mod actions;
+pub mod changes;
 pub mod commands;
 pub mod confirm;
 pub mod convert;
