@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
+use support::cli;
 use support::ollama_stub::{Behavior, OllamaStub, StubModel};
 
-const BIN: &str = env!("CARGO_BIN_EXE_superhelfer");
 const QUESTION: &str = "fix my nginx config";
 
 /// The code tier streams "Hello," and then fails; the fast tier answers in full.
@@ -32,26 +31,13 @@ async fn stub() -> OllamaStub {
     .await
 }
 
-fn write_config(dir: &Path, url: &str) -> PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!("[backends.ollama]\nkind = \"ollama\"\nurl = \"{url}\"\n[vram]\nenabled = false\n"),
-    )
-    .unwrap();
-    path
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pipe_gets_only_the_answer_that_completed() {
     let stub = stub().await;
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(dir.path(), &stub.url());
-    let out = tokio::process::Command::new(BIN)
-        .args(["ask", "--tier", "code", QUESTION])
-        .env("SUPERHELFER_CONFIG", &cfg)
-        .env_remove("OLLAMA_HOST")
-        .stdin(Stdio::null())
+    let cfg = cli::config_file(dir.path(), &stub.url());
+    let ask = cli::command(cli::BIN, &cfg, &["ask", "--tier", "code", QUESTION]);
+    let out = tokio::process::Command::from(ask)
         .output()
         .await
         .expect("run");
@@ -79,14 +65,11 @@ async fn a_terminal_sees_the_cut_marked_and_the_new_answer_on_its_own_line() {
     }
     let stub = stub().await;
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(dir.path(), &stub.url());
+    let cfg = cli::config_file(dir.path(), &stub.url());
     // `script` runs the CLI on a pseudo-terminal: stdout and stderr are both the screen.
-    let line = format!("'{BIN}' ask --tier code '{QUESTION}'");
-    let out = tokio::process::Command::new("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env("SUPERHELFER_CONFIG", &cfg)
-        .env_remove("OLLAMA_HOST")
-        .stdin(Stdio::null())
+    let line = format!("'{}' ask --tier code '{QUESTION}'", cli::BIN);
+    let script = cli::command("script", &cfg, &["-qec", &line, "/dev/null"]);
+    let out = tokio::process::Command::from(script)
         .output()
         .await
         .expect("run script");

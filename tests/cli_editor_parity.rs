@@ -4,14 +4,13 @@
 
 mod support;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{json, Value};
-use support::faults;
 use support::lsp_client::{Choice, LspClient};
 use support::ollama_stub::{Behavior, OllamaStub, StubModel};
+use support::{cli, faults};
 
-const BIN: &str = env!("CARGO_BIN_EXE_superhelfer");
 const FAST: &str = "llama3.2:3b";
 const CODE: &str = "qwen3-coder:30b";
 const REQUEST: &str = "tidy up the build directory";
@@ -81,20 +80,8 @@ fn in_editor(stub: &OllamaStub) -> Seen {
 /// The terminal: `superhelfer cmd --shell bash REQUEST`.
 fn in_cli(stub: &OllamaStub) -> (Seen, Output) {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("config.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[backends.ollama]\nkind = \"ollama\"\nurl = \"{}\"\n[vram]\nenabled = false\n",
-            stub.url()
-        ),
-    )
-    .unwrap();
-    let out = Command::new(BIN)
-        .args(["cmd", "--shell", "bash", REQUEST])
-        .env("SUPERHELFER_CONFIG", &cfg)
-        .env_remove("OLLAMA_HOST")
-        .stdin(Stdio::null())
+    let cfg = cli::config_file(dir.path(), &stub.url());
+    let out = cli::command(cli::BIN, &cfg, &["cmd", "--shell", "bash", REQUEST])
         .output()
         .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
