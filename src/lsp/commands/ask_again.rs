@@ -7,8 +7,8 @@ use tower_lsp_server::ls_types::{MessageType, ProgressToken};
 use tracing::warn;
 
 use crate::features;
+use crate::lsp::actions::AskAgainArgs;
 
-use super::super::actions::AskAgainArgs;
 use super::explain::{self, Kind};
 use super::{feature_error, user_error, Ctx};
 

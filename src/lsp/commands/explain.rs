@@ -9,10 +9,10 @@ use tracing::warn;
 
 use crate::engine::tier::Tier;
 use crate::features::{self, explain};
+use crate::lsp::actions::ActionArgs;
+use crate::lsp::convert;
+use crate::lsp::session::LastAsk;
 
-use super::super::actions::ActionArgs;
-use super::super::convert;
-use super::super::session::LastAsk;
 use super::{feature_error, Ctx};
 
 /// Which of the two commands.

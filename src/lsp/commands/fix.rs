@@ -7,9 +7,9 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::ProgressToken;
 
 use crate::features::fix;
+use crate::lsp::actions::ActionArgs;
+use crate::lsp::{convert, edit};
 
-use super::super::actions::ActionArgs;
-use super::super::{convert, edit};
 use super::{failed, feature_error, user_error, Ctx};
 
 pub(super) async fn run(

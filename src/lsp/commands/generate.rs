@@ -8,9 +8,9 @@ use tower_lsp_server::ls_types::ProgressToken;
 use tracing::debug;
 
 use crate::features::generate::{self, Insertion};
+use crate::lsp::actions::{self, ActionArgs};
+use crate::lsp::{convert, edit};
 
-use super::super::actions::{self, ActionArgs};
-use super::super::{convert, edit};
 use super::{failed, feature_error, user_error, Ctx};
 
 pub(super) async fn run(
