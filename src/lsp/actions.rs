@@ -3,6 +3,7 @@
 //! `workspace/executeCommand`.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, Range, Uri,
 };
@@ -12,14 +13,51 @@ use crate::tasks::shell_command::{self, Dialect};
 use super::documents::{Document, PositionEncoding};
 use super::edit::Anchor;
 
-pub const EXPLAIN: &str = "superhelfer.explain";
-pub const GENERATE: &str = "superhelfer.generateCommand";
-pub const FIX: &str = "superhelfer.fixError";
-pub const ASK: &str = "superhelfer.ask";
-pub const STATUS: &str = "superhelfer.status";
-/// Re-runs the document's last explain/ask one tier up (or on `tier`), and keeps that as a
-/// correction for the router.
-pub const ASK_AGAIN: &str = "superhelfer.askAgain";
+/// The commands behind the code actions, as `workspace/executeCommand` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandName {
+    Explain,
+    Generate,
+    Fix,
+    Ask,
+    Status,
+    /// Re-runs the document's last explain/ask one tier up (or on `tier`), and keeps that
+    /// as a correction for the router.
+    AskAgain,
+}
+
+impl CommandName {
+    pub const ALL: [CommandName; 6] = [
+        CommandName::Explain,
+        CommandName::Generate,
+        CommandName::Fix,
+        CommandName::Ask,
+        CommandName::Status,
+        CommandName::AskAgain,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommandName::Explain => "superhelfer.explain",
+            CommandName::Generate => "superhelfer.generateCommand",
+            CommandName::Fix => "superhelfer.fixError",
+            CommandName::Ask => "superhelfer.ask",
+            CommandName::Status => "superhelfer.status",
+            CommandName::AskAgain => "superhelfer.askAgain",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CommandName> {
+        CommandName::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+pub const EXPLAIN: &str = CommandName::Explain.as_str();
+pub const GENERATE: &str = CommandName::Generate.as_str();
+pub const FIX: &str = CommandName::Fix.as_str();
+pub const ASK: &str = CommandName::Ask.as_str();
+pub const STATUS: &str = CommandName::Status.as_str();
+pub const ASK_AGAIN: &str = CommandName::AskAgain.as_str();
 pub const ALL_COMMANDS: [&str; 6] = [EXPLAIN, GENERATE, FIX, ASK, STATUS, ASK_AGAIN];
 
 /// The argument of `superhelfer.askAgain`.
@@ -134,6 +172,54 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// What every action listed for one range shares: where it was listed.
+struct Listing<'a> {
+    doc: &'a Document,
+    uri: &'a Uri,
+    range: Range,
+}
+
+impl Listing<'_> {
+    /// The command's arguments; a request line or diagnostics are marked, so that the
+    /// command finds them again after the user typed.
+    fn args(&self, diagnostics: Vec<Diagnostic>, anchor: Option<String>) -> Option<Vec<Value>> {
+        let listed = (anchor.is_some() || !diagnostics.is_empty())
+            .then(|| Anchor::lines(self.doc, self.range.start.line as usize, 1));
+        serde_json::to_value(ActionArgs {
+            uri: self.uri.clone(),
+            range: self.range,
+            version: Some(self.doc.version),
+            diagnostics,
+            question: None,
+            anchor,
+            listed,
+        })
+        .ok()
+        .map(|v| vec![v])
+    }
+
+    fn action(
+        &self,
+        title: String,
+        kind: CodeActionKind,
+        command: CommandName,
+        diags: Vec<Diagnostic>,
+        anchor: Option<String>,
+    ) -> CodeActionOrCommand {
+        CodeActionOrCommand::CodeAction(CodeAction {
+            title: title.clone(),
+            kind: Some(kind),
+            diagnostics: (!diags.is_empty()).then(|| diags.clone()),
+            command: Some(Command {
+                title,
+                command: command.as_str().to_string(),
+                arguments: self.args(diags, anchor),
+            }),
+            ..Default::default()
+        })
+    }
+}
+
 /// The actions for a range of a document.
 pub fn list(
     doc: &Document,
@@ -143,54 +229,22 @@ pub fn list(
     enc: PositionEncoding,
     extra_languages: &[String],
 ) -> Vec<CodeActionOrCommand> {
-    let args = |diagnostics: Vec<Diagnostic>, anchor: Option<String>| {
-        let listed = (anchor.is_some() || !diagnostics.is_empty())
-            .then(|| Anchor::lines(doc, range.start.line as usize, 1));
-        serde_json::to_value(ActionArgs {
-            uri: uri.clone(),
-            range,
-            version: Some(doc.version),
-            diagnostics,
-            question: None,
-            anchor,
-            listed,
-        })
-        .ok()
-        .map(|v| vec![v])
-    };
-    let action = |title: String,
-                  kind: CodeActionKind,
-                  command: &str,
-                  diags: Vec<Diagnostic>,
-                  anchor: Option<String>| {
-        CodeActionOrCommand::CodeAction(CodeAction {
-            title: title.clone(),
-            kind: Some(kind),
-            diagnostics: (!diags.is_empty()).then(|| diags.clone()),
-            command: Some(Command {
-                title,
-                command: command.to_string(),
-                arguments: args(diags, anchor),
-            }),
-            ..Default::default()
-        })
-    };
+    let listing = Listing { doc, uri, range };
     let mut out = Vec::new();
 
-    if !diagnostics.is_empty() {
-        let first = &diagnostics[0];
+    if let Some(first) = diagnostics.first() {
         let more = if diagnostics.len() > 1 {
             format!(" (+{} more)", diagnostics.len() - 1)
         } else {
             String::new()
         };
-        out.push(action(
+        out.push(listing.action(
             format!(
                 "Fix with superhelfer: {}{more}",
                 shorten(&first.message, 60)
             ),
             CodeActionKind::QUICKFIX,
-            FIX,
+            CommandName::Fix,
             diagnostics.to_vec(),
             None,
         ));
@@ -200,13 +254,13 @@ pub fn list(
     if let Some(dialect) = command_dialect(doc, line, extra_languages) {
         let text = doc.line(line).unwrap_or_default();
         if let Some(request) = line_request(&text, dialect) {
-            out.push(action(
+            out.push(listing.action(
                 format!(
                     "Generate shell command with superhelfer: {}",
                     shorten(&request, 50)
                 ),
                 CodeActionKind::EMPTY,
-                GENERATE,
+                CommandName::Generate,
                 Vec::new(),
                 Some(text),
             ));
@@ -217,10 +271,10 @@ pub fn list(
     let a = doc.char_index(range.start, enc);
     let b = doc.char_index(range.end, enc);
     if b > a + 1 {
-        out.push(action(
+        out.push(listing.action(
             "Explain selection with superhelfer".into(),
             CodeActionKind::EMPTY,
-            EXPLAIN,
+            CommandName::Explain,
             Vec::new(),
             None,
         ));

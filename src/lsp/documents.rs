@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
-use super::edit::{ChangeLog, Splice};
+use super::changes::{ChangeLog, Splice};
 
 /// How the `character` of a position is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

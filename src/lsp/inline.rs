@@ -1,7 +1,7 @@
 //! `textDocument/inlineCompletion` (LSP 3.18): ghost text on the fresh line right after a
 //! request comment. The command comes from the same pipeline as "Generate shell command"
-//! (`commands::generate_command`), in its ghost mode: silent, and never a dialog (a load
-//! that needs the VRAM guard's consent is not made, so nothing is offered). A dangerous
+//! (`features::generate::run`), with a silent ui that never asks (a load that needs the
+//! VRAM guard's consent is not made, so nothing is offered). A dangerous
 //! command is never offered; a caution-level one carries its comment line. Automatic
 //! requests wait `inline.debounce_ms` first; a newer request supersedes an older one,
 //! which drops its engine future (the backend stream closes). Answers are cached per
@@ -20,13 +20,14 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::Client;
 use tracing::debug;
 
+use crate::engine::router::AskError;
+use crate::features::{self, generate, Silent};
 use crate::risk::RiskLevel;
-use crate::tasks::shell_command::{self, Dialect};
+use crate::tasks::shell_command::Dialect;
 
-use super::actions;
-use super::commands::{self, Ctx, Generated, Mode};
 use super::documents::Document;
 use super::session::Session;
+use super::{actions, convert, edit};
 
 pub const METHOD: &str = "textDocument/inlineCompletion";
 
@@ -147,7 +148,6 @@ pub async fn complete(
         Some(a) => a,
         None => {
             let work = generate(
-                client.clone(),
                 session.clone(),
                 t.doc.clone(),
                 uri.clone(),
@@ -211,15 +211,13 @@ async fn tell(client: &Client, typ: MessageType, message: &str) {
         .await;
 }
 
-fn answer_of(g: &Generated) -> Answer {
-    if g.report.level == RiskLevel::Danger {
-        return Answer::Danger(g.report.reasons.join("; "));
+fn answer_of(g: &generate::Output) -> Answer {
+    match &g.insertion {
+        generate::Insertion::Lines(lines) if g.report.level != RiskLevel::Danger => {
+            Answer::Lines(lines.clone())
+        }
+        _ => Answer::Danger(g.report.reasons.join("; ")),
     }
-    let mut lines: Vec<String> = shell_command::caution_comment(&g.report)
-        .into_iter()
-        .collect();
-    lines.extend(g.command.lines().map(str::to_string));
-    Answer::Lines(lines)
 }
 
 /// The item: the fresh line replaced by the lines, each indented like it (a Makefile's
@@ -229,18 +227,8 @@ fn item(
     lines: &[String],
     enc: super::documents::PositionEncoding,
 ) -> InlineCompletionItem {
-    let eol = commands::line_ending(&t.doc, t.line - 1);
-    let text = lines
-        .iter()
-        .map(|l| {
-            if l.starts_with('\t') {
-                l.clone()
-            } else {
-                format!("{}{l}", t.indent)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(eol);
+    let eol = edit::line_ending(&t.doc, t.line - 1);
+    let text = edit::indented(lines, &t.indent).join(eol);
     let end = t.doc.position(t.doc.line_end_char(t.line), enc);
     InlineCompletionItem {
         insert_text: text,
@@ -253,9 +241,7 @@ fn item(
 
 /// The model's work on a task of its own (tower-lsp polls every request on one task);
 /// dropping the returned future aborts it, which closes the backend stream.
-#[allow(clippy::too_many_arguments)]
 async fn generate(
-    client: Client,
     session: Arc<Session>,
     doc: Document,
     uri: Uri,
@@ -263,26 +249,45 @@ async fn generate(
     request: String,
     dialect: Dialect,
     debounce_ms: u64,
-) -> Result<Generated> {
+) -> Result<generate::Output> {
     let task = tokio::spawn(async move {
         if debounce_ms > 0 {
             tokio::time::sleep(Duration::from_millis(debounce_ms)).await;
         }
-        let ctx = Ctx {
-            client: &client,
-            session: &session,
+        let input = generate::Input {
+            request,
+            dialect,
+            document: Some((convert::document(&doc, &uri), line)),
+            tier: None,
+            model: None,
         };
-        commands::generate_command(&ctx, &doc, &uri, line, request, dialect, Mode::Ghost).await
+        generate::run(&session.engine(), input, &Silent::declining()).await
     });
-    let _abort = super::server::AbortOnDrop(task.abort_handle());
+    let _abort = super::progress::AbortOnDrop(task.abort_handle());
     match task.await {
-        Ok(r) => r,
-        Err(e) => Err(tower_lsp_server::jsonrpc::Error {
-            code: ErrorCode::InternalError,
-            message: format!("inline completion task ended abnormally: {e}").into(),
-            data: None,
-        }),
+        Ok(r) => r.map_err(ghost_error),
+        Err(e) => Err(internal(format!(
+            "inline completion task ended abnormally: {e}"
+        ))),
     }
+}
+
+fn internal(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// Why there is no ghost text, for the message an explicit request shows.
+fn ghost_error(e: features::Error) -> tower_lsp_server::jsonrpc::Error {
+    internal(match e {
+        // Only the guard's question cancels here: it was not asked.
+        features::Error::Model(e) if matches!(*e, AskError::Cancelled { .. }) => "loading the code model needs your consent (VRAM guard); pick \"Generate shell command\" from the code actions to decide".to_string(),
+        features::Error::Unusable { reason, .. } => format!("{reason}; nothing was inserted"),
+        other => other.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! The protocol layer, kept thin: it translates LSP messages into calls on the session and
-//! the engine, and reports results back. No model or routing logic lives here.
+//! on the features (`crate::features`), and reports results back. No pipeline, model or
+//! routing logic lives here.
 
 pub mod actions;
+pub mod changes;
 pub mod commands;
 pub mod confirm;
+pub mod convert;
 pub mod diagnostics;
 pub mod documents;
 pub mod edit;
@@ -14,6 +17,7 @@ pub mod progress;
 pub mod server;
 pub mod session;
 pub mod transport;
+pub mod ui;
 pub mod warm;
 
 use tower_lsp_server::LspService;

@@ -245,6 +245,16 @@ impl Drop for Progress {
     }
 }
 
+/// Aborts a spawned task when the request that waits for it is dropped
+/// (`$/cancelRequest`): the model work ends with it and its backend stream closes.
+pub(super) struct AbortOnDrop(pub(super) tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -15,6 +15,7 @@ use super::actions;
 use super::commands::{self, Ctx};
 use super::documents::{Document, PositionEncoding};
 use super::profile::ClientProfile;
+use super::progress::AbortOnDrop;
 use super::session::Session;
 
 pub struct Server {
@@ -359,15 +360,6 @@ impl LanguageServer for Server {
                 Err(tower_lsp_server::jsonrpc::Error::internal_error())
             }
         }
-    }
-}
-
-/// Aborts a spawned task when the request that waits for it is dropped.
-pub(super) struct AbortOnDrop(pub(super) tokio::task::AbortHandle);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 

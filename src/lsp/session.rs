@@ -15,6 +15,9 @@ use crate::engine::tier::Tier;
 use super::documents::{DocumentStore, PositionEncoding};
 use super::profile::{Asking, ClientProfile};
 
+mod checks;
+pub use checks::Checks;
+
 /// The configuration layers in force and their merged result.
 #[derive(Debug)]
 pub struct ConfigState {
@@ -50,7 +53,7 @@ pub struct Session {
     /// were computed for.
     published: Mutex<HashMap<Uri, (i32, Vec<Diagnostic>)>>,
     /// shellcheck runs per document (debounce, one at a time).
-    checks: super::diagnostics::Checks,
+    checks: Checks,
     /// Refused editor settings (key, value) the user has been told about: once each.
     refusals_shown: Mutex<HashSet<(String, String)>>,
     /// The last explain/ask answered on each document, for "ask again".
@@ -216,7 +219,7 @@ impl Session {
             .unwrap_or_else(|e| e.into_inner()) = Some(c);
     }
 
-    pub fn checks(&self) -> &super::diagnostics::Checks {
+    pub fn checks(&self) -> &Checks {
         &self.checks
     }
 
@@ -246,7 +249,7 @@ impl Session {
             .filter(|(v, _)| *v == version)
             .map(|(_, all)| {
                 all.iter()
-                    .filter(|d| super::diagnostics::touches(&d.range, &range))
+                    .filter(|d| super::convert::touches(&d.range, &range))
                     .cloned()
                     .collect()
             })

@@ -3,6 +3,7 @@
 // Each test binary uses a different part of the support code.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod fake_nvml;
 pub mod faults;
 pub mod llama;
