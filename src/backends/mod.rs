@@ -172,6 +172,58 @@ impl BackendError {
     pub fn is_timeout(&self) -> bool {
         matches!(self, BackendError::Timeout { .. })
     }
+
+    /// The server did not take the connection (refused, no route, connect timeout): any
+    /// other request to it now fails the same way.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            BackendError::Unreachable { .. }
+                | BackendError::Timeout {
+                    phase: TimeoutPhase::Connection,
+                    ..
+                }
+        )
+    }
+
+    /// The message without the hint on what to do, for a line that another one with the
+    /// hint accompanies (the hint is said once).
+    pub fn brief(&self) -> String {
+        match self {
+            BackendError::Unreachable {
+                kind, url, reason, ..
+            } => format!("cannot reach {kind} at {url}: {reason}"),
+            other => other.to_string(),
+        }
+    }
+
+    /// What the user can do, where the error carries it.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            BackendError::Unreachable { hint, .. } | BackendError::ModelNotFound { hint, .. } => {
+                Some(hint).filter(|h| !h.is_empty()).map(String::as_str)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether two backend URLs name the same server (scheme, host and port): one that refused
+/// a connection refuses it under any backend name or API path.
+pub fn same_server(a: &str, b: &str) -> bool {
+    let key = |url: &str| {
+        reqwest::Url::parse(url).ok().map(|u| {
+            (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_ascii_lowercase),
+                u.port_or_known_default(),
+            )
+        })
+    };
+    match (key(a), key(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// A model server.

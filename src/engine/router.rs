@@ -154,14 +154,19 @@ pub enum AskError {
     Config(String),
 }
 
-/// Both failures, or the one when both tiers failed alike (one server's error and hint, said once).
+/// Both failures, or the one when both tiers failed alike (one server's error and hint, said
+/// once); a hint both share is said once, at the end.
 fn fallback_failed(tier: Tier, first: &BackendError, fallback: &BackendError) -> String {
-    let (first, fallback) = (first.to_string(), fallback.to_string());
-    if first == fallback {
-        format!("{tier} tier and the fast tier failed: {first}")
-    } else {
-        format!("{tier} tier failed ({first}); the fast tier failed too: {fallback}")
+    let (full, fallback_text) = (first.to_string(), fallback.to_string());
+    if full == fallback_text {
+        return format!("{tier} tier and the fast tier failed: {full}");
     }
+    let first_text = if first.hint().is_some() && first.hint() == fallback.hint() {
+        first.brief()
+    } else {
+        full
+    };
+    format!("{tier} tier failed ({first_text}); the fast tier failed too: {fallback_text}")
 }
 
 /// The route for one request, before any model is called.
@@ -557,25 +562,28 @@ impl Engine {
     ) -> Result<(Streamed, String, String), AskError> {
         let reason = e.to_string();
         self.counters.record_failure(from, e.is_timeout());
-        // A server that refused the connection refuses the fast tier's too: no retry, and
-        // the user reads the one error (with its hint) once.
-        let same_backend = self.config.tiers.get(from).backend == self.config.tiers.fast.backend;
-        if same_backend && matches!(e, BackendError::Unreachable { .. }) {
-            warn!("{from} tier failed, and the fast tier is on the same backend: {reason}");
+        // The user reads each failure once, in the event or the error: the log line is
+        // for the log file (info), not a third copy on the CLI's stderr (warn).
+        if e.is_unreachable() && self.fast_on_server_of(from) {
+            // A server that did not take the connection will not take the fast tier's:
+            // no retry, and the one error (with its hint) said once.
+            info!("{from} tier failed, and the fast tier is on the same server: {reason}");
             return Err(AskError::Backend(e));
         }
         if budget.left() < MIN_FALLBACK {
-            warn!("{from} tier failed with no time left for the fast tier: {reason}");
+            info!("{from} tier failed with no time left for the fast tier: {reason}");
             return Err(AskError::NoTimeForFallback {
                 tier: from,
                 first: e,
                 limit_s: budget.limit_s,
             });
         }
-        warn!("{from} tier failed, falling back to fast: {reason}");
+        info!("{from} tier failed, falling back to fast: {reason}");
+        // The hint is kept for the outcome and the final error; the progress line says
+        // what failed.
         on_event(Event::Retrying {
             from,
-            reason: reason.clone(),
+            reason: e.brief(),
         });
         let fast_model = self.config.tiers.fast.model.clone();
         let retry_start = Instant::now();
@@ -702,6 +710,16 @@ impl Engine {
             tokens,
             cut,
         })
+    }
+
+    /// Whether the fast tier's backend is `tier`'s, or another name for the same server.
+    fn fast_on_server_of(&self, tier: Tier) -> bool {
+        let (a, b) = (
+            &self.config.tiers.get(tier).backend,
+            &self.config.tiers.fast.backend,
+        );
+        let url = |name: &String| self.config.backends.get(name).map(|c| c.url.as_str());
+        a == b || matches!((url(a), url(b)), (Some(x), Some(y)) if backends::same_server(x, y))
     }
 
     /// Whether a tier's backend is Ollama on this machine (the VRAM guard's concern).

@@ -173,8 +173,9 @@ impl Ctx<'_> {
         match result {
             Ok(o) => {
                 let mut msg = format!("{} · {:.1} s", o.model_used, o.total_ms as f64 / 1000.0);
-                if let Some(r) = &o.fallback_reason {
-                    msg.push_str(&format!(" · fallback from {}: {r}", o.tier_chosen));
+                // The reason is told once, in the warning below.
+                if o.fallback_reason.is_some() {
+                    msg.push_str(&format!(" · fallback from {}", o.tier_chosen));
                 }
                 progress.end(msg).await;
                 if let Some(cut) = &o.answer_cut {
