@@ -198,7 +198,12 @@ fn with_engine(command: Command) -> ExitCode {
                 } else {
                     print!("{}", status.render());
                 }
-                ExitCode::SUCCESS
+                // A script can check that every tier can answer.
+                if status.tier_backends_down().is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
             }
             Command::Lsp { .. }
             | Command::Config { .. }

@@ -146,6 +146,9 @@ pub enum BackendError {
     },
     #[error("backend `{name}` at {url} is not on this machine and was not configured explicitly: set backends.{name}.url in the configuration to send prompts there")]
     ImplicitRemote { name: String, url: String },
+    /// The configuration left this backend without a usable URL (an invalid `OLLAMA_HOST`).
+    #[error("{message}")]
+    Unusable { name: String, message: String },
     #[error("environment variable {var} (backends.{name}.api_key_env) is not set")]
     MissingApiKey { name: String, var: String },
 }
@@ -173,12 +176,13 @@ impl BackendError {
         matches!(self, BackendError::Timeout { .. })
     }
 
-    /// The server did not take the connection (refused, no route, connect timeout): any
-    /// other request to it now fails the same way.
+    /// The server did not take the connection (refused, no route, connect timeout) or
+    /// cannot be addressed at all: any other request to it now fails the same way.
     pub fn is_unreachable(&self) -> bool {
         matches!(
             self,
             BackendError::Unreachable { .. }
+                | BackendError::Unusable { .. }
                 | BackendError::Timeout {
                     phase: TimeoutPhase::Connection,
                     ..

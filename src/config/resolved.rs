@@ -21,6 +21,8 @@ pub struct Resolved {
     origins: BTreeMap<String, Source>,
     /// Editor settings left out at the trust boundary.
     refusals: Vec<Refusal>,
+    /// Keys a source could not set (an invalid `OLLAMA_HOST`) and no later source set.
+    unusable: BTreeMap<String, ConfigError>,
 }
 
 impl Resolved {
@@ -30,7 +32,10 @@ impl Resolved {
         let (layers, refusals) = trust::apply(layers);
         let mut value = Value::Object(Map::new());
         let mut origins = BTreeMap::new();
+        let mut unusable = BTreeMap::new();
         for layer in &layers {
+            unusable.retain(|key: &String, _| !layer.origins.contains_key(key));
+            unusable.extend(layer.unusable.clone());
             merge_into(&mut value, &layer.value);
             // A replaced table hides the origins of what it replaced.
             for (path, source) in &layer.origins {
@@ -51,6 +56,7 @@ impl Resolved {
             value,
             origins,
             refusals,
+            unusable,
         };
         resolved.check_semantics()?;
         Ok(resolved)
@@ -60,6 +66,12 @@ impl Resolved {
     /// user's file does not allow them (`trust.editor_keys`).
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals
+    }
+
+    /// Why a backend cannot be used (its URL came from an invalid `OLLAMA_HOST` and no
+    /// other source set one); everything else works.
+    pub fn unusable_backend(&self, name: &str) -> Option<&ConfigError> {
+        self.unusable.get(&format!("backends.{name}.url"))
     }
 
     /// The source of a key such as `tiers.code.model`.

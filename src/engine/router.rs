@@ -185,6 +185,8 @@ pub struct Engine {
     config: Config,
     /// Remote backends whose URL the user did not write: never asked.
     refused: BTreeSet<String>,
+    /// Backends the configuration left without a usable URL, with the reason.
+    unusable: HashMap<String, String>,
     /// Editor settings left out at the trust boundary, for `status`.
     refused_settings: Vec<Refusal>,
     /// Backends by (backend name, connect timeout), built on first use.
@@ -223,10 +225,16 @@ impl Engine {
         let nvml = Some(config.vram.nvml_lib.clone())
             .filter(|p| !p.is_empty())
             .map(Into::into);
+        let unusable = config
+            .backends
+            .keys()
+            .filter_map(|name| Some((name.clone(), resolved.unusable_backend(name)?.to_string())))
+            .collect();
         Engine {
             gpu: Arc::new(GpuMonitor::new(nvml)),
             config,
             refused,
+            unusable,
             refused_settings: resolved.refusals().to_vec(),
             clients: Mutex::new(HashMap::new()),
             probes: Probes::new(),
@@ -271,6 +279,12 @@ impl Engine {
                 status: 0,
                 message: format!("no backend named `{name}`"),
             })?;
+        if let Some(message) = self.unusable.get(name) {
+            return Err(BackendError::Unusable {
+                name: name.to_string(),
+                message: message.clone(),
+            });
+        }
         if self.refused.contains(name) {
             return Err(BackendError::ImplicitRemote {
                 name: name.to_string(),
@@ -290,7 +304,9 @@ impl Engine {
 
     /// Whether a backend may be used (loopback, or a remote URL the user wrote).
     pub fn backend_allowed(&self, name: &str) -> bool {
-        self.config.backends.contains_key(name) && !self.refused.contains(name)
+        self.config.backends.contains_key(name)
+            && !self.refused.contains(name)
+            && !self.unusable.contains_key(name)
     }
 
     /// Loads the fast model (Ollama preload) so the first answer does not wait for it;

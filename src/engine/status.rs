@@ -46,6 +46,8 @@ pub struct BackendStatus {
     pub kind: BackendKind,
     pub url: String,
     pub local: bool,
+    /// False when the configuration left it without a usable URL (an invalid `OLLAMA_HOST`).
+    pub usable: bool,
     pub reachable: bool,
     pub error: Option<String>,
     pub installed: Vec<String>,
@@ -197,6 +199,7 @@ impl Engine {
             kind: cfg.kind,
             local: backends::is_loopback(&url),
             url,
+            usable: true,
             reachable: false,
             error: None,
             installed: Vec::new(),
@@ -209,6 +212,7 @@ impl Engine {
         let backend = match self.backend(name, 2) {
             Ok(b) => b,
             Err(e) => {
+                status.usable = !matches!(e, backends::BackendError::Unusable { .. });
                 status.error = Some(e.to_string());
                 return status;
             }
@@ -234,7 +238,41 @@ impl Engine {
     }
 }
 
+/// How a backend's kind reads for people.
+fn kind_label(kind: BackendKind) -> &'static str {
+    match kind {
+        BackendKind::Ollama => "Ollama",
+        BackendKind::Openai => "OpenAI-compatible",
+    }
+}
+
+/// A tier's model as its server knows it: only what was found out is said.
+fn tier_state(t: &TierStatus, kind: Option<BackendKind>) -> String {
+    match (t.installed, kind) {
+        // Not asked, or no answer: the backend's line says why.
+        (None, _) => "not known (backend not reachable)".into(),
+        // Such a server serves the model it was started with: nothing to install or load.
+        (Some(_), Some(BackendKind::Openai)) => "served".into(),
+        (Some(false), _) => "NOT installed".into(),
+        (Some(true), _) => match t.loaded {
+            Some(true) => "installed, loaded".into(),
+            Some(false) => "installed, not loaded".into(),
+            None => "installed".into(),
+        },
+    }
+}
+
 impl Status {
+    /// The backends that a tier uses and that could not be asked (down, refused, or
+    /// without a usable URL): `superhelfer status` exits non-zero when there are any.
+    pub fn tier_backends_down(&self) -> Vec<&str> {
+        self.backends
+            .iter()
+            .filter(|b| !b.reachable && self.tiers.iter().any(|t| t.backend == b.name))
+            .map(|b| b.name.as_str())
+            .collect()
+    }
+
     /// The status as text for a terminal or an editor message.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -254,13 +292,19 @@ impl Status {
                 "reachable".to_string()
             } else if b.error.as_deref() == Some("not used by any tier") {
                 "not used by any tier".to_string()
+            } else if !b.usable {
+                format!(
+                    "NOT usable: {}",
+                    b.error.as_deref().unwrap_or("no usable URL")
+                )
             } else {
                 format!(
                     "NOT reachable: {}",
                     b.error.as_deref().unwrap_or("unknown error")
                 )
             };
-            let _ = writeln!(out, "  {} ({:?}, {}): {state}", b.name, b.kind, b.url);
+            let url = if b.usable { b.url.as_str() } else { "no URL" };
+            let _ = writeln!(out, "  {} ({}, {url}): {state}", b.name, kind_label(b.kind));
             if let Some(loaded) = &b.loaded {
                 for m in loaded {
                     let _ = writeln!(
@@ -274,25 +318,24 @@ impl Status {
         }
         let _ = writeln!(out, "\ntiers:");
         for t in &self.tiers {
-            let yes_no = |v: Option<bool>, yes: &str, no: &str| match v {
-                Some(true) => yes.to_string(),
-                Some(false) => no.to_string(),
-                None => "unknown".to_string(),
-            };
             let about = t
                 .details
                 .as_ref()
                 .and_then(|d| d.parameter_size.clone())
                 .map(|p| format!(" ({p})"))
                 .unwrap_or_default();
+            let kind = self
+                .backends
+                .iter()
+                .find(|b| b.name == t.backend)
+                .map(|b| b.kind);
             let _ = writeln!(
                 out,
-                "  {:<5} {}{about} on {}: {}, {}{}",
+                "  {:<5} {}{about} on {}: {}{}",
                 t.tier.as_str(),
                 t.model,
                 t.backend,
-                yes_no(t.installed, "installed", "NOT installed"),
-                yes_no(t.loaded, "loaded", "not loaded"),
+                tier_state(t, kind),
                 t.vram_needed_bytes
                     .map(|b| format!(", needs about {}", vram::format_bytes_gb(b)))
                     .unwrap_or_default()
