@@ -263,7 +263,7 @@ mod tests {
         }
         let ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
         assert!(!ci, "shellcheck is not installed, but CI=true requires it");
-        eprintln!("SKIP: shellcheck not installed");
+        crate::test_skip::skip("shellcheck not installed");
         false
     }
 
