@@ -12,6 +12,7 @@ pub mod risk;
 pub mod shellcheck;
 pub mod tasks;
 pub mod text;
+pub mod tier;
 
 /// How a unit test that cannot run here says so (the integration tests' helper).
 #[cfg(test)]

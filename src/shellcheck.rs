@@ -26,7 +26,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::context::{detect_dialect, split_lines, Diagnostic, Severity};
+use crate::engine::context::{detect_dialect, split_lines};
+use crate::text::diagnostic::{Diagnostic, Severity};
 
 /// How long one run may take before it is killed.
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);

@@ -302,21 +302,8 @@ pub fn build(
     })
 }
 
-/// True when the URL's host is this machine.
-pub fn is_loopback(url: &str) -> bool {
-    let Ok(u) = reqwest::Url::parse(url) else {
-        return false;
-    };
-    let Some(host) = u.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
-}
+// Whether a URL is this machine is the configuration's knowledge (trust decides by it).
+pub use crate::config::is_loopback;
 
 /// The HTTP side both kinds share: base URL, bearer token, and the mapping of failures to
 /// messages that name the URL and the fix.

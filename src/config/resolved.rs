@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::engine::tier::Tier;
+use crate::tier::Tier;
 
 use super::duration::keep_alive_problem;
 use super::layer::{merge_into, source_of};

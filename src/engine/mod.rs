@@ -14,7 +14,8 @@ pub mod probes;
 pub mod router;
 pub mod second_opinion;
 pub mod status;
-pub mod tier;
+// Tier lives at the crate root (config and engine both use it); the old path stays.
+pub use crate::tier;
 pub mod tokens;
 pub mod vram;
 pub mod warm;
