@@ -14,8 +14,6 @@
 //! people read in editors.
 
 use crate::engine::tokens;
-// Plain data shared with shellcheck.rs, which must not depend on the engine.
-pub use crate::text::diagnostic::{Diagnostic, Severity};
 
 mod cut;
 
@@ -58,6 +56,9 @@ impl LineRange {
         }
     }
 }
+
+// Plain data shared with shellcheck.rs, which must not depend on the engine.
+pub use crate::text::diagnostic::{Diagnostic, Severity};
 
 /// What [`build`] works from. All borrowed: building a context copies nothing but the
 /// lines it renders.
