@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod first_stage;
 pub mod gpu;
 pub mod probes;
+pub mod request;
 pub mod router;
 pub mod second_opinion;
 pub mod status;
