@@ -87,74 +87,12 @@ impl Engine {
             .keys()
             .map(|name| self.probe_backend(name, used(name)));
         let backends = futures_util::future::join_all(probes).await;
-        let mut notices = Vec::new();
-        for b in &backends {
-            if !b.local && self.backend_allowed(&b.name) {
-                notices.push(format!(
-                    "backend `{}` at {} is not on this machine: prompts (your code) are sent there",
-                    b.name, b.url
-                ));
-            } else if !b.local {
-                notices.push(format!(
-                    "backend `{}` at {} is not on this machine and not set in the configuration: it is not used",
-                    b.name, b.url
-                ));
-            }
-        }
+        let mut notices = self.backend_notices(&backends);
         let mut tiers: Vec<TierStatus> = Tier::ALL
             .iter()
-            .map(|&tier| {
-                let t = cfg.tiers.get(tier);
-                let b = backends.iter().find(|b| b.name == t.backend);
-                let same = |n: &str| backends::ollama::same_model(n, &t.model);
-                let installed = b
-                    .filter(|b| b.reachable)
-                    .map(|b| b.kind != BackendKind::Ollama || b.installed.iter().any(|n| same(n)));
-                let loaded = b
-                    .and_then(|b| b.loaded.as_ref())
-                    .map(|l| l.iter().any(|m| same(&m.name)));
-                TierStatus {
-                    tier,
-                    model: t.model.clone(),
-                    backend: t.backend.clone(),
-                    installed,
-                    loaded,
-                    vram_needed_bytes: vram::estimate_bytes(
-                        (t.vram_mb > 0).then_some(t.vram_mb),
-                        None,
-                        None,
-                        None,
-                    ),
-                    details: None,
-                }
-            })
+            .map(|&tier| self.tier_status(tier, &backends))
             .collect();
-        let wanted: Vec<(bool, String, String)> = tiers
-            .iter()
-            .map(|t| {
-                (
-                    t.installed == Some(true),
-                    t.backend.clone(),
-                    t.model.clone(),
-                )
-            })
-            .collect();
-        let details = wanted.iter().map(|(installed, backend, model)| async move {
-            if !installed {
-                return None;
-            }
-            let backend = self.backend(backend, 2).ok()?;
-            tokio::time::timeout(Duration::from_secs(3), backend.show(model))
-                .await
-                .ok()?
-                .ok()?
-        });
-        for (t, d) in tiers
-            .iter_mut()
-            .zip(futures_util::future::join_all(details).await)
-        {
-            t.details = d;
-        }
+        self.add_details(&mut tiers).await;
         let shellcheck = tokio::task::spawn_blocking(crate::shellcheck::version)
             .await
             .ok()
@@ -188,6 +126,73 @@ impl Engine {
             shellcheck,
             notices,
             refused_settings: self.refused_settings().to_vec(),
+        }
+    }
+
+    /// What the user should know about where prompts go.
+    fn backend_notices(&self, backends: &[BackendStatus]) -> Vec<String> {
+        let mut notices = Vec::new();
+        for b in backends.iter().filter(|b| !b.local) {
+            if self.backend_allowed(&b.name) {
+                notices.push(format!(
+                    "backend `{}` at {} is not on this machine: prompts (your code) are sent there",
+                    b.name, b.url
+                ));
+            } else {
+                notices.push(format!(
+                    "backend `{}` at {} is not on this machine and not set in the configuration: it is not used",
+                    b.name, b.url
+                ));
+            }
+        }
+        notices
+    }
+
+    /// A tier's model as its backend's answers show it (details come later).
+    fn tier_status(&self, tier: Tier, backends: &[BackendStatus]) -> TierStatus {
+        let t = self.config().tiers.get(tier);
+        let b = backends.iter().find(|b| b.name == t.backend);
+        let same = |n: &str| backends::ollama::same_model(n, &t.model);
+        let installed = b
+            .filter(|b| b.reachable)
+            .map(|b| b.kind != BackendKind::Ollama || b.installed.iter().any(|n| same(n)));
+        let loaded = b
+            .and_then(|b| b.loaded.as_ref())
+            .map(|l| l.iter().any(|m| same(&m.name)));
+        TierStatus {
+            tier,
+            model: t.model.clone(),
+            backend: t.backend.clone(),
+            installed,
+            loaded,
+            vram_needed_bytes: vram::estimate_bytes(
+                (t.vram_mb > 0).then_some(t.vram_mb),
+                None,
+                None,
+                None,
+            ),
+            details: None,
+        }
+    }
+
+    /// Each installed model's details (Ollama's `/api/show`), asked concurrently.
+    async fn add_details(&self, tiers: &mut [TierStatus]) {
+        let details = tiers.iter().map(|t| {
+            let (installed, backend, model) = (t.installed == Some(true), &t.backend, &t.model);
+            async move {
+                if !installed {
+                    return None;
+                }
+                let backend = self.backend(backend, 2).ok()?;
+                tokio::time::timeout(Duration::from_secs(3), backend.show(model))
+                    .await
+                    .ok()?
+                    .ok()?
+            }
+        });
+        let details = futures_util::future::join_all(details).await;
+        for (t, d) in tiers.iter_mut().zip(details) {
+            t.details = d;
         }
     }
 
@@ -286,6 +291,34 @@ impl Status {
                 format!("off (every request to {})", self.router.default_tier)
             }
         );
+        self.render_backends(&mut out);
+        self.render_tiers(&mut out);
+        self.render_gpu(&mut out);
+        self.render_requests(&mut out);
+        if self.warm_ups > 0 {
+            let _ = writeln!(
+                out,
+                "\nwarm-ups: {} (the code model loaded ahead on a request line)",
+                self.warm_ups
+            );
+        }
+        if let Some(v) = &self.shellcheck {
+            let _ = writeln!(out, "\nshellcheck {v}");
+        }
+        if !self.refused_settings.is_empty() {
+            let _ = writeln!(out, "\nrefused editor settings (not applied):");
+            for r in &self.refused_settings {
+                let _ = writeln!(out, "  {r}");
+            }
+        }
+        for n in &self.notices {
+            let _ = writeln!(out, "\nnote: {n}");
+        }
+        out
+    }
+
+    /// Each backend: reachable or why not, and its loaded models.
+    fn render_backends(&self, out: &mut String) {
         let _ = writeln!(out, "\nbackends:");
         for b in &self.backends {
             let state = if b.reachable {
@@ -316,6 +349,10 @@ impl Status {
                 }
             }
         }
+    }
+
+    /// Each tier: its model, where, and what its server said of it.
+    fn render_tiers(&self, out: &mut String) {
         let _ = writeln!(out, "\ntiers:");
         for t in &self.tiers {
             let about = t
@@ -341,6 +378,10 @@ impl Status {
                     .unwrap_or_default()
             );
         }
+    }
+
+    /// The GPUs, or why the VRAM guard is off.
+    fn render_gpu(&self, out: &mut String) {
         let _ = writeln!(out, "\nGPU:");
         match &self.gpu {
             GpuStatus::Disabled => {
@@ -366,6 +407,10 @@ impl Status {
                 }
             }
         }
+    }
+
+    /// The counters, once there was a request.
+    fn render_requests(&self, out: &mut String) {
         if self
             .counters
             .values()
@@ -388,25 +433,5 @@ impl Status {
                 );
             }
         }
-        if self.warm_ups > 0 {
-            let _ = writeln!(
-                out,
-                "\nwarm-ups: {} (the code model loaded ahead on a request line)",
-                self.warm_ups
-            );
-        }
-        if let Some(v) = &self.shellcheck {
-            let _ = writeln!(out, "\nshellcheck {v}");
-        }
-        if !self.refused_settings.is_empty() {
-            let _ = writeln!(out, "\nrefused editor settings (not applied):");
-            for r in &self.refused_settings {
-                let _ = writeln!(out, "  {r}");
-            }
-        }
-        for n in &self.notices {
-            let _ = writeln!(out, "\nnote: {n}");
-        }
-        out
     }
 }
