@@ -139,40 +139,47 @@ impl Resolved {
             }
         }
         for tier in Tier::ALL {
-            let t = c.tiers.get(tier);
-            let prefix = format!("tiers.{tier}");
-            if !c.backends.contains_key(&t.backend) {
-                let known: Vec<&str> = c.backends.keys().map(String::as_str).collect();
+            self.check_tier(tier)?;
+        }
+        Ok(())
+    }
+
+    /// One tier: its backend exists, its model is named, its limits and `keep_alive` hold.
+    fn check_tier(&self, tier: Tier) -> Result<(), ConfigError> {
+        let c = &self.config;
+        let t = c.tiers.get(tier);
+        let prefix = format!("tiers.{tier}");
+        if !c.backends.contains_key(&t.backend) {
+            let known: Vec<&str> = c.backends.keys().map(String::as_str).collect();
+            return Err(self.invalid(
+                &format!("{prefix}.backend"),
+                format!(
+                    "no backend named `{}` (configured: {})",
+                    t.backend,
+                    known.join(", ")
+                ),
+            ));
+        }
+        if t.model.trim().is_empty() {
+            return Err(self.invalid(&format!("{prefix}.model"), "must not be empty"));
+        }
+        for (field, v) in [
+            ("timeout_s", t.timeout_s),
+            ("connect_timeout_s", t.connect_timeout_s),
+            ("first_token_timeout_s", t.first_token_timeout_s),
+        ] {
+            if v == 0 {
+                return Err(self.invalid(&format!("{prefix}.{field}"), "must be at least 1"));
+            }
+            if v > MAX_TIMEOUT_S {
                 return Err(self.invalid(
-                    &format!("{prefix}.backend"),
-                    format!(
-                        "no backend named `{}` (configured: {})",
-                        t.backend,
-                        known.join(", ")
-                    ),
+                    &format!("{prefix}.{field}"),
+                    format!("{v} s is more than a day ({MAX_TIMEOUT_S} s)"),
                 ));
             }
-            if t.model.trim().is_empty() {
-                return Err(self.invalid(&format!("{prefix}.model"), "must not be empty"));
-            }
-            for (field, v) in [
-                ("timeout_s", t.timeout_s),
-                ("connect_timeout_s", t.connect_timeout_s),
-                ("first_token_timeout_s", t.first_token_timeout_s),
-            ] {
-                if v == 0 {
-                    return Err(self.invalid(&format!("{prefix}.{field}"), "must be at least 1"));
-                }
-                if v > MAX_TIMEOUT_S {
-                    return Err(self.invalid(
-                        &format!("{prefix}.{field}"),
-                        format!("{v} s is more than a day ({MAX_TIMEOUT_S} s)"),
-                    ));
-                }
-            }
-            if let Some(problem) = keep_alive_problem(&t.keep_alive) {
-                return Err(self.invalid(&format!("{prefix}.keep_alive"), problem));
-            }
+        }
+        if let Some(problem) = keep_alive_problem(&t.keep_alive) {
+            return Err(self.invalid(&format!("{prefix}.keep_alive"), problem));
         }
         Ok(())
     }
