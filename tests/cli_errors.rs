@@ -1,4 +1,4 @@
-//! What the CLI says when its setup is wrong, as a new user meets it: a configuration file
+//! What the CLI (and the editor) say when the setup is wrong, as a new user meets it: a file
 //! named but missing, an `OLLAMA_HOST` that is no address, a backend that is down. Each is
 //! one clear message, and it stops only what needs the broken part.
 
@@ -239,4 +239,42 @@ async fn status_names_an_openai_compatible_server_as_such_and_says_what_it_serve
         !text.contains("unknown") && !text.contains("Openai"),
         "{text}"
     );
+}
+
+#[test]
+fn the_language_server_shows_a_missing_named_file_and_runs_on_the_defaults() {
+    use support::lsp_client::{default_capabilities, LspClient, Spawn};
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.toml").display().to_string();
+    let mut c = LspClient::spawn(Spawn {
+        env: vec![("SUPERHELFER_CONFIG".into(), missing.clone())],
+        ..Default::default()
+    });
+    c.initialize(
+        serde_json::json!({"vram": {"enabled": false}}),
+        default_capabilities(),
+    );
+    let shown = c.wait_notification("window/showMessage", |m| m["type"] == 1);
+    let text = shown["message"].as_str().unwrap();
+    assert!(
+        text.contains(&missing) && text.contains("does not exist"),
+        "{text}"
+    );
+    // Still serving: listing actions needs no file.
+    c.open(
+        "file:///w/a.sh",
+        "shellscript",
+        "#!/bin/bash\n# list files\n",
+    );
+    let list = c
+        .request(
+            "textDocument/codeAction",
+            serde_json::json!({
+                "textDocument": {"uri": "file:///w/a.sh"},
+                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+                "context": {"diagnostics": []}
+            }),
+        )
+        .expect("codeAction");
+    assert!(!list.as_array().unwrap().is_empty(), "{list}");
 }
