@@ -7,7 +7,12 @@
 //! One deadline bounds the whole request: the tier's `timeout_s`, counted from the start,
 //! minus the time the user spends answering a question. The probes before the call
 //! (remembered in `probes.rs`), the GPU reading, the model call and the retry on `fast` all
-//! come out of it; the retry gets what is left, within fast's own limits.
+//! come out of it; the retry gets what is left, within fast's own limits. A server that did
+//! not take the connection is not asked again for the retry (under any backend name).
+//!
+//! This file holds each request's path (route, plan, stream or fall back); the checks
+//! before the call are in `router/checks.rs`, one streamed answer in `router/stream.rs`,
+//! the request's types in `request.rs`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
