@@ -101,6 +101,12 @@ fn an_invalid_ollama_host_does_not_stop_what_needs_no_backend() {
     assert_eq!(v["tier"], "fast");
     let out = cli(&["config"], &env, dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("# not in force: invalid configuration in environment variable OLLAMA_HOST"),
+        "{}",
+        stdout(&out)
+    );
     let out = cli(&["risk", "ls"], &env, dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
 }

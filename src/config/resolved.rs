@@ -193,6 +193,12 @@ impl Resolved {
         for (section, body) in root {
             write_table(&mut out, section, body, &self.origins);
         }
+        // A comment, so the output stays a valid file: what the value above does not say.
+        for e in self.unusable.values() {
+            out.push_str(&format!(
+                "\n# not in force: {e}; requests to this backend fail\n"
+            ));
+        }
         out
     }
 }
