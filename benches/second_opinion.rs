@@ -9,6 +9,9 @@
 
 #[path = "../tests/support/llama.rs"]
 mod llama;
+// llama.rs reports a missing server through its sibling `skip`.
+#[path = "../tests/support/skip.rs"]
+mod skip;
 
 use std::time::{Duration, Instant};
 

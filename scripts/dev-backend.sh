@@ -9,7 +9,10 @@
 #
 # `start` prints only the export line on stdout, so this works:
 #   eval "$(scripts/dev-backend.sh)"
+# and `stop` prints only the line that undoes it (when the export is in force):
+#   eval "$(scripts/dev-backend.sh stop)"      # or: unset SUPERHELFER_CONFIG
 # Everything else goes to stderr. State lives in .superhelfer-dev/ at the repo root.
+# The limits it writes suit the tiny model on a CPU (see write_config).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,9 +55,19 @@ pick_free_port() {
 
 write_config() {
     local port="$1"
+    # Limits for a 135M model on one CPU thread, not for a GPU: it writes ~25 tokens/s
+    # (down to ~10 with a compile beside it), and an answer may fill its 2,048-token
+    # context (an explanation is capped at 1,500 tokens: a minute at full speed, which
+    # was exactly the code tier's default limit). 300 s covers the whole context at
+    # 7 tokens/s; the first token waits for a queued request (one slot) and the prompt.
+    # The editor context is cut to 1,000 tokens so prompt and answer fit in 2,048.
+    local limits='timeout_s = 300
+first_token_timeout_s = 60
+vram_mb = 0'
     cat >"$config" <<TOML
 # Written by scripts/dev-backend.sh: every tier on the tiny local model server.
 # Its answers are poor; it is there to try the plumbing, not the wording.
+# Undo: unset SUPERHELFER_CONFIG (or: eval "\$(scripts/dev-backend.sh stop)").
 
 [backends.local]
 kind = "openai"
@@ -63,16 +76,20 @@ url = "http://127.0.0.1:$port/v1"
 [tiers.fast]
 model = "$model"
 backend = "local"
+$limits
 
 [tiers.code]
 model = "$model"
 backend = "local"
-vram_mb = 0
+$limits
 
 [tiers.heavy]
 model = "$model"
 backend = "local"
-vram_mb = 0
+$limits
+
+[context]
+max_tokens = 1000
 
 [vram]
 enabled = false
@@ -81,10 +98,21 @@ TOML
 
 print_export() {
     echo "export SUPERHELFER_CONFIG=$config"
+    say "superhelfer now uses $config; to go back to your own configuration: unset SUPERHELFER_CONFIG (or: eval \"\$($0 stop)\")"
+}
+
+# `stop` prints the line that undoes `start`'s export on stdout, so that
+# eval "$(scripts/dev-backend.sh stop)" also points superhelfer back at your own file;
+# only when SUPERHELFER_CONFIG is still the dev one (a file of your own is left alone).
+print_unset() {
+    if [ "${SUPERHELFER_CONFIG:-}" = "$config" ]; then
+        echo "unset SUPERHELFER_CONFIG"
+    fi
 }
 
 stop_server() {
     local pid
+    print_unset
     if ! pid="$(running_pid)"; then
         rm -f "$pidfile" "$portfile"
         say "not running"
@@ -182,6 +210,6 @@ case "${1:-start}" in
             exit 1
         fi
         ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) say "unknown command: $1 (start|stop|status)"; exit 2 ;;
 esac

@@ -17,7 +17,7 @@ runs = int(sys.argv[2]) if len(sys.argv) > 2 else 41
 body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
                    "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
 message = b"Content-Length: %d\r\n\r\n" % len(body) + body
-env = dict(os.environ, SUPERHELFER_CONFIG="/nonexistent")
+env = dict(os.environ, SUPERHELFER_CONFIG="/dev/null")
 
 
 def once():

@@ -14,3 +14,9 @@ pub mod risk;
 pub mod shellcheck;
 pub mod tasks;
 pub mod text;
+pub mod tier;
+
+/// How a unit test that cannot run here says so (the integration tests' helper).
+#[cfg(test)]
+#[path = "../tests/support/skip.rs"]
+mod test_skip;

@@ -26,7 +26,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::context::{detect_dialect, split_lines, Diagnostic, Severity};
+use crate::engine::context::{detect_dialect, split_lines};
+use crate::text::diagnostic::{Diagnostic, Severity};
 
 /// How long one run may take before it is killed.
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -263,7 +264,7 @@ mod tests {
         }
         let ci = std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1");
         assert!(!ci, "shellcheck is not installed, but CI=true requires it");
-        eprintln!("SKIP: shellcheck not installed");
+        crate::test_skip::skip("shellcheck not installed");
         false
     }
 

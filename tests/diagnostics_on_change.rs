@@ -27,7 +27,7 @@ fn real_shellcheck() -> Option<PathBuf> {
             Ok("true"),
             "CI installs shellcheck"
         );
-        eprintln!("SKIP: shellcheck not installed");
+        support::skip::skip("shellcheck not installed");
     }
     found
 }

@@ -50,7 +50,7 @@ fn helix(build: &str) -> Option<PathBuf> {
         None => Some(dir),
         Some(why) => {
             assert!(!in_ci(), "CI provides this: {why}");
-            eprintln!("SKIP: {why}");
+            support::skip::skip(&why);
             None
         }
     }

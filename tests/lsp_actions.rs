@@ -535,7 +535,7 @@ fn shellcheck_diagnostics_are_published_and_fixed() {
             Ok("true"),
             "CI installs shellcheck"
         );
-        eprintln!("SKIP: shellcheck not installed");
+        support::skip::skip("shellcheck not installed");
         return;
     }
     let w = World::new(Behavior::reply(&["```bash\necho \"Hallo, $1 👋\"\n```"]));
@@ -702,7 +702,7 @@ fn closing_a_script_clears_its_shellcheck_diagnostics() {
             Ok("true"),
             "CI installs shellcheck"
         );
-        eprintln!("SKIP: shellcheck not installed");
+        support::skip::skip("shellcheck not installed");
         return;
     }
     let w = World::new(Behavior::reply(&["x"]));

@@ -60,12 +60,12 @@ fn tools() -> Option<PathBuf> {
             !in_ci(),
             "CI installs Neovim (scripts/neovim-setup.sh) or sets SUPERHELFER_NVIM"
         );
-        eprintln!("SKIP: Neovim not found (SUPERHELFER_NVIM, PATH, .venv-nvim; scripts/neovim-setup.sh installs it)");
+        support::skip::skip("Neovim not found (SUPERHELFER_NVIM, PATH, .venv-nvim; scripts/neovim-setup.sh installs it)");
         return None;
     };
     if which("shellcheck").is_none() {
         assert!(!in_ci(), "CI installs shellcheck");
-        eprintln!("SKIP: shellcheck not installed");
+        support::skip::skip("shellcheck not installed");
         return None;
     }
     Some(nvim)
@@ -408,7 +408,7 @@ fn first_action_in_a_terminal_needs_no_press_enter() {
     let Some(nvim) = tools() else { return };
     if !support::tmux::tmux_available() {
         assert!(!in_ci(), "CI installs tmux");
-        eprintln!("SKIP: tmux not installed");
+        support::skip::skip("tmux not installed");
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -482,7 +482,7 @@ fn backend_down_is_said_once_in_a_terminal() {
     let Some(nvim) = tools() else { return };
     if !support::tmux::tmux_available() {
         assert!(!in_ci(), "CI installs tmux");
-        eprintln!("SKIP: tmux not installed");
+        support::skip::skip("tmux not installed");
         return;
     }
     // A loopback port nobody listens on.
@@ -753,7 +753,7 @@ vim.api.nvim_create_autocmd('VimEnter', {{
     let r = run_headless(&nvim, home, &init_path, &script, &result);
     assert_eq!(r["offered"], true, "{r}");
     if r["native"] == true {
-        eprintln!("SKIP: this Neovim draws inline completion itself; the fallback is not used");
+        support::skip::skip("this Neovim draws inline completion itself; the fallback is not used");
         return;
     }
     assert_eq!(r["row"], 3, "{r}");

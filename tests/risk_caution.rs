@@ -124,7 +124,7 @@ fn superhelfer(args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
     let mut child = Command::new(BIN)
         .args(args)
-        .env("SUPERHELFER_CONFIG", "/nonexistent/superhelfer.toml")
+        .env("SUPERHELFER_CONFIG", "/dev/null")
         .env_remove("OLLAMA_HOST")
         .env_remove("SUPERHELFER_LOG")
         .stdin(Stdio::piped())

@@ -26,7 +26,7 @@ fn missing(reason: &str) {
         !in_ci(),
         "VS Code extension tests cannot run in CI: {reason}"
     );
-    eprintln!("SKIP: {reason}");
+    support::skip::skip(reason);
 }
 
 fn node_version() -> Option<String> {

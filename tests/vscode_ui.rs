@@ -76,7 +76,7 @@ fn tools() -> Option<Tools> {
         None => Some(t),
         Some(what) => {
             assert!(!in_ci(), "CI installs {what}");
-            eprintln!("SKIP: {what} not found");
+            support::skip::skip(&format!("{what} not found"));
             None
         }
     }

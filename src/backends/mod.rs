@@ -146,6 +146,9 @@ pub enum BackendError {
     },
     #[error("backend `{name}` at {url} is not on this machine and was not configured explicitly: set backends.{name}.url in the configuration to send prompts there")]
     ImplicitRemote { name: String, url: String },
+    /// The configuration left this backend without a usable URL (an invalid `OLLAMA_HOST`).
+    #[error("{message}")]
+    Unusable { name: String, message: String },
     #[error("environment variable {var} (backends.{name}.api_key_env) is not set")]
     MissingApiKey { name: String, var: String },
 }
@@ -171,6 +174,59 @@ impl std::fmt::Display for TimeoutPhase {
 impl BackendError {
     pub fn is_timeout(&self) -> bool {
         matches!(self, BackendError::Timeout { .. })
+    }
+
+    /// The server did not take the connection (refused, no route, connect timeout) or
+    /// cannot be addressed at all: any other request to it now fails the same way.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            BackendError::Unreachable { .. }
+                | BackendError::Unusable { .. }
+                | BackendError::Timeout {
+                    phase: TimeoutPhase::Connection,
+                    ..
+                }
+        )
+    }
+
+    /// The message without the hint on what to do, for a line that another one with the
+    /// hint accompanies (the hint is said once).
+    pub fn brief(&self) -> String {
+        match self {
+            BackendError::Unreachable {
+                kind, url, reason, ..
+            } => format!("cannot reach {kind} at {url}: {reason}"),
+            other => other.to_string(),
+        }
+    }
+
+    /// What the user can do, where the error carries it.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            BackendError::Unreachable { hint, .. } | BackendError::ModelNotFound { hint, .. } => {
+                Some(hint).filter(|h| !h.is_empty()).map(String::as_str)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether two backend URLs name the same server (scheme, host and port): one that refused
+/// a connection refuses it under any backend name or API path.
+pub fn same_server(a: &str, b: &str) -> bool {
+    let key = |url: &str| {
+        reqwest::Url::parse(url).ok().map(|u| {
+            (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_ascii_lowercase),
+                u.port_or_known_default(),
+            )
+        })
+    };
+    match (key(a), key(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -246,21 +302,8 @@ pub fn build(
     })
 }
 
-/// True when the URL's host is this machine.
-pub fn is_loopback(url: &str) -> bool {
-    let Ok(u) = reqwest::Url::parse(url) else {
-        return false;
-    };
-    let Some(host) = u.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
-}
+// Whether a URL is this machine is the configuration's knowledge (trust decides by it).
+pub use crate::config::is_loopback;
 
 /// The HTTP side both kinds share: base URL, bearer token, and the mapping of failures to
 /// messages that name the URL and the fix.

@@ -16,5 +16,10 @@ pub(super) async fn run(engine: &Engine, json: bool) -> ExitCode {
     } else {
         print!("{}", report.text);
     }
-    ExitCode::SUCCESS
+    // A script can check that every tier can answer.
+    if report.status.tier_backends_down().is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

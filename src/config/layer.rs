@@ -17,6 +17,9 @@ pub struct Layer {
     /// Set by the editor (`initializationOptions`, `didChangeConfiguration`): a cloned
     /// repository can write these, so they pass the trust boundary first.
     pub(super) from_editor: bool,
+    /// Values this source meant to set but could not (an invalid `OLLAMA_HOST`), by key:
+    /// the error stands unless a later source sets the key, and blocks only what uses it.
+    pub(super) unusable: BTreeMap<String, ConfigError>,
 }
 
 impl Layer {
@@ -27,16 +30,30 @@ impl Layer {
         collect_leaves(&value, "", &mut |path| {
             origins.insert(path.to_string(), Source::Default);
         });
-        if let Some(url) = ollama_host.and_then(|h| ollama_host_url(h).ok().flatten()) {
-            if let Some(slot) = value.pointer_mut("/backends/ollama/url") {
-                *slot = Value::String(url);
-                origins.insert("backends.ollama.url".into(), Source::Env("OLLAMA_HOST"));
+        let mut unusable = BTreeMap::new();
+        const KEY: &str = "backends.ollama.url";
+        match ollama_host.map(ollama_host_url) {
+            Some(Ok(Some(url))) => {
+                if let Some(slot) = value.pointer_mut("/backends/ollama/url") {
+                    *slot = Value::String(url);
+                    origins.insert(KEY.into(), Source::Env("OLLAMA_HOST"));
+                }
             }
+            Some(Err(message)) => {
+                let error = ConfigError::Invalid {
+                    key: KEY.into(),
+                    origin: Source::Env("OLLAMA_HOST"),
+                    message,
+                };
+                unusable.insert(KEY.to_string(), error);
+            }
+            Some(Ok(None)) | None => {}
         }
         Layer {
             value,
             origins,
             from_editor: false,
+            unusable,
         }
     }
 
@@ -56,6 +73,7 @@ impl Layer {
             value,
             origins,
             from_editor: source.is_editor(),
+            unusable: BTreeMap::new(),
         })
     }
 
@@ -73,6 +91,7 @@ impl Layer {
             value,
             origins,
             from_editor: false,
+            unusable: BTreeMap::new(),
         })
     }
 

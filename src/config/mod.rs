@@ -85,6 +85,8 @@ pub enum ConfigError {
         origin: Source,
         message: String,
     },
+    #[error("configuration file {path} does not exist (named by SUPERHELFER_CONFIG; unset it to use the default place, or set it to /dev/null for no file)")]
+    Missing { path: PathBuf },
     #[error("cannot read configuration file {path}: {message}")]
     Read { path: PathBuf, message: String },
     #[error("configuration file {path} is not valid TOML (line {line}): {message}")]
@@ -113,6 +115,22 @@ pub fn ollama_host_url(raw: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// True when the URL's host is this machine.
+pub fn is_loopback(url: &str) -> bool {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let Some(host) = u.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
 fn ollama_host_guess(raw: &str) -> String {
     let (scheme, rest) = match raw.split_once("://") {
         Some((s, r)) => (s, r),
@@ -135,30 +153,47 @@ fn ollama_host_guess(raw: &str) -> String {
 /// The configuration file's path: `$SUPERHELFER_CONFIG`, else
 /// `$XDG_CONFIG_HOME/superhelfer/config.toml`, else `~/.config/superhelfer/config.toml`.
 pub fn file_path() -> Option<PathBuf> {
+    file_location().map(|(path, _)| path)
+}
+
+/// The file's path, and whether the user named it (`SUPERHELFER_CONFIG`): a named file
+/// that is missing is an error, the usual place without a file is not.
+fn file_location() -> Option<(PathBuf, bool)> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     if let Some(p) = var("SUPERHELFER_CONFIG") {
-        return Some(PathBuf::from(p));
+        return Some((PathBuf::from(p), true));
     }
     if let Some(x) = var("XDG_CONFIG_HOME") {
-        return Some(PathBuf::from(x).join("superhelfer/config.toml"));
+        return Some((PathBuf::from(x).join("superhelfer/config.toml"), false));
     }
-    var("HOME").map(|h| PathBuf::from(h).join(".config/superhelfer/config.toml"))
+    var("HOME").map(|h| {
+        (
+            PathBuf::from(h).join(".config/superhelfer/config.toml"),
+            false,
+        )
+    })
 }
 
 /// The layers this process starts with: defaults and the file. The file's error is
-/// returned beside the defaults so the language server can report it and go on.
+/// returned beside the defaults so the language server can report it and go on; an
+/// invalid `OLLAMA_HOST` that nothing overrides is returned the same way, to be shown,
+/// but only blocks the backend it names (`Resolved::unusable_backend`).
 pub fn startup_layers() -> (Vec<Layer>, Option<ConfigError>) {
-    let host = std::env::var("OLLAMA_HOST").ok();
-    let mut layers = vec![Layer::defaults(host.as_deref())];
-    if let Some(Err(message)) = host.as_deref().map(ollama_host_url) {
-        let error = ConfigError::Invalid {
-            key: "backends.ollama.url".into(),
-            origin: Source::Env("OLLAMA_HOST"),
-            message,
-        };
-        return (layers, Some(error));
+    let (layers, file_error) = file_layers();
+    if file_error.is_some() {
+        return (layers, file_error);
     }
-    let Some(path) = file_path() else {
+    let env_error = Resolved::merge(&layers)
+        .ok()
+        .and_then(|r| r.unusable_backend("ollama").cloned());
+    (layers, env_error)
+}
+
+/// Defaults and the file, or defaults and the file's error.
+fn file_layers() -> (Vec<Layer>, Option<ConfigError>) {
+    let host = std::env::var("OLLAMA_HOST").ok();
+    let layers = vec![Layer::defaults(host.as_deref())];
+    let Some((path, named)) = file_location() else {
         return (layers, None);
     };
     match Layer::from_file(&path) {
@@ -170,17 +205,16 @@ pub fn startup_layers() -> (Vec<Layer>, Option<ConfigError>) {
                 Err(e) => (layers, Some(e)),
             }
         }
+        Ok(None) if named => (layers, Some(ConfigError::Missing { path })),
         Ok(None) => (layers, None),
-        Err(e) => {
-            layers.truncate(1);
-            (layers, Some(e))
-        }
+        Err(e) => (layers, Some(e)),
     }
 }
 
-/// Loads defaults and the file for the CLI, where an invalid file is an error.
+/// Loads defaults and the file for the CLI, where an invalid or missing named file is an
+/// error. An invalid `OLLAMA_HOST` is not: it blocks only requests to that backend.
 pub fn load_for_cli() -> Result<Resolved, ConfigError> {
-    let (layers, error) = startup_layers();
+    let (layers, error) = file_layers();
     match error {
         Some(e) => Err(e),
         None => Resolved::merge(&layers),
@@ -405,6 +439,23 @@ mod tests {
         let r = Resolved::merge(&[d]).unwrap();
         assert_eq!(r.config.backends["ollama"].url, "http://10.1.2.3:9999");
         assert_eq!(r.source("backends.ollama.url"), Source::Env("OLLAMA_HOST"));
+    }
+
+    #[test]
+    fn an_invalid_ollama_host_blocks_only_its_backend_until_a_file_sets_the_url() {
+        let r = Resolved::merge(&[Layer::defaults(Some("localhost:99999"))]).unwrap();
+        let e = r.unusable_backend("ollama").expect("blocked").to_string();
+        assert!(
+            e.contains("OLLAMA_HOST") && e.contains("localhost:99999"),
+            "{e}"
+        );
+        let file = Layer::from_toml(
+            "[backends.ollama]\nurl = \"http://127.0.0.1:1234\"\n",
+            Path::new("/etc/sh.toml"),
+        )
+        .unwrap();
+        let r = Resolved::merge(&[Layer::defaults(Some("localhost:99999")), file]).unwrap();
+        assert!(r.unusable_backend("ollama").is_none());
     }
 
     #[test]

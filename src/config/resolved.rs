@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::engine::tier::Tier;
+use crate::tier::Tier;
 
 use super::duration::keep_alive_problem;
 use super::layer::{merge_into, source_of};
@@ -21,6 +21,8 @@ pub struct Resolved {
     origins: BTreeMap<String, Source>,
     /// Editor settings left out at the trust boundary.
     refusals: Vec<Refusal>,
+    /// Keys a source could not set (an invalid `OLLAMA_HOST`) and no later source set.
+    unusable: BTreeMap<String, ConfigError>,
 }
 
 impl Resolved {
@@ -30,7 +32,10 @@ impl Resolved {
         let (layers, refusals) = trust::apply(layers);
         let mut value = Value::Object(Map::new());
         let mut origins = BTreeMap::new();
+        let mut unusable = BTreeMap::new();
         for layer in &layers {
+            unusable.retain(|key: &String, _| !layer.origins.contains_key(key));
+            unusable.extend(layer.unusable.clone());
             merge_into(&mut value, &layer.value);
             // A replaced table hides the origins of what it replaced.
             for (path, source) in &layer.origins {
@@ -51,6 +56,7 @@ impl Resolved {
             value,
             origins,
             refusals,
+            unusable,
         };
         resolved.check_semantics()?;
         Ok(resolved)
@@ -60,6 +66,12 @@ impl Resolved {
     /// user's file does not allow them (`trust.editor_keys`).
     pub fn refusals(&self) -> &[Refusal] {
         &self.refusals
+    }
+
+    /// Why a backend cannot be used (its URL came from an invalid `OLLAMA_HOST` and no
+    /// other source set one); everything else works.
+    pub fn unusable_backend(&self, name: &str) -> Option<&ConfigError> {
+        self.unusable.get(&format!("backends.{name}.url"))
     }
 
     /// The source of a key such as `tiers.code.model`.
@@ -127,40 +139,47 @@ impl Resolved {
             }
         }
         for tier in Tier::ALL {
-            let t = c.tiers.get(tier);
-            let prefix = format!("tiers.{tier}");
-            if !c.backends.contains_key(&t.backend) {
-                let known: Vec<&str> = c.backends.keys().map(String::as_str).collect();
+            self.check_tier(tier)?;
+        }
+        Ok(())
+    }
+
+    /// One tier: its backend exists, its model is named, its limits and `keep_alive` hold.
+    fn check_tier(&self, tier: Tier) -> Result<(), ConfigError> {
+        let c = &self.config;
+        let t = c.tiers.get(tier);
+        let prefix = format!("tiers.{tier}");
+        if !c.backends.contains_key(&t.backend) {
+            let known: Vec<&str> = c.backends.keys().map(String::as_str).collect();
+            return Err(self.invalid(
+                &format!("{prefix}.backend"),
+                format!(
+                    "no backend named `{}` (configured: {})",
+                    t.backend,
+                    known.join(", ")
+                ),
+            ));
+        }
+        if t.model.trim().is_empty() {
+            return Err(self.invalid(&format!("{prefix}.model"), "must not be empty"));
+        }
+        for (field, v) in [
+            ("timeout_s", t.timeout_s),
+            ("connect_timeout_s", t.connect_timeout_s),
+            ("first_token_timeout_s", t.first_token_timeout_s),
+        ] {
+            if v == 0 {
+                return Err(self.invalid(&format!("{prefix}.{field}"), "must be at least 1"));
+            }
+            if v > MAX_TIMEOUT_S {
                 return Err(self.invalid(
-                    &format!("{prefix}.backend"),
-                    format!(
-                        "no backend named `{}` (configured: {})",
-                        t.backend,
-                        known.join(", ")
-                    ),
+                    &format!("{prefix}.{field}"),
+                    format!("{v} s is more than a day ({MAX_TIMEOUT_S} s)"),
                 ));
             }
-            if t.model.trim().is_empty() {
-                return Err(self.invalid(&format!("{prefix}.model"), "must not be empty"));
-            }
-            for (field, v) in [
-                ("timeout_s", t.timeout_s),
-                ("connect_timeout_s", t.connect_timeout_s),
-                ("first_token_timeout_s", t.first_token_timeout_s),
-            ] {
-                if v == 0 {
-                    return Err(self.invalid(&format!("{prefix}.{field}"), "must be at least 1"));
-                }
-                if v > MAX_TIMEOUT_S {
-                    return Err(self.invalid(
-                        &format!("{prefix}.{field}"),
-                        format!("{v} s is more than a day ({MAX_TIMEOUT_S} s)"),
-                    ));
-                }
-            }
-            if let Some(problem) = keep_alive_problem(&t.keep_alive) {
-                return Err(self.invalid(&format!("{prefix}.keep_alive"), problem));
-            }
+        }
+        if let Some(problem) = keep_alive_problem(&t.keep_alive) {
+            return Err(self.invalid(&format!("{prefix}.keep_alive"), problem));
         }
         Ok(())
     }
@@ -173,6 +192,12 @@ impl Resolved {
         };
         for (section, body) in root {
             write_table(&mut out, section, body, &self.origins);
+        }
+        // A comment, so the output stays a valid file: what the value above does not say.
+        for e in self.unusable.values() {
+            out.push_str(&format!(
+                "\n# not in force: {e}; requests to this backend fail\n"
+            ));
         }
         out
     }

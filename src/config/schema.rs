@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::engine::tier::Tier;
+use crate::tier::Tier;
 
 use super::DEFAULT_OLLAMA_URL;
 

@@ -176,7 +176,7 @@ fn sensitivity(segments: &[&str], value: &Value) -> Option<(&'static str, bool)>
     }
     let (pattern, why) = SENSITIVE.iter().find(|(p, _)| matches(p, segments))?;
     let harmless = match *pattern {
-        "backends.*.url" => value.as_str().is_some_and(crate::backends::is_loopback),
+        "backends.*.url" => value.as_str().is_some_and(super::is_loopback),
         "backends.*.api_key_env" => value.is_null(),
         _ => is_empty_text(value),
     };

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::router::Outcome;
+use super::request::Outcome;
 use super::tier::Tier;
 
 #[derive(Debug, Default)]

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use tracing::{debug, warn};
 
-use super::router::Consent;
+use super::request::Consent;
 use super::tier::Tier;
 
 /// Lines waiting to be written at most; more are dropped (a stuck disk must not pile up

@@ -11,10 +11,12 @@ pub mod decisions;
 pub mod first_stage;
 pub mod gpu;
 pub mod probes;
+pub mod request;
 pub mod router;
 pub mod second_opinion;
 pub mod status;
-pub mod tier;
+// Tier lives at the crate root (config and engine both use it); the old path stays.
+pub use crate::tier;
 pub mod tokens;
 pub mod vram;
 pub mod warm;

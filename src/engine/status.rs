@@ -46,6 +46,8 @@ pub struct BackendStatus {
     pub kind: BackendKind,
     pub url: String,
     pub local: bool,
+    /// False when the configuration left it without a usable URL (an invalid `OLLAMA_HOST`).
+    pub usable: bool,
     pub reachable: bool,
     pub error: Option<String>,
     pub installed: Vec<String>,
@@ -85,74 +87,12 @@ impl Engine {
             .keys()
             .map(|name| self.probe_backend(name, used(name)));
         let backends = futures_util::future::join_all(probes).await;
-        let mut notices = Vec::new();
-        for b in &backends {
-            if !b.local && self.backend_allowed(&b.name) {
-                notices.push(format!(
-                    "backend `{}` at {} is not on this machine: prompts (your code) are sent there",
-                    b.name, b.url
-                ));
-            } else if !b.local {
-                notices.push(format!(
-                    "backend `{}` at {} is not on this machine and not set in the configuration: it is not used",
-                    b.name, b.url
-                ));
-            }
-        }
+        let mut notices = self.backend_notices(&backends);
         let mut tiers: Vec<TierStatus> = Tier::ALL
             .iter()
-            .map(|&tier| {
-                let t = cfg.tiers.get(tier);
-                let b = backends.iter().find(|b| b.name == t.backend);
-                let same = |n: &str| backends::ollama::same_model(n, &t.model);
-                let installed = b
-                    .filter(|b| b.reachable)
-                    .map(|b| b.kind != BackendKind::Ollama || b.installed.iter().any(|n| same(n)));
-                let loaded = b
-                    .and_then(|b| b.loaded.as_ref())
-                    .map(|l| l.iter().any(|m| same(&m.name)));
-                TierStatus {
-                    tier,
-                    model: t.model.clone(),
-                    backend: t.backend.clone(),
-                    installed,
-                    loaded,
-                    vram_needed_bytes: vram::estimate_bytes(
-                        (t.vram_mb > 0).then_some(t.vram_mb),
-                        None,
-                        None,
-                        None,
-                    ),
-                    details: None,
-                }
-            })
+            .map(|&tier| self.tier_status(tier, &backends))
             .collect();
-        let wanted: Vec<(bool, String, String)> = tiers
-            .iter()
-            .map(|t| {
-                (
-                    t.installed == Some(true),
-                    t.backend.clone(),
-                    t.model.clone(),
-                )
-            })
-            .collect();
-        let details = wanted.iter().map(|(installed, backend, model)| async move {
-            if !installed {
-                return None;
-            }
-            let backend = self.backend(backend, 2).ok()?;
-            tokio::time::timeout(Duration::from_secs(3), backend.show(model))
-                .await
-                .ok()?
-                .ok()?
-        });
-        for (t, d) in tiers
-            .iter_mut()
-            .zip(futures_util::future::join_all(details).await)
-        {
-            t.details = d;
-        }
+        self.add_details(&mut tiers).await;
         let shellcheck = tokio::task::spawn_blocking(crate::shellcheck::version)
             .await
             .ok()
@@ -189,6 +129,73 @@ impl Engine {
         }
     }
 
+    /// What the user should know about where prompts go.
+    fn backend_notices(&self, backends: &[BackendStatus]) -> Vec<String> {
+        let mut notices = Vec::new();
+        for b in backends.iter().filter(|b| !b.local) {
+            if self.backend_allowed(&b.name) {
+                notices.push(format!(
+                    "backend `{}` at {} is not on this machine: prompts (your code) are sent there",
+                    b.name, b.url
+                ));
+            } else {
+                notices.push(format!(
+                    "backend `{}` at {} is not on this machine and not set in the configuration: it is not used",
+                    b.name, b.url
+                ));
+            }
+        }
+        notices
+    }
+
+    /// A tier's model as its backend's answers show it (details come later).
+    fn tier_status(&self, tier: Tier, backends: &[BackendStatus]) -> TierStatus {
+        let t = self.config().tiers.get(tier);
+        let b = backends.iter().find(|b| b.name == t.backend);
+        let same = |n: &str| backends::ollama::same_model(n, &t.model);
+        let installed = b
+            .filter(|b| b.reachable)
+            .map(|b| b.kind != BackendKind::Ollama || b.installed.iter().any(|n| same(n)));
+        let loaded = b
+            .and_then(|b| b.loaded.as_ref())
+            .map(|l| l.iter().any(|m| same(&m.name)));
+        TierStatus {
+            tier,
+            model: t.model.clone(),
+            backend: t.backend.clone(),
+            installed,
+            loaded,
+            vram_needed_bytes: vram::estimate_bytes(
+                (t.vram_mb > 0).then_some(t.vram_mb),
+                None,
+                None,
+                None,
+            ),
+            details: None,
+        }
+    }
+
+    /// Each installed model's details (Ollama's `/api/show`), asked concurrently.
+    async fn add_details(&self, tiers: &mut [TierStatus]) {
+        let details = tiers.iter().map(|t| {
+            let (installed, backend, model) = (t.installed == Some(true), &t.backend, &t.model);
+            async move {
+                if !installed {
+                    return None;
+                }
+                let backend = self.backend(backend, 2).ok()?;
+                tokio::time::timeout(Duration::from_secs(3), backend.show(model))
+                    .await
+                    .ok()?
+                    .ok()?
+            }
+        });
+        let details = futures_util::future::join_all(details).await;
+        for (t, d) in tiers.iter_mut().zip(details) {
+            t.details = d;
+        }
+    }
+
     async fn probe_backend(&self, name: &str, used: bool) -> BackendStatus {
         let cfg = &self.config().backends[name];
         let url = cfg.url.clone();
@@ -197,6 +204,7 @@ impl Engine {
             kind: cfg.kind,
             local: backends::is_loopback(&url),
             url,
+            usable: true,
             reachable: false,
             error: None,
             installed: Vec::new(),
@@ -209,6 +217,7 @@ impl Engine {
         let backend = match self.backend(name, 2) {
             Ok(b) => b,
             Err(e) => {
+                status.usable = !matches!(e, backends::BackendError::Unusable { .. });
                 status.error = Some(e.to_string());
                 return status;
             }
@@ -234,7 +243,41 @@ impl Engine {
     }
 }
 
+/// How a backend's kind reads for people.
+fn kind_label(kind: BackendKind) -> &'static str {
+    match kind {
+        BackendKind::Ollama => "Ollama",
+        BackendKind::Openai => "OpenAI-compatible",
+    }
+}
+
+/// A tier's model as its server knows it: only what was found out is said.
+fn tier_state(t: &TierStatus, kind: Option<BackendKind>) -> String {
+    match (t.installed, kind) {
+        // Not asked, or no answer: the backend's line says why.
+        (None, _) => "not known (backend not reachable)".into(),
+        // Such a server serves the model it was started with: nothing to install or load.
+        (Some(_), Some(BackendKind::Openai)) => "served".into(),
+        (Some(false), _) => "NOT installed".into(),
+        (Some(true), _) => match t.loaded {
+            Some(true) => "installed, loaded".into(),
+            Some(false) => "installed, not loaded".into(),
+            None => "installed".into(),
+        },
+    }
+}
+
 impl Status {
+    /// The backends that a tier uses and that could not be asked (down, refused, or
+    /// without a usable URL): `superhelfer status` exits non-zero when there are any.
+    pub fn tier_backends_down(&self) -> Vec<&str> {
+        self.backends
+            .iter()
+            .filter(|b| !b.reachable && self.tiers.iter().any(|t| t.backend == b.name))
+            .map(|b| b.name.as_str())
+            .collect()
+    }
+
     /// The status as text for a terminal or an editor message.
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -248,19 +291,53 @@ impl Status {
                 format!("off (every request to {})", self.router.default_tier)
             }
         );
+        self.render_backends(&mut out);
+        self.render_tiers(&mut out);
+        self.render_gpu(&mut out);
+        self.render_requests(&mut out);
+        if self.warm_ups > 0 {
+            let _ = writeln!(
+                out,
+                "\nwarm-ups: {} (the code model loaded ahead on a request line)",
+                self.warm_ups
+            );
+        }
+        if let Some(v) = &self.shellcheck {
+            let _ = writeln!(out, "\nshellcheck {v}");
+        }
+        if !self.refused_settings.is_empty() {
+            let _ = writeln!(out, "\nrefused editor settings (not applied):");
+            for r in &self.refused_settings {
+                let _ = writeln!(out, "  {r}");
+            }
+        }
+        for n in &self.notices {
+            let _ = writeln!(out, "\nnote: {n}");
+        }
+        out
+    }
+
+    /// Each backend: reachable or why not, and its loaded models.
+    fn render_backends(&self, out: &mut String) {
         let _ = writeln!(out, "\nbackends:");
         for b in &self.backends {
             let state = if b.reachable {
                 "reachable".to_string()
             } else if b.error.as_deref() == Some("not used by any tier") {
                 "not used by any tier".to_string()
+            } else if !b.usable {
+                format!(
+                    "NOT usable: {}",
+                    b.error.as_deref().unwrap_or("no usable URL")
+                )
             } else {
                 format!(
                     "NOT reachable: {}",
                     b.error.as_deref().unwrap_or("unknown error")
                 )
             };
-            let _ = writeln!(out, "  {} ({:?}, {}): {state}", b.name, b.kind, b.url);
+            let url = if b.usable { b.url.as_str() } else { "no URL" };
+            let _ = writeln!(out, "  {} ({}, {url}): {state}", b.name, kind_label(b.kind));
             if let Some(loaded) = &b.loaded {
                 for m in loaded {
                     let _ = writeln!(
@@ -272,32 +349,39 @@ impl Status {
                 }
             }
         }
+    }
+
+    /// Each tier: its model, where, and what its server said of it.
+    fn render_tiers(&self, out: &mut String) {
         let _ = writeln!(out, "\ntiers:");
         for t in &self.tiers {
-            let yes_no = |v: Option<bool>, yes: &str, no: &str| match v {
-                Some(true) => yes.to_string(),
-                Some(false) => no.to_string(),
-                None => "unknown".to_string(),
-            };
             let about = t
                 .details
                 .as_ref()
                 .and_then(|d| d.parameter_size.clone())
                 .map(|p| format!(" ({p})"))
                 .unwrap_or_default();
+            let kind = self
+                .backends
+                .iter()
+                .find(|b| b.name == t.backend)
+                .map(|b| b.kind);
             let _ = writeln!(
                 out,
-                "  {:<5} {}{about} on {}: {}, {}{}",
+                "  {:<5} {}{about} on {}: {}{}",
                 t.tier.as_str(),
                 t.model,
                 t.backend,
-                yes_no(t.installed, "installed", "NOT installed"),
-                yes_no(t.loaded, "loaded", "not loaded"),
+                tier_state(t, kind),
                 t.vram_needed_bytes
                     .map(|b| format!(", needs about {}", vram::format_bytes_gb(b)))
                     .unwrap_or_default()
             );
         }
+    }
+
+    /// The GPUs, or why the VRAM guard is off.
+    fn render_gpu(&self, out: &mut String) {
         let _ = writeln!(out, "\nGPU:");
         match &self.gpu {
             GpuStatus::Disabled => {
@@ -323,6 +407,10 @@ impl Status {
                 }
             }
         }
+    }
+
+    /// The counters, once there was a request.
+    fn render_requests(&self, out: &mut String) {
         if self
             .counters
             .values()
@@ -345,25 +433,5 @@ impl Status {
                 );
             }
         }
-        if self.warm_ups > 0 {
-            let _ = writeln!(
-                out,
-                "\nwarm-ups: {} (the code model loaded ahead on a request line)",
-                self.warm_ups
-            );
-        }
-        if let Some(v) = &self.shellcheck {
-            let _ = writeln!(out, "\nshellcheck {v}");
-        }
-        if !self.refused_settings.is_empty() {
-            let _ = writeln!(out, "\nrefused editor settings (not applied):");
-            for r in &self.refused_settings {
-                let _ = writeln!(out, "  {r}");
-            }
-        }
-        for n in &self.notices {
-            let _ = writeln!(out, "\nnote: {n}");
-        }
-        out
     }
 }

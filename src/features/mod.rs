@@ -251,8 +251,9 @@ fn thought_out(answer: &str) -> String {
 /// The end of a model call in one line: model, time, fallback.
 pub fn summary(o: &Outcome) -> String {
     let mut msg = format!("{} · {:.1} s", o.model_used, o.total_ms as f64 / 1000.0);
-    if let Some(r) = &o.fallback_reason {
-        msg.push_str(&format!(" · fallback from {}: {r}", o.tier_chosen));
+    // The reason is told once, in the warning that follows.
+    if o.fallback_reason.is_some() {
+        msg.push_str(&format!(" · fallback from {}", o.tier_chosen));
     }
     msg
 }

@@ -86,7 +86,7 @@ impl LlamaServer {
                     if in_ci() {
                         panic!("tiny model server unavailable in CI: {reason}");
                     }
-                    eprintln!("SKIP: {reason}");
+                    super::skip::skip(&reason);
                     return None;
                 }
                 Err(StartError::Exited(why)) => last_error = why,

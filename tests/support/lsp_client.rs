@@ -86,7 +86,7 @@ impl LspClient {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // No user file and no user Ollama host leak into a test.
-            .env("SUPERHELFER_CONFIG", "/nonexistent/superhelfer-test.toml")
+            .env("SUPERHELFER_CONFIG", "/dev/null")
             .env_remove("OLLAMA_HOST");
         for (k, v) in &opts.env {
             cmd.env(k, v);

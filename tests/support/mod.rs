@@ -9,4 +9,5 @@ pub mod faults;
 pub mod llama;
 pub mod lsp_client;
 pub mod ollama_stub;
+pub mod skip;
 pub mod tmux;

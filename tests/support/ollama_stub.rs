@@ -797,6 +797,8 @@ async fn route_request(
         ("GET", "/api/version") => json_response(200, &json!({ "version": STUB_OLLAMA_VERSION })),
         ("GET", "/api/tags") => json_response(200, &tags(shared)),
         ("GET", "/api/ps") => json_response(200, &ps(shared)),
+        // Ollama's OpenAI-compatible listing, for a backend of kind `openai` against it.
+        ("GET", "/v1/models") => json_response(200, &openai_models(shared)),
         ("POST", "/api/show") => show(req, shared),
         ("POST", "/api/chat") => {
             shared.open_streams.fetch_add(1, Ordering::SeqCst);
@@ -891,6 +893,20 @@ fn tags(shared: &Shared) -> Value {
         })
         .collect();
     json!({ "models": models })
+}
+
+fn openai_models(shared: &Shared) -> Value {
+    let data: Vec<Value> = lock(&shared.models)
+        .iter()
+        .map(|m| {
+            let created = m
+                .modified_at
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            json!({"id": m.name, "object": "model", "created": created, "owned_by": "library"})
+        })
+        .collect();
+    json!({ "object": "list", "data": data })
 }
 
 fn ps(shared: &Shared) -> Value {

@@ -94,7 +94,7 @@ class Editor {
         this.progress = [];
         this.stderr = '';
         // No configuration file and no OLLAMA_HOST: only initializationOptions count.
-        const env = { ...process.env, SUPERHELFER_CONFIG: '/nonexistent/superhelfer-vscode-test.toml' };
+        const env = { ...process.env, SUPERHELFER_CONFIG: '/dev/null' };
         delete env.OLLAMA_HOST;
         this.proc = spawn(BIN, ['lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
         this.proc.stderr.on('data', (d) => (this.stderr += d.toString()));

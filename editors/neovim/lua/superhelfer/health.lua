@@ -165,7 +165,8 @@ function M.check()
   if not status and path ~= '' then
     -- Without a running server: the CLI, with the configuration file (not init_options).
     local code, out = run({ path, 'status', '--json' }, 20000)
-    if code == 0 then
+    -- 1: a backend a tier uses is down; the report is printed all the same.
+    if code == 0 or code == 1 then
       local okj, decoded = pcall(vim.fn.json_decode, out)
       if okj and type(decoded) == 'table' then
         status = decoded

@@ -1,4 +1,5 @@
-//! The model tiers a request can be routed to.
+//! The model tiers a request can be routed to: a leaf both the configuration (one table
+//! per tier) and the engine (routing) use.
 
 use serde::{Deserialize, Serialize};
 
