@@ -7,8 +7,8 @@
 //
 // usage: node session.mjs SETUP.json
 //   SETUP: { codeServer, args: [...], env: {...}, port, folder, screens, puppeteerDir }
-//   folder holds disk.sh (a safe request on line 2) and wipe.sh (a request whose answer is
-//   dangerous, on line 2).
+//   folder holds disk.sh (a safe request on line 2), wipe.sh (a request whose answer is
+//   dangerous, on line 2) and ghost.sh (a shebang line only: the ghost-text request is typed).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,7 +52,8 @@ function healthy() {
 const SEL = {
     workbench: '.monaco-workbench',
     quickInputRow: '.quick-input-list .monaco-list-row',
-    editorLines: '.editor-instance .monaco-editor .view-lines',
+    // The active group's editor: after the preview opens there are two groups.
+    editorLines: '.editor-group-container.active .editor-instance .monaco-editor .view-lines',
     actionOption: '.action-widget [role=option]',
     dialog: '.monaco-dialog-box',
     dialogMessage: '.monaco-dialog-box .dialog-message-text',
@@ -61,6 +62,8 @@ const SEL = {
     tab: '.tabs-container .tab',
     previewFrame: 'iframe.webview',
     toast: '.notifications-toasts .notification-list-item',
+    // Inline completions (ghost text): the part on the cursor's line, and lines below it.
+    ghostText: '.editor-group-container.active .monaco-editor [class*="ghost-text"]',
     statusItem: '.statusbar-item',
 };
 const STEP_MS = 45000;
@@ -97,6 +100,13 @@ async function snap(label) {
     return file;
 }
 
+/** What a person could read when a step fails: notifications and the status bar (with tooltips). */
+async function seen() {
+    const toasts = await page.$$eval(SEL.toast, (ts) => ts.map((t) => t.innerText)).catch(() => []);
+    const status = await page.$$eval(SEL.statusItem, (is) => is.map((i) => `${i.textContent.trim()} | ${i.getAttribute('aria-label') || ''}`)).catch(() => []);
+    return { toasts, status: status.filter((t) => /superhelfer/i.test(t)) };
+}
+
 async function step(name, work) {
     const started = Date.now();
     try {
@@ -105,7 +115,7 @@ async function step(name, work) {
         return out;
     } catch (e) {
         await snap(`${name}-failed`);
-        result.steps.push({ name, ok: false, error: String(e && e.stack || e) });
+        result.steps.push({ name, ok: false, error: String(e && e.stack || e), seen: await seen() });
         throw e;
     }
 }
@@ -184,6 +194,26 @@ async function waitProgressEnded() {
         { timeout: STEP_MS }, SEL.toast);
 }
 
+/** The ghost text shown in the active editor ('' for none): its innermost elements' text. */
+async function ghostText() {
+    return page.$$eval(SEL.ghostText, (es, sel) => es
+        .filter((e) => !e.querySelector('[class*="ghost-text"]'))
+        .map((e) => e.textContent.replace(/\u00a0/g, ' '))
+        .join(''), SEL.ghostText);
+}
+
+/** Polls the saved file until `pred` holds; returns its text. */
+async function waitFile(name, pred, what) {
+    const t0 = Date.now();
+    let text = '';
+    while (Date.now() - t0 < STEP_MS) {
+        text = fs.readFileSync(path.join(folder, name), 'utf8');
+        if (pred(text)) return text;
+        await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${what}; ${name} holds:\n${text}`);
+}
+
 try {
     await step('open', async () => {
         await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded' });
@@ -238,11 +268,57 @@ try {
         await snap('danger-cancelled');
         return { before, after: await editorText(), message, detail, buttons };
     });
+
+    // Ghost text as a person meets it: the request typed as a comment, Enter, the command
+    // appears in grey on the fresh line (an automatic request, debounced by the server),
+    // Tab inserts it, Ctrl+S saves.
+    result.ghost = await step('ghost', async () => {
+        // One editor group again (the preview opened a second), wide enough to read.
+        await page.keyboard.press('F1');
+        await page.waitForSelector(SEL.quickInputRow, { timeout: STEP_MS });
+        await page.keyboard.type('View: Single Column Editor Layout');
+        await page.waitForFunction(
+            (sel) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes('Single Column Editor Layout')),
+            { timeout: STEP_MS }, SEL.quickInputRow);
+        await page.keyboard.press('Enter');
+        await sleep(500);
+        await openFile('ghost.sh');
+        await chord('Control', 'End');
+        await page.keyboard.type('# list the 5 largest files here');
+        await page.keyboard.press('Enter');
+        const t0 = Date.now();
+        let shown = '';
+        while (Date.now() - t0 < STEP_MS) {
+            shown = await ghostText();
+            if (shown.includes('head -n 5')) break;
+            await sleep(150);
+        }
+        const screen = await snap('ghost-text');
+        if (!shown.includes('head -n 5')) {
+            throw new Error(`no ghost text (shown: ${JSON.stringify(shown)}); editor shows:\n${await editorText()}`);
+        }
+        await page.keyboard.press('Tab');
+        // Accepted: the grey text is gone and the line holds the command.
+        await page.waitForFunction(
+            (sel) => ![...document.querySelectorAll(sel)].some((e) => e.textContent.includes('head -n 5')),
+            { timeout: STEP_MS }, SEL.ghostText);
+        const text = await waitText((t) => t.includes('head -n 5'), 'the accepted command');
+        await chord('Control', 'KeyS');
+        const saved = await waitFile('ghost.sh', (t) => t.includes('head -n 5'), 'the saved command');
+        await sleep(300);
+        await snap('ghost-accepted');
+        return { shown, screen, text, saved, status: await statusTexts() };
+    });
 } catch (e) {
     result.error = String(e && e.stack || e);
 } finally {
     await browser.close().catch(() => {});
     stopServer();
+    // VS Code's own logs (the extension's output channel among them), for a failed run.
+    const userData = setup.args[setup.args.indexOf('--user-data-dir') + 1];
+    try {
+        fs.cpSync(path.join(userData, 'logs'), path.join(screens, 'logs'), { recursive: true });
+    } catch {}
     fs.writeFileSync(path.join(screens, 'result.json'), JSON.stringify(result, null, 1));
     process.stdout.write(`${JSON.stringify(result)}\n`);
 }
