@@ -172,6 +172,35 @@ fn invoked_on_the_line_after_a_request_offers_the_command_indented_like_the_line
     assert_eq!(w.code_calls(), 1);
 }
 
+/// Neovim's sh ftplugin continues a comment on Enter: the fresh line holds `# `, which the
+/// item replaces; a line with more after the `#` is a comment of its own.
+#[test]
+fn a_line_holding_only_the_continued_comment_leader_is_fresh() {
+    let w = World::new(Behavior::reply(&[LARGEST]));
+    let (mut c, _) = w.client();
+    let uri = "file:///w/continued.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\n  # list the 5 largest files here\n  # \n",
+    );
+    let r = c
+        .request("textDocument/inlineCompletion", params(uri, 2, 4, INVOKED))
+        .expect("answered");
+    let list = items(&r);
+    assert_eq!(list.len(), 1, "{r}");
+    assert_eq!(list[0]["insertText"], "  du -ah . | sort -rh | head -n 5");
+    assert_eq!(
+        list[0]["range"],
+        json!({"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 4}})
+    );
+    c.change(uri, [(2, 0), (2, 4)], "  # and more");
+    let r = c
+        .request("textDocument/inlineCompletion", params(uri, 2, 12, INVOKED))
+        .expect("answered");
+    assert!(items(&r).is_empty(), "{r}");
+}
+
 #[test]
 fn german_request_in_a_markdown_shell_fence() {
     let w = World::new(Behavior::reply(&["```bash\nls -S | head -n 5\n```"]));

@@ -74,7 +74,8 @@ function M.ask(client, bufnr, kind)
   M.clear(bufnr)
   local row = vim.api.nvim_win_get_cursor(0)[1] - 1
   local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
-  if row == 0 or line:match('^%s*$') == nil then
+  -- A fresh line: empty, or only the `#` that 'formatoptions' r continues a comment with.
+  if row == 0 or (line:match('^%s*$') == nil and line:match('^%s*#%s*$') == nil) then
     return
   end
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
