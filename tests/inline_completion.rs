@@ -220,6 +220,29 @@ fn german_request_in_a_markdown_shell_fence() {
 }
 
 #[test]
+fn a_language_in_actions_command_languages_gets_ghost_text_too() {
+    let w = World::new(Behavior::reply(&[LARGEST]));
+    let yaml = "steps:\n  # list the 5 largest files here\n  \n";
+    let ask = |c: &mut LspClient| {
+        c.open("file:///w/ci.yml", "yaml", yaml);
+        c.request(
+            "textDocument/inlineCompletion",
+            params("file:///w/ci.yml", 2, 2, INVOKED),
+        )
+        .expect("answered")
+    };
+    let (mut c, _) = w.client();
+    assert!(items(&ask(&mut c)).is_empty(), "yaml is not listed");
+    let mut options = w.options();
+    options["actions"]["command_languages"] = json!(["yaml"]);
+    let (mut c, _) = w.client_with(options, inline_capabilities());
+    let r = ask(&mut c);
+    let list = items(&r);
+    assert_eq!(list.len(), 1, "{r}");
+    assert_eq!(list[0]["insertText"], "  du -ah . | sort -rh | head -n 5");
+}
+
+#[test]
 fn a_dangerous_command_is_never_offered_and_an_invoked_request_says_why() {
     let w = World::new(Behavior::reply(&["```bash\nrm -rf /\n```"]));
     let (mut c, _) = w.client();
@@ -236,7 +259,7 @@ fn a_dangerous_command_is_never_offered_and_an_invoked_request_says_why() {
     let told = c.wait_notification("window/showMessage", |m| {
         m["message"]
             .as_str()
-            .is_some_and(|s| s.contains("not offered as ghost text"))
+            .is_some_and(|s| s.starts_with("superhelfer: no ghost text: "))
     });
     assert!(
         told["message"]

@@ -116,15 +116,23 @@ vim.api.nvim_create_autocmd('VimEnter', {{
     );
 }
 
-/// As a person meets it in a terminal: Insert mode, the request typed, Enter, the
-/// command in grey on the fresh line, Alt-l (the plugin's `ghost.accept`), `:w`.
-#[test]
-fn ghost_text_is_shown_and_accepted_in_neovim_in_a_terminal() {
-    let Some(nvim) = nvim_or_skip() else { return };
+/// Neovim in tmux on `largest.sh` (a shebang line only), the plugin set up as a user
+/// would, the stand-in's code model answering `answers` by prompt. The status line says
+/// when the server has attached (the test types only then). `None` (SKIP) without tmux.
+struct Terminal {
+    t: support::tmux::Tmux,
+    script: std::path::PathBuf,
+    _home: tempfile::TempDir,
+    _stub: OllamaStub,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn terminal(name: &str, answers: Vec<(String, String)>) -> Option<Terminal> {
+    let nvim = nvim_or_skip()?;
     if !support::tmux::tmux_available() {
         assert!(!in_ci(), "CI installs tmux");
         eprintln!("SKIP: tmux not installed");
-        return;
+        return None;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -133,25 +141,15 @@ fn ghost_text_is_shown_and_accepted_in_neovim_in_a_terminal() {
         .unwrap();
     let stub = rt.block_on(OllamaStub::start(vec![
         StubModel::new(FAST, Behavior::reply(&["unused"])).loaded(),
-        StubModel::new(
-            CODE,
-            Behavior::ByPrompt(vec![(
-                "largest files".into(),
-                format!("```bash\n{LARGEST}\n```"),
-            )]),
-        )
-        .loaded(),
+        StubModel::new(CODE, Behavior::ByPrompt(answers)).loaded(),
     ]));
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path();
-    let script = home.join("largest.sh");
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let script = h.join("largest.sh");
     std::fs::write(&script, "#!/bin/bash\n").unwrap();
     let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
-    // A user's init.lua: the plugin with its default keys, and the stand-in. The status
-    // line says when the server has attached, so that typing starts only then.
-    let init = home.join("init.lua");
     std::fs::write(
-        &init,
+        h.join("init.lua"),
         format!(
             "vim.opt.runtimepath:prepend({plugin})\nvim.o.swapfile = false\nvim.o.laststatus = 2\n\
              vim.o.statusline = '%f %{{get(b:, \"attached\", \"\")}}'\n\
@@ -169,32 +167,83 @@ fn ghost_text_is_shown_and_accepted_in_neovim_in_a_terminal() {
     let command = format!(
         "cd {h} && env -u SUPERHELFER_CONFIG -u OLLAMA_HOST HOME={h} XDG_CONFIG_HOME={h}/config \
          XDG_STATE_HOME={h}/state XDG_DATA_HOME={h}/data {nvim} -i NONE -n -u init.lua largest.sh",
-        h = home.display(),
+        h = h.display(),
         nvim = nvim.display(),
     );
-    let t = support::tmux::Tmux::start("neovim-ghost", home, 110, 20, &command);
-    let limit = Duration::from_secs(30);
-    t.wait_for("attached", limit, |s| s.contains("lsp:ready"));
-    t.keys(&["o", "# list the 5 largest files here", "Enter"]);
-    let shown = t.wait_for("ghost-text", limit, |s| s.contains(LARGEST));
-    // On the fresh line, below the request, and not yet in the file.
-    let lines: Vec<&str> = shown.lines().collect();
-    let request = lines
+    let t = support::tmux::Tmux::start(name, h, 110, 20, &command);
+    t.wait_for("attached", LIMIT, |s| s.contains("lsp:ready"));
+    Some(Terminal {
+        t,
+        script,
+        _home: home,
+        _stub: stub,
+        _rt: rt,
+    })
+}
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// The screen's row right below the one that holds `request`.
+fn row_below<'a>(screen: &'a str, request: &str) -> &'a str {
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
         .iter()
-        .position(|l| l.contains("# list the 5 largest files here"))
-        .unwrap_or_else(|| panic!("the request is not on the screen:\n{shown}"));
+        .position(|l| l.contains(request))
+        .unwrap_or_else(|| panic!("{request:?} is not on the screen:\n{screen}"));
+    lines.get(at + 1).copied().unwrap_or_default()
+}
+
+/// As a person meets it in a terminal: Insert mode, the request typed, Enter, the
+/// command in grey on the fresh line, Alt-l (the plugin's `ghost.accept`), `:w`.
+#[test]
+fn ghost_text_is_shown_and_accepted_in_neovim_in_a_terminal() {
+    let answer = format!("```bash\n{LARGEST}\n```");
+    let Some(term) = terminal("neovim-ghost", vec![("largest files".into(), answer)]) else {
+        return;
+    };
+    let t = &term.t;
+    t.keys(&["o", "# list the 5 largest files here", "Enter"]);
+    let shown = t.wait_for("ghost-text", LIMIT, |s| s.contains(LARGEST));
+    // On the fresh line, below the request, and not yet in the file.
     assert!(
-        lines.get(request + 1).is_some_and(|l| l.contains(LARGEST)),
+        row_below(&shown, "# list the 5 largest files here").contains(LARGEST),
         "the ghost text is not on the line after the request:\n{shown}"
     );
-    assert_eq!(std::fs::read_to_string(&script).unwrap(), "#!/bin/bash\n");
+    assert_eq!(
+        std::fs::read_to_string(&term.script).unwrap(),
+        "#!/bin/bash\n"
+    );
     t.keys(&["M-l"]);
     t.keys(&["Escape", ":w", "Enter"]);
-    t.wait_for("saved", limit, |s| s.contains("written"));
+    t.wait_for("saved", LIMIT, |s| s.contains("written"));
     assert_eq!(
-        std::fs::read_to_string(&script).unwrap(),
+        std::fs::read_to_string(&term.script).unwrap(),
         format!("#!/bin/bash\n# list the 5 largest files here\n{LARGEST}\n"),
         "the screens: target/screens/neovim-ghost/"
     );
-    drop(rt);
+}
+
+/// A dangerous answer is never drawn; Alt-l on the empty line asks explicitly, and the
+/// message area says why nothing is offered, in one line (no `Press ENTER`).
+#[test]
+fn a_dangerous_command_is_not_drawn_and_alt_l_says_why() {
+    let answer = "```bash\nsudo rm -rf /\n```".to_string();
+    let Some(term) = terminal(
+        "neovim-ghost-danger",
+        vec![("free up space".into(), answer)],
+    ) else {
+        return;
+    };
+    let t = &term.t;
+    t.keys(&["o", "# free up space on the root disk", "Enter", "M-l"]);
+    let screen = t.wait_for("said-why", LIMIT, |s| s.contains("no ghost text"));
+    assert!(
+        screen.contains("could destroy data"),
+        "the reason is on the screen:\n{screen}"
+    );
+    assert!(!screen.contains("Press ENTER"), "{screen}");
+    assert!(
+        !row_below(&screen, "# free up space on the root disk").contains("rm -rf"),
+        "the dangerous command is drawn:\n{screen}"
+    );
 }

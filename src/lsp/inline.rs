@@ -177,7 +177,7 @@ pub async fn complete(
                         tell(
                             &client,
                             MessageType::WARNING,
-                            &format!("no suggestion: {}", e.message),
+                            &format!("no ghost text: {}", e.message),
                         )
                         .await;
                     } else {
@@ -194,7 +194,8 @@ pub async fn complete(
                 tell(
                     &client,
                     MessageType::WARNING,
-                    &format!("the generated command could destroy data ({reasons}); it is not offered as ghost text. Use the code action \"Generate shell command\" to see it."),
+                    // The point first: an editor may show only the message's first line.
+                    &format!("no ghost text: the generated command could destroy data ({reasons}); the code action \"Generate shell command\" shows it"),
                 )
                 .await;
             }

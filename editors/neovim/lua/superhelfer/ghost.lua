@@ -69,13 +69,22 @@ local function show(bufnr, row, item)
   })
 end
 
+--- The cursor's row (0-based) when it stands on a fresh line (empty, or only the `#`
+--- that 'formatoptions' r continues a comment with) below another line; nil otherwise.
+local function fresh_row()
+  local row = vim.api.nvim_win_get_cursor(0)[1] - 1
+  local line = vim.api.nvim_get_current_line()
+  if row == 0 or (line:match('^%s*$') == nil and line:match('^%s*#%s*$') == nil) then
+    return nil
+  end
+  return row
+end
+
 --- Asks for ghost text at the cursor (kind 1: invoked, 2: automatic).
 function M.ask(client, bufnr, kind)
   M.clear(bufnr)
-  local row = vim.api.nvim_win_get_cursor(0)[1] - 1
-  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
-  -- A fresh line: empty, or only the `#` that 'formatoptions' r continues a comment with.
-  if row == 0 or (line:match('^%s*$') == nil and line:match('^%s*#%s*$') == nil) then
+  local row = fresh_row()
+  if not row then
     return
   end
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
@@ -106,8 +115,26 @@ function M.ask(client, bufnr, kind)
     show(bufnr, row, item)
   end, bufnr)
   if ok and id then
-    s.pending = { client = client, id = id }
+    s.pending = { client = client, id = id, invoked = kind == 1, row = row }
   end
+end
+
+--- A message from the server while an explicit request of the current buffer is in
+--- flight (why nothing is offered) is drawn on its line as well: in Insert mode the
+--- message area shows `-- INSERT --` over it. The next keystroke clears it. Returns
+--- whether it was drawn.
+function M.note(text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local s = state[bufnr]
+  if not (s and s.pending and s.pending.invoked) or vim.api.nvim_get_mode().mode:sub(1, 1) ~= 'i' then
+    return false
+  end
+  local line = tostring(text):gsub('%s*\n%s*', ' ')
+  vim.api.nvim_buf_set_extmark(bufnr, ns, s.pending.row, 0, {
+    virt_text = { { line, 'WarningMsg' } },
+    virt_text_pos = 'eol',
+  })
+  return true
 end
 
 --- Inserts the ghost text shown in `bufnr`; false when none is shown.
@@ -171,6 +198,16 @@ function M.attach(client, bufnr, accept_key)
         -- Text cannot change inside an expression mapping: inserted right after it.
         vim.schedule(function()
           M.accept(bufnr)
+        end)
+        return ''
+      end
+      local row = fresh_row()
+      local above = row and vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''
+      if above:match('^%s*#') then
+        -- Nothing shown below a comment: ask explicitly; the server says why it offers
+        -- nothing (a dangerous command, a load that needs consent, an error).
+        vim.schedule(function()
+          M.ask(client, bufnr, 1)
         end)
         return ''
       end
