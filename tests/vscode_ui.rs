@@ -5,7 +5,9 @@
 //! and its progress ends; "Explain selection" opens a readable Markdown preview; the danger
 //! question is a modal dialog and Cancel leaves the document as it was; a request comment
 //! typed and Enter show the command as ghost text, which Tab inserts (the saved file holds
-//! it). Screenshots of every step are kept under `target/screens/vscode-ui/`.
+//! it); a dangerous answer is never ghost text, and "Trigger Inline Suggestion" (asked
+//! explicitly) says why. Screenshots of every step are kept under
+//! `target/screens/vscode-ui/`.
 //!
 //! Needs what `scripts/code-server-setup.sh` installs (code-server, Node 24, puppeteer-core,
 //! Chromium) and the `.vsix` that `scripts/vscode-setup.sh` packages: without them the test
@@ -161,6 +163,8 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
         "chat.disableAIFeatures": true,
         "window.dialogStyle": "custom",
         "workbench.secondarySideBar.defaultVisibility": "hidden",
+        // The server's decisions in the output channel (kept with the screens).
+        "superhelfer.logLevel": "superhelfer=debug",
     });
     std::fs::write(ud.join("User/settings.json"), settings.to_string()).unwrap();
     let port = free_port();
@@ -315,6 +319,20 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
     assert_eq!(
         ghost["saved"],
         format!("{GHOST}# list the 5 largest files here\n{LARGEST}"),
+        "{context}"
+    );
+    // A dangerous answer: never ghost text; asked explicitly, a notification says why.
+    let danger = &r["ghostDanger"];
+    assert!(
+        !danger["shown"].as_str().unwrap_or("").contains("rm -rf"),
+        "{context}"
+    );
+    assert!(
+        !danger["text"].as_str().unwrap_or("").contains("rm -rf"),
+        "{context}"
+    );
+    assert!(
+        danger["toasts"].to_string().contains("could destroy data"),
         "{context}"
     );
     drop(rt);

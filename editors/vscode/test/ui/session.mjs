@@ -202,6 +202,18 @@ async function ghostText() {
         .join(''), SEL.ghostText);
 }
 
+/** Runs a command from the command palette (F1), as a person who knows its name. */
+async function command(title) {
+    await page.keyboard.press('F1');
+    await page.waitForSelector(SEL.quickInputRow, { timeout: STEP_MS });
+    await page.keyboard.type(title);
+    await page.waitForFunction(
+        (sel, t) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(t)),
+        { timeout: STEP_MS }, SEL.quickInputRow, title.replace(/^.*: /, ''));
+    await page.keyboard.press('Enter');
+    await sleep(500);
+}
+
 /** Polls the saved file until `pred` holds; returns its text. */
 async function waitFile(name, pred, what) {
     const t0 = Date.now();
@@ -274,14 +286,7 @@ try {
     // Tab inserts it, Ctrl+S saves.
     result.ghost = await step('ghost', async () => {
         // One editor group again (the preview opened a second), wide enough to read.
-        await page.keyboard.press('F1');
-        await page.waitForSelector(SEL.quickInputRow, { timeout: STEP_MS });
-        await page.keyboard.type('View: Single Column Editor Layout');
-        await page.waitForFunction(
-            (sel) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes('Single Column Editor Layout')),
-            { timeout: STEP_MS }, SEL.quickInputRow);
-        await page.keyboard.press('Enter');
-        await sleep(500);
+        await command('View: Single Column Editor Layout');
         await openFile('ghost.sh');
         await chord('Control', 'End');
         await page.keyboard.type('# list the 5 largest files here');
@@ -308,6 +313,24 @@ try {
         await sleep(300);
         await snap('ghost-accepted');
         return { shown, screen, text, saved, status: await statusTexts() };
+    });
+
+    // A request whose answer is dangerous: no ghost text; "Trigger Inline Suggestion"
+    // (Alt+\) asks explicitly, and a notification says why.
+    result.ghostDanger = await step('ghost-danger', async () => {
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('# free up space on the root disk');
+        await page.keyboard.press('Enter');
+        await sleep(1500);
+        await command('Trigger Inline Suggestion');
+        await page.waitForFunction(
+            (sel) => [...document.querySelectorAll(sel)].some((t) => t.innerText.includes('no ghost text')),
+            { timeout: STEP_MS }, SEL.toast);
+        await sleep(300);
+        await snap('ghost-danger-said-why');
+        const toasts = await page.$$eval(SEL.toast, (ts) => ts.map((t) => t.innerText));
+        return { shown: await ghostText(), toasts, text: await editorText() };
     });
 } catch (e) {
     result.error = String(e && e.stack || e);
