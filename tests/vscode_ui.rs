@@ -106,7 +106,7 @@ fn pid_namespace() -> bool {
 }
 
 #[test]
-fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
+fn generate_explain_danger_question_and_ghost_text_in_real_vscode() {
     let Some(t) = tools() else { return };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
