@@ -316,7 +316,8 @@ try {
     });
 
     // A request whose answer is dangerous: no ghost text; "Trigger Inline Suggestion"
-    // (Alt+\) asks explicitly, and a notification says why.
+    // (from the palette: VS Code 1.139 binds no key to it) asks explicitly, and a
+    // notification says why.
     result.ghostDanger = await step('ghost-danger', async () => {
         await page.keyboard.press('End');
         await page.keyboard.press('Enter');
