@@ -55,8 +55,13 @@ function M.clear(bufnr)
   end
 end
 
+--- The item's lines (the server joins them with the document's line ending, CRLF too).
+local function lines_of(item)
+  return vim.split(item.insertText or '', '\r?\n')
+end
+
 local function show(bufnr, row, item)
-  local lines = vim.split(item.insertText or '', '\n', { plain = true })
+  local lines = lines_of(item)
   local below = {}
   for i = 2, #lines do
     below[#below + 1] = { { lines[i], 'Comment' } }
@@ -143,7 +148,7 @@ function M.accept(bufnr)
   if not (s and s.item) then
     return false
   end
-  local lines = vim.split(s.item.insertText or '', '\n', { plain = true })
+  local lines = lines_of(s.item)
   local row = s.row
   M.clear(bufnr)
   -- The item replaces the fresh line (whitespace only) as a whole.
