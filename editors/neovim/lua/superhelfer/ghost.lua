@@ -49,7 +49,7 @@ function M.clear(bufnr)
     cancel(s.pending.client, s.pending.id)
     s.pending = nil
   end
-  s.item = nil
+  s.item, s.asked = nil, nil
   if vim.api.nvim_buf_is_valid(bufnr) then
     vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
   end
@@ -87,16 +87,25 @@ end
 
 --- Asks for ghost text at the cursor (kind 1: invoked, 2: automatic).
 function M.ask(client, bufnr, kind)
-  M.clear(bufnr)
+  local s = state[bufnr] or {}
+  state[bufnr] = s
   local row = fresh_row()
+  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  local asked = s.asked
+  if kind == 2 and row and asked and asked.row == row and asked.tick == tick then
+    -- The autocommands of the keys typed before the accept key may run after it: the
+    -- explicit request for this same text stands.
+    return
+  end
+  M.clear(bufnr)
   if not row then
     return
   end
+  if kind == 1 then
+    s.asked = { row = row, tick = tick }
+  end
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
   params.context = { triggerKind = kind }
-  local s = state[bufnr] or {}
-  state[bufnr] = s
-  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
   local ok, id
   ok, id = request(client, 'textDocument/inlineCompletion', params, function(err, result)
     if s.pending and s.pending.id == id then
@@ -120,22 +129,28 @@ function M.ask(client, bufnr, kind)
     show(bufnr, row, item)
   end, bufnr)
   if ok and id then
-    s.pending = { client = client, id = id, invoked = kind == 1, row = row }
+    s.pending = { client = client, id = id }
   end
 end
 
---- A message from the server while an explicit request of the current buffer is in
---- flight (why nothing is offered) is drawn on its line as well: in Insert mode the
---- message area shows `-- INSERT --` over it. The next keystroke clears it. Returns
---- whether it was drawn.
+--- A message from the server after an explicit request, the text unchanged since (why
+--- nothing is offered: it may come before or after the empty answer), is drawn on the
+--- request's line as well: in Insert mode the message area shows `-- INSERT --` over
+--- it. The next keystroke clears it. Returns whether it was drawn.
 function M.note(text)
   local bufnr = vim.api.nvim_get_current_buf()
   local s = state[bufnr]
-  if not (s and s.pending and s.pending.invoked) or vim.api.nvim_get_mode().mode:sub(1, 1) ~= 'i' then
+  local asked = s and s.asked
+  if
+    not asked
+    or vim.api.nvim_get_mode().mode:sub(1, 1) ~= 'i'
+    or vim.api.nvim_win_get_cursor(0)[1] - 1 ~= asked.row
+    or vim.api.nvim_buf_get_changedtick(bufnr) ~= asked.tick
+  then
     return false
   end
   local line = tostring(text):gsub('%s*\n%s*', ' ')
-  vim.api.nvim_buf_set_extmark(bufnr, ns, s.pending.row, 0, {
+  vim.api.nvim_buf_set_extmark(bufnr, ns, asked.row, 0, {
     virt_text = { { line, 'WarningMsg' } },
     virt_text_pos = 'eol',
   })
