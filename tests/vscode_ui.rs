@@ -6,7 +6,8 @@
 //! question is a modal dialog and Cancel leaves the document as it was; a request comment
 //! typed and Enter show the command as ghost text, which Tab inserts (the saved file holds
 //! it); a dangerous answer is never ghost text, and "Trigger Inline Suggestion" (asked
-//! explicitly) says why. Screenshots of every step are kept under
+//! explicitly) says why; with `superhelfer.inline.enabled` off (the server restarted) a
+//! request and Enter ask no model. Screenshots of every step are kept under
 //! `target/screens/vscode-ui/`.
 //!
 //! Needs what `scripts/code-server-setup.sh` installs (code-server, Node 24, puppeteer-core,
@@ -121,6 +122,7 @@ fn generate_explain_danger_question_and_ghost_text_in_real_vscode() {
                 ("show free disk space".into(), "```bash\ndf -h\n```".into()),
                 ("free up space".into(), "```bash\nsudo rm -rf /\n```".into()),
                 ("largest files".into(), format!("```bash\n{LARGEST}\n```")),
+                ("count the lines".into(), "```bash\nwc -l *.sh\n```".into()),
             ]),
         )
         .loaded(),
@@ -334,6 +336,23 @@ fn generate_explain_danger_question_and_ghost_text_in_real_vscode() {
     assert!(
         danger["toasts"].to_string().contains("could destroy data"),
         "{context}"
+    );
+    // superhelfer.inline.enabled = false: after the restart no ghost text, no model call.
+    assert_eq!(r["ghostOff"]["shown"], "", "{context}");
+    assert!(
+        r["ghostOff"]["text"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("# count the lines of every script here")),
+        "the request was typed: {context}"
+    );
+    let asked_off = stub
+        .chat_requests()
+        .iter()
+        .filter(|c| c.to_string().contains("count the lines"))
+        .count();
+    assert_eq!(
+        asked_off, 0,
+        "ghost text switched off asked the model: {context}"
     );
     drop(rt);
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 
 const setup = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { folder, screens } = setup;
+const userData = setup.args[setup.args.indexOf('--user-data-dir') + 1];
 const url = `http://127.0.0.1:${setup.port}`;
 // puppeteer-core lives with code-server in the CI cache, not in the extension's packages.
 const puppeteer = createRequire(path.join(setup.puppeteerDir, 'package.json'))('puppeteer-core');
@@ -65,6 +66,9 @@ const SEL = {
     // Inline completions (ghost text): the part on the cursor's line, and lines below it.
     ghostText: '.editor-group-container.active .monaco-editor [class*="ghost-text"]',
     statusItem: '.statusbar-item',
+    settingsEditor: '.settings-editor',
+    settingsSearch: '.settings-editor .settings-header .suggest-input-container',
+    settingsCheckbox: '.settings-editor .setting-item-bool .setting-value-checkbox',
 };
 const STEP_MS = 45000;
 const START_MS = 90000;
@@ -214,6 +218,22 @@ async function command(title) {
     await sleep(500);
 }
 
+/** How often the extension has started the server (its output channel says so each time). */
+function serverStarts() {
+    let n = 0;
+    const walk = (dir) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const p = path.join(dir, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name.endsWith('superhelfer.log')) n += (fs.readFileSync(p, 'utf8').match(/superhelfer: started /g) || []).length;
+        }
+    };
+    try {
+        walk(path.join(userData, 'logs'));
+    } catch {}
+    return n;
+}
+
 /** Polls the saved file until `pred` holds; returns its text. */
 async function waitFile(name, pred, what) {
     const t0 = Date.now();
@@ -333,13 +353,47 @@ try {
         const toasts = await page.$$eval(SEL.toast, (ts) => ts.map((t) => t.innerText));
         return { shown: await ghostText(), toasts, text: await editorText() };
     });
+    // superhelfer.inline.enabled off: the extension restarts the server, which then offers
+    // no inline completion, so a request typed and Enter ask no model and show nothing.
+    result.ghostOff = await step('ghost-off', async () => {
+        // As a person does it: the Settings editor, the setting searched, its box unticked.
+        await command('Preferences: Open Settings (UI)');
+        await page.waitForSelector(SEL.settingsSearch, { visible: true, timeout: STEP_MS });
+        await sleep(500);
+        await page.keyboard.type('superhelfer.inline.enabled');
+        await page.waitForSelector(SEL.settingsCheckbox, { visible: true, timeout: STEP_MS });
+        await sleep(500);
+        await page.click(SEL.settingsCheckbox);
+        await snap('ghost-off-setting');
+        // VS Code 1.139 shows the Settings editor over the workbench: Escape closes it.
+        for (let i = 0; i < 3 && (await page.$(SEL.settingsEditor)) !== null; i += 1) {
+            await page.keyboard.press('Escape');
+            await sleep(500);
+        }
+        const t0 = Date.now();
+        while (serverStarts() < 2) {
+            if (Date.now() - t0 > STEP_MS) throw new Error('the server was not restarted after the setting changed');
+            await sleep(200);
+        }
+        await page.waitForFunction(
+            (sel) => [...document.querySelectorAll(sel)].some((i) => /superhelfer: ready/.test(i.getAttribute('aria-label') || '')),
+            { timeout: STEP_MS }, SEL.statusItem);
+        await openFile('ghost.sh');
+        await chord('Control', 'End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('# count the lines of every script here');
+        await page.keyboard.press('Enter');
+        // Long enough for ghost text to show when it is on (about a second in the step above).
+        await sleep(4000);
+        await snap('ghost-off');
+        return { shown: await ghostText(), text: await editorText(), starts: serverStarts() };
+    });
 } catch (e) {
     result.error = String(e && e.stack || e);
 } finally {
     await browser.close().catch(() => {});
     stopServer();
     // VS Code's own logs (the extension's output channel among them), for a failed run.
-    const userData = setup.args[setup.args.indexOf('--user-data-dir') + 1];
     try {
         fs.cpSync(path.join(userData, 'logs'), path.join(screens, 'logs'), { recursive: true });
     } catch {}
