@@ -60,7 +60,7 @@ async fn a_terminal_sees_the_cut_marked_and_the_new_answer_on_its_own_line() {
             std::env::var("CI").as_deref() != Ok("true"),
             "`script` (util-linux) is needed for a terminal on CI"
         );
-        eprintln!("SKIP: no `script` (util-linux) to run the CLI on a terminal");
+        support::skip::skip("no `script` (util-linux) to run the CLI on a terminal");
         return;
     }
     let stub = stub().await;

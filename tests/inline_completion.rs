@@ -172,6 +172,35 @@ fn invoked_on_the_line_after_a_request_offers_the_command_indented_like_the_line
     assert_eq!(w.code_calls(), 1);
 }
 
+/// Neovim's sh ftplugin continues a comment on Enter: the fresh line holds `# `, which the
+/// item replaces; a line with more after the `#` is a comment of its own.
+#[test]
+fn a_line_holding_only_the_continued_comment_leader_is_fresh() {
+    let w = World::new(Behavior::reply(&[LARGEST]));
+    let (mut c, _) = w.client();
+    let uri = "file:///w/continued.sh";
+    c.open(
+        uri,
+        "shellscript",
+        "#!/bin/bash\n  # list the 5 largest files here\n  # \n",
+    );
+    let r = c
+        .request("textDocument/inlineCompletion", params(uri, 2, 4, INVOKED))
+        .expect("answered");
+    let list = items(&r);
+    assert_eq!(list.len(), 1, "{r}");
+    assert_eq!(list[0]["insertText"], "  du -ah . | sort -rh | head -n 5");
+    assert_eq!(
+        list[0]["range"],
+        json!({"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 4}})
+    );
+    c.change(uri, [(2, 0), (2, 4)], "  # and more");
+    let r = c
+        .request("textDocument/inlineCompletion", params(uri, 2, 12, INVOKED))
+        .expect("answered");
+    assert!(items(&r).is_empty(), "{r}");
+}
+
 #[test]
 fn german_request_in_a_markdown_shell_fence() {
     let w = World::new(Behavior::reply(&["```bash\nls -S | head -n 5\n```"]));
@@ -191,6 +220,29 @@ fn german_request_in_a_markdown_shell_fence() {
 }
 
 #[test]
+fn a_language_in_actions_command_languages_gets_ghost_text_too() {
+    let w = World::new(Behavior::reply(&[LARGEST]));
+    let yaml = "steps:\n  # list the 5 largest files here\n  \n";
+    let ask = |c: &mut LspClient| {
+        c.open("file:///w/ci.yml", "yaml", yaml);
+        c.request(
+            "textDocument/inlineCompletion",
+            params("file:///w/ci.yml", 2, 2, INVOKED),
+        )
+        .expect("answered")
+    };
+    let (mut c, _) = w.client();
+    assert!(items(&ask(&mut c)).is_empty(), "yaml is not listed");
+    let mut options = w.options();
+    options["actions"]["command_languages"] = json!(["yaml"]);
+    let (mut c, _) = w.client_with(options, inline_capabilities());
+    let r = ask(&mut c);
+    let list = items(&r);
+    assert_eq!(list.len(), 1, "{r}");
+    assert_eq!(list[0]["insertText"], "  du -ah . | sort -rh | head -n 5");
+}
+
+#[test]
 fn a_dangerous_command_is_never_offered_and_an_invoked_request_says_why() {
     let w = World::new(Behavior::reply(&["```bash\nrm -rf /\n```"]));
     let (mut c, _) = w.client();
@@ -207,7 +259,7 @@ fn a_dangerous_command_is_never_offered_and_an_invoked_request_says_why() {
     let told = c.wait_notification("window/showMessage", |m| {
         m["message"]
             .as_str()
-            .is_some_and(|s| s.contains("not offered as ghost text"))
+            .is_some_and(|s| s.starts_with("superhelfer: no ghost text: "))
     });
     assert!(
         told["message"]

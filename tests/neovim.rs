@@ -6,20 +6,19 @@
 //! superhelfer` reports the backend, the GPU and shellcheck (and, in a session of its
 //! own, checks only the backends a tier uses). The buffer's text is
 //! asserted exactly. In tmux, as a person sees it: the first action needs no `Press
-//! ENTER`, and a backend that is down is said once.
+//! ENTER`, and a backend that is down is said once. Ghost text: `tests/neovim_ghost.rs`.
 //!
-//! Neovim is found as `$SUPERHELFER_NVIM`, else `nvim` on PATH, else
-//! `<repo>/.venv-nvim/bin/nvim` (`scripts/neovim-setup.sh`). Without it the test prints
-//! `SKIP:` and passes, except in CI (`CI=true`), where it fails.
+//! Neovim is found as `tests/support/nvim.rs` says. Without it the test prints `SKIP:` and
+//! passes, except in CI (`CI=true`), where it fails.
 
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::json;
 use support::fake_nvml::FakeNvmlState;
+use support::nvim::{in_ci, lua_str, nvim_or_skip, run_headless, which};
 use support::ollama_stub::{Behavior, OllamaStub, StubModel};
 
 const FAST: &str = "llama3.2:3b";
@@ -27,63 +26,19 @@ const CODE: &str = "qwen3-coder:30b";
 /// A 32 GB card with 6.7 GB free: the 18 GB coder model does not fit, so the guard asks.
 const NEARLY_FULL: &str =
     "init=ok\ndriver=580.65.06\ngpu=NVIDIA GeForce RTX 5090;total_mb=32607;used_mb=25900\n";
-/// How long the whole Neovim session may take before it is killed.
-const NVIM_LIMIT: Duration = Duration::from_secs(90);
 
 const SCRIPT: &str = "#!/bin/bash\n# show free disk space\necho Hallo, $1\n";
 const EXPECTED: &str = "#!/bin/bash\n# show free disk space\ndf -h\necho \"Hallo, $1\"\n";
 
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
-}
-
-fn find_nvim() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SUPERHELFER_NVIM").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    which("nvim").or_else(|| {
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-nvim/bin/nvim");
-        venv.is_file().then_some(venv)
-    })
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
-}
-
 /// The tools this test needs, or `None` (SKIP) outside CI.
 fn tools() -> Option<PathBuf> {
-    let Some(nvim) = find_nvim() else {
-        assert!(
-            !in_ci(),
-            "CI installs Neovim (scripts/neovim-setup.sh) or sets SUPERHELFER_NVIM"
-        );
-        support::skip::skip("Neovim not found (SUPERHELFER_NVIM, PATH, .venv-nvim; scripts/neovim-setup.sh installs it)");
-        return None;
-    };
+    let nvim = nvim_or_skip()?;
     if which("shellcheck").is_none() {
         assert!(!in_ci(), "CI installs shellcheck");
         support::skip::skip("shellcheck not installed");
         return None;
     }
     Some(nvim)
-}
-
-/// A Lua string literal.
-fn lua_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The init.lua the session runs: the plugin on 'runtimepath', set up as a user would, then
@@ -210,61 +165,6 @@ vim.api.nvim_create_autocmd('VimEnter', {{
         options = lua_str(&options.display().to_string()),
         result = lua_str(&result.display().to_string()),
     )
-}
-
-/// Waits for the child at most `limit`; kills it after that. Returns whether it exited.
-fn wait_or_kill(child: &mut Child, limit: Duration) -> bool {
-    let start = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => return true,
-            Ok(None) if start.elapsed() < limit => std::thread::sleep(Duration::from_millis(50)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return false;
-            }
-        }
-    }
-}
-
-/// Runs Neovim headless in `home` (the user's configuration, caches and config file kept
-/// out) on `file` with `init`, and returns the JSON it wrote to `result`, which must
-/// carry no `error`.
-fn run_headless(nvim: &Path, home: &Path, init: &Path, file: &Path, result: &Path) -> Value {
-    let log = home.join("nvim-stderr.log");
-    let mut child = Command::new(nvim)
-        .args(["--headless", "--clean", "-i", "NONE", "-n", "-u"])
-        .arg(init)
-        .arg(file)
-        .current_dir(home)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env_remove("SUPERHELFER_CONFIG")
-        .env_remove("OLLAMA_HOST")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
-    let exited = wait_or_kill(&mut child, NVIM_LIMIT);
-    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(
-        exited,
-        "Neovim did not finish within {NVIM_LIMIT:?}; stderr:\n{stderr}"
-    );
-    let raw = std::fs::read_to_string(result)
-        .unwrap_or_else(|e| panic!("no result from Neovim ({e}); stderr:\n{stderr}"));
-    let r: Value = serde_json::from_str(&raw).unwrap();
-    assert!(
-        r["error"].is_null(),
-        "the session failed: {}\nresult: {r:#}\nstderr:\n{stderr}",
-        r["error"].as_str().unwrap_or_default()
-    );
-    r
 }
 
 #[test]
@@ -668,99 +568,4 @@ end }})
         );
     }
     drop(rt);
-}
-
-/// Ghost text through the plugin's extmark fallback (Neovim before 0.12) or the native
-/// inline completion: the server advertises it to the plugin, the answer is drawn on the
-/// fresh line after the request, and accepting inserts it indented like the line.
-#[test]
-fn ghost_text_is_drawn_and_accepted_in_a_real_neovim() {
-    let Some(nvim) = tools() else { return };
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let stub = rt.block_on(OllamaStub::start(vec![
-        StubModel::new(FAST, Behavior::reply(&["A short answer."])).loaded(),
-        StubModel::new(CODE, Behavior::reply(&["```bash\ndf -h\n```"])).loaded(),
-    ]));
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path();
-    let options = home.join("init_options.json");
-    let init_options = json!({
-        "backends": {"ollama": {"kind": "ollama", "url": stub.url()}},
-        "vram": {"enabled": false},
-        "actions": {"shellcheck": false}
-    });
-    std::fs::write(&options, init_options.to_string()).unwrap();
-    let script = home.join("ghost.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/bash\nreport() {\n  # show free disk space\n  \n}\n",
-    )
-    .unwrap();
-    let result = home.join("result.json");
-    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/neovim");
-    let init = format!(
-        r#"
-vim.opt.runtimepath:prepend({plugin})
-vim.o.swapfile = false
-local out_path = {result}
-local result = {{}}
-local function finish(err)
-  result.error = err
-  vim.fn.writefile({{ vim.fn.json_encode(result) }}, out_path)
-  vim.cmd(err and 'cquit 1' or 'qall!')
-end
-local options = vim.fn.json_decode(table.concat(vim.fn.readfile({options}), '\n'))
-require('superhelfer').setup({{ cmd = {{ {bin}, 'lsp' }}, init_options = options }})
-local function wait(ms, what, cond)
-  if not vim.wait(ms, cond, 20) then error('timed out waiting for ' .. what) end
-end
-local function main()
-  local buf = vim.api.nvim_get_current_buf()
-  wait(15000, 'the server to attach', function() return #require('superhelfer').clients(buf) > 0 end)
-  local client = require('superhelfer').clients(buf)[1]
-  result.offered = client.server_capabilities.inlineCompletionProvider == true
-  result.native = require('superhelfer.ghost').native()
-  vim.api.nvim_win_set_cursor(0, {{ 4, 2 }})
-  local ns = vim.api.nvim_create_namespace('superhelfer_ghost')
-  require('superhelfer.ghost').ask(client, buf, 1)
-  wait(15000, 'the ghost text', function()
-    return #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {{}}) > 0
-  end)
-  local marks = vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {{ details = true }})
-  result.row = marks[1][2]
-  result.shown = marks[1][4].virt_text[1][1]
-  result.accepted = require('superhelfer.ghost').accept(buf)
-  result.text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, true), '\n')
-  finish(nil)
-end
-vim.api.nvim_create_autocmd('VimEnter', {{
-  once = true,
-  callback = function()
-    vim.schedule(function()
-      local ok, err = xpcall(main, debug.traceback)
-      if not ok then finish(tostring(err)) end
-    end)
-  end,
-}})
-"#,
-        plugin = lua_str(&plugin.display().to_string()),
-        bin = lua_str(env!("CARGO_BIN_EXE_superhelfer")),
-        options = lua_str(&options.display().to_string()),
-        result = lua_str(&result.display().to_string()),
-    );
-    let init_path = home.join("init.lua");
-    std::fs::write(&init_path, init).unwrap();
-    let r = run_headless(&nvim, home, &init_path, &script, &result);
-    assert_eq!(r["offered"], true, "{r}");
-    if r["native"] == true {
-        support::skip::skip("this Neovim draws inline completion itself; the fallback is not used");
-        return;
-    }
-    assert_eq!(r["row"], 3, "{r}");
-    assert_eq!(r["shown"], "  df -h", "{r}");
-    assert_eq!(r["accepted"], true, "{r}");
-    assert_eq!(
-        r["text"],
-        "#!/bin/bash\nreport() {\n  # show free disk space\n  df -h\n}"
-    );
 }

@@ -3,8 +3,12 @@
 //! (`editors/vscode/test/ui/session.mjs`) with the keys a person presses, against the real
 //! binary and the Ollama stand-in. Asserted: "Generate shell command" inserts the command
 //! and its progress ends; "Explain selection" opens a readable Markdown preview; the danger
-//! question is a modal dialog and Cancel leaves the document as it was. Screenshots of every
-//! step are kept under `target/screens/vscode-ui/`.
+//! question is a modal dialog and Cancel leaves the document as it was; a request comment
+//! typed and Enter show the command as ghost text, which Tab inserts (the saved file holds
+//! it); a dangerous answer is never ghost text, and "Trigger Inline Suggestion" (asked
+//! explicitly) says why; with `superhelfer.inline.enabled` off (the server restarted) a
+//! request and Enter ask no model. Screenshots of every step are kept under
+//! `target/screens/vscode-ui/`.
 //!
 //! Needs what `scripts/code-server-setup.sh` installs (code-server, Node 24, puppeteer-core,
 //! Chromium) and the `.vsix` that `scripts/vscode-setup.sh` packages: without them the test
@@ -23,6 +27,8 @@ const FAST: &str = "llama3.2:3b";
 const CODE: &str = "qwen3-coder:30b";
 const DISK: &str = "#!/bin/bash\n# show free disk space\necho Hallo, $1\n";
 const WIPE: &str = "#!/bin/bash\n# free up space on the root disk\n";
+const GHOST: &str = "#!/bin/bash\n";
+const LARGEST: &str = "du -ah . | sort -rh | head -n 5";
 const EXPLANATION: &str = "## Summary\nPrints a greeting with the first argument.\n\n## Details\n`$1` is unquoted, so an argument with spaces splits into words.";
 
 fn in_ci() -> bool {
@@ -101,7 +107,7 @@ fn pid_namespace() -> bool {
 }
 
 #[test]
-fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
+fn generate_explain_danger_question_and_ghost_text_in_real_vscode() {
     let Some(t) = tools() else { return };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -115,6 +121,8 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
             Behavior::ByPrompt(vec![
                 ("show free disk space".into(), "```bash\ndf -h\n```".into()),
                 ("free up space".into(), "```bash\nsudo rm -rf /\n```".into()),
+                ("largest files".into(), format!("```bash\n{LARGEST}\n```")),
+                ("count the lines".into(), "```bash\nwc -l *.sh\n```".into()),
             ]),
         )
         .loaded(),
@@ -128,6 +136,7 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
     }
     std::fs::write(ws.join("disk.sh"), DISK).unwrap();
     std::fs::write(ws.join("wipe.sh"), WIPE).unwrap();
+    std::fs::write(ws.join("ghost.sh"), GHOST).unwrap();
     // The user's own file (machine scope) points superhelfer at the stand-in.
     let config = home.join("superhelfer.toml");
     std::fs::write(
@@ -138,9 +147,15 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
         ),
     )
     .unwrap();
-    let settings = json!({
+    // `path` and `configFile` are machine settings: code-server reads those from the
+    // machine's own settings file (VS Code ignores them in the browser's user settings).
+    std::fs::create_dir_all(ud.join("Machine")).unwrap();
+    let machine = json!({
         "superhelfer.path": env!("CARGO_BIN_EXE_superhelfer"),
         "superhelfer.configFile": config.display().to_string(),
+    });
+    std::fs::write(ud.join("Machine/settings.json"), machine.to_string()).unwrap();
+    let settings = json!({
         "security.workspace.trust.enabled": false,
         "workbench.startupEditor": "none",
         "workbench.tips.enabled": false,
@@ -149,6 +164,9 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
         "extensions.autoCheckUpdates": false,
         "chat.disableAIFeatures": true,
         "window.dialogStyle": "custom",
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
+        // The server's decisions in the output channel (kept with the screens).
+        "superhelfer.logLevel": "superhelfer=debug",
     });
     std::fs::write(ud.join("User/settings.json"), settings.to_string()).unwrap();
     let port = free_port();
@@ -294,6 +312,47 @@ fn generate_explain_and_a_modal_danger_question_in_real_vscode() {
     assert!(
         !danger["after"].as_str().unwrap_or("").contains("rm -rf"),
         "{context}"
+    );
+
+    // Ghost text: after the typed request and Enter, the command in grey on the fresh
+    // line; Tab put it in the document, and the saved file holds exactly that.
+    let ghost = &r["ghost"];
+    assert_eq!(ghost["shown"], LARGEST, "{context}");
+    assert_eq!(
+        ghost["saved"],
+        format!("{GHOST}# list the 5 largest files here\n{LARGEST}"),
+        "{context}"
+    );
+    // A dangerous answer: never ghost text; asked explicitly, a notification says why.
+    let danger = &r["ghostDanger"];
+    assert!(
+        !danger["shown"].as_str().unwrap_or("").contains("rm -rf"),
+        "{context}"
+    );
+    assert!(
+        !danger["text"].as_str().unwrap_or("").contains("rm -rf"),
+        "{context}"
+    );
+    assert!(
+        danger["toasts"].to_string().contains("could destroy data"),
+        "{context}"
+    );
+    // superhelfer.inline.enabled = false: after the restart no ghost text, no model call.
+    assert_eq!(r["ghostOff"]["shown"], "", "{context}");
+    assert!(
+        r["ghostOff"]["text"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("# count the lines of every script here")),
+        "the request was typed: {context}"
+    );
+    let asked_off = stub
+        .chat_requests()
+        .iter()
+        .filter(|c| c.to_string().contains("count the lines"))
+        .count();
+    assert_eq!(
+        asked_off, 0,
+        "ghost text switched off asked the model: {context}"
     );
     drop(rt);
 }

@@ -153,6 +153,47 @@ fn a_listing_on_a_request_line_preloads_the_code_model_once() {
     );
 }
 
+/// With `log.decisions` a warm-up leaves its own line in the decision log, and `stats`
+/// counts it apart from the requests.
+#[test]
+fn the_decision_log_shows_a_warm_up() {
+    let w = World::new();
+    let state = w.home.path().join("state");
+    let mut c = LspClient::spawn(Spawn {
+        env: vec![("XDG_STATE_HOME".into(), state.display().to_string())],
+        ..Default::default()
+    });
+    let mut options = w.options();
+    options["log"] = json!({"decisions": true});
+    c.initialize(options, default_capabilities());
+    c.open("file:///w/t.sh", "shellscript", SCRIPT);
+    list(&mut c, 1);
+    assert_eq!(w.wait_preloads(1, WITHIN), 1);
+    let file = state.join("superhelfer/decisions.jsonl");
+    let deadline = Instant::now() + WITHIN;
+    while !file.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = std::fs::read_to_string(&file).expect("the decision log");
+    let lines: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert_eq!(lines[0]["warm_up"], true, "{log}");
+    assert_eq!(lines[0]["model"], CODE, "{log}");
+    assert_eq!(lines[0]["tier"], "code", "{log}");
+    let stats = std::process::Command::new(env!("CARGO_BIN_EXE_superhelfer"))
+        .args(["stats", "--json"])
+        .env("SUPERHELFER_CONFIG", "/nonexistent/superhelfer-test.toml")
+        .env("XDG_STATE_HOME", &state)
+        .output()
+        .unwrap();
+    let stats: Value = serde_json::from_slice(&stats.stdout).expect("stats --json");
+    assert_eq!(stats["warm_ups"], 1, "{stats}");
+    assert_eq!(stats["requests"], 0, "a warm-up is no request: {stats}");
+}
+
 #[test]
 fn scrolling_through_request_lines_warms_only_where_the_cursor_rests() {
     let w = World::new();

@@ -54,6 +54,9 @@ pub struct Decision {
     /// The query: only with `log.prompts = true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
+    /// Not a request: the model loaded ahead of one (`router.warm_ahead`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warm_up: bool,
 }
 
 /// `decisions.jsonl` beside the corrections in the state directory.
@@ -171,6 +174,8 @@ pub struct Summary {
     pub skipped_lines: usize,
     pub fallbacks: usize,
     pub second_opinions: usize,
+    /// Models loaded ahead of a request (not counted as requests).
+    pub warm_ups: usize,
     pub errors: usize,
     /// Kept `route --prefer` / "ask again" corrections.
     pub corrections: usize,
@@ -205,6 +210,10 @@ pub fn summarise(path: &Path, corrections: usize) -> Result<Summary, String> {
             s.skipped_lines += 1;
             continue;
         };
+        if d.warm_up {
+            s.warm_ups += 1;
+            continue;
+        }
         s.requests += 1;
         s.first.get_or_insert_with(|| d.time.clone());
         s.last = Some(d.time.clone());
@@ -255,6 +264,12 @@ impl Summary {
             "{} requests, {} fallbacks to fast, {} second opinions, {} errors, {} corrections kept\n",
             self.requests, self.fallbacks, self.second_opinions, self.errors, self.corrections
         );
+        if self.warm_ups > 0 {
+            out += &format!(
+                "{} warm-ups (the code model loaded ahead on a request line)\n",
+                self.warm_ups
+            );
+        }
         if self.skipped_lines > 0 {
             out += &format!(
                 "{} lines skipped: not a decision (cut off or edited)\n",

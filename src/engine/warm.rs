@@ -2,15 +2,17 @@
 //! rests on a request line), so the answer does not wait for a cold load. Only when
 //! loading needs no consent (the VRAM guard would let it through without asking, or it
 //! is off), only for Ollama (an OpenAI-compatible server loads what it serves), and at
-//! most once per model in `WARM_AGAIN_AFTER`.
+//! most once per model in `WARM_AGAIN_AFTER`. A warm-up is counted for `status` and, with
+//! `log.decisions`, leaves a line (`warm_up: true`) in the decision log.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tracing::{debug, info};
 
 use crate::config::BackendKind;
 use crate::engine::vram::GuardDecision;
 
+use super::decisions::{self, Decision};
 use super::router::{keep_alive, Engine};
 use super::tier::Tier;
 
@@ -60,6 +62,7 @@ impl Engine {
         }
         let keep = keep_alive(backend.kind(), &t);
         let limit = Duration::from_secs(t.first_token_timeout_s);
+        let started = Instant::now();
         match tokio::time::timeout(limit, backend.preload(&t.model, keep.as_deref())).await {
             Ok(Ok(())) => {
                 info!(
@@ -68,6 +71,18 @@ impl Engine {
                 );
                 self.probes().note_loaded(&t.backend, &backend, &t.model);
                 self.counters.record_warm_up();
+                if self.config().log.decisions {
+                    decisions::record(Decision {
+                        time: decisions::now_rfc3339(),
+                        tier: Some(tier),
+                        tier_chosen: Some(tier),
+                        model: t.model.clone(),
+                        reasons: vec!["warm-ahead: the cursor rested on a request line".into()],
+                        total_ms: started.elapsed().as_millis() as u64,
+                        warm_up: true,
+                        ..Decision::default()
+                    });
+                }
                 WarmAhead::Warmed
             }
             Ok(Err(e)) => {

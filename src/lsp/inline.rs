@@ -101,20 +101,23 @@ fn target(session: &Session, uri: &Uri, pos: Position) -> Option<Target> {
     let doc = session.documents().get(uri)?.clone();
     let line = pos.line as usize;
     let current = doc.line(line)?;
-    if line == 0 || !current.trim().is_empty() {
+    // A line holding only `#` is fresh too: Neovim's sh ftplugin continues a comment on
+    // Enter ('formatoptions' r), and the item replaces the whole line.
+    if line == 0 || !matches!(current.trim(), "" | "#") {
         return None;
     }
     let request_line = doc.line(line - 1)?;
     let dialect = actions::command_dialect(&doc, line - 1, &session.command_languages())?;
     let request = actions::line_request(&request_line, dialect)?;
-    // The fresh line's own indentation, or the request's when the editor put none.
-    let indent = if current.is_empty() {
-        request_line
-            .chars()
+    let leading = |l: &str| {
+        l.chars()
             .take_while(|c| c.is_whitespace())
-            .collect()
-    } else {
-        current.clone()
+            .collect::<String>()
+    };
+    // The fresh line's own indentation, or the request's when the editor put none.
+    let indent = match leading(&current) {
+        own if own.is_empty() => leading(&request_line),
+        own => own,
     };
     Some(Target {
         doc,
@@ -174,7 +177,7 @@ pub async fn complete(
                         tell(
                             &client,
                             MessageType::WARNING,
-                            &format!("no suggestion: {}", e.message),
+                            &format!("no ghost text: {}", e.message),
                         )
                         .await;
                     } else {
@@ -191,7 +194,8 @@ pub async fn complete(
                 tell(
                     &client,
                     MessageType::WARNING,
-                    &format!("the generated command could destroy data ({reasons}); it is not offered as ghost text. Use the code action \"Generate shell command\" to see it."),
+                    // The point first: an editor may show only the message's first line.
+                    &format!("no ghost text: the generated command could destroy data ({reasons}); the code action \"Generate shell command\" shows it"),
                 )
                 .await;
             }

@@ -8,6 +8,7 @@ pub mod fake_nvml;
 pub mod faults;
 pub mod llama;
 pub mod lsp_client;
+pub mod nvim;
 pub mod ollama_stub;
 pub mod skip;
 pub mod tmux;

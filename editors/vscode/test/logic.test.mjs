@@ -32,6 +32,14 @@ test('only what the user set is sent, in the server schema', () => {
     );
 });
 
+test('ghost text and warm-ahead switches reach the server as inline.enabled and router.warm_ahead', () => {
+    assert.deepEqual(from({ 'inline.enabled': false, 'router.warmAhead': false }), {
+        inline: { enabled: false },
+        router: { warm_ahead: false },
+    });
+    assert.deepEqual(from({ 'inline.enabled': 'off' }), {}, 'not a boolean: not sent');
+});
+
 test('values of the wrong shape are not sent (VS Code lets users type anything into settings.json)', () => {
     assert.deepEqual(
         from({ 'tiers.fast.model': '', 'tiers.fast.vramMb': -1, 'tiers.code.vramMb': 1.5, 'vram.enabled': 'yes', 'vram.warnAt': null }),

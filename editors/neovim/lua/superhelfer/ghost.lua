@@ -49,14 +49,19 @@ function M.clear(bufnr)
     cancel(s.pending.client, s.pending.id)
     s.pending = nil
   end
-  s.item = nil
+  s.item, s.asked = nil, nil
   if vim.api.nvim_buf_is_valid(bufnr) then
     vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
   end
 end
 
+--- The item's lines (the server joins them with the document's line ending, CRLF too).
+local function lines_of(item)
+  return vim.split(item.insertText or '', '\r?\n')
+end
+
 local function show(bufnr, row, item)
-  local lines = vim.split(item.insertText or '', '\n', { plain = true })
+  local lines = lines_of(item)
   local below = {}
   for i = 2, #lines do
     below[#below + 1] = { { lines[i], 'Comment' } }
@@ -69,19 +74,38 @@ local function show(bufnr, row, item)
   })
 end
 
+--- The cursor's row (0-based) when it stands on a fresh line (empty, or only the `#`
+--- that 'formatoptions' r continues a comment with) below another line; nil otherwise.
+local function fresh_row()
+  local row = vim.api.nvim_win_get_cursor(0)[1] - 1
+  local line = vim.api.nvim_get_current_line()
+  if row == 0 or (line:match('^%s*$') == nil and line:match('^%s*#%s*$') == nil) then
+    return nil
+  end
+  return row
+end
+
 --- Asks for ghost text at the cursor (kind 1: invoked, 2: automatic).
 function M.ask(client, bufnr, kind)
-  M.clear(bufnr)
-  local row = vim.api.nvim_win_get_cursor(0)[1] - 1
-  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
-  if row == 0 or line:match('^%s*$') == nil then
+  local s = state[bufnr] or {}
+  state[bufnr] = s
+  local row = fresh_row()
+  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
+  local asked = s.asked
+  if kind == 2 and row and asked and asked.row == row and asked.tick == tick then
+    -- The autocommands of the keys typed before the accept key may run after it: the
+    -- explicit request for this same text stands.
     return
+  end
+  M.clear(bufnr)
+  if not row then
+    return
+  end
+  if kind == 1 then
+    s.asked = { row = row, tick = tick }
   end
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
   params.context = { triggerKind = kind }
-  local s = state[bufnr] or {}
-  state[bufnr] = s
-  local tick = vim.api.nvim_buf_get_changedtick(bufnr)
   local ok, id
   ok, id = request(client, 'textDocument/inlineCompletion', params, function(err, result)
     if s.pending and s.pending.id == id then
@@ -109,13 +133,37 @@ function M.ask(client, bufnr, kind)
   end
 end
 
+--- A message from the server after an explicit request, the text unchanged since (why
+--- nothing is offered: it may come before or after the empty answer), is drawn on the
+--- request's line as well: in Insert mode the message area shows `-- INSERT --` over
+--- it. The next keystroke clears it. Returns whether it was drawn.
+function M.note(text)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local s = state[bufnr]
+  local asked = s and s.asked
+  if
+    not asked
+    or vim.api.nvim_get_mode().mode:sub(1, 1) ~= 'i'
+    or vim.api.nvim_win_get_cursor(0)[1] - 1 ~= asked.row
+    or vim.api.nvim_buf_get_changedtick(bufnr) ~= asked.tick
+  then
+    return false
+  end
+  local line = tostring(text):gsub('%s*\n%s*', ' ')
+  vim.api.nvim_buf_set_extmark(bufnr, ns, asked.row, 0, {
+    virt_text = { { line, 'WarningMsg' } },
+    virt_text_pos = 'eol',
+  })
+  return true
+end
+
 --- Inserts the ghost text shown in `bufnr`; false when none is shown.
 function M.accept(bufnr)
   local s = state[bufnr]
   if not (s and s.item) then
     return false
   end
-  local lines = vim.split(s.item.insertText or '', '\n', { plain = true })
+  local lines = lines_of(s.item)
   local row = s.row
   M.clear(bufnr)
   -- The item replaces the fresh line (whitespace only) as a whole.
@@ -170,6 +218,16 @@ function M.attach(client, bufnr, accept_key)
         -- Text cannot change inside an expression mapping: inserted right after it.
         vim.schedule(function()
           M.accept(bufnr)
+        end)
+        return ''
+      end
+      local row = fresh_row()
+      local above = row and vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''
+      if above:match('^%s*#') then
+        -- Nothing shown below a comment: ask explicitly; the server says why it offers
+        -- nothing (a dangerous command, a load that needs consent, an error).
+        vim.schedule(function()
+          M.ask(client, bufnr, 1)
         end)
         return ''
       end

@@ -374,6 +374,10 @@ local function show_message(err, params, ctx, config)
     -- LSP MessageType 1 error, 2 warning, 3 info; 4 (log) is for the log, not the screen.
     local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO }
     if levels[params.type] then
+      -- Why an explicit ghost-text request offers nothing: on its line too.
+      if params.type == 2 then
+        require('superhelfer.ghost').note(params.message)
+      end
       notify(params.message, levels[params.type])
     end
     return vim.NIL

@@ -7,8 +7,8 @@
 //
 // usage: node session.mjs SETUP.json
 //   SETUP: { codeServer, args: [...], env: {...}, port, folder, screens, puppeteerDir }
-//   folder holds disk.sh (a safe request on line 2) and wipe.sh (a request whose answer is
-//   dangerous, on line 2).
+//   folder holds disk.sh (a safe request on line 2), wipe.sh (a request whose answer is
+//   dangerous, on line 2) and ghost.sh (a shebang line only: the ghost-text request is typed).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import path from 'node:path';
 
 const setup = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const { folder, screens } = setup;
+const userData = setup.args[setup.args.indexOf('--user-data-dir') + 1];
 const url = `http://127.0.0.1:${setup.port}`;
 // puppeteer-core lives with code-server in the CI cache, not in the extension's packages.
 const puppeteer = createRequire(path.join(setup.puppeteerDir, 'package.json'))('puppeteer-core');
@@ -52,7 +53,8 @@ function healthy() {
 const SEL = {
     workbench: '.monaco-workbench',
     quickInputRow: '.quick-input-list .monaco-list-row',
-    editorLines: '.editor-instance .monaco-editor .view-lines',
+    // The active group's editor: after the preview opens there are two groups.
+    editorLines: '.editor-group-container.active .editor-instance .monaco-editor .view-lines',
     actionOption: '.action-widget [role=option]',
     dialog: '.monaco-dialog-box',
     dialogMessage: '.monaco-dialog-box .dialog-message-text',
@@ -61,7 +63,12 @@ const SEL = {
     tab: '.tabs-container .tab',
     previewFrame: 'iframe.webview',
     toast: '.notifications-toasts .notification-list-item',
+    // Inline completions (ghost text): the part on the cursor's line, and lines below it.
+    ghostText: '.editor-group-container.active .monaco-editor [class*="ghost-text"]',
     statusItem: '.statusbar-item',
+    settingsEditor: '.settings-editor',
+    settingsSearch: '.settings-editor .settings-header .suggest-input-container',
+    settingsCheckbox: '.settings-editor .setting-item-bool .setting-value-checkbox',
 };
 const STEP_MS = 45000;
 const START_MS = 90000;
@@ -97,6 +104,13 @@ async function snap(label) {
     return file;
 }
 
+/** What a person could read when a step fails: notifications and the status bar (with tooltips). */
+async function seen() {
+    const toasts = await page.$$eval(SEL.toast, (ts) => ts.map((t) => t.innerText)).catch(() => []);
+    const status = await page.$$eval(SEL.statusItem, (is) => is.map((i) => `${i.textContent.trim()} | ${i.getAttribute('aria-label') || ''}`)).catch(() => []);
+    return { toasts, status: status.filter((t) => /superhelfer/i.test(t)) };
+}
+
 async function step(name, work) {
     const started = Date.now();
     try {
@@ -105,7 +119,7 @@ async function step(name, work) {
         return out;
     } catch (e) {
         await snap(`${name}-failed`);
-        result.steps.push({ name, ok: false, error: String(e && e.stack || e) });
+        result.steps.push({ name, ok: false, error: String(e && e.stack || e), seen: await seen() });
         throw e;
     }
 }
@@ -184,6 +198,54 @@ async function waitProgressEnded() {
         { timeout: STEP_MS }, SEL.toast);
 }
 
+/** The ghost text shown in the active editor ('' for none): its innermost elements' text. */
+async function ghostText() {
+    return page.$$eval(SEL.ghostText, (es, sel) => es
+        .filter((e) => !e.querySelector('[class*="ghost-text"]'))
+        .map((e) => e.textContent.replace(/\u00a0/g, ' '))
+        .join(''), SEL.ghostText);
+}
+
+/** Runs a command from the command palette (F1), as a person who knows its name. */
+async function command(title) {
+    await page.keyboard.press('F1');
+    await page.waitForSelector(SEL.quickInputRow, { timeout: STEP_MS });
+    await page.keyboard.type(title);
+    await page.waitForFunction(
+        (sel, t) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes(t)),
+        { timeout: STEP_MS }, SEL.quickInputRow, title.replace(/^.*: /, ''));
+    await page.keyboard.press('Enter');
+    await sleep(500);
+}
+
+/** How often the extension has started the server (its output channel says so each time). */
+function serverStarts() {
+    let n = 0;
+    const walk = (dir) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const p = path.join(dir, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name.endsWith('superhelfer.log')) n += (fs.readFileSync(p, 'utf8').match(/superhelfer: started /g) || []).length;
+        }
+    };
+    try {
+        walk(path.join(userData, 'logs'));
+    } catch {}
+    return n;
+}
+
+/** Polls the saved file until `pred` holds; returns its text. */
+async function waitFile(name, pred, what) {
+    const t0 = Date.now();
+    let text = '';
+    while (Date.now() - t0 < STEP_MS) {
+        text = fs.readFileSync(path.join(folder, name), 'utf8');
+        if (pred(text)) return text;
+        await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${what}; ${name} holds:\n${text}`);
+}
+
 try {
     await step('open', async () => {
         await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded' });
@@ -238,11 +300,108 @@ try {
         await snap('danger-cancelled');
         return { before, after: await editorText(), message, detail, buttons };
     });
+
+    // Ghost text as a person meets it: the request typed as a comment, Enter, the command
+    // appears in grey on the fresh line (an automatic request, debounced by the server),
+    // Tab inserts it, Ctrl+S saves.
+    result.ghost = await step('ghost', async () => {
+        // One editor group again (the preview opened a second), wide enough to read.
+        await command('View: Single Column Editor Layout');
+        await openFile('ghost.sh');
+        await chord('Control', 'End');
+        await page.keyboard.type('# list the 5 largest files here');
+        await page.keyboard.press('Enter');
+        const t0 = Date.now();
+        let shown = '';
+        while (Date.now() - t0 < STEP_MS) {
+            shown = await ghostText();
+            if (shown.includes('head -n 5')) break;
+            await sleep(150);
+        }
+        const screen = await snap('ghost-text');
+        if (!shown.includes('head -n 5')) {
+            throw new Error(`no ghost text (shown: ${JSON.stringify(shown)}); editor shows:\n${await editorText()}`);
+        }
+        await page.keyboard.press('Tab');
+        // Accepted: the grey text is gone and the line holds the command.
+        await page.waitForFunction(
+            (sel) => ![...document.querySelectorAll(sel)].some((e) => e.textContent.includes('head -n 5')),
+            { timeout: STEP_MS }, SEL.ghostText);
+        const text = await waitText((t) => t.includes('head -n 5'), 'the accepted command');
+        await chord('Control', 'KeyS');
+        const saved = await waitFile('ghost.sh', (t) => t.includes('head -n 5'), 'the saved command');
+        await sleep(300);
+        await snap('ghost-accepted');
+        return { shown, screen, text, saved, status: await statusTexts() };
+    });
+
+    // A request whose answer is dangerous: no ghost text; "Trigger Inline Suggestion"
+    // (from the palette: VS Code 1.139 binds no key to it) asks explicitly, and a
+    // notification says why.
+    result.ghostDanger = await step('ghost-danger', async () => {
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('# free up space on the root disk');
+        await page.keyboard.press('Enter');
+        await sleep(1500);
+        await command('Trigger Inline Suggestion');
+        await page.waitForFunction(
+            (sel) => [...document.querySelectorAll(sel)].some((t) => t.innerText.includes('no ghost text')),
+            { timeout: STEP_MS }, SEL.toast);
+        await sleep(300);
+        await snap('ghost-danger-said-why');
+        const toasts = await page.$$eval(SEL.toast, (ts) => ts.map((t) => t.innerText));
+        return { shown: await ghostText(), toasts, text: await editorText() };
+    });
+    // superhelfer.inline.enabled off: the extension restarts the server, which then offers
+    // no inline completion, so a request typed and Enter ask no model and show nothing.
+    result.ghostOff = await step('ghost-off', async () => {
+        // As a person does it: the Settings editor, the setting searched, its box unticked.
+        await command('Preferences: Open Settings (UI)');
+        await page.waitForSelector(SEL.settingsSearch, { visible: true, timeout: STEP_MS });
+        await sleep(500);
+        await page.keyboard.type('superhelfer.inline.enabled');
+        await page.waitForSelector(SEL.settingsCheckbox, { visible: true, timeout: STEP_MS });
+        // The list is drawn again while the search settles: the box is clicked until it
+        // reads unticked (a click on a box that is replaced meanwhile is lost).
+        const t0 = Date.now();
+        let checked = null;
+        while (serverStarts() < 2) {
+            checked = await page.$eval(SEL.settingsCheckbox, (e) => e.getAttribute('aria-checked')).catch(() => null);
+            if (checked === 'true') await page.click(SEL.settingsCheckbox).catch(() => {});
+            if (Date.now() - t0 > STEP_MS) {
+                throw new Error(`the server was not restarted after the setting changed (box: ${checked})`);
+            }
+            await sleep(1000);
+        }
+        await snap('ghost-off-setting');
+        // VS Code 1.139 shows the Settings editor over the workbench: Escape closes it.
+        for (let i = 0; i < 3 && (await page.$(SEL.settingsEditor)) !== null; i += 1) {
+            await page.keyboard.press('Escape');
+            await sleep(500);
+        }
+        await page.waitForFunction(
+            (sel) => [...document.querySelectorAll(sel)].some((i) => /superhelfer: ready/.test(i.getAttribute('aria-label') || '')),
+            { timeout: STEP_MS }, SEL.statusItem);
+        await openFile('ghost.sh');
+        await chord('Control', 'End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('# count the lines of every script here');
+        await page.keyboard.press('Enter');
+        // Long enough for ghost text to show when it is on (about a second in the step above).
+        await sleep(4000);
+        await snap('ghost-off');
+        return { shown: await ghostText(), text: await editorText(), starts: serverStarts() };
+    });
 } catch (e) {
     result.error = String(e && e.stack || e);
 } finally {
     await browser.close().catch(() => {});
     stopServer();
+    // VS Code's own logs (the extension's output channel among them), for a failed run.
+    try {
+        fs.cpSync(path.join(userData, 'logs'), path.join(screens, 'logs'), { recursive: true });
+    } catch {}
     fs.writeFileSync(path.join(screens, 'result.json'), JSON.stringify(result, null, 1));
     process.stdout.write(`${JSON.stringify(result)}\n`);
 }
