@@ -7,9 +7,9 @@
 //! [`Fix`] that replaces only the lines that actually changed, so that an edit never
 //! touches more of the user's file than it must. This module knows nothing about LSP.
 
-use crate::engine::context::{
-    fence_for, fence_tag, format_diagnostic, split_lines, BuiltContext, Diagnostic,
-};
+use crate::engine::context::{format_diagnostic, BuiltContext, Diagnostic};
+use crate::text::fence::{self, fence_for, info_for};
+use crate::text::lines::split_lines;
 
 /// Default lines of margin above and below the diagnostic lines.
 pub const DEFAULT_MARGIN: usize = 2;
@@ -117,7 +117,7 @@ pub fn build_prompt(
     language_id: &str,
     region: &Region,
 ) -> (String, String) {
-    let tag = fence_tag(language_id);
+    let tag = info_for(language_id);
     let (a, b) = (region.start_line + 1, region.end_line() + 1);
     let lines_desc = if a == b {
         format!("line {a}")
@@ -171,7 +171,7 @@ pub fn build_prompt(
 pub fn parse_fix(answer: &str, region: &Region) -> Result<Fix, FixError> {
     let answer = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     let answer = answer.replace('\r', "\n");
-    let blocks = fenced_blocks(&answer);
+    let blocks = fence::blocks(&answer);
     let mut lines = match choose_block(&blocks, region) {
         Some(block) => block,
         // Fences that hold nothing: the model chose not to answer with code.
@@ -212,70 +212,10 @@ pub fn apply(text: &str, fix: &Fix) -> String {
 // Extraction
 // ---------------------------------------------------------------------------
 
-struct Block {
-    tag: String,
-    lines: Vec<String>,
-}
-
-/// Fenced code blocks (``` or ~~~, any indentation, closed by a fence at least as long;
-/// an unclosed one runs to the end, since answers get cut off).
-fn fenced_blocks(answer: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    // (fence char, fence length, indentation, tag, lines)
-    let mut open: Option<(char, usize, usize, String, Vec<String>)> = None;
-    for line in answer.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let t = line.trim_start();
-        let fch = t.chars().next().filter(|c| *c == '`' || *c == '~');
-        let flen = fch.map_or(0, |c| t.chars().take_while(|&x| x == c).count());
-        match &mut open {
-            None => {
-                if let (Some(c), true) = (fch, flen >= 3) {
-                    let info = t[flen..].trim();
-                    if c == '`' && info.contains('`') {
-                        // ```x``` on one line: an inline span, not a block.
-                        let inner = info.trim_end_matches('`').trim();
-                        if !inner.is_empty() {
-                            out.push(Block {
-                                tag: String::new(),
-                                lines: vec![inner.to_string()],
-                            });
-                        }
-                        continue;
-                    }
-                    let tag = info
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .to_ascii_lowercase();
-                    open = Some((c, flen, indent, tag, Vec::new()));
-                }
-            }
-            Some((c, len, fence_indent, tag, body)) => {
-                if fch == Some(*c) && flen >= *len && t[flen..].trim().is_empty() {
-                    out.push(Block {
-                        tag: std::mem::take(tag),
-                        lines: std::mem::take(body),
-                    });
-                    open = None;
-                } else {
-                    // Markdown removes up to the fence's indentation from its lines.
-                    let strip = indent.min(*fence_indent);
-                    body.push(line[strip..].to_string());
-                }
-            }
-        }
-    }
-    if let Some((_, _, _, tag, body)) = open {
-        out.push(Block { tag, lines: body });
-    }
-    out
-}
-
 /// The block to use: not one that repeats region lines unchanged (models often show
 /// "before" and "after"), then the one sharing most lines with the region, the first on
 /// ties.
-fn choose_block(blocks: &[Block], region: &Region) -> Option<Vec<String>> {
+fn choose_block(blocks: &[fence::Block], region: &Region) -> Option<Vec<String>> {
     let converted: Vec<Vec<String>> = blocks
         .iter()
         .map(|b| {
