@@ -12,6 +12,7 @@ mod blocks;
 mod known;
 mod plausible;
 mod request;
+mod runnable;
 mod steps;
 #[cfg(test)]
 mod tests;
@@ -167,7 +168,10 @@ pub fn extract_command(answer: &str, dialect: Dialect) -> Result<String, Extract
     } else {
         unfenced_lines(&answer, dialect)
     };
-    let steps = logical_commands(&lines, dialect);
+    let steps: Vec<String> = logical_commands(&lines, dialect)
+        .into_iter()
+        .filter(|s| runnable::is_runnable(s, dialect))
+        .collect();
     if steps.is_empty() {
         return Err(ExtractError::NoCommand);
     }

@@ -38,9 +38,15 @@ pub(super) fn unfenced_lines(answer: &str, dialect: Dialect) -> Vec<String> {
         if !spans.is_empty() {
             let cmd_spans: Vec<&String> = spans
                 .iter()
-                .filter(|s| looks_like_command(s, dialect))
+                .filter(|s| looks_like_command(s, dialect) && runnable::is_runnable(s, dialect))
                 .collect();
-            if let Some(first) = cmd_spans.first() {
+            // "Use `rm` to delete: `rm -rf x`": a bare name is a mention, the span with
+            // arguments the command.
+            let first = cmd_spans
+                .iter()
+                .find(|s| s.split_whitespace().nth(1).is_some())
+                .or(cmd_spans.first());
+            if let Some(first) = first {
                 let whole_line_is_code = item.trim_start().starts_with('`')
                     && item.trim_end().ends_with('`')
                     && spans.len() == 1;
