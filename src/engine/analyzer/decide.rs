@@ -394,41 +394,14 @@ fn heavy_evidence(
             best = (s, Some(kind()));
         }
     };
-    let proof_imperative = if words.proof_imperative {
-        HEAVY.proof_imperative
-    } else {
-        0.0
-    };
-    let math_ctx = lex.math
-        + lex.math_weak.min(HEAVY.math_weak_cap)
-        + (syn.math.min(HEAVY.math_syntax_cap) as f64) * HEAVY.math_syntax
-        + proof_imperative;
-    if (lex.proof_verb > 0.0 || words.show_that) && math_ctx >= HEAVY.math_min {
-        // A proof request is short by nature; its weight must carry it past the
-        // complexity gate on its own.
-        let s = HEAVY.proof_base + math_ctx.min(HEAVY.proof_math_cap) * HEAVY.proof_math;
-        offer(s, &|| "asks for a mathematical proof".to_string());
-    }
-    let design_phrase = |w: f64| if words.design_phrase { w } else { 0.0 };
-    let design_ask = lex.design_verb > 0.0 || words.design_phrase || lex.tradeoff > 0.0;
-    // "Summarise this article about our new platform": the design words describe the
-    // text to work on; only an explicit design verb makes it a design request again.
-    let prose_verb = words
-        .hits
-        .iter()
-        .any(|(e, _)| e.cat == Cat::ProseTask && e.weight >= 1.0);
-    let prose_only = prose_verb && lex.design_verb == 0.0 && !words.design_phrase;
-    if lex.arch_names.len() >= HEAVY.design_min_terms && design_ask && !prose_only {
-        let s = lex.arch.min(HEAVY.design_arch_cap) * HEAVY.design_arch
-            + lex.tradeoff.min(HEAVY.design_tradeoff_cap)
-            + lex.design_verb.min(HEAVY.design_verb_cap) * HEAVY.design_verb
-            + design_phrase(HEAVY.design_phrase);
-        offer(s, &|| {
-            let mut terms: Vec<&str> = lex.arch_names.clone();
-            terms.extend(lex.tradeoff_names.iter().copied());
-            format!("asks for a system design ({})", join_words(&terms, 4))
-        });
-    }
+    offer(proof_score(words, syn, lex), &|| {
+        "asks for a mathematical proof".to_string()
+    });
+    offer(design_score(words, lex), &|| {
+        let mut terms: Vec<&str> = lex.arch_names.clone();
+        terms.extend(lex.tradeoff_names.iter().copied());
+        format!("asks for a system design ({})", join_words(&terms, 4))
+    });
     let log_material = lines.log + lines.trace >= HEAVY.rca_min_log_lines
         && m.tokens >= weights::RCA_MIN_MATERIAL_TOKENS;
     if (lex.rca > 0.0 || words.rca_phrase) && log_material {
@@ -475,6 +448,49 @@ fn heavy_evidence(
         "asks for a plan to refactor or migrate a large system".to_string()
     });
     best
+}
+
+/// A proof request with mathematical context; 0 when the request is none.
+fn proof_score(words: &Words, syn: &Syntax, lex: &Lexical) -> f64 {
+    let proof_imperative = if words.proof_imperative {
+        HEAVY.proof_imperative
+    } else {
+        0.0
+    };
+    let math_ctx = lex.math
+        + lex.math_weak.min(HEAVY.math_weak_cap)
+        + (syn.math.min(HEAVY.math_syntax_cap) as f64) * HEAVY.math_syntax
+        + proof_imperative;
+    if !((lex.proof_verb > 0.0 || words.show_that) && math_ctx >= HEAVY.math_min) {
+        return 0.0;
+    }
+    // A proof request is short by nature; its weight must carry it past the
+    // complexity gate on its own.
+    HEAVY.proof_base + math_ctx.min(HEAVY.proof_math_cap) * HEAVY.proof_math
+}
+
+/// A system design with weighed alternatives; 0 when the request is none.
+fn design_score(words: &Words, lex: &Lexical) -> f64 {
+    let design_ask = lex.design_verb > 0.0 || words.design_phrase || lex.tradeoff > 0.0;
+    // "Summarise this article about our new platform": the design words describe the
+    // text to work on; only an explicit design verb makes it a design request again.
+    let prose_verb = words
+        .hits
+        .iter()
+        .any(|(e, _)| e.cat == Cat::ProseTask && e.weight >= 1.0);
+    let prose_only = prose_verb && lex.design_verb == 0.0 && !words.design_phrase;
+    if !(lex.arch_names.len() >= HEAVY.design_min_terms && design_ask && !prose_only) {
+        return 0.0;
+    }
+    let phrase = if words.design_phrase {
+        HEAVY.design_phrase
+    } else {
+        0.0
+    };
+    lex.arch.min(HEAVY.design_arch_cap) * HEAVY.design_arch
+        + lex.tradeoff.min(HEAVY.design_tradeoff_cap)
+        + lex.design_verb.min(HEAVY.design_verb_cap) * HEAVY.design_verb
+        + phrase
 }
 
 /// A large refactoring or migration plan; 0 when the request is none.

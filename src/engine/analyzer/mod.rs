@@ -38,6 +38,7 @@
 mod decide;
 mod lexicon;
 mod lines;
+mod phrases;
 mod senses;
 mod syntax;
 #[cfg(test)]

@@ -51,55 +51,21 @@ pub(super) struct Words {
 
 /// Splits into words, looks them up and collects identifier/error-code evidence.
 pub(super) fn scan_words(text: &str) -> Words {
-    const ERRNO: &[&str] = &[
-        "ENOENT",
-        "EACCES",
-        "EPERM",
-        "EADDRINUSE",
-        "ECONNREFUSED",
-        "ECONNRESET",
-        "ETIMEDOUT",
-        "EEXIST",
-        "ENOMEM",
-        "ENOSPC",
-        "EPIPE",
-        "EAGAIN",
-        "EINVAL",
-        "EISDIR",
-        "ENOTDIR",
-        "EBADF",
-    ];
-    const HTTP_NEXT: &[&str] = &[
-        "bad",
-        "gateway",
-        "internal",
-        "not",
-        "service",
-        "forbidden",
-        "unauthorized",
-        "timeout",
-        "error",
-        "errors",
-        "fehler",
-    ];
-    let lex = lexicon();
-    let mut w = Words::default();
-    let mut seen: Vec<u16> = Vec::new();
-    let mut found: Vec<Entry> = Vec::new();
+    let mut s = WordScan {
+        text,
+        w: Words::default(),
+        seen: Vec::new(),
+        found: Vec::new(),
+        prev: String::new(),
+        prev2: String::new(),
+        prev3: String::new(),
+        prev_count: false,
+        pending_status: None,
+        last_op: None,
+        last_obj: None,
+    };
     let mut lower = String::new();
-    let mut prev = String::new();
-    let mut prev2 = String::new();
-    let mut prev3 = String::new();
-    // The previous word was a number of at least 10 (for `scale`).
-    let mut prev_count = false;
-    // Pending "HTTP-like" 3-digit status that waits for the next word to confirm it.
-    let mut pending_status: Option<&str> = None;
-    // Word index of the last shell operation / system object, for `shell_task`.
-    let mut last_op: Option<usize> = None;
-    let mut last_obj: Option<usize> = None;
     for (start, word) in words_with_offsets(text) {
-        let index = w.n_words;
-        w.n_words += 1;
         lower.clear();
         if word.is_ascii() {
             lower.push_str(word);
@@ -107,13 +73,100 @@ pub(super) fn scan_words(text: &str) -> Words {
         } else {
             lower.extend(word.chars().flat_map(char::to_lowercase));
         }
-        let lw = lower.as_str();
+        s.word(start, word, &lower);
+    }
+    s.finish()
+}
 
-        if let Some(code) = pending_status.take() {
+/// errno names counted as error codes.
+const ERRNO: &[&str] = &[
+    "ENOENT",
+    "EACCES",
+    "EPERM",
+    "EADDRINUSE",
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "EEXIST",
+    "ENOMEM",
+    "ENOSPC",
+    "EPIPE",
+    "EAGAIN",
+    "EINVAL",
+    "EISDIR",
+    "ENOTDIR",
+    "EBADF",
+];
+
+/// Words after a 3-digit number that make it an HTTP status ("502 Bad Gateway").
+const HTTP_NEXT: &[&str] = &[
+    "bad",
+    "gateway",
+    "internal",
+    "not",
+    "service",
+    "forbidden",
+    "unauthorized",
+    "timeout",
+    "error",
+    "errors",
+    "fehler",
+];
+
+/// SQL keywords that count when written in upper case.
+const SQL_UPPER: &[&str] = &[
+    "SELECT", "FROM", "WHERE", "JOIN", "INSERT", "INTO", "GROUP", "ORDER", "VALUES", "TABLE",
+    "CREATE", "ALTER", "DROP", "UPDATE", "DELETE", "LIMIT", "HAVING",
+];
+
+/// The state of one pass over the words.
+pub(super) struct WordScan<'t> {
+    pub(super) text: &'t str,
+    pub(super) w: Words,
+    /// Lexicon words (stem groups) already counted.
+    seen: Vec<u16>,
+    found: Vec<Entry>,
+    /// The three words before this one, lower case.
+    pub(super) prev: String,
+    pub(super) prev2: String,
+    prev3: String,
+    /// The previous word was a number of at least 10 (for `scale`).
+    prev_count: bool,
+    /// Pending "HTTP-like" 3-digit status that waits for the next word to confirm it.
+    pending_status: Option<&'t str>,
+    /// Word index of the last shell operation / system object, for `shell_task`.
+    last_op: Option<usize>,
+    last_obj: Option<usize>,
+}
+
+impl<'t> WordScan<'t> {
+    fn word(&mut self, start: usize, word: &'t str, lw: &str) {
+        let index = self.w.n_words;
+        self.w.n_words += 1;
+        if let Some(code) = self.pending_status.take() {
             if HTTP_NEXT.contains(&lw) {
-                push_unique(&mut w.error_codes, format!("HTTP {code}"));
+                push_unique(&mut self.w.error_codes, format!("HTTP {code}"));
             }
         }
+        self.shape(index, lw);
+        self.error_code(word);
+        self.identifier(word);
+        let phrase_candidate =
+            lexicon().phrase_tails.contains(lw) || (self.prev == "errno" && !lw.is_empty());
+        if phrase_candidate {
+            self.phrase(start, word, lw, index);
+        }
+        self.lexicon_hits(word, lw, index);
+        std::mem::swap(&mut self.prev3, &mut self.prev2);
+        std::mem::swap(&mut self.prev2, &mut self.prev);
+        self.prev.clear();
+        self.prev.push_str(lw);
+    }
+
+    /// Conjunctions, everyday senses, proof imperatives, scale, how-to openers.
+    fn shape(&mut self, index: usize, lw: &str) {
+        let (prev, prev2) = (self.prev.as_str(), self.prev2.as_str());
+        let w = &mut self.w;
         if matches!(lw, "and" | "und") {
             w.conjunctions += 1;
         }
@@ -124,21 +177,25 @@ pub(super) fn scan_words(text: &str) -> Words {
             w.proof_imperative = true;
         }
         // "40 Anwendungen", "2 million uploads", "200k-line": scale in front of a noun.
-        if prev_count
+        if self.prev_count
             && lw.len() >= 3
             && lw.chars().all(char::is_alphabetic)
             && !is_unit_or_filler(lw)
         {
             w.scale = true;
         }
-        prev_count = is_count(lw);
+        self.prev_count = is_count(lw);
         if index < 6
-            && matches!((prev.as_str(), lw), ("how", "do" | "to" | "can" | "would" | "should") | ("wie", "kann" | "mache" | "macht" | "bekomme" | "erstelle" | "schreibe") | (_, "ich") if prev == "wie" || prev2 == "wie" || lw != "ich")
+            && matches!((prev, lw), ("how", "do" | "to" | "can" | "would" | "should") | ("wie", "kann" | "mache" | "macht" | "bekomme" | "erstelle" | "schreibe") | (_, "ich") if prev == "wie" || prev2 == "wie" || lw != "ich")
         {
             w.howto = true;
         }
+    }
 
-        // Error codes and identifiers, judged on the word as written.
+    /// Error codes and error names, judged on the word as written.
+    fn error_code(&mut self, word: &'t str) {
+        let (prev, prev2, prev3) = (self.prev.as_str(), self.prev2.as_str(), self.prev3.as_str());
+        let codes = &mut self.w.error_codes;
         let b = word.as_bytes();
         let rustc_code = b.len() == 5 && b[0] == b'E' && b[1..].iter().all(u8::is_ascii_digit);
         let errno = b.first() == Some(&b'E') && ERRNO.contains(&word);
@@ -148,23 +205,23 @@ pub(super) fn scan_words(text: &str) -> Words {
                 && word[1..].bytes().any(|c| c.is_ascii_uppercase());
         let signal = matches!(word, "OOMKilled" | "SIGSEGV" | "SIGKILL" | "SIGABRT");
         let exit_context = matches!(
-            prev.as_str(),
+            prev,
             "exit-code" | "exitcode" | "exit-status" | "exit_code" | "exit-codes" | "returncode"
-        ) || (matches!(prev.as_str(), "code" | "status")
-            && (matches!(prev2.as_str(), "exit" | "exited" | "exits")
-                || (matches!(prev2.as_str(), "with" | "mit")
+        ) || (matches!(prev, "code" | "status")
+            && (matches!(prev2, "exit" | "exited" | "exits")
+                || (matches!(prev2, "with" | "mit")
                     && matches!(
-                        prev3.as_str(),
+                        prev3,
                         "exited" | "exits" | "terminated" | "failed" | "endet" | "beendet"
                     ))));
+        let digits = !b.is_empty() && b.iter().all(u8::is_ascii_digit);
         if rustc_code || errno || error_name || signal {
-            push_unique(&mut w.error_codes, word.to_string());
-        } else if exit_context && (1..=3).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
-            push_unique(&mut w.error_codes, format!("exit code {word}"));
-        } else if b.len() == 3 && b.iter().all(u8::is_ascii_digit) && (b[0] == b'4' || b[0] == b'5')
-        {
-            if matches!(
-                prev.as_str(),
+            push_unique(codes, word.to_string());
+        } else if exit_context && (1..=3).contains(&b.len()) && digits {
+            push_unique(codes, format!("exit code {word}"));
+        } else if b.len() == 3 && digits && (b[0] == b'4' || b[0] == b'5') {
+            let status_word = matches!(
+                prev,
                 "http"
                     | "status"
                     | "statuscode"
@@ -173,241 +230,79 @@ pub(super) fn scan_words(text: &str) -> Words {
                     | "returned"
                     | "gibt"
                     | "liefert"
-            ) {
-                if prev2 == "exit" {
-                    push_unique(&mut w.error_codes, format!("exit code {word}"));
-                } else {
-                    push_unique(&mut w.error_codes, format!("HTTP {word}"));
-                }
+            );
+            if status_word && prev2 == "exit" {
+                push_unique(codes, format!("exit code {word}"));
+            } else if status_word {
+                push_unique(codes, format!("HTTP {word}"));
             } else {
-                pending_status = Some(word);
+                self.pending_status = Some(word);
             }
-        } else if b.iter().all(u8::is_ascii_digit)
-            && !b.is_empty()
-            && prev2 == "exit"
-            && matches!(prev.as_str(), "code" | "status")
-        {
-            push_unique(&mut w.error_codes, format!("exit code {word}"));
+        } else if digits && prev2 == "exit" && matches!(prev, "code" | "status") {
+            push_unique(codes, format!("exit code {word}"));
         }
+    }
+
+    /// `snake_case`, `camelCase` and upper-case SQL keywords.
+    fn identifier(&mut self, word: &str) {
         if is_snake_case(word) {
-            w.snake += 1;
+            self.w.snake += 1;
         } else if is_camel_case(word) {
-            w.camel += 1;
+            self.w.camel += 1;
         }
-        if matches!(
-            word,
-            "SELECT"
-                | "FROM"
-                | "WHERE"
-                | "JOIN"
-                | "INSERT"
-                | "INTO"
-                | "GROUP"
-                | "ORDER"
-                | "VALUES"
-                | "TABLE"
-                | "CREATE"
-                | "ALTER"
-                | "DROP"
-                | "UPDATE"
-                | "DELETE"
-                | "LIMIT"
-                | "HAVING"
-        ) {
-            w.sql_upper += 1;
+        if SQL_UPPER.contains(&word) {
+            self.w.sql_upper += 1;
         }
+    }
 
-        // Phrases that need the previous word.
-        let phrase_candidate = lex.phrase_tails.contains(lw) || (prev == "errno" && !lw.is_empty());
-        match (prev.as_str(), lw) {
-            _ if !phrase_candidate => {}
-            ("root", "cause" | "causes")
-            | ("chain", "of")
-            | ("tiefere" | "eigentliche", "ursache") => w.rca_phrase = true,
-            ("security", "audit" | "review" | "posture" | "assessment")
-            | ("threat", "model" | "modeling" | "modelling") => w.audit_phrase = true,
-            (
-                "regular" | "reguläre" | "regulärer" | "regulären" | "regulärem",
-                "expression" | "expressions" | "ausdruck" | "ausdrucks" | "ausdrücke"
-                | "ausdrücken",
-            ) => push_static(&mut w.code_phrases, "regular expression"),
-            ("database" | "db" | "sql" | "relational" | "relationales", "schema" | "schemas") => {
-                push_static(&mut w.code_phrases, "database schema")
-            }
-            (_, "commit" | "commits")
-                if matches!(
-                    prev.as_str(),
-                    "the"
-                        | "a"
-                        | "this"
-                        | "that"
-                        | "last"
-                        | "latest"
-                        | "previous"
-                        | "particular"
-                        | "specific"
-                        | "each"
-                        | "every"
-                        | "my"
-                        | "your"
-                        | "our"
-                        | "first"
-                        | "initial"
-                        | "merge"
-                        | "which"
-                        | "letzten"
-                        | "letzte"
-                        | "dem"
-                        | "den"
-                        | "der"
-                        | "einem"
-                        | "einen"
-                        | "jeden"
-                        | "bestimmten"
-                        | "vorherigen"
-                        | "diesem"
-                        | "diesen"
-                        | "welchem"
-                        | "welchen"
-                        | "alle"
-                        | "all"
-                ) || matches!(
-                    next_word_lower(text, start + word.len()).as_str(),
-                    "message" | "messages" | "hash" | "history" | "id" | "nachricht" | "m"
-                ) =>
-            {
-                push_static(&mut w.code_phrases, "commit (git)")
-            }
-            (
-                "feature" | "main" | "master" | "remote" | "local" | "current" | "develop"
-                | "release" | "upstream" | "default" | "lokalen" | "lokale" | "entfernten",
-                "branch" | "branches",
-            ) => push_static(&mut w.code_phrases, "branch (git)"),
-            ("of", "memory") if prev2 == "out" => {
-                push_unique(&mut w.error_codes, "out of memory".to_string())
-            }
-            ("pointer", "dereference") => {
-                push_unique(&mut w.error_codes, "pointer dereference".to_string())
-            }
-            ("runtime", "error") => push_unique(&mut w.error_codes, "runtime error".to_string()),
-            ("and", "cons") if prev2 == "pros" => w.tradeoff_phrase = true,
-            ("system", "design")
-            | ("step-by-step" | "migration" | "rollback", "plan" | "strategy") => {
-                w.design_phrase = true
-            }
-            (_, "that" | "dass")
-                if matches!(prev.as_str(), "show" | "zeige" | "zeigen")
-                    || matches!(prev2.as_str(), "show" | "zeige" | "zeigen") =>
-            {
-                w.show_that = true
-            }
-            (
-                "in" | "mit" | "using" | "with" | "auf",
-                "python" | "rust" | "java" | "go" | "c" | "c++" | "c#" | "ruby" | "swift"
-                | "javascript" | "typescript" | "bash" | "kotlin" | "php" | "perl" | "lua"
-                | "haskell" | "scala" | "golang" | "sql" | "powershell" | "zsh" | "node"
-                | "node.js",
-            ) if w.languages.len() < 4
-                && !w.languages.iter().any(|l| l.eq_ignore_ascii_case(word)) =>
-            {
-                w.languages.push(word.to_string());
-            }
-            ("segmentation", "fault")
-            | ("core", "dumped")
-            | ("permission", "denied")
-            | ("such", "file")
-            | ("already", "in")
-            | ("undefined", "reference")
-            | ("connection", "refused")
-            | ("bad", "gateway")
-            | ("merge", "conflict" | "conflicts")
-            | ("command", "not")
-            | ("kernel", "panic")
-            | ("syntax", "error")
-            | ("timed", "out")
-            | ("out", "of")
-                if index > 0 =>
-            {
-                let phrase = match lw {
-                    "fault" => "segmentation fault",
-                    "dumped" => "core dumped",
-                    "denied" => "permission denied",
-                    "file" => "no such file",
-                    "in" => "address already in use",
-                    "reference" => "undefined reference",
-                    "refused" => "connection refused",
-                    "gateway" => "bad gateway",
-                    "not" => "command not found",
-                    "panic" => "kernel panic",
-                    "error" => "syntax error",
-                    "out" => "timed out",
-                    "of" => "",
-                    _ => "merge conflict",
-                };
-                // "out of memory" needs the third word; "timed out" and "out of" alone are prose.
-                if !phrase.is_empty() && phrase != "timed out" {
-                    push_unique(&mut w.error_codes, phrase.to_string());
-                }
-            }
-            ("errno", _) if lw.bytes().all(|c| c.is_ascii_digit()) => {
-                push_unique(&mut w.error_codes, format!("Errno {lw}"))
-            }
-            (
-                "shell" | "bash" | "terminal" | "linux" | "unix" | "cli" | "git" | "docker"
-                | "powershell" | "cmd" | "which" | "welcher" | "welchen" | "welche" | "a" | "einen",
-                "command" | "commands" | "befehl" | "befehle" | "befehlen",
-            ) if !(matches!(prev.as_str(), "a" | "einen" | "welche") && text.len() > 400)
-                // "a command" only counts in a short request ("generate a command that…").
-                && (!matches!(prev.as_str(), "a" | "einen")
-                    || next_word_is_relative(text, start + word.len())) =>
-            {
-                w.command_request = true;
-            }
-            _ => {}
-        }
-
+    /// Lexicon entries of the word; an operation near a system object is a shell task.
+    fn lexicon_hits(&mut self, word: &str, lw: &str, index: usize) {
         // "a cat named Grep", "ein Hund namens Python": a name is no evidence.
-        if matches!(prev.as_str(), "named" | "called" | "namens" | "genannt") {
-            found.clear();
+        if matches!(
+            self.prev.as_str(),
+            "named" | "called" | "namens" | "genannt"
+        ) {
+            self.found.clear();
         } else {
-            lex.lookup(lw, &mut found);
+            lexicon().lookup(lw, &mut self.found);
         }
-        for &entry in &found {
+        for &entry in &self.found {
             match entry.cat {
                 Cat::Op => {
-                    if last_obj.is_some_and(|o| index - o <= 6) {
-                        w.shell_task = true;
+                    if self.last_obj.is_some_and(|o| index - o <= 6) {
+                        self.w.shell_task = true;
                     }
-                    last_op = Some(index);
+                    self.last_op = Some(index);
                 }
                 Cat::SysObject => {
-                    if last_op.is_some_and(|o| index - o <= 6) {
-                        w.shell_task = true;
+                    if self.last_op.is_some_and(|o| index - o <= 6) {
+                        self.w.shell_task = true;
                     }
-                    last_obj = Some(index);
+                    self.last_obj = Some(index);
                 }
                 _ => {}
             }
-            if !seen.contains(&entry.id) {
-                seen.push(entry.id);
-                w.hits.push((entry, word.to_string()));
+            if !self.seen.contains(&entry.id) {
+                self.seen.push(entry.id);
+                self.w.hits.push((entry, word.to_string()));
             }
         }
-        std::mem::swap(&mut prev3, &mut prev2);
-        std::mem::swap(&mut prev2, &mut prev);
-        prev.clear();
-        prev.push_str(lw);
     }
-    if w.everyday_sense {
-        // "Befehle" of a dog, "Python" the snake, "Shell" the petrol station: the
-        // ambiguous word is no evidence, and "welche Befehle" is no request for one.
-        w.command_request = false;
-        w.hits
-            .retain(|(e, s)| !(matches!(e.cat, Cat::Gated | Cat::Code) && is_sense_ambiguous(s)));
-        w.languages.retain(|l| !is_sense_ambiguous(l));
-        w.code_phrases.retain(|p| !is_sense_ambiguous(p));
+
+    fn finish(mut self) -> Words {
+        let w = &mut self.w;
+        if w.everyday_sense {
+            // "Befehle" of a dog, "Python" the snake, "Shell" the petrol station: the
+            // ambiguous word is no evidence, and "welche Befehle" is no request for one.
+            w.command_request = false;
+            w.hits.retain(|(e, s)| {
+                !(matches!(e.cat, Cat::Gated | Cat::Code) && is_sense_ambiguous(s))
+            });
+            w.languages.retain(|l| !is_sense_ambiguous(l));
+            w.code_phrases.retain(|p| !is_sense_ambiguous(p));
+        }
+        self.w
     }
-    w
 }
 
 /// The next word after byte `pos`, lower-cased ("" at the end).
