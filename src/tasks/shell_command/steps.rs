@@ -101,6 +101,27 @@ pub(super) fn is_compound(lines: &[String]) -> bool {
 /// Turns the chosen lines into logical commands (continuation lines kept
 /// intact with their backslash-newline).
 pub(super) fn logical_commands(lines: &[String], dialect: Dialect) -> Vec<String> {
+    let cleaned = clean_lines(lines, dialect);
+    if cleaned.is_empty() {
+        return Vec::new();
+    }
+    let common = cleaned
+        .iter()
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let cleaned: Vec<String> = cleaned
+        .iter()
+        .map(|l| l.get(common..).unwrap_or(l).to_string())
+        .collect();
+    if is_compound(&cleaned) {
+        return vec![cleaned.join("\n")];
+    }
+    group_steps(cleaned)
+}
+
+/// The lines without prompts, comments and output, indentation kept.
+fn clean_lines(lines: &[String], dialect: Dialect) -> Vec<String> {
     // If some lines carry a prompt, the others are output: keep prompted ones.
     let prompted = lines.iter().any(|l| {
         let t = l.trim_start();
@@ -152,21 +173,11 @@ pub(super) fn logical_commands(lines: &[String], dialect: Dialect) -> Vec<String
         cleaned.push(format!("{indent}{stripped}"));
         cont = stripped.ends_with('\\') || ends_with_joiner(stripped);
     }
-    if cleaned.is_empty() {
-        return Vec::new();
-    }
-    let common = cleaned
-        .iter()
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let cleaned: Vec<String> = cleaned
-        .iter()
-        .map(|l| l.get(common..).unwrap_or(l).to_string())
-        .collect();
-    if is_compound(&cleaned) {
-        return vec![cleaned.join("\n")];
-    }
+    cleaned
+}
+
+/// Continuation lines (`\`, a trailing `&&` or `|`) joined into logical commands.
+fn group_steps(cleaned: Vec<String>) -> Vec<String> {
     // Group continuation lines into logical commands.
     let mut steps: Vec<String> = Vec::new();
     let mut cur: Option<String> = None;

@@ -33,38 +33,8 @@ pub(super) fn unfenced_lines(answer: &str, dialect: Dialect) -> Vec<String> {
         // Numbered or bulleted steps: "1. `cmd`", "2) cmd", "- cmd".
         let item = strip_list_marker(line);
         let is_item = item.len() != line.len();
-        // Inline code spans.
-        let spans = inline_code_spans(item);
-        if !spans.is_empty() {
-            let cmd_spans: Vec<&String> = spans
-                .iter()
-                .filter(|s| looks_like_command(s, dialect) && runnable::is_runnable(s, dialect))
-                .collect();
-            // "Use `rm` to delete: `rm -rf x`": a bare name is a mention, the span with
-            // arguments the command.
-            let first = cmd_spans
-                .iter()
-                .find(|s| s.split_whitespace().nth(1).is_some())
-                .or(cmd_spans.first());
-            if let Some(first) = first {
-                let whole_line_is_code = item.trim_start().starts_with('`')
-                    && item.trim_end().ends_with('`')
-                    && spans.len() == 1;
-                let sequential = cmd_spans.len() > 1 && {
-                    let l = item.to_lowercase();
-                    STEP_MARKERS.iter().any(|m| contains_word(&l, m))
-                        && !ALTERNATIVE_MARKERS.iter().any(|m| contains_word(&l, m))
-                };
-                if sequential {
-                    // "Run `npm install` first, then `npm run build`."
-                    out.extend(cmd_spans.iter().map(|s| (*s).clone()));
-                } else if is_item || whole_line_is_code {
-                    out.push((*first).clone());
-                } else if inline_cands.is_empty() {
-                    inline_cands.push((*first).clone());
-                }
-                continue;
-            }
+        if take_spans(item, is_item, dialect, &mut out, &mut inline_cands) {
+            continue;
         }
         let candidate = strip_prompt(item, dialect);
         if candidate.len() != item.len() && !candidate.is_empty() {
@@ -86,6 +56,52 @@ pub(super) fn unfenced_lines(answer: &str, dialect: Dialect) -> Vec<String> {
     } else {
         out
     }
+}
+
+/// A line's inline code spans: the command among them goes to `out` (a list item, a
+/// line that is all code, or steps in one sentence) or waits in `inline_cands` (a
+/// span in prose). True when the line is dealt with.
+fn take_spans(
+    item: &str,
+    is_item: bool,
+    dialect: Dialect,
+    out: &mut Vec<String>,
+    inline_cands: &mut Vec<String>,
+) -> bool {
+    // Inline code spans.
+    let spans = inline_code_spans(item);
+    if !spans.is_empty() {
+        let cmd_spans: Vec<&String> = spans
+            .iter()
+            .filter(|s| looks_like_command(s, dialect) && runnable::is_runnable(s, dialect))
+            .collect();
+        // "Use `rm` to delete: `rm -rf x`": a bare name is a mention, the span with
+        // arguments the command.
+        let first = cmd_spans
+            .iter()
+            .find(|s| s.split_whitespace().nth(1).is_some())
+            .or(cmd_spans.first());
+        if let Some(first) = first {
+            let whole_line_is_code = item.trim_start().starts_with('`')
+                && item.trim_end().ends_with('`')
+                && spans.len() == 1;
+            let sequential = cmd_spans.len() > 1 && {
+                let l = item.to_lowercase();
+                STEP_MARKERS.iter().any(|m| contains_word(&l, m))
+                    && !ALTERNATIVE_MARKERS.iter().any(|m| contains_word(&l, m))
+            };
+            if sequential {
+                // "Run `npm install` first, then `npm run build`."
+                out.extend(cmd_spans.iter().map(|s| (*s).clone()));
+            } else if is_item || whole_line_is_code {
+                out.push((*first).clone());
+            } else if inline_cands.is_empty() {
+                inline_cands.push((*first).clone());
+            }
+            return true;
+        }
+    }
+    false
 }
 
 pub(super) fn strip_list_marker(line: &str) -> &str {
