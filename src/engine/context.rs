@@ -332,7 +332,8 @@ impl Plan<'_, '_> {
             if lang.is_empty() { "unknown" } else { lang }
         ));
         if let Some(dialect) = &self.dialect {
-            let shebang = self.lines.first().copied().unwrap_or("");
+            let first = self.lines.first().copied().unwrap_or("");
+            let shebang = first.trim_start_matches('\u{feff}');
             if shebang.starts_with("#!") {
                 let shebang: String = shebang.trim().chars().take(200).collect();
                 out.push_str(&format!("Dialect: {dialect} (shebang `{shebang}`)\n"));

@@ -48,30 +48,11 @@ pub(super) fn split_inline_fence(inner: &str) -> (String, String) {
     }
 }
 
+/// A fence tag that marks a command: a shell dialect's name, or one of the tags models
+/// put on commands that are no dialect of ours (`terminal`, `ps`, `cmd`, `bat`).
 pub(super) fn is_shell_tag(tag: &str) -> bool {
-    matches!(
-        tag,
-        "bash"
-            | "sh"
-            | "shell"
-            | "zsh"
-            | "fish"
-            | "console"
-            | "shell-session"
-            | "terminal"
-            | "dockerfile"
-            | "docker"
-            | "makefile"
-            | "make"
-            | "powershell"
-            | "ps1"
-            | "pwsh"
-            | "ps"
-            | "cmd"
-            | "bat"
-            | "ksh"
-            | "dash"
-    )
+    crate::text::dialect::from_name(tag).is_some()
+        || matches!(tag, "terminal" | "ps" | "cmd" | "bat")
 }
 
 pub(super) fn is_output_tag(tag: &str) -> bool {

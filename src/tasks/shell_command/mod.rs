@@ -88,15 +88,7 @@ pub fn os_name() -> String {
 /// language (English, German, …) the request is written in.
 pub fn build_prompt(req: &CommandRequest) -> (String, String) {
     let dialect = req.dialect;
-    let tag = match dialect {
-        Dialect::Dockerfile => "dockerfile",
-        Dialect::Makefile => "makefile",
-        Dialect::PowerShell => "powershell",
-        Dialect::Fish => "fish",
-        Dialect::Zsh => "zsh",
-        Dialect::Sh => "sh",
-        Dialect::Bash => "bash",
-    };
+    let tag = dialect.as_str();
     let target_rule = match dialect {
         Dialect::Dockerfile => {
             "Answer with one RUN instruction; join several steps with `&& \\` line continuations and clean package caches in the same RUN."
