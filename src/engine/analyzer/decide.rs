@@ -236,7 +236,7 @@ fn code_evidence(
         let names = join_words(&lex.prose_names, 2);
         reasons.add(RANK.prose_task, format!("asks for work on prose ({names})"));
     }
-    let removed = if damped { CODE.prose_code_removed } else { 0.0 };
+    let removed = bonus(damped, CODE.prose_code_removed);
     let mut score = strong + lex_score - lex.code * removed + long_material;
     if conceptual_short {
         score -= lex.code * CODE.conceptual_code_removed;
@@ -261,21 +261,9 @@ fn lexicon_score(
     conceptual_short: bool,
     reasons: &mut Reasons,
 ) -> f64 {
-    let shell_task = if words.shell_task {
-        CODE.shell_task
-    } else {
-        0.0
-    };
-    let language = if words.languages.is_empty() {
-        0.0
-    } else {
-        CODE.language
-    };
-    let command_request = if words.command_request {
-        CODE.command_request
-    } else {
-        0.0
-    };
+    let shell_task = bonus(words.shell_task, CODE.shell_task);
+    let language = bonus(!words.languages.is_empty(), CODE.language);
+    let command_request = bonus(words.command_request, CODE.command_request);
     let anchored = strong + shell_task + command_request + language >= CODE.anchor_min;
     let gated = if anchored {
         lex.gated
@@ -405,11 +393,7 @@ fn heavy_evidence(
     let log_material = lines.log + lines.trace >= HEAVY.rca_min_log_lines
         && m.tokens >= weights::RCA_MIN_MATERIAL_TOKENS;
     if (lex.rca > 0.0 || words.rca_phrase) && log_material {
-        let phrase = if words.rca_phrase {
-            HEAVY.rca_phrase
-        } else {
-            0.0
-        };
+        let phrase = bonus(words.rca_phrase, HEAVY.rca_phrase);
         let s = HEAVY.rca_base
             + lex.rca.min(HEAVY.rca_cap)
             + phrase
@@ -427,11 +411,7 @@ fn heavy_evidence(
     if (lex.audit > 0.0 || words.audit_phrase)
         && (big_code || lex.arch_names.len() >= HEAVY.design_min_terms)
     {
-        let phrase = if words.audit_phrase {
-            HEAVY.audit_phrase
-        } else {
-            0.0
-        };
+        let phrase = bonus(words.audit_phrase, HEAVY.audit_phrase);
         let s = HEAVY.audit_base
             + lex.audit.min(HEAVY.audit_cap)
             + phrase
@@ -452,11 +432,7 @@ fn heavy_evidence(
 
 /// A proof request with mathematical context; 0 when the request is none.
 fn proof_score(words: &Words, syn: &Syntax, lex: &Lexical) -> f64 {
-    let proof_imperative = if words.proof_imperative {
-        HEAVY.proof_imperative
-    } else {
-        0.0
-    };
+    let proof_imperative = bonus(words.proof_imperative, HEAVY.proof_imperative);
     let math_ctx = lex.math
         + lex.math_weak.min(HEAVY.math_weak_cap)
         + (syn.math.min(HEAVY.math_syntax_cap) as f64) * HEAVY.math_syntax
@@ -482,11 +458,7 @@ fn design_score(words: &Words, lex: &Lexical) -> f64 {
     if !(lex.arch_names.len() >= HEAVY.design_min_terms && design_ask && !prose_only) {
         return 0.0;
     }
-    let phrase = if words.design_phrase {
-        HEAVY.design_phrase
-    } else {
-        0.0
-    };
+    let phrase = bonus(words.design_phrase, HEAVY.design_phrase);
     lex.arch.min(HEAVY.design_arch_cap) * HEAVY.design_arch
         + lex.tradeoff.min(HEAVY.design_tradeoff_cap)
         + lex.design_verb.min(HEAVY.design_verb_cap) * HEAVY.design_verb
@@ -501,11 +473,7 @@ fn plan_score(tokens: usize, words: &Words, lex: &Lexical) -> f64 {
     if !asked {
         return 0.0;
     }
-    let phrase = if words.design_phrase {
-        HEAVY.plan_phrase
-    } else {
-        0.0
-    };
+    let phrase = bonus(words.design_phrase, HEAVY.plan_phrase);
     HEAVY.plan_base
         + lex.restructure.min(HEAVY.plan_restructure_cap)
         + lex.scope.min(HEAVY.plan_scope_cap)
@@ -628,5 +596,14 @@ fn join_words(names: &[&str], max: usize) -> String {
         [one] => (*one).to_string(),
         _ if names.len() > max => format!("{} and more", names[..max].join(", ")),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `w` when `on`, else nothing.
+fn bonus(on: bool, w: f64) -> f64 {
+    if on {
+        w
+    } else {
+        0.0
     }
 }
