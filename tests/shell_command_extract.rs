@@ -146,3 +146,22 @@ fn real_commands_in_backticks_and_behind_wrappers_are_taken() {
         );
     }
 }
+
+/// Fences are read by CommonMark's rules (a fence in a list item counts from the item, a
+/// longer fence is closed only by one as long), and a fence the model indented still
+/// counts when nothing else is fenced: no backticks ever reach the command.
+#[test]
+fn fences_inside_lists_longer_fences_and_indented_fences() {
+    for (answer, want) in [
+        ("1. Run:\n\n    ```bash\n    du -sh * | sort -h\n    ```\n", "du -sh * | sort -h"),
+        ("````bash\nls -la\n````\n", "ls -la"),
+        ("Here:\n\n    ```bash\n    ls -la\n    ```\n", "ls -la"),
+        ("```sh\nls -la\n```\n\n```text\ntotal 0\n```", "ls -la"),
+    ] {
+        assert_eq!(
+            extract_command(answer, Dialect::Bash).as_deref(),
+            Ok(want),
+            "{answer:?}"
+        );
+    }
+}

@@ -256,7 +256,7 @@ pub struct ExplainMeta {
 pub fn clean_answer(answer: &str) -> String {
     let s = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     let t = s.trim();
-    if let [b] = fence::blocks(t).as_slice() {
+    if let [b] = fence::answer_blocks(t).as_slice() {
         let inner = b.lines.join("\n");
         // Only when the fence wraps everything (no fence inside it).
         let wraps_all = b.start == 0 && b.end == t.len() && b.closed && !b.one_line;

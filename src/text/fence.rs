@@ -5,8 +5,11 @@
 //! Content lines lose up to the opening fence's indentation. An unclosed fence runs to
 //! the end, because answers get cut off.
 //!
-//! One tolerance beyond CommonMark, since models write it: ```` ```bash ls -la``` ````
-//! on one line is a one-line block ([`Block::one_line`]), not an inline span.
+//! Two tolerances beyond CommonMark, since models write them: ```` ```bash ls -la``` ````
+//! on one line is a one-line block ([`Block::one_line`]), not an inline span; and
+//! [`answer_blocks`], for a model's answer, lets a fence sit at any indentation when
+//! CommonMark's rules find none (a model that indents its fence still means one, and
+//! its backticks must never reach a file).
 
 /// An open fence: its character, length, indentation and info string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +80,8 @@ pub struct Scanner {
     open: Option<Fence>,
     /// Content column of the list item the text is in, if any.
     list_column: Option<usize>,
+    /// Any indentation opens and closes a fence.
+    lenient: bool,
 }
 
 impl Scanner {
@@ -100,7 +105,8 @@ impl Scanner {
         let Some((ch, len)) = fence_run(t) else {
             return Line::Outside;
         };
-        if indent > base + 3 {
+        let max_indent = if self.lenient { usize::MAX } else { base + 3 };
+        if indent > max_indent {
             return Line::Outside;
         }
         let info = t[len..].trim();
@@ -116,7 +122,7 @@ impl Scanner {
             len,
             indent,
             info: info.to_string(),
-            max_indent: base + 3,
+            max_indent,
         });
         Line::Open
     }
@@ -143,8 +149,27 @@ impl Scanner {
 
 /// Every fenced block of `text`, in order.
 pub fn blocks(text: &str) -> Vec<Block> {
+    scan(text, Scanner::default())
+}
+
+/// The fenced blocks of a model's answer: [`blocks`], or where that finds none, fences
+/// at any indentation.
+pub fn answer_blocks(text: &str) -> Vec<Block> {
+    let strict = blocks(text);
+    if !strict.is_empty() {
+        return strict;
+    }
+    scan(
+        text,
+        Scanner {
+            lenient: true,
+            ..Scanner::default()
+        },
+    )
+}
+
+fn scan(text: &str, mut scanner: Scanner) -> Vec<Block> {
     let mut out = Vec::new();
-    let mut scanner = Scanner::default();
     let mut current: Option<Block> = None;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
@@ -396,6 +421,22 @@ mod tests {
         assert_eq!(fence_for(["a ```` b"]), "`````");
         assert_eq!(info_for("shellscript"), "bash");
         assert_eq!(info_for("c++`x"), "c++x");
+    }
+
+    #[test]
+    fn an_answer_may_indent_its_fence_when_nothing_else_is_fenced() {
+        let text = "Here:\n\n    ```bash\n    ls\n    ```\n";
+        assert!(blocks(text).is_empty());
+        assert_eq!(
+            answer_blocks(text)
+                .into_iter()
+                .map(|b| (b.tag, b.lines))
+                .collect::<Vec<_>>(),
+            vec![("bash".to_string(), v(&["ls"]))]
+        );
+        // A proper fence elsewhere keeps CommonMark's reading.
+        let text = "    ```\n    x\n    ```\n```sh\nls\n```\n";
+        assert_eq!(answer_blocks(text).len(), 1);
     }
 
     #[test]

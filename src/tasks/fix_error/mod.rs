@@ -177,7 +177,7 @@ pub fn build_prompt(
 pub fn parse_fix(answer: &str, region: &Region) -> Result<Fix, FixError> {
     let answer = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     let answer = answer.replace('\r', "\n");
-    let blocks = fence::blocks(&answer);
+    let blocks = fence::answer_blocks(&answer);
     let mut lines = match choose_block(&blocks, region) {
         Some(block) => block,
         // Fences that hold nothing: the model chose not to answer with code.

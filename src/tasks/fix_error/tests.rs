@@ -215,3 +215,32 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn fences_follow_commonmark() {
+    let r = sc_region();
+    // Inside a list item a fence may sit deeper than three spaces.
+    expect_fix(
+        "1. Quote the variable:\n\n    ```bash\n    echo \"$name\"\n    ```\n",
+        &r,
+        2,
+        2,
+        &["echo \"$name\""],
+    );
+    // A longer fence is closed only by one at least as long.
+    expect_fix(
+        "````bash\necho \"$name\"\n````\n",
+        &r,
+        2,
+        2,
+        &["echo \"$name\""],
+    );
+}
+
+#[test]
+fn an_indented_fence_at_the_margin_never_puts_backticks_into_the_file() {
+    let r = sc_region();
+    if let Ok(fix) = parse_fix("Here:\n\n    ```bash\n    echo \"$name\"\n    ```\n", &r) {
+        assert!(fix.new_lines.iter().all(|l| !l.contains("```")), "{fix:?}");
+    }
+}

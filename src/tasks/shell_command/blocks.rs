@@ -17,7 +17,7 @@ pub(super) struct Block {
 /// open by a cut-off answer counts when it holds something, and ```` ```bash ls``` ````
 /// on one line is split into its tag and command.
 pub(super) fn fenced_blocks(answer: &str) -> Vec<Block> {
-    fence::blocks(answer)
+    fence::answer_blocks(answer)
         .into_iter()
         .filter(|b| b.closed || b.lines.iter().any(|l| !l.trim().is_empty()))
         .map(|b| {
