@@ -153,7 +153,10 @@ fn real_commands_in_backticks_and_behind_wrappers_are_taken() {
 #[test]
 fn fences_inside_lists_longer_fences_and_indented_fences() {
     for (answer, want) in [
-        ("1. Run:\n\n    ```bash\n    du -sh * | sort -h\n    ```\n", "du -sh * | sort -h"),
+        (
+            "1. Run:\n\n    ```bash\n    du -sh * | sort -h\n    ```\n",
+            "du -sh * | sort -h",
+        ),
         ("````bash\nls -la\n````\n", "ls -la"),
         ("Here:\n\n    ```bash\n    ls -la\n    ```\n", "ls -la"),
         ("```sh\nls -la\n```\n\n```text\ntotal 0\n```", "ls -la"),

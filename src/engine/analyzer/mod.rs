@@ -87,7 +87,7 @@ pub struct Analysis {
     /// cl100k token count of the query.
     pub tokens: usize,
     /// Human-readable grounds for the decision, most important first
-    /// (e.g. `"shell syntax: pipe, flags"`, `"pasted log, 812 tokens"`).
+    /// (e.g. `"uses shell syntax (pipe, flags)"`, `"pastes 812 tokens of logs"`).
     pub reasons: Vec<String>,
     /// How sure the first stage is, in `[0, 1]`: near 0.5 at a decision boundary,
     /// near 1 when the evidence is clear. A later stage may re-check low values.

@@ -6,7 +6,8 @@
 //! nothing about LSP: it turns the comment line into a request, builds the
 //! prompt, and reduces whatever the model answered (code fences, prose,
 //! prompts, numbered steps, alternatives) to exactly the command text to
-//! insert, joined the way the target file expects.
+//! insert, joined the way the target file expects — or to nothing, when no step
+//! reads as shell starting with a plausible program (`runnable.rs`).
 
 mod blocks;
 mod known;
