@@ -169,29 +169,36 @@ fn strip_instruction<'a>(words: &'a [&'a str], dialect: Dialect) -> &'a [&'a str
     }
 }
 
-fn program_runs(words: &[&str]) -> bool {
-    let mut i = 0;
-    // `VAR=x cmd`; an assignment alone is a command too.
-    while words.get(i).is_some_and(|w| is_assignment(w)) {
-        i += 1;
-    }
-    let Some(&first) = words.get(i) else {
-        return true;
-    };
-    let first = first.trim_start_matches(['@', '-', '+']);
-    let base = first.rsplit('/').next().unwrap_or(first);
-    if let Some((_, with_arg)) = WRAPPERS.iter().find(|(w, _)| *w == base) {
-        return match operand(&words[i + 1..], with_arg, base == "timeout") {
-            Some(j) => program_runs(&words[i + 1 + j..]),
-            // `env` alone prints the environment (`env | grep AWS`).
-            None => base == "env",
+fn program_runs(mut words: &[&str]) -> bool {
+    // A loop, not recursion: `sudo sudo sudo …` is hostile input too.
+    loop {
+        let mut i = 0;
+        // `VAR=x cmd`; an assignment alone is a command too.
+        while words.get(i).is_some_and(|w| is_assignment(w)) {
+            i += 1;
+        }
+        let Some(&first) = words.get(i) else {
+            return true;
         };
+        let first = first.trim_start_matches(['@', '-', '+']);
+        let base = first.rsplit('/').next().unwrap_or(first);
+        let args = &words[i + 1..];
+        if let Some((_, with_arg)) = WRAPPERS.iter().find(|(w, _)| *w == base) {
+            match operand(args, with_arg, base == "timeout") {
+                Some(j) => {
+                    words = &args[j..];
+                    continue;
+                }
+                // `env` alone prints the environment (`env | grep AWS`).
+                None => return base == "env",
+            }
+        }
+        if INTERACTIVE_ALONE.contains(&base) {
+            // `bash`, `bash -l`, `su -`: a session, no command; `bash --version` is one.
+            return args.iter().any(|w| !SESSION_FLAGS.contains(w));
+        }
+        return is_program(first, args);
     }
-    if INTERACTIVE_ALONE.contains(&base) {
-        // `bash`, `bash -l`, `su -`: a session, no command; `bash --version` is one.
-        return words[i + 1..].iter().any(|w| !SESSION_FLAGS.contains(w));
-    }
-    is_program(first, &words[i + 1..])
 }
 
 /// Index of the first word after a wrapper's options (and, for `timeout`, its duration).
@@ -312,5 +319,11 @@ mod tests {
         assert!(is_runnable("RUN apt-get update", Dialect::Dockerfile));
         assert!(!is_runnable("RUN sudo", Dialect::Dockerfile));
         assert!(is_runnable("@echo done", Dialect::Makefile));
+    }
+
+    #[test]
+    fn hostile_wrapper_chains_end() {
+        assert!(!ok(&"sudo ".repeat(100_000)));
+        assert!(ok(&format!("{}ls", "sudo ".repeat(100_000))));
     }
 }
