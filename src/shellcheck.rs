@@ -26,8 +26,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
-use crate::engine::context::{detect_dialect, split_lines};
 use crate::text::diagnostic::{Diagnostic, Severity};
+use crate::text::{dialect::script_interpreter as detect_dialect, lines::split_lines};
 
 /// How long one run may take before it is killed.
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -128,13 +128,7 @@ fn is_executable(p: &Path) -> bool {
 /// shellcheck's `--shell` value for a dialect name (as [`detect_dialect`] returns it);
 /// `None` for shells it does not check.
 pub fn shell_for(dialect: &str) -> Option<&'static str> {
-    match dialect.trim().to_ascii_lowercase().as_str() {
-        "sh" | "posix" | "ash" | "busybox" => Some("sh"),
-        "bash" | "bats" => Some("bash"),
-        "dash" => Some("dash"),
-        "ksh" | "ksh88" | "ksh93" | "mksh" | "pdksh" | "oksh" => Some("ksh"),
-        _ => None,
-    }
+    crate::text::dialect::shellcheck_shell(dialect)
 }
 
 /// Checks `text` with the installed shellcheck.

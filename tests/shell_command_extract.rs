@@ -83,3 +83,88 @@ fn prompts_name_the_dialect_and_carry_the_request() {
         assert!(user.contains(r.request.trim()));
     }
 }
+
+/// Answers that hold no real command: a lone wrapper or interpreter, prose joined with
+/// `&&`, a wrapper with nothing to run. Each must be refused, never inserted as "safe".
+#[test]
+fn junk_is_refused() {
+    for answer in [
+        "sudo",
+        "bash",
+        "```bash\nsudo\n```",
+        "```sh\nbash\n```",
+        "`sudo`",
+        "```bash\nsudo -E\n```",
+        "```bash\nsudo -i\n```",
+        "First update the package list && then install nginx",
+        "Open the settings && click on Network",
+        "```bash\nOpen the settings && click on Network\n```",
+        "Zuerst die Paketliste aktualisieren && dann nginx installieren",
+    ] {
+        let got = extract_command(answer, Dialect::Bash);
+        assert!(got.is_err(), "{answer:?} gave {got:?}");
+    }
+}
+
+/// A real command is taken wherever the model put it: in single backticks alone or in a
+/// sentence, behind a wrapper, as a path.
+#[test]
+fn real_commands_in_backticks_and_behind_wrappers_are_taken() {
+    for (answer, want) in [
+        ("`rm -rf /home/user/my_file`", "rm -rf /home/user/my_file"),
+        (
+            "You can delete it with `rm -rf /home/user/my_file`.",
+            "rm -rf /home/user/my_file",
+        ),
+        (
+            "Use `rm` to delete: `rm -rf /home/user/my_file`",
+            "rm -rf /home/user/my_file",
+        ),
+        (
+            "Löschen mit `rm -rf /home/user/my_file`",
+            "rm -rf /home/user/my_file",
+        ),
+        (
+            "```bash\nsudo systemctl restart nginx\n```",
+            "sudo systemctl restart nginx",
+        ),
+        (
+            "```bash\nsudo -u postgres psql\n```",
+            "sudo -u postgres psql",
+        ),
+        ("`./configure --prefix=/opt`", "./configure --prefix=/opt"),
+        ("```bash\nbash deploy.sh\n```", "bash deploy.sh"),
+        (
+            "apt update && apt upgrade -y",
+            "apt update && apt upgrade -y",
+        ),
+    ] {
+        assert_eq!(
+            extract_command(answer, Dialect::Bash).as_deref(),
+            Ok(want),
+            "{answer:?}"
+        );
+    }
+}
+
+/// Fences are read by CommonMark's rules (a fence in a list item counts from the item, a
+/// longer fence is closed only by one as long), and a fence the model indented still
+/// counts when nothing else is fenced: no backticks ever reach the command.
+#[test]
+fn fences_inside_lists_longer_fences_and_indented_fences() {
+    for (answer, want) in [
+        (
+            "1. Run:\n\n    ```bash\n    du -sh * | sort -h\n    ```\n",
+            "du -sh * | sort -h",
+        ),
+        ("````bash\nls -la\n````\n", "ls -la"),
+        ("Here:\n\n    ```bash\n    ls -la\n    ```\n", "ls -la"),
+        ("```sh\nls -la\n```\n\n```text\ntotal 0\n```", "ls -la"),
+    ] {
+        assert_eq!(
+            extract_command(answer, Dialect::Bash).as_deref(),
+            Ok(want),
+            "{answer:?}"
+        );
+    }
+}

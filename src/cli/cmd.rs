@@ -22,18 +22,9 @@ fn dialect_from(shell: Option<&str>) -> Result<Dialect, String> {
             .and_then(|s| s.rsplit('/').next().map(str::to_string))
             .unwrap_or_else(|| "bash".into()),
     };
-    match name.to_ascii_lowercase().as_str() {
-        "bash" => Ok(Dialect::Bash),
-        "sh" | "dash" | "ash" => Ok(Dialect::Sh),
-        "zsh" => Ok(Dialect::Zsh),
-        "fish" => Ok(Dialect::Fish),
-        "pwsh" | "powershell" => Ok(Dialect::PowerShell),
-        "dockerfile" | "docker" => Ok(Dialect::Dockerfile),
-        "makefile" | "make" => Ok(Dialect::Makefile),
-        other => Err(format!(
-            "unknown shell `{other}` (bash, sh, zsh, fish, powershell, dockerfile, makefile)"
-        )),
-    }
+    superhelfer::text::dialect::from_name(&name).ok_or_else(|| {
+        format!("unknown shell `{name}` (bash, sh, zsh, fish, powershell, dockerfile, makefile)")
+    })
 }
 
 /// `cmd`: one shell command for the request, risk-checked; exit 3 for danger.

@@ -14,6 +14,9 @@
 //! people read in editors.
 
 use crate::engine::tokens;
+use crate::text::dialect::script_interpreter;
+use crate::text::fence::{fence_for, info_for};
+use crate::text::lines::split_lines;
 
 mod cut;
 
@@ -27,9 +30,6 @@ const MAX_DIAGNOSTICS: usize = 20;
 /// Tokens a selection that exceeds the budget keeps even when the header leaves less:
 /// a budget below the header's own size must not cut the selection away entirely.
 const MIN_SELECTION_TOKENS: usize = 64;
-
-/// Lines at the top of a file searched for a `# shellcheck shell=` directive.
-const DIRECTIVE_SCAN_LINES: usize = 50;
 
 /// A span of lines, `start_line..=end_line` (0-based), with optional char columns that
 /// narrow it to a part of the first and last line.
@@ -94,7 +94,7 @@ pub struct BuiltContext {
     /// Context lines below the selection dropped for the budget.
     pub cut_lines_after: usize,
     /// The script dialect: the interpreter named by a `# shellcheck shell=` directive or
-    /// the shebang (`bash`, `sh`, `python3`, …), see [`detect_dialect`].
+    /// the shebang (`bash`, `sh`, `python3`, …), see [`crate::text::dialect::script_interpreter`].
     pub dialect: Option<String>,
     /// The selection, clamped to the document: 0-based, inclusive.
     pub selection_lines: (usize, usize),
@@ -102,73 +102,6 @@ pub struct BuiltContext {
     /// was cut to its beginning (at least 64 tokens of it), and the block
     /// says so and carries no context lines.
     pub over_budget: bool,
-}
-
-/// The dialect of a script: a `# shellcheck shell=NAME` directive in the leading comment
-/// block wins (as it does for shellcheck), else the shebang's interpreter, with
-/// `/usr/bin/env [-S] [VAR=x]` skipped. `None` for files with neither.
-pub fn detect_dialect(text: &str) -> Option<String> {
-    let first = text.lines().next().unwrap_or("");
-    for line in text.lines().take(DIRECTIVE_SCAN_LINES) {
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let Some(comment) = t.strip_prefix('#') else {
-            // The directive only counts before the first command.
-            break;
-        };
-        let mut words = comment.split_whitespace();
-        if words.next() != Some("shellcheck") {
-            continue;
-        }
-        if let Some(shell) = words.find_map(|w| w.strip_prefix("shell=")) {
-            if !shell.is_empty() {
-                return Some(shell.to_string());
-            }
-        }
-    }
-    shebang_interpreter(first)
-}
-
-/// The interpreter a shebang line names: `#!/bin/bash -e` → `bash`,
-/// `#!/usr/bin/env -S python3 -u` → `python3`.
-fn shebang_interpreter(first_line: &str) -> Option<String> {
-    let rest = first_line
-        .trim_start_matches('\u{feff}')
-        .strip_prefix("#!")?;
-    let mut parts = rest.split_whitespace();
-    let mut prog = parts.next()?.rsplit('/').next()?;
-    if prog == "env" {
-        prog = parts.find(|p| !p.starts_with('-') && !p.contains('='))?;
-    }
-    (!prog.is_empty()).then(|| prog.to_string())
-}
-
-/// The document's lines as the editor numbers them (LSP breaks lines at `\r\n`, `\n` and a
-/// lone `\r`), so `"a\n"` has two lines (the second empty) and `""` has one.
-pub fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                lines.push(&text[start..i]);
-                i += 2;
-                start = i;
-            }
-            b'\n' | b'\r' => {
-                lines.push(&text[start..i]);
-                i += 1;
-                start = i;
-            }
-            _ => i += 1,
-        }
-    }
-    lines.push(&text[start..]);
-    lines
 }
 
 /// Renders the editor context and cuts it to `ctx.max_tokens`.
@@ -193,7 +126,7 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
     let plan = Plan {
         ctx,
         lines: &lines,
-        dialect: detect_dialect(ctx.text),
+        dialect: script_interpreter(ctx.text),
         sel: (sel_start, sel_end),
         diagnostics: clamp_diagnostics(ctx.diagnostics, last),
     };
@@ -349,7 +282,8 @@ impl Plan<'_, '_> {
             if lang.is_empty() { "unknown" } else { lang }
         ));
         if let Some(dialect) = &self.dialect {
-            let shebang = self.lines.first().copied().unwrap_or("");
+            let first = self.lines.first().copied().unwrap_or("");
+            let shebang = first.trim_start_matches('\u{feff}');
             if shebang.starts_with("#!") {
                 let shebang: String = shebang.trim().chars().take(200).collect();
                 out.push_str(&format!("Dialect: {dialect} (shebang `{shebang}`)\n"));
@@ -394,7 +328,7 @@ impl Plan<'_, '_> {
         let mut out = self.header(None);
         out.push_str(&self.diagnostics_block(first, last));
         let fence = fence_for(self.lines[first..=last].iter().copied());
-        out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
+        out.push_str(&format!("{fence}{}\n", info_for(lang)));
         if first > 0 {
             out.push_str(&format!("… ({} above not shown)\n", plural_lines(first)));
         }
@@ -439,47 +373,9 @@ fn plural_lines(n: usize) -> String {
     }
 }
 
-/// A backtick fence longer than any backtick run in `lines` (at least three).
-pub fn fence_for<'l>(lines: impl IntoIterator<Item = &'l str>) -> String {
-    let mut longest = 0;
-    for line in lines {
-        let mut run = 0;
-        for c in line.chars() {
-            if c == '`' {
-                run += 1;
-                longest = longest.max(run);
-            } else {
-                run = 0;
-            }
-        }
-    }
-    "`".repeat((longest + 1).max(3))
-}
-
-/// A fence info string from a language id: only characters that cannot break the fence.
-pub fn fence_tag(language_id: &str) -> String {
-    let tag: String = language_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '#' | '_' | '.'))
-        .collect();
-    match tag.as_str() {
-        // Models know the fence tag `bash`, not VS Code's language id.
-        "shellscript" => "bash".to_string(),
-        _ => tag,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_break_like_lsp() {
-        assert_eq!(split_lines("a\r\nb\nc\rd"), vec!["a", "b", "c", "d"]);
-        assert_eq!(split_lines("a\n"), vec!["a", ""]);
-        assert_eq!(split_lines(""), vec![""]);
-        assert_eq!(split_lines("ä\r"), vec!["ä", ""]);
-    }
 
     pub(super) fn doc(n: usize) -> String {
         (0..n)
@@ -651,22 +547,6 @@ mod tests {
 
     #[test]
     fn dialect_from_shebang_and_directive() {
-        assert_eq!(detect_dialect("#!/bin/bash\necho"), Some("bash".into()));
-        assert_eq!(
-            detect_dialect("#!/usr/bin/env -S bash -e\n"),
-            Some("bash".into())
-        );
-        assert_eq!(
-            detect_dialect("#!/usr/bin/env python3\n"),
-            Some("python3".into())
-        );
-        assert_eq!(
-            detect_dialect("#!/bin/sh\n# comment\n# shellcheck shell=dash disable=SC2086\necho"),
-            Some("dash".into())
-        );
-        // A directive after the first command does not count.
-        assert_eq!(detect_dialect("echo hi\n# shellcheck shell=ksh\n"), None);
-        assert_eq!(detect_dialect(""), None);
         let text = "#!/bin/sh\necho $1\n";
         let b = build(&EditorContext {
             path: None,

@@ -61,9 +61,10 @@ pub fn request(query: &str, model: &str, keep_alive: Option<String>) -> ChatRequ
     }
 }
 
-/// The tier in the model's answer; `None` for anything else.
+/// The tier in the model's answer (its `<think>` blocks removed first); `None` for
+/// anything else.
 pub fn parse(answer: &str) -> Option<Tier> {
-    let v: Value = serde_json::from_str(answer.trim()).ok()?;
+    let v: Value = serde_json::from_str(crate::text::reasoning::strip(answer).trim()).ok()?;
     v.get("tier")?.as_str()?.trim().parse().ok()
 }
 
@@ -204,6 +205,15 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vote_after_thinking_counts_and_thinking_is_no_vote() {
+        assert_eq!(
+            parse("<think>maybe {\"tier\": \"heavy\"}?</think>\n{\"tier\": \"code\"}"),
+            Some(Tier::Code)
+        );
+        assert_eq!(parse("<think>{\"tier\": \"heavy\"}"), None);
+    }
 
     fn unsure() -> Analysis {
         Analysis {

@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::tasks::shell_command::{self, Dialect};
+use crate::text::{dialect, fence};
 
 use super::documents::{Document, PositionEncoding};
 use super::edit::Anchor;
@@ -117,8 +118,7 @@ pub fn command_dialect(doc: &Document, line: usize, extra_languages: &[String]) 
     if lang.eq_ignore_ascii_case("markdown") {
         return markdown_fence_dialect(doc, line);
     }
-    let first = doc.line(0).unwrap_or_default();
-    shell_command::dialect_for(lang, &first).or_else(|| {
+    shell_command::dialect_for(lang, &doc_head(doc)).or_else(|| {
         extra_languages
             .iter()
             .any(|l| l.eq_ignore_ascii_case(lang))
@@ -131,30 +131,23 @@ const FENCE_SCAN_LINES: usize = 5000;
 
 /// Inside a fenced code block whose info string names a shell: that shell.
 fn markdown_fence_dialect(doc: &Document, line: usize) -> Option<Dialect> {
-    let mut open: Option<String> = None;
-    let start = line.saturating_sub(FENCE_SCAN_LINES);
-    for l in start..line {
-        let text = doc.line(l)?;
-        let t = text.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            open = match open {
-                Some(_) => None,
-                None => Some(t.trim_start_matches(['`', '~']).trim().to_ascii_lowercase()),
-            };
-        }
+    let mut scanner = fence::Scanner::default();
+    for l in line.saturating_sub(FENCE_SCAN_LINES)..line {
+        scanner.feed(&doc.line(l)?);
     }
-    let info = open?;
-    let lang = info.split_whitespace().next().unwrap_or("");
-    match lang {
-        "bash" | "shell" | "sh" | "console" | "shellsession" | "" => Some(Dialect::Bash),
-        "zsh" => Some(Dialect::Zsh),
-        "fish" => Some(Dialect::Fish),
-        "dockerfile" | "docker" => Some(Dialect::Dockerfile),
-        "make" | "makefile" => Some(Dialect::Makefile),
-        "powershell" | "pwsh" | "ps1" => Some(Dialect::PowerShell),
-        _ => None,
-    }
+    dialect::of_fence_info(&scanner.open()?.info)
 }
+
+/// The lines at the top of a document where it says what it is (shebang, directive).
+fn doc_head(doc: &Document) -> String {
+    (0..doc.line_count().min(HEAD_LINES))
+        .filter_map(|l| doc.line(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How many leading lines may name the document's shell.
+const HEAD_LINES: usize = 50;
 
 /// The request on a line: a comment, or a plain-language line.
 pub fn line_request(text: &str, dialect: Dialect) -> Option<String> {

@@ -11,8 +11,9 @@
 //! editors), and guessing other languages from a few words is unreliable, so the choice
 //! is deliberately binary.
 
-use crate::engine::context::{fence_for, fence_tag, BuiltContext};
+use crate::engine::context::BuiltContext;
 use crate::engine::tier::Tier;
+use crate::text::fence::{self, fence_for, info_for};
 
 /// Longest answer (in chars) that [`is_short`] accepts for a message window.
 pub const SHORT_MAX_CHARS: usize = 300;
@@ -203,7 +204,7 @@ pub fn build_prompt(selection: &str, ctx: &BuiltContext, language_id: &str) -> (
     let mut user = String::new();
     let sel = selection.trim_matches(['\r', '\n']);
     if ctx.rendered.trim().is_empty() {
-        let tag = fence_tag(language_id);
+        let tag = info_for(language_id);
         let fence = fence_for(sel.lines());
         user.push_str(&format!("Selected code:\n{fence}{tag}\n{sel}\n{fence}\n"));
     } else {
@@ -255,12 +256,12 @@ pub struct ExplainMeta {
 pub fn clean_answer(answer: &str) -> String {
     let s = crate::text::reasoning::strip(&answer.replace("\r\n", "\n"));
     let t = s.trim();
-    for open in ["```markdown\n", "```md\n", "```\n"] {
-        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix("```")) {
-            // Only when the fence wraps everything (no fence inside it).
-            if !inner.contains("```") {
-                return inner.trim().to_string();
-            }
+    if let [b] = fence::answer_blocks(t).as_slice() {
+        let inner = b.lines.join("\n");
+        // Only when the fence wraps everything (no fence inside it).
+        let wraps_all = b.start == 0 && b.end == t.len() && b.closed && !b.one_line;
+        if wraps_all && matches!(b.tag.as_str(), "markdown" | "md" | "") && !inner.contains("```") {
+            return inner.trim().to_string();
         }
     }
     t.to_string()
@@ -323,20 +324,10 @@ fn inline_code(s: &str) -> String {
 /// top-level heading (a `#` comment inside a bash block is left alone).
 fn demote_headings(md: &str) -> String {
     let mut out = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut scanner = fence::Scanner::default();
     for line in md.lines() {
-        let t = line.trim_start();
-        let ticks: String = t.chars().take_while(|&c| c == '`' || c == '~').collect();
-        if ticks.len() >= 3 {
-            match &fence {
-                None => fence = Some(ticks),
-                Some(open) if ticks.starts_with(open.as_str()) => fence = None,
-                Some(_) => {}
-            }
-            out.push(line.to_string());
-            continue;
-        }
-        if fence.is_none() && line.starts_with("# ") {
+        let outside = scanner.feed(line) == fence::Line::Outside;
+        if outside && line.starts_with("# ") {
             out.push(format!("#{line}"));
         } else {
             out.push(line.to_string());

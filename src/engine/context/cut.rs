@@ -1,8 +1,9 @@
 //! A selection that alone exceeds the token budget: its beginning, as much as fits, with
 //! a note in the header and a mark where it was cut. The work is bounded by the budget.
 
-use super::{fence_for, fence_tag, plural_lines, BuiltContext, Plan, MIN_SELECTION_TOKENS};
+use super::{plural_lines, BuiltContext, Plan, MIN_SELECTION_TOKENS};
 use crate::engine::tokens;
+use crate::text::fence::{fence_for, info_for};
 
 impl Plan<'_, '_> {
     /// Whether the selected lines may fit the budget: false as soon as the tokens counted
@@ -84,7 +85,7 @@ impl Plan<'_, '_> {
         let mut out = self.header(Some(note));
         out.push_str(&self.diagnostics_block(sel_start, sel_end));
         let fence = fence_for(body.lines());
-        out.push_str(&format!("{fence}{}\n", fence_tag(lang)));
+        out.push_str(&format!("{fence}{}\n", info_for(lang)));
         if sel_start > 0 {
             out.push_str(&format!(
                 "… ({} above not shown)\n",

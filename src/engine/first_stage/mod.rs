@@ -129,8 +129,10 @@ pub fn classify(query: &str, settings: &AnalyzerSettings) -> Analysis {
         Some(model) => classify_with(model, query, settings),
         None => {
             let mut a = analyzer::hand_weighted(query, settings);
-            a.reasons
-                .push("learned first stage unavailable: hand-weighted analyzer".into());
+            a.reasons.push(
+                "the learned first stage is unavailable, so the hand-weighted analyzer decided"
+                    .into(),
+            );
             a
         }
     }
@@ -150,18 +152,18 @@ pub fn classify_with(model: &Model, query: &str, settings: &AnalyzerSettings) ->
     if tier == Tier::Fast && signals.material_tokens >= settings.code_token_threshold {
         tier = Tier::Code;
         reasons.push(format!(
-            "pasted code or logs, {} tokens (code_token_threshold {})",
+            "it pastes {} tokens of code or logs, at least code_token_threshold {}",
             signals.material_tokens, settings.code_token_threshold
         ));
     }
     reasons.insert(0, headline(tier, &signals, top.words(tier_index(tier))));
     reasons.push(format!(
-        "learned first stage: fast {:.2}, code {:.2}, heavy {:.2}",
+        "the learned first stage rates it fast {:.2}, code {:.2}, heavy {:.2}",
         probs.fast, probs.code, probs.heavy
     ));
     if tier != Tier::Heavy && probs.heavy >= 0.2 {
         reasons.push(format!(
-            "heavy considered: {:.2} below heavy_threshold {:.2}",
+            "heavy was considered, but {:.2} is below heavy_threshold {:.2}",
             probs.heavy, settings.heavy_threshold
         ));
     }
@@ -198,7 +200,8 @@ fn tier_index(t: Tier) -> usize {
     }
 }
 
-/// "looks like a code question (stack trace, 2 fences; words "disk", "space")".
+/// "looks like a code question (a stack trace of 3 frames; 2 code blocks; the words
+/// "disk" and "space")".
 fn headline(tier: Tier, s: &Signals, words: Vec<&str>) -> String {
     let mut ev: Vec<String> = Vec::new();
     let plural = |n: usize, one: &str, many: &str| {
@@ -210,7 +213,7 @@ fn headline(tier: Tier, s: &Signals, words: Vec<&str>) -> String {
     };
     if tier != Tier::Fast {
         if s.trace_lines > 0 {
-            ev.push(format!("stack trace ({} frames)", s.trace_lines));
+            ev.push(format!("a stack trace of {} frames", s.trace_lines));
         }
         if s.fences > 0 {
             ev.push(plural(s.fences.div_ceil(2), "code block", "code blocks"));
@@ -241,7 +244,7 @@ fn headline(tier: Tier, s: &Signals, words: Vec<&str>) -> String {
         .map(|(_, l)| *l)
         .collect();
         if !shell.is_empty() {
-            ev.push(format!("shell syntax: {}", shell.join(", ")));
+            ev.push(format!("shell syntax ({})", shell.join(", ")));
         }
         if s.error_codes > 0 {
             ev.push(plural(s.error_codes, "error code", "error codes"));
@@ -250,7 +253,14 @@ fn headline(tier: Tier, s: &Signals, words: Vec<&str>) -> String {
     ev.truncate(3);
     if !words.is_empty() {
         let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-        ev.push(format!("words {}", quoted.join(", ")));
+        let list = match quoted.split_last() {
+            Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+            _ => quoted.join(""),
+        };
+        ev.push(format!(
+            "the word{} {list}",
+            if quoted.len() == 1 { "" } else { "s" }
+        ));
     }
     let what = match tier {
         Tier::Fast => "looks like a general question",
@@ -277,14 +287,14 @@ mod tests {
         );
         assert_eq!(a.tier, Tier::Code);
         assert!(
-            a.reasons[0].starts_with("looks like a code question (stack trace"),
+            a.reasons[0].starts_with("looks like a code question (a stack trace"),
             "{:?}",
             a.reasons
         );
         assert!(a
             .reasons
             .iter()
-            .any(|r| r.starts_with("learned first stage: fast ")));
+            .any(|r| r.starts_with("the learned first stage rates it fast ")));
         let p = a.probabilities.unwrap();
         assert_eq!(a.confidence, round3(p.code));
     }
