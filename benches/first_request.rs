@@ -29,10 +29,10 @@ const ROUNDS: usize = 12;
 const PAUSE: Duration = Duration::from_millis(500);
 const COLD: &str = "SUPERHELFER_BENCH_COLD";
 
-fn options(url: &str) -> Value {
+fn options(url: &str, guard: bool) -> Value {
     json!({
         "backends": {"ollama": {"kind": "ollama", "url": url}},
-        "vram": {"enabled": true, "nvml_lib": "/nonexistent/libnvidia-ml.so.1"},
+        "vram": {"enabled": guard, "nvml_lib": "/nonexistent/libnvidia-ml.so.1"},
         "actions": {"shellcheck": false},
         "tiers": {"fast": {"model": "m:1"}, "code": {"model": "m:1"}, "heavy": {"model": "m:1"}}
     })
@@ -47,15 +47,19 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+type Marks = std::sync::Arc<std::sync::Mutex<ollama_wire::Marks>>;
+
 /// Three actions on a fresh server: the time from each `executeCommand` to the model's
-/// request at the backend.
-fn one_server(url: &str, marks: &std::sync::Arc<std::sync::Mutex<ollama_wire::Marks>>) -> [f64; 3] {
+/// request at the backend, the probes (`/api/tags`, `/api/ps`) and the server's minor page
+/// faults each one cost.
+fn one_server(url: &str, marks: &Marks, guard: bool) -> ([f64; 3], [usize; 3], [u64; 3]) {
     let mut c = lsp_client::LspClient::spawn(lsp_client::Spawn::default());
-    c.initialize(options(url), lsp_client::default_capabilities());
+    c.initialize(options(url, guard), lsp_client::default_capabilities());
     std::thread::sleep(PAUSE);
     let uri = "file:///bench/first.sh";
-    let mut out = [0.0; 3];
-    for slot in &mut out {
+    let (mut out, mut probes, mut faults) = ([0.0; 3], [0; 3], [0; 3]);
+    for ((slot, probed), faulted) in out.iter_mut().zip(&mut probes).zip(&mut faults) {
+        let before = marks.lock().unwrap().probes;
         c.open(
             uri,
             "shellscript",
@@ -63,33 +67,63 @@ fn one_server(url: &str, marks: &std::sync::Arc<std::sync::Mutex<ollama_wire::Ma
         );
         let list = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "context": {"diagnostics": []}})).unwrap();
         let cmd = list[0]["command"].clone();
+        let faults = minor_faults(c.pid());
         let t = Instant::now();
         let r = c.request("workspace/executeCommand", cmd).unwrap();
+        *faulted = minor_faults(c.pid()) - faults;
         assert_eq!(r["inserted"], true, "{r}");
-        let at = marks.lock().unwrap().request_at.unwrap();
-        *slot = ms(at - t);
+        let m = *marks.lock().unwrap();
+        *slot = ms(m.request_at.unwrap() - t);
+        *probed = m.probes - before;
     }
     let _ = c.shutdown();
-    out
+    (out, probes, faults)
 }
 
-fn lsp_first_vs_second() {
+/// The process's minor page faults so far (`/proc/PID/stat`, field 10).
+fn minor_faults(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    after_name
+        .split_whitespace()
+        .nth(7)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn lsp_first_vs_second(guard: bool) {
     let (url, marks) = ollama_wire::fake_backend("```bash\ndu -sh /var/log/* | sort -h\n```");
     let (mut first, mut second, mut third, mut diff) = (vec![], vec![], vec![], vec![]);
+    let (mut probes, mut faults) = ([0; 3], [0; 3]);
     for _ in 0..ROUNDS {
-        let [a, b, c] = one_server(&url, &marks);
+        let ([a, b, c], p, f) = one_server(&url, &marks, guard);
+        for (sum, n) in faults.iter_mut().zip(f) {
+            *sum += n;
+        }
         first.push(a);
         second.push(b);
         third.push(c);
         diff.push(a - b);
+        for (sum, n) in probes.iter_mut().zip(p) {
+            *sum += n;
+        }
     }
+    let label = if guard { "guard on" } else { "guard off" };
     println!(
-        "lsp: executeCommand → backend has the request, fresh server each round (n={ROUNDS}): \
-         first {:.2} ms, second {:.2} ms, third {:.2} ms (medians); first − second: median {:+.2} ms",
+        "lsp ({label}): executeCommand → backend has the request, fresh server each round \
+         (n={ROUNDS}): first {:.2} ms, second {:.2} ms, third {:.2} ms (medians); \
+         first − second: median {:+.2} ms; probes per request {:.1} / {:.1} / {:.1}; \
+         page faults per request {} / {} / {}",
         median(first),
         median(second),
         median(third),
-        median(diff)
+        median(diff),
+        probes[0] as f64 / ROUNDS as f64,
+        probes[1] as f64 / ROUNDS as f64,
+        probes[2] as f64 / ROUNDS as f64,
+        faults[0] / ROUNDS as u64,
+        faults[1] / ROUNDS as u64,
+        faults[2] / ROUNDS as u64,
     );
 }
 
@@ -146,5 +180,6 @@ fn main() {
         return;
     }
     cold_parts();
-    lsp_first_vs_second();
+    lsp_first_vs_second(true);
+    lsp_first_vs_second(false);
 }

@@ -13,6 +13,7 @@ pub mod gpu;
 pub mod probes;
 pub mod router;
 pub mod second_opinion;
+pub mod start;
 pub mod status;
 pub mod tier;
 pub mod tokens;
