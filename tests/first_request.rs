@@ -50,7 +50,7 @@ fn probes(s: &OllamaStub) -> (usize, usize) {
 
 fn stub(rt: &tokio::runtime::Runtime) -> OllamaStub {
     rt.block_on(OllamaStub::start(vec![
-        StubModel::new("llama3.2:3b", Behavior::reply(&["hi"])),
+        StubModel::new("llama3.2:3b", Behavior::reply(&["hi"])).loaded(),
         StubModel::new(
             "qwen3-coder:30b",
             Behavior::reply(&["```bash\ndu -sh /var/log/* | sort -h\n```"]),
