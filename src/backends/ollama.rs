@@ -10,6 +10,8 @@ use super::{
 use crate::config::BackendKind;
 
 const KIND: &str = "Ollama";
+/// A preload's answer is a short JSON line; more than this is not read (nor waited for).
+const PRELOAD_ANSWER_MAX: usize = 64 * 1024;
 const START_HINT: &str =
     "Is Ollama running? Start it with `ollama serve` (or set the backend's url)";
 
@@ -193,9 +195,19 @@ impl Backend for Ollama {
                 body["keep_alive"] = crate::config::keep_alive_json(k);
             }
             let rb = self.http.request(reqwest::Method::POST, "/api/chat");
-            self.http
+            let mut resp = self
+                .http
                 .send(rb.json(&body), Some(model), pull_hint)
                 .await?;
+            // Read the short answer to its end: a response dropped unread closes its
+            // connection, and the first request after start would open a new one.
+            let mut left = PRELOAD_ANSWER_MAX;
+            while let Ok(Some(chunk)) = resp.chunk().await {
+                left = left.saturating_sub(chunk.len());
+                if left == 0 {
+                    break;
+                }
+            }
             Ok(())
         })
     }

@@ -14,6 +14,7 @@ pub mod probes;
 pub mod request;
 pub mod router;
 pub mod second_opinion;
+pub mod start;
 pub mod status;
 // Tier lives at the crate root (config and engine both use it); the old path stays.
 pub use crate::tier;

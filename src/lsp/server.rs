@@ -185,6 +185,7 @@ impl LanguageServer for Server {
         }
         info!("superhelfer {} ready", env!("CARGO_PKG_VERSION"));
         let engine = self.session.engine();
+        crate::engine::start::warm(engine.clone());
         if engine.config().router.warm_fast {
             tokio::spawn(async move { engine.warm_fast().await });
         }
