@@ -168,7 +168,7 @@ fn an_unsure_question_is_classified_by_the_fast_model_and_its_vote_picks_the_cod
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_superhelfer"))
         .args(["stats", "--json"])
         .env("XDG_STATE_HOME", w.dir.path().join("state"))
-        .env("SUPERHELFER_CONFIG", "/nonexistent/superhelfer-test.toml")
+        .env("SUPERHELFER_CONFIG", "/dev/null")
         .output()
         .unwrap();
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();

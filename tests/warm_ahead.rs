@@ -185,7 +185,7 @@ fn the_decision_log_shows_a_warm_up() {
     assert_eq!(lines[0]["tier"], "code", "{log}");
     let stats = std::process::Command::new(env!("CARGO_BIN_EXE_superhelfer"))
         .args(["stats", "--json"])
-        .env("SUPERHELFER_CONFIG", "/nonexistent/superhelfer-test.toml")
+        .env("SUPERHELFER_CONFIG", "/dev/null")
         .env("XDG_STATE_HOME", &state)
         .output()
         .unwrap();

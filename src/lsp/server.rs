@@ -61,10 +61,16 @@ impl Server {
     }
 
     async fn apply_settings(&self, settings: Value, source: Source) {
+        let changed = source == Source::DidChangeConfiguration;
         match self.session.apply_client_settings(settings, source) {
             Err(e) => self.report_config_error(&e).await,
             Ok(refused) => {
                 info!("configuration updated");
+                // A new engine starts with empty clients and probes: warm it as at start
+                // (`initialized` warms the one built from initializationOptions).
+                if changed {
+                    crate::engine::start::warm(self.session.engine());
+                }
                 for r in &refused {
                     self.report_refusal(r).await;
                 }
