@@ -9,10 +9,10 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "terraform" | "tofu" => match ctx.args.first().copied() {
-            Some("destroy") => acc.danger("terraform destroy deletes all managed infrastructure"),
+            Some("destroy") => destroy_all(ctx, "-auto-approve", "terraform destroy", acc),
             Some("apply") => {
                 if ctx.args.contains(&"-destroy") {
-                    acc.danger("terraform apply -destroy deletes all managed infrastructure");
+                    destroy_all(ctx, "-auto-approve", "terraform apply -destroy", acc);
                 } else {
                     acc.caution("applies infrastructure changes");
                 }
@@ -23,7 +23,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             _ => {}
         },
         "pulumi" => match ctx.args.first().copied() {
-            Some("destroy") => acc.danger("pulumi destroy deletes every resource of the stack"),
+            Some("destroy") => destroy_all(ctx, "--yes", "pulumi destroy", acc),
             Some("up" | "refresh" | "import" | "cancel") => {
                 acc.caution("pulumi changes infrastructure")
             }
@@ -84,6 +84,44 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// Deleting a whole stack: it asks first and waits for "yes" unless the
+/// flag (or `-y`) skips the question or `yes` is piped in. Asked is caution
+/// (the user sees the plan), unasked danger.
+fn destroy_all(ctx: &Ctx, skip_flag: &str, what: &str, acc: &mut Acc) {
+    let unasked = ctx
+        .args
+        .iter()
+        .any(|a| a.split('=').next() == Some(skip_flag) && !a.ends_with("=false"))
+        || what.starts_with("pulumi") && ctx.args.contains(&"-y")
+        || fed_yes(ctx, acc);
+    if unasked {
+        acc.danger(format!(
+            "{what} deletes all managed infrastructure without asking"
+        ));
+    } else {
+        acc.caution(format!(
+            "{what} deletes all managed infrastructure (it asks for \"yes\" first)"
+        ));
+    }
+}
+
+/// `yes | cmd`, `echo yes | cmd`, `cmd <<< yes`: the question is answered
+/// before it is asked.
+pub(crate) fn fed_yes(ctx: &Ctx, acc: &Acc) -> bool {
+    let yes = |t: &str| matches!(t.trim().to_ascii_lowercase().as_str(), "yes" | "y");
+    let upstream_yes = ctx
+        .upstream
+        .last()
+        .is_some_and(|c| unwrap_cmd(&c.words).is_some_and(|e| e.name == "yes"))
+        || !ctx.upstream.is_empty() && eval_pipeline(ctx.upstream, acc).is_some_and(|t| yes(&t));
+    upstream_yes
+        || ctx.cmd.redirs.iter().any(|r| match r.kind {
+            RedirKind::Herestring => yes(&r.target.text),
+            RedirKind::Heredoc => yes(&r.body),
+            _ => false,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::risk::tests::check_examples;
@@ -112,6 +150,15 @@ mod tests {
             ("terraform destroy --help", Safe),
             ("aws s3 rm s3://b --recursive", Danger),
             ("terraform destroy -auto-approve", Danger),
+            ("terraform destroy", Caution),
+            ("terraform destroy -target=aws_instance.web", Caution),
+            ("yes yes | terraform destroy", Danger),
+            ("terraform destroy <<< yes", Danger),
+            ("tofu apply -destroy -auto-approve", Danger),
+            ("pulumi destroy", Caution),
+            ("pulumi destroy -y -s dev", Danger),
+            ("pulumi destroy --yes --skip-preview", Danger),
+            ("terraform plan -destroy -out=tf.plan", Safe),
         ]);
     }
 }

@@ -55,7 +55,6 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "patch" | "rename" | "prename" | "perl-rename" | "mmv" => {
             acc.caution(format!("{name} modifies or renames files"))
         }
-        "chmod" | "chown" | "chgrp" | "setfacl" => analyze_chmod(ctx, acc),
         "mv" => analyze_mv(ctx, acc),
         "cp" | "install" | "pv" | "rsync" | "tar" | "ln" | "truncate" | "tee" | "sed" | "cat" => {
             analyze_file_writers(ctx, acc)
@@ -202,10 +201,32 @@ fn glob_delete_danger(w: &Word) -> Option<String> {
     if system && (w.glob || broad) {
         return Some(format!("deletes system files matching {text}"));
     }
-    if matches!(class, PathClass::DataDir(_)) && broad {
+    if matches!(class, PathClass::DataDir(_)) && (broad || data_file_glob(text)) {
         return Some(format!("deletes every file in {}", class.describe()));
     }
     None
+}
+
+/// `.git`, `./.hg`, `repo/.svn`: the directory holding a repository's history.
+fn vcs_metadata(path: &str) -> Option<&'static str> {
+    let last = basename(path.trim_end_matches('/'));
+    [".git", ".hg", ".svn", ".bzr", ".fossil", ".jj"]
+        .into_iter()
+        .find(|m| last == *m)
+}
+
+/// `*.ibd`, `*.rdb`, `*.sqlite`: a glob for a store's own data files (the
+/// tables, the snapshot, the write-ahead log), as opposed to `*.tmp`/`*.log`.
+pub(crate) fn data_file_glob(path: &str) -> bool {
+    const DATA_EXT: &[&str] = &[
+        "ibd", "frm", "myd", "myi", "ibdata", "db", "sqlite", "sqlite3", "rdb", "aof", "wal",
+        "mdf", "ldf", "ndf", "dat", "parquet", "sst", "ldb", "wt", "bson", "dump", "sql",
+    ];
+    let last = basename(path);
+    last.starts_with('*')
+        && last
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| DATA_EXT.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
 pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
@@ -252,8 +273,12 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
                     worst = RiskLevel::Danger;
                     continue;
                 }
-                if text.trim_end_matches('/').ends_with(".git") && !text.contains('*') {
-                    acc.caution("deletes the repository's git history (.git)");
+                if let Some(vcs) = vcs_metadata(text) {
+                    acc.danger(format!(
+                        "deletes the repository's history ({vcs}): unpushed commits, branches and stashes are lost"
+                    ));
+                    worst = RiskLevel::Danger;
+                    continue;
                 }
             }
         } else if is_critical_file(text) {
@@ -284,8 +309,19 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
 /// run time (`ls`, a file, stdin) is judged like `rm -rf *`.
 fn fed_delete(ctx: &Ctx, recursive: bool, acc: &mut Acc) {
     if let Some(start) = upstream_find_start(ctx) {
+        // What find prints, its `-name` pattern included (`/var/lib/mysql/*.ibd`).
+        let listed = ctx.upstream.iter().rev().find_map(listing_value);
+        let data_files = listed.and_then(|l| {
+            glob_delete_danger(&Word {
+                text: l,
+                glob: true,
+                ..Word::default()
+            })
+        });
         if find_start_is_broad(&start) {
             acc.danger(format!("deletes every file that find lists under {start}"));
+        } else if let Some(why) = data_files {
+            acc.danger(why);
         } else {
             acc.caution("deletes the files find lists");
         }
@@ -307,167 +343,6 @@ fn fed_delete(ctx: &Ctx, recursive: bool, acc: &mut Acc) {
         return;
     }
     acc.caution("deletes the files named on standard input");
-}
-
-pub(crate) fn world_writable_mode(m: &str) -> bool {
-    if m.chars().all(|c| c.is_ascii_digit()) && !m.is_empty() {
-        return m
-            .chars()
-            .last()
-            .is_some_and(|c| matches!(c, '2' | '3' | '6' | '7'));
-    }
-    m.split(',').any(|part| {
-        let (who, rest) = part.split_at(part.find(['+', '=']).unwrap_or(part.len()));
-        (who.is_empty() || who.contains('a') || who.contains('o')) && rest.contains('w')
-    })
-}
-
-pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
-    let name = ctx.eff.name.as_str();
-    let recursive =
-        ctx.has_flag('R', &["--recursive"]) || (name == "setfacl" && ctx.has_flag('R', &[]));
-    let pos = ctx.positionals();
-    let (mode, targets): (Option<&str>, &[&Word]) =
-        if name == "chmod" || name == "chown" || name == "chgrp" {
-            match pos.split_first() {
-                Some((m, rest)) => (Some(m.text.as_str()), rest),
-                None => (None, &[]),
-            }
-        } else {
-            (None, &pos[..])
-        };
-    // chmod's `-w` / `-x` modes look like options.
-    let mode = if name == "chmod" && mode.is_some_and(|m| m.starts_with('/') || m.starts_with('.'))
-    {
-        ctx.args
-            .iter()
-            .find(|a| {
-                a.starts_with('-')
-                    && a.len() > 1
-                    && !a.starts_with("--")
-                    && !a[1..].chars().all(|c| matches!(c, 'R' | 'v' | 'f' | 'c'))
-            })
-            .copied()
-    } else {
-        mode
-    };
-    let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
-    // `chmod -x /bin/chmod`, `chmod 644 /usr/bin/sudo`: a system program
-    // that no longer runs (the tools to undo it may be the ones broken).
-    let takes_exec = mode.is_some_and(|m| {
-        let sym = m.trim_start_matches(['u', 'g', 'o', 'a']);
-        sym.starts_with('-') && sym.contains('x')
-            || m.len() >= 3
-                && m.chars().all(|c| c.is_ascii_digit())
-                && m.chars()
-                    .rev()
-                    .nth(2)
-                    .is_some_and(|d| matches!(d, '0' | '2' | '4' | '6'))
-    });
-    let files: &[&Word] = if mode.is_some_and(|m| m.starts_with('-')) {
-        &pos[..]
-    } else {
-        targets
-    };
-    if name == "chmod" && takes_exec {
-        const BIN_DIRS: &[&str] = &[
-            "/bin/",
-            "/sbin/",
-            "/usr/bin/",
-            "/usr/sbin/",
-            "/usr/libexec/",
-        ];
-        if let Some(w) = files
-            .iter()
-            .find(|w| BIN_DIRS.iter().any(|d| w.text.starts_with(d)))
-        {
-            acc.danger(format!(
-                "chmod makes the system program {} unrunnable",
-                w.text
-            ));
-            return;
-        }
-    }
-    // Taking the owner's access to SSH keys or their lists locks the user out.
-    let owner_loses = mode.is_some_and(|m| {
-        let digits = m.trim_start_matches('0');
-        m.chars().all(|c| c.is_ascii_digit())
-            && (digits.len() < 3 || digits.starts_with(['0', '1', '2', '3']))
-            || m.starts_with("a-")
-            || m.starts_with("u-r")
-            || m.starts_with("-r")
-    });
-    if name == "chmod"
-        && owner_loses
-        && targets
-            .iter()
-            .any(|w| is_access_file(&w.text) || w.text.trim_end_matches('/').ends_with(".ssh"))
-    {
-        acc.danger("chmod takes away access to SSH keys: logins with them stop working");
-    }
-    // Giving a critical file to someone other than root is a privilege hole;
-    // `chown root:root /etc/sudoers` is a repair.
-    let hands_to_non_root = (name == "chown" || name == "chgrp")
-        && mode.is_some_and(|owner| {
-            let user = owner.split([':', '.']).next().unwrap_or("");
-            !(user.is_empty() || user == "root" || user == "0")
-        });
-    let mut danger = false;
-    let targets_all: Vec<&Word> = if name == "chmod" && mode.is_some_and(|m| m.starts_with('-')) {
-        pos.clone()
-    } else {
-        targets.to_vec()
-    };
-    for w in targets_all {
-        let t = w.text.as_str();
-        let class = classify(t).unwrap_or(PathClass::Other);
-        let system = matches!(
-            class,
-            PathClass::Root
-                | PathClass::TopLevel(_)
-                | PathClass::SystemDir(_)
-                | PathClass::EmptyVarRoot(_)
-        );
-        if recursive && system {
-            acc.danger(format!("recursive {name} on {}", class.describe()));
-            danger = true;
-        } else if recursive
-            && name == "chmod"
-            && matches!(class, PathClass::Home(_) | PathClass::HomeVital(_))
-        {
-            acc.danger(format!(
-                "recursive chmod on {} (breaks SSH keys and private files)",
-                class.describe()
-            ));
-            danger = true;
-        } else if ww && (system || is_critical_file(t)) {
-            acc.danger(format!("makes {t} world-writable"));
-            danger = true;
-        } else if is_critical_file(t)
-            && t.starts_with("/etc/")
-            && (hands_to_non_root
-                || name == "chmod" && mode.is_some_and(|m| m == "000" || m == "0"))
-        {
-            acc.danger(format!(
-                "changes ownership/permissions of the critical file {t}"
-            ));
-            danger = true;
-        } else if !recursive && matches!(class, PathClass::Root) {
-            acc.danger(format!("{name} on / itself"));
-            danger = true;
-        }
-    }
-    if !danger {
-        if recursive {
-            acc.caution(format!(
-                "{name} -R changes ownership/permissions of a whole tree"
-            ));
-        } else if ww {
-            acc.caution("makes files world-writable");
-        } else {
-            acc.caution(format!("{name} changes ownership/permissions"));
-        }
-    }
 }
 
 pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
@@ -749,10 +624,6 @@ mod tests {
             ("doas {shred,-u,/etc/shadow}", Danger),
             ("rm -rf /{usr,opt}/share", Danger),
             ("mkdir -p src/{lib,bin}", Safe),
-            ("chmod a-x /usr/bin/sudo", Danger),
-            ("chmod 0644 /sbin/init", Danger),
-            ("chmod -x ./scripts/old.sh", Caution),
-            ("chmod 755 /usr/local/bin/tool", Caution),
             ("find /home -name '*.pdf' | xargs shred -zu", Danger),
             (
                 "find /srv -type f -print0 | xargs -0 -I{} shred -u {}",
@@ -805,6 +676,16 @@ mod tests {
             ("rm -f /var/lib/mysql/*", Danger),
             ("rm -f /var/lib/mysql/ib_logfile0", Caution),
             ("rm /srv/data/*.tmp", Caution),
+            ("sudo rm -f /var/lib/postgresql/16/main/*.wal", Danger),
+            ("rm -f /srv/redis/*.rdb", Danger),
+            ("sudo find /var/lib/mongodb -name '*.wt' | xargs rm", Danger),
+            ("rm -f /var/lib/mysql/*.err", Caution),
+            ("rm -f ./fixtures/*.sqlite", Caution),
+            ("rm -rf .hg", Danger),
+            ("rm -rf ~/src/app/.git/", Danger),
+            ("rm -rf .github", Caution),
+            ("rm -rf .git/hooks/pre-commit.sample", Caution),
+            ("rm .gitignore", Caution),
             (
                 "while read f; do rm \"$f\"; done < <(find /var/lib -type f)",
                 Danger,
@@ -825,7 +706,6 @@ mod tests {
             ("ls | xargs rm -rf", Danger),
             ("ls *.log | xargs rm", Caution),
             ("sed -i '1,$d' /etc/fstab", Danger),
-            ("chmod 000 ~/.ssh", Danger),
             ("mv ~/project /dev/null", Danger),
         ]);
     }

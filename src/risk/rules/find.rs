@@ -102,6 +102,14 @@ pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
             Some(PathClass::Home(_) | PathClass::HomeVital(_))
         )
     });
+    // `find /var/lib/mysql -name '*.ibd'`: a store's own data files.
+    let data_files = starts.iter().any(|s| {
+        matches!(classify(s), Some(PathClass::DataDir(_)))
+            && args.windows(2).any(|w| {
+                matches!(w[0].text.as_str(), "-name" | "-iname")
+                    && (is_broad_glob(&w[1].text) || data_file_glob(&w[1].text))
+            })
+    });
     let whole_start = starts
         .iter()
         .find(|s| classify(s).is_some_and(|c| c != PathClass::Other))
@@ -118,6 +126,11 @@ pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
         } else if broad_start {
             acc.danger(format!(
                 "find {what} across {} (system-wide)",
+                starts.join(" ")
+            ));
+        } else if data_files {
+            acc.danger(format!(
+                "find {what} the data files of {}",
                 starts.join(" ")
             ));
         } else if let (false, Some(s)) = (filtered, whole_start) {
@@ -205,13 +218,28 @@ pub(crate) fn analyze_find_exec(
                 .map(|w| w.text.replace("{}", starts.first().copied().unwrap_or(".")))
                 .collect();
             let mut sub = Acc::default();
-            assess_script(&text.join(" "), depth + 1, &mut sub);
+            assess_script(&quote_args(&text), depth + 1, &mut sub);
             let rep = sub.finish();
-            if rep.level > RiskLevel::Safe {
+            // `-exec dd if=/dev/zero of={}`: as dangerous as the command on
+            // the start point, judged like `-exec rm`.
+            if rep.level == RiskLevel::Danger {
+                judge(&format!("-exec {} destroys", e.name), acc);
+            } else if rep.level > RiskLevel::Safe {
                 acc.caution(format!("find -exec {} on matching files", e.name));
             }
         }
     }
+}
+
+fn quote_args(text: &[String]) -> String {
+    let words: Vec<Word> = text
+        .iter()
+        .map(|t| Word {
+            text: t.clone(),
+            ..Word::default()
+        })
+        .collect();
+    quote_words(&words)
 }
 
 #[cfg(test)]
@@ -228,6 +256,18 @@ mod tests {
             ("find / -xdev -delete", Danger),
             ("find /srv -type f -exec truncate -s 0 {} \\;", Danger),
             ("find ~ -name '*' -exec rm -rf {} +", Danger),
+            ("find /var/lib/postgresql -name '*.wal' -delete", Danger),
+            ("find /srv/mysql -iname '*.IBD' -exec rm {} +", Danger),
+            ("find /var/lib/mysql -name '*.err' -delete", Caution),
+            (
+                "find /etc -type f -exec dd if=/dev/zero of={} bs=1k count=1 \\;",
+                Danger,
+            ),
+            (
+                "find ./out -type f -exec dd if=/dev/zero of={} bs=1k count=1 \\;",
+                Caution,
+            ),
+            ("find /etc -name '*.conf' -exec grep -l ssl {} +", Safe),
         ]);
     }
 }

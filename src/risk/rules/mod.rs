@@ -15,11 +15,12 @@ mod find;
 mod interpreters;
 mod network;
 mod packages;
+mod perms;
 mod services;
 mod vcs;
 
 pub(crate) use code::{code_effects, fed_text, make_recipes};
-pub(crate) use files::{access_loss, analyze_generic_args, analyze_redirect};
+pub(crate) use files::{access_loss, analyze_generic_args, analyze_redirect, data_file_glob};
 pub(crate) use find::*;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
@@ -27,6 +28,7 @@ type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 /// Every family, in the order they are asked.
 const FAMILIES: &[Check] = &[
     files::check,
+    perms::check,
     disks::check,
     vcs::check,
     containers::check,

@@ -145,7 +145,9 @@ pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
                 "INPUT" | "OUTPUT" | "FORWARD" | "nat" | "filter" | "mangle" | "-t"
             )
     });
-    if flush {
+    if drops_all_input(args) {
+        acc.danger("adds a firewall rule that drops all incoming traffic (SSH included)");
+    } else if flush {
         acc.danger(
             "flushes all firewall rules (the host is exposed, or locked out under a DROP policy)",
         );
@@ -154,6 +156,43 @@ pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
     } else if !list_only {
         acc.caution("changes firewall rules");
     }
+}
+
+/// `iptables -I INPUT 1 -j DROP`, `iptables -A INPUT -p tcp --dport 22 -j
+/// REJECT`: a DROP/REJECT rule on INPUT that matches everything, or SSH.
+fn drops_all_input(args: &[&str]) -> bool {
+    let adds = args.windows(2).any(|w| {
+        matches!(
+            w[0],
+            "-A" | "-I" | "--append" | "--insert" | "-R" | "--replace"
+        ) && w[1] == "INPUT"
+    });
+    let drops = args
+        .windows(2)
+        .any(|w| matches!(w[0], "-j" | "--jump") && matches!(w[1], "DROP" | "REJECT"));
+    const MATCHES: &[&str] = &[
+        "-s",
+        "--source",
+        "-d",
+        "--destination",
+        "-p",
+        "--protocol",
+        "-i",
+        "--in-interface",
+        "-m",
+        "--match",
+        "!",
+        "--dport",
+        "--sport",
+        "--src-range",
+        "--state",
+        "--ctstate",
+    ];
+    let narrowed = args.iter().any(|a| MATCHES.contains(a));
+    let ssh = args.windows(2).any(|w| {
+        matches!(w[0], "--dport" | "--dports") && w[1].split(',').any(|p| p == "22" || p == "ssh")
+    }) && !args.iter().any(|a| matches!(*a, "-s" | "--source" | "!"));
+    adds && drops && (!narrowed || ssh)
 }
 
 /// `nft add rule inet filter input drop` (a verdict with no match) or an
@@ -307,6 +346,19 @@ mod tests {
             ),
             ("ufw default deny outgoing", Caution),
             ("iptables -F && iptables -P INPUT DROP", Danger),
+            ("sudo iptables -A INPUT -j REJECT", Danger),
+            ("sudo ip6tables -I INPUT 1 -j DROP", Danger),
+            ("sudo iptables -A INPUT -p tcp --dport 22 -j DROP", Danger),
+            ("sudo iptables -A INPUT -s 203.0.113.7 -j DROP", Caution),
+            (
+                "sudo iptables -A INPUT -p tcp --dport 8080 -j DROP",
+                Caution,
+            ),
+            (
+                "sudo iptables -A INPUT -p tcp --dport 22 -j ACCEPT",
+                Caution,
+            ),
+            ("sudo iptables -L INPUT -n --line-numbers", Safe),
         ]);
     }
 }

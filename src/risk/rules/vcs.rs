@@ -107,8 +107,11 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
             let staged_only = sub == "restore"
                 && has_flag(rest, 'S', &["--staged"])
                 && !has_flag(rest, 'W', &["--worktree"]);
+            // `git checkout -f BRANCH` throws local changes away like `-f` alone.
             let whole_tree = rest.iter().any(|a| matches!(*a, "." | ":/" | "*" | "-a"))
-                || has_flag(rest, 'f', &["--force"]) && !rest.iter().any(|a| !a.starts_with('-'));
+                || sub == "checkout"
+                    && has_flag(rest, 'f', &["--force"])
+                    && !rest.contains(&"--");
             if whole_tree && !staged_only {
                 acc.danger(format!(
                     "git {sub} discards every uncommitted change in the working tree"
@@ -155,6 +158,17 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
         "merge" | "pull" | "cherry-pick" | "revert" | "am" | "apply" | "rm" | "mv" | "gc"
         | "prune" | "reflog" | "update-ref" | "tag" | "remote" | "submodule" | "worktree"
         | "switch" => match sub {
+            "switch" if has_flag(rest, 'f', &["--force", "--discard-changes"]) => {
+                acc.danger("git switch --discard-changes throws away every uncommitted change")
+            }
+            "reflog"
+                if rest.contains(&"expire")
+                    && rest
+                        .iter()
+                        .any(|a| matches!(*a, "--expire=now" | "--expire=all" | "--expire-unreachable=now")) =>
+            {
+                acc.danger("git reflog expire --expire=now drops the only record of lost commits: gc then deletes them for good")
+            }
             "reflog" if !rest.iter().any(|a| *a == "expire" || *a == "delete") => {}
             "tag" if !has_flag(rest, 'd', &["--delete"]) && !has_flag(rest, 'f', &["--force"]) => {}
             "remote"
@@ -225,6 +239,15 @@ mod tests {
             ("git push --force origin main", Danger),
             ("git -c core.pager='rm -rf ~' log", Danger),
             ("git -c alias.x='!rm -rf ~' x", Danger),
+            ("git checkout --force release-2.1", Danger),
+            ("git switch --discard-changes main", Danger),
+            ("git reflog expire --expire=now --all", Danger),
+            ("git checkout main", Safe),
+            ("git checkout -b feature/x", Safe),
+            ("git reflog", Safe),
+            ("git reflog show --date=iso", Safe),
+            ("git gc", Safe),
+            ("git switch -c topic", Safe),
         ]);
     }
 }
