@@ -53,6 +53,7 @@
 //! does not parse is reported as a caution.
 
 mod evaluate;
+mod functions;
 mod lexer;
 mod normalise;
 mod parser;
@@ -65,6 +66,7 @@ mod tests;
 /// What every part of the analyser sees of the others.
 mod prelude {
     pub(crate) use super::evaluate::*;
+    pub(crate) use super::functions::*;
     pub(crate) use super::lexer::*;
     pub(crate) use super::normalise::*;
     pub(crate) use super::parser::*;
@@ -109,6 +111,7 @@ pub struct RiskReport {
 pub fn assess(command: &str) -> RiskReport {
     let mut acc = Acc::default();
     assess_script(command, 0, &mut acc);
+    run_deferred(&mut acc);
     acc.finish()
 }
 
@@ -136,6 +139,12 @@ pub(crate) struct Acc {
     pub(crate) fed_listing: Option<String>,
     /// Nesting of static evaluation (`$( $( … ) )`), bounded like scripts.
     pub(crate) eval_depth: usize,
+    /// This text follows an unclosed quote: the shell will not run it.
+    pub(crate) unclosed_tail: bool,
+    /// Functions defined in the text, walked when called.
+    pub(crate) functions: std::collections::HashMap<String, Function>,
+    /// Actions of `trap`, run when the text ends.
+    pub(crate) traps: Vec<String>,
 }
 
 /// ufw changes seen in the text, judged together when it ends.
@@ -176,6 +185,21 @@ impl Acc {
     }
     pub(crate) fn caution(&mut self, reason: impl Into<String>) {
         self.add(RiskLevel::Caution, reason);
+    }
+
+    /// Findings of text the shell refuses as written (an unclosed quote):
+    /// danger becomes caution, saying what it would do once the quote is
+    /// closed.
+    pub(crate) fn absorb_unclosed(&mut self, tail: Acc) {
+        for (level, reason) in tail.findings {
+            if level == RiskLevel::Danger {
+                self.caution(format!(
+                    "as written the shell refuses it (a quote is not closed); once closed: {reason}"
+                ));
+            } else {
+                self.add(level, reason);
+            }
+        }
     }
 
     pub(crate) fn finish(mut self) -> RiskReport {

@@ -290,6 +290,13 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                 }
                 i = close + 1;
             }
+            // Positional parameters set earlier (`set --`, a function's arguments).
+            c if (c.is_ascii_digit() || c == '@' || c == '*')
+                && vars.contains_key(c.to_string().as_str()) =>
+            {
+                out.push_str(&vars[c.to_string().as_str()]);
+                i += 2;
+            }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let n = name_len(i + 1);
                 let name: String = chars[i + 1..i + 1 + n].iter().collect();

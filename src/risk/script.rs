@@ -11,14 +11,24 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
         return;
     }
     let (toks, lex_broken) = lex_checked(src);
+    if lex_broken.is_some_and(is_unclosed) && !acc.unclosed_tail {
+        assess_unclosed(src, depth, acc);
+        return;
+    }
     detect_fork_bomb(&toks, acc);
+    let toks = take_functions(toks, acc);
     let (pipelines, parse_broken) = parse_checked(&toks);
-    acc.fed_listing = fed_listing(&pipelines);
     if let Some(why) = lex_broken.or(parse_broken) {
         acc.caution(format!(
             "the command does not parse as shell ({why}): what would run cannot be known"
         ));
     }
+    walk(pipelines, depth, acc);
+}
+
+/// Every command of the pipelines, in order, with its upstream.
+pub(crate) fn walk(pipelines: Vec<Pipeline>, depth: usize, acc: &mut Acc) {
+    acc.fed_listing = fed_listing(&pipelines);
     for p in pipelines {
         if let Some((var, words)) = &p.binding {
             let value = loop_value(words, acc);
@@ -31,6 +41,41 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
             analyze_cmd(&all[i], prev, &all[..i], depth, acc);
         }
     }
+}
+
+/// A quote or substitution left open: the shell refuses the line it opens
+/// on (and everything after), so nothing of it runs as written.
+fn is_unclosed(why: &str) -> bool {
+    why.contains("quote is not closed")
+        || why.contains("backtick substitution is not closed")
+        || why.contains("substitution or bracket is not closed")
+}
+
+/// The lines before the one where a quote is left open run as they are; the
+/// rest does not run until someone closes the quote, so what it would do
+/// is reported as caution at most, with its reasons.
+fn assess_unclosed(src: &str, depth: usize, acc: &mut Acc) {
+    const MAX_LINES: usize = 64;
+    let mut cut = 0;
+    let mut start = 0;
+    for (n, line) in src.split_inclusive('\n').enumerate() {
+        let end = start + line.len();
+        if n >= MAX_LINES || lex_checked(&src[..end]).1.is_some_and(is_unclosed) {
+            cut = start;
+            break;
+        }
+        start = end;
+    }
+    if cut > 0 {
+        assess_script(&src[..cut], depth, acc);
+    }
+    let mut tail = Acc {
+        vars: acc.vars.clone(),
+        unclosed_tail: true,
+        ..Acc::default()
+    };
+    assess_script(&src[cut..], depth, &mut tail);
+    acc.absorb_unclosed(tail);
 }
 
 /// `while read f; do …; done < <(find DIR …)`: the loop's input is a
@@ -182,6 +227,11 @@ pub(crate) fn analyze_cmd(
     if expand_alias(&eff, depth, acc) {
         return;
     }
+    if acc.functions.contains_key(&eff.name) {
+        let args: Vec<String> = eff.args.iter().map(|w| w.text.clone()).collect();
+        with_positional(&args, acc, |acc| call_function(&eff.name, depth, acc));
+        return;
+    }
     // `env -S 'rm -rf /'`: the name holds a whole command line.
     if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
         assess_script(
@@ -193,6 +243,14 @@ pub(crate) fn analyze_cmd(
     }
     if eff.name == "cd" {
         change_dir(&eff, acc);
+    }
+    if eff.name == "trap" {
+        let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
+        record_trap(&args, acc);
+        return;
+    }
+    if eff.name == "set" {
+        set_positional(eff.args, acc);
     }
     let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
     let ctx = Ctx {
@@ -251,6 +309,48 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
         }
     }
     out
+}
+
+/// `set -- a b c` (or `set a b c`): the positional parameters `$1`… and `$@`.
+fn set_positional(args: &[Word], acc: &mut Acc) {
+    let at = args.iter().position(|w| w.text == "--");
+    let values: Vec<String> = match at {
+        Some(i) => args[i + 1..].iter().map(|w| w.text.clone()).collect(),
+        None if args
+            .first()
+            .is_some_and(|w| !w.text.starts_with(['-', '+'])) =>
+        {
+            args.iter().map(|w| w.text.clone()).collect()
+        }
+        None => return,
+    };
+    store_positional(&values, acc);
+}
+
+fn store_positional(values: &[String], acc: &mut Acc) {
+    for k in 1..=9 {
+        acc.vars.remove(&k.to_string());
+    }
+    for (i, v) in values.iter().enumerate().take(9) {
+        acc.vars.insert((i + 1).to_string(), v.clone());
+    }
+    acc.vars.insert("@".into(), values.join(" "));
+    acc.vars.insert("*".into(), values.join(" "));
+}
+
+/// Runs `f` with the positional parameters set to `args` (a function
+/// call), restoring the caller's afterwards.
+fn with_positional(args: &[String], acc: &mut Acc, f: impl FnOnce(&mut Acc) -> bool) {
+    const KEYS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
+    let saved: Vec<Option<String>> = KEYS.iter().map(|k| acc.vars.get(*k).cloned()).collect();
+    store_positional(args, acc);
+    f(acc);
+    for (k, v) in KEYS.iter().zip(saved) {
+        match v {
+            Some(v) => acc.vars.insert(k.to_string(), v),
+            None => acc.vars.remove(*k),
+        };
+    }
 }
 
 /// `alias x='rm -rf'`: records the alias. `x ~`: the alias's text runs with

@@ -307,8 +307,18 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
                 "{name} volume prune deletes volumes not in use (their data is lost)"
             )),
             Some("rm" | "remove") => {
+                let data = rest_words
+                    .iter()
+                    .skip(1)
+                    .filter(|w| !w.text.starts_with('-'))
+                    .find(|w| names_a_store(&w.text));
                 if all_from_ps() {
                     acc.danger(format!("{name} volume rm of every volume (all data lost)"));
+                } else if let Some(v) = data {
+                    acc.danger(format!(
+                        "{name} volume rm deletes the volume {}, a data store's files",
+                        v.text
+                    ));
                 } else {
                     acc.caution(format!("{name} volume rm deletes a volume and its data"));
                 }
@@ -382,7 +392,9 @@ pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
     match sub {
         "down" => {
             if args.iter().any(|a| *a == "-v" || *a == "--volumes") {
-                acc.caution("compose down -v deletes the project's volumes (their data is lost)");
+                acc.danger(
+                    "compose down -v deletes every volume of the project (databases' data is lost)",
+                );
             } else {
                 acc.caution("compose down stops and removes the project's containers");
             }
@@ -392,6 +404,45 @@ pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
         }
         _ => {}
     }
+}
+
+/// A volume's name that says it holds a store's data (`pgdata`,
+/// `app_mysql`, `redis-data`), as a path naming one does.
+pub(crate) fn names_a_store(name: &str) -> bool {
+    const STORES: &[&str] = &[
+        "data",
+        "db",
+        "sql",
+        "postgres",
+        "pg",
+        "maria",
+        "mongo",
+        "redis",
+        "elastic",
+        "opensearch",
+        "minio",
+        "backup",
+        "kafka",
+        "etcd",
+        "influx",
+        "clickhouse",
+        "cassandra",
+        "couch",
+        "neo4j",
+        "grafana",
+        "prometheus",
+        "gitea",
+        "gitlab",
+        "nextcloud",
+        "vault",
+        "registry",
+    ];
+    let n = name.to_ascii_lowercase();
+    n.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| {
+        STORES
+            .iter()
+            .any(|s| part == *s || part.ends_with(s) || part.starts_with(s))
+    })
 }
 
 pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
@@ -476,6 +527,15 @@ mod tests {
                 Danger,
             ),
             ("kubectl run web --image=nginx", Safe),
+            // A volume is a store's data directory by another name.
+            ("podman volume rm app_mysql", Danger),
+            ("docker volume rm -f redis-data", Danger),
+            ("docker volume rm buildkit-cache", Caution),
+            ("docker volume ls", Safe),
+            ("docker volume inspect pgdata", Safe),
+            ("docker compose down --volumes", Danger),
+            ("docker-compose down -v", Danger),
+            ("docker compose down --remove-orphans", Caution),
             (
                 "docker run -v /etc:/mnt/etc alpine sh -c 'rm -rf /mnt/etc/*'",
                 Danger,

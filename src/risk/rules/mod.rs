@@ -46,6 +46,10 @@ pub(crate) fn analyze_effective(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
     let lname = name.to_ascii_lowercase();
     // Shells and interpreters: what they are fed (downloads, -c code).
+    // `bash -n script`, `sh -n <<< '…'`: noexec, the shell only parses.
+    if is_shell(name) && shell_noexec(ctx.args) {
+        return;
+    }
     if is_shell(name) || INTERPRETERS.contains(&lname.as_str()) {
         interpreters::analyze_interpreter(ctx, acc);
         if is_shell(name) {
@@ -79,6 +83,13 @@ fn only_prints(ctx: &Ctx) -> bool {
     if RUNNERS.contains(&ctx.eff.name.as_str()) || kube_runs {
         return false;
     }
+    // `mkfs.ext4 -V`, `wipefs -V`: a version alone; nothing is named to act on.
+    if ctx.args == ["-V"] {
+        return true;
+    }
+    if dry_run_flag(&ctx.eff.name, ctx.args) {
+        return true;
+    }
     ctx.args.iter().take_while(|a| **a != "--").any(|a| {
         matches!(
             *a,
@@ -91,4 +102,54 @@ fn only_prints(ctx: &Ctx) -> bool {
                 | "--dryrun"
         )
     })
+}
+
+/// A shell's own `-n` (or `-o noexec`) before its script: read, not run.
+fn shell_noexec(args: &[&str]) -> bool {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if *a == "-o" && args.get(i + 1) == Some(&"noexec") {
+            return true;
+        }
+        if !a.starts_with('-') || *a == "--" || a.starts_with("--") {
+            return false;
+        }
+        if a[1..].contains('n') {
+            return true;
+        }
+        // `-c SCRIPT`: what follows is the script, not options.
+        if a[1..].contains('c') {
+            return false;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Each tool's own flag for "show what would be done": the command changes
+/// nothing with it (`wipefs -n`, `rsync -n`, `apt-get -s`, `lvremove -t`).
+fn dry_run_flag(name: &str, args: &[&str]) -> bool {
+    let (short, long): (Option<char>, &[&str]) = match name {
+        "wipefs" | "sfdisk" => (Some('n'), &["--no-act"]),
+        "rsync" | "rclone" => (Some('n'), &["--dry-run"]),
+        "make" | "gmake" => (Some('n'), &["--just-print", "--dry-run", "--recon"]),
+        "apt-get" | "apt" => (Some('s'), &["--simulate", "--just-print", "--no-act"]),
+        "dnf" | "yum" => (None, &["--assumeno"]),
+        "zfs" | "zpool" => (Some('n'), &[]),
+        "lvremove" | "vgremove" | "pvremove" | "lvreduce" | "lvresize" => (Some('t'), &["--test"]),
+        "sgdisk" => (Some('P'), &["--pretend"]),
+        "xfs_repair" | "e2fsck" | "fsck.ext4" => (Some('n'), &[]),
+        "fsck" => (Some('N'), &[]),
+        "ansible" | "ansible-playbook" => (Some('C'), &["--check"]),
+        "pacman" => (Some('p'), &["--print"]),
+        "zypper" => (None, &["--dry-run"]),
+        "nft" => (Some('c'), &["--check"]),
+        _ => return false,
+    };
+    let short_hit = short.is_some_and(|c| {
+        args.iter()
+            .take_while(|a| **a != "--")
+            .any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c))
+    });
+    short_hit || long.iter().any(|l| args.contains(l))
 }
