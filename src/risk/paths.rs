@@ -162,7 +162,14 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
         .or_else(|| t.strip_prefix("${PWD}"))
         .or_else(|| t.strip_prefix("$(pwd)"))
     {
-        if rest.is_empty() || rest == "/" || rest.strip_prefix('/').is_some_and(is_broad_glob) {
+        // `$PWD`, `$PWD/*`, `${PWD}/..`: the working directory or above it.
+        let comps: Vec<&str> = rest.split('/').filter(|c| !c.is_empty()).collect();
+        let last = comps.len().saturating_sub(1);
+        let climbs = comps
+            .iter()
+            .enumerate()
+            .all(|(i, c)| *c == "." || *c == ".." || i == last && is_broad_glob(c));
+        if rest.is_empty() || rest.starts_with('/') && climbs {
             return Some(PathClass::Cwd(raw.to_string()));
         }
         return Some(PathClass::Other);

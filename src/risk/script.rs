@@ -221,6 +221,9 @@ pub(crate) fn analyze_cmd(
         return;
     };
     let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
+    if eff.via_xargs {
+        fan_out(cmd, &eff, upstream, depth, acc);
+    }
     if computed_name(name_word, &eff, depth, acc) {
         return;
     }
@@ -309,6 +312,100 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
         }
     }
     out
+}
+
+/// `xargs`/`parallel` with input known from the text: the command runs on
+/// each item, as `{}` (or `-I STR`) or appended. `parallel 'dd of={}' :::
+/// /dev/sd{a,b}` runs `dd of=/dev/sda`; `xargs -I{} sh -c {} <<< 'rm -rf ~'`
+/// runs `sh -c 'rm -rf ~'`.
+fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut Acc) {
+    const MAX_RUNS: usize = 4;
+    let start = cmd.words.len() - eff.args.len() - 1;
+    let wrapper = &cmd.words[..start];
+    let parallel = wrapper.iter().any(|w| basename(&w.text) == "parallel");
+    let replace = wrapper
+        .windows(2)
+        .find(|w| w[0].text == "-I")
+        .map(|w| w[1].text.clone())
+        .or_else(|| {
+            wrapper.iter().find_map(|w| {
+                w.text
+                    .strip_prefix("-I")
+                    .or_else(|| w.text.strip_prefix("--replace="))
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+            })
+        })
+        .or_else(|| {
+            wrapper
+                .iter()
+                .any(|w| w.text == "-i")
+                .then(|| "{}".to_string())
+        });
+    let sep = eff.args.iter().position(|w| !w.quoted && w.text == ":::");
+    let template: Vec<Word> = cmd.words[start..start + 1 + sep.unwrap_or(eff.args.len())].to_vec();
+    let (items, per_line): (Vec<String>, bool) = if parallel {
+        match sep {
+            Some(i) => (
+                eff.args[i + 1..].iter().map(|w| w.text.clone()).collect(),
+                true,
+            ),
+            None => return,
+        }
+    } else {
+        let fed = cmd
+            .redirs
+            .iter()
+            .find_map(|r| match r.kind {
+                RedirKind::Herestring => Some(r.target.text.clone()),
+                RedirKind::Heredoc => Some(r.body.clone()),
+                _ => None,
+            })
+            .or_else(|| {
+                (!upstream.is_empty())
+                    .then(|| eval_pipeline(upstream, acc))
+                    .flatten()
+            });
+        let Some(text) = fed else { return };
+        let lines = replace.is_some();
+        let items = if lines {
+            text.lines().map(str::to_string).collect()
+        } else {
+            text.split_whitespace().map(str::to_string).collect()
+        };
+        (items, lines)
+    };
+    let slot = replace.unwrap_or_else(|| "{}".to_string());
+    let has_slot = template.iter().any(|w| w.text.contains(&slot));
+    if has_slot || per_line && parallel {
+        for item in items.iter().filter(|i| !i.trim().is_empty()).take(MAX_RUNS) {
+            let words: Vec<Word> = template
+                .iter()
+                .map(|w| Word {
+                    text: w.text.replace(&slot, item),
+                    ..w.clone()
+                })
+                .collect();
+            let mut text = quote_words(&words);
+            if !has_slot {
+                text = format!(
+                    "{text} {}",
+                    quote_words(&[Word {
+                        text: item.clone(),
+                        ..Word::default()
+                    }])
+                );
+            }
+            assess_script(&text, depth + 1, acc);
+        }
+    } else if !items.is_empty() {
+        let mut words = template.clone();
+        words.extend(items.iter().take(16).map(|i| Word {
+            text: i.clone(),
+            ..Word::default()
+        }));
+        assess_script(&quote_words(&words), depth + 1, acc);
+    }
 }
 
 /// `set -- a b c` (or `set a b c`): the positional parameters `$1`… and `$@`.
@@ -704,6 +801,15 @@ pub(crate) const INTERPRETERS: &[&str] = &[
     "deno",
     "bun",
     "lua",
+    "luajit",
+    "rscript",
+    "r",
+    "julia",
+    "emacs",
+    "tclsh",
+    "osascript",
+    "groovy",
+    "elixir",
     "pwsh",
     "powershell",
     "iex",

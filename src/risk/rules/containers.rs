@@ -267,20 +267,22 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
     let rest_words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
     let name = ctx.eff.name.as_str();
     let all_from_ps = || {
-        rest_words.iter().any(|w| {
-            w.subs.iter().any(|s| {
-                !s.contains("dangling")
-                    && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
-                        || s.contains("volume ls")
-                        || s.contains("images"))
+        rest.contains(&FANOUT)
+            || rest_words.iter().any(|w| {
+                w.subs.iter().any(|s| {
+                    !s.contains("dangling")
+                        && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
+                            || s.contains("volume ls")
+                            || s.contains("images"))
+                })
             })
-        }) || (ctx.eff.via_xargs
-            && ctx.upstream.iter().any(|c| {
-                c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
-                    && c.words
-                        .first()
-                        .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
-            }))
+            || (ctx.eff.via_xargs
+                && ctx.upstream.iter().any(|c| {
+                    c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
+                        && c.words
+                            .first()
+                            .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
+                }))
     };
     match sub {
         "system" => {
@@ -454,9 +456,20 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
     let rest = &args[i + 1..];
     match sub {
         "delete" => {
-            let all = rest
-                .iter()
-                .any(|a| *a == "--all" || *a == "-A" || *a == "--all-namespaces");
+            // A loop over `kubectl get …` (its variable stands for every name
+            // listed) or `kubectl get … | xargs kubectl delete`: every resource.
+            let listed = rest.contains(&FANOUT)
+                || ctx.eff.via_xargs
+                    && ctx.upstream.iter().any(|c| {
+                        c.words.iter().any(|w| w.text == "get")
+                            && c.words
+                                .iter()
+                                .any(|w| matches!(w.text.as_str(), "kubectl" | "oc"))
+                    });
+            let all = listed
+                || rest
+                    .iter()
+                    .any(|a| *a == "--all" || *a == "-A" || *a == "--all-namespaces");
             let ns = rest.first().is_some_and(|r| {
                 matches!(
                     *r,
@@ -527,6 +540,21 @@ mod tests {
                 Danger,
             ),
             ("kubectl run web --image=nginx", Safe),
+            // Loops over a listing touch every name it prints.
+            (
+                "for p in $(kubectl get pods -o name); do kubectl delete \"$p\"; done",
+                Danger,
+            ),
+            ("kubectl get deploy -o name | xargs kubectl delete", Danger),
+            (
+                "for c in $(docker ps -aq); do docker rm -f \"$c\"; done",
+                Danger,
+            ),
+            (
+                "for p in $(kubectl get pods -o name); do kubectl logs \"$p\"; done",
+                Safe,
+            ),
+            ("kubectl delete pod web-7d9f", Caution),
             // A volume is a store's data directory by another name.
             ("podman volume rm app_mysql", Danger),
             ("docker volume rm -f redis-data", Danger),

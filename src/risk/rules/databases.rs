@@ -9,7 +9,26 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "cockroach"
-        | "mongo" | "mongosh" | "redis-cli" | "cqlsh" => analyze_sql_client(ctx, acc),
+        | "mongo" | "mongosh" | "redis-cli" | "cqlsh" | "duckdb" | "influx" | "cypher-shell"
+        | "snowsql" | "usql" | "pgcli" | "mycli" | "litecli" | "trino" | "presto" | "spark-sql"
+        | "beeline" | "hive" | "isql" | "sqlplus" | "valkey-cli" | "keydb-cli" | "clickhouse"
+        | "mariadb-client" | "sqlite" => analyze_sql_client(ctx, acc),
+        "etcdctl" => {
+            let del = ctx.args.iter().any(|a| matches!(*a, "del" | "rm"));
+            let everything = ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "--prefix" | "--from-key"))
+                && ctx
+                    .positionals()
+                    .iter()
+                    .any(|w| matches!(w.text.as_str(), "" | "/" | "\0"));
+            if del && everything {
+                acc.danger("etcdctl deletes every key (the cluster's whole state)");
+            } else if del {
+                acc.caution("etcdctl deletes keys");
+            }
+        }
         "mysqladmin" => {
             if ctx.args.iter().any(|a| matches!(*a, "drop")) {
                 acc.danger("mysqladmin drop deletes a database");
@@ -54,8 +73,28 @@ fn without_literals(sql: &str) -> String {
 pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
     let up = without_literals(sql).to_ascii_uppercase();
     let norm: String = up.split_whitespace().collect::<Vec<_>>().join(" ");
-    if norm.contains("DROP DATABASE") || norm.contains("DROP SCHEMA") {
+    const WHOLE: &[&str] = &[
+        "DROP DATABASE",
+        "DROP SCHEMA",
+        "DROP KEYSPACE",
+        "DROP TABLESPACE",
+        "DROP RETENTION POLICY",
+        "DROP CATALOG",
+    ];
+    if WHOLE.iter().any(|k| norm.contains(k)) {
         return Some("drops a whole database");
+    }
+    const OBJECTS: &[&str] = &[
+        "DROP COLLECTION",
+        "DROP MEASUREMENT",
+        "DROP SERIES",
+        "DROP ROLE",
+        "DROP COLUMNFAMILY",
+        "DROP COLUMN",
+        "DETACH DELETE",
+    ];
+    if OBJECTS.iter().any(|k| norm.contains(k)) {
+        return Some("drops data (tables, collections, columns or graph nodes) for good");
     }
     if norm.contains("DROP TABLE") || norm.contains("DROP USER") || norm.contains("DROP OWNED") {
         return Some("drops tables or users");
@@ -137,8 +176,16 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     for (i, a) in args.iter().enumerate() {
         let takes = matches!(
             *a,
-            "-c" | "--command" | "-e" | "--execute" | "--eval" | "-q" | "--query" | "-Q"
-        );
+            "-c" | "--command"
+                | "-e"
+                | "--execute"
+                | "-execute"
+                | "--eval"
+                | "-q"
+                | "--query"
+                | "-Q"
+                | "-a"
+        ) && !(*a == "-a" && name != "cypher-shell");
         if takes {
             if let Some(v) = args.get(i + 1) {
                 texts.push((*v).to_string());
@@ -159,6 +206,9 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     }
     if name == "redis-cli" && redis_fed_delete(ctx, acc) {
         return;
+    }
+    if name == "cypher-shell" {
+        texts.extend(ctx.positionals().iter().map(|w| w.text.clone()));
     }
     if name == "sqlite3" || name == "redis-cli" {
         // sqlite3 DB "SQL"; redis-cli [opts] CMD …
@@ -235,6 +285,21 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("cqlsh -e 'DROP KEYSPACE analytics'", Danger),
+            ("cqlsh db1 -e \"drop table events.clicks\"", Danger),
+            ("influx -execute 'DROP DATABASE telegraf'", Danger),
+            ("cypher-shell 'MATCH (n) DETACH DELETE n'", Danger),
+            (
+                "duckdb warehouse.db -c 'DROP SCHEMA staging CASCADE'",
+                Danger,
+            ),
+            ("etcdctl del '' --prefix", Danger),
+            ("etcdctl del /config/feature-x", Caution),
+            ("psql -c 'ALTER TABLE users DROP COLUMN email'", Danger),
+            ("cqlsh -e 'SELECT * FROM system.local'", Safe),
+            ("cypher-shell 'MATCH (n) RETURN count(n)'", Safe),
+            ("influx -execute 'SHOW DATABASES'", Safe),
+            ("etcdctl get '' --prefix --keys-only", Safe),
             (
                 "echo RFJPUCBEQVRBQkFTRSBwcm9kOw== | base64 -d | psql",
                 Danger,

@@ -190,7 +190,7 @@ pub(crate) fn access_loss(verb: &str, path: &str) -> String {
 /// A non-recursive delete of a glob that matches system files, or every
 /// file of a data directory. A glob from a loop over a listing
 /// (`for f in /etc/*; rm "$f"`) counts too.
-fn glob_delete_danger(w: &Word) -> Option<String> {
+pub(crate) fn glob_delete_danger(w: &Word) -> Option<String> {
     let text = w.text.as_str();
     let class = classify(text)?;
     let broad = text.split('/').any(is_broad_glob);
@@ -205,6 +205,17 @@ fn glob_delete_danger(w: &Word) -> Option<String> {
         return Some(format!("deletes every file in {}", class.describe()));
     }
     None
+}
+
+/// A file inside a store's data directory that is its data, not a log or
+/// a pid file (`/var/lib/mysql/ibdata1`, `/srv/redis/dump.rdb`).
+fn store_file(path: &str) -> bool {
+    let ext = basename(path)
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .unwrap_or("");
+    matches!(classify(path), Some(PathClass::DataDir(_)))
+        && !matches!(ext, "log" | "err" | "pid" | "sock" | "lock" | "tmp" | "out")
 }
 
 /// `.git`, `./.hg`, `repo/.svn`: the directory holding a repository's history.
@@ -415,6 +426,11 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                     acc.danger(format!("{name} writes over the device {}", dest.text));
                 } else if is_access_key(&dest.text) && (from_null || name == "ln") {
                     acc.danger(access_loss("empties", &dest.text));
+                } else if replaces_authorized_keys(&dest.text) {
+                    acc.danger(format!(
+                        "{name} replaces {}: every key listed there now stops working",
+                        dest.text
+                    ));
                 } else if if name == "ln" {
                     CRITICAL_FILES.contains(&dest.text.as_str())
                 } else {
@@ -447,6 +463,13 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                     );
                 } else if is_critical_file(&w.text) && !ctx.has_flag('a', &["--append"]) {
                     acc.danger(format!("tee overwrites the critical file {}", w.text));
+                } else if replaces_authorized_keys(&w.text) && !ctx.has_flag('a', &["--append"]) {
+                    acc.danger(format!(
+                        "tee replaces {}: every key listed there now stops working",
+                        w.text
+                    ));
+                } else if replaces_authorized_keys(&w.text) {
+                    acc.caution(format!("adds keys to {}", w.text));
                 } else if w.text.starts_with('/')
                     && !w.text.starts_with("/tmp/")
                     && !is_harmless_dev(&w.text)
@@ -472,6 +495,9 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                     danger = true;
                 } else if shrink && is_access_key(&w.text) {
                     acc.danger(access_loss("empties", &w.text));
+                    danger = true;
+                } else if shrink && store_file(&w.text) {
+                    acc.danger(format!("empties {}, a data store's file", w.text));
                     danger = true;
                 }
             }
@@ -583,12 +609,22 @@ fn sed_deletes_every_line(args: &[&str]) -> bool {
     })
 }
 
+/// `authorized_keys` (or `authorized_keys2`) written from scratch: the keys
+/// it lists now are gone, the user's own among them.
+pub(crate) fn replaces_authorized_keys(path: &str) -> bool {
+    basename(path).starts_with("authorized_keys")
+}
+
 pub(crate) fn analyze_redirect(r: &Redir, acc: &mut Acc) {
     let t = r.target.text.as_str();
     match r.kind {
         RedirKind::Write | RedirKind::Append => {
             if is_device(t) {
                 acc.danger(format!("redirects output onto the device {t}"));
+            } else if r.kind == RedirKind::Write && replaces_authorized_keys(t) {
+                acc.danger(format!(
+                    "overwrites {t}: every key listed there now (yours too) stops working"
+                ));
             } else if t == "/proc/sysrq-trigger" {
                 acc.danger(
                     "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
@@ -654,6 +690,21 @@ mod tests {
             ("rm ~/.ssh/known_hosts", Caution),
             ("rm ~/.ssh/id_rsa.pub", Caution),
             ("cat key.pub >> ~/.ssh/authorized_keys", Safe),
+            (
+                "echo 'ssh-rsa AAAAB3Nza deploy@ci' > /root/.ssh/authorized_keys",
+                Danger,
+            ),
+            ("cp ./team.keys ~/.ssh/authorized_keys", Danger),
+            (
+                "curl -s https://github.com/alice.keys | tee ~/.ssh/authorized_keys",
+                Danger,
+            ),
+            (
+                "curl -s https://github.com/alice.keys | tee -a ~/.ssh/authorized_keys",
+                Caution,
+            ),
+            ("cp ~/.ssh/authorized_keys ~/keys.bak", Safe),
+            ("grep -c ssh- ~/.ssh/authorized_keys", Safe),
             ("cp /dev/null ~/.ssh/authorized_keys", Danger),
             ("mv ~/.ssh/authorized_keys /tmp/", Danger),
             ("mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old", Caution),
@@ -664,6 +715,21 @@ mod tests {
             ("rm -rf ~alice", Danger),
             ("rm -rf ~bob/tmp/cache", Caution),
             ("rm -rf ~/../..", Danger),
+            // Every spelling of a path is resolved before it is judged.
+            ("rm -rf ${HOME%/*}", Danger),
+            ("rm -rf \"${HOME%/*}\"/*", Danger),
+            ("rm -rf \"$(dirname \"$HOME\")\"", Danger),
+            ("rm -rf \"$(dirname ~/)\"", Danger),
+            ("rm -rf $(realpath ~/..)", Danger),
+            ("rm -rf \"${PWD}/..\"", Danger),
+            ("rm -rf ~/./../", Danger),
+            ("rm -rf //home//", Danger),
+            ("rm -rf /./etc/.", Danger),
+            ("rm -rf ${HOME}/../..", Danger),
+            ("D=/srv/app/releases/42; rm -rf \"${D%/*}\"", Caution),
+            ("rm -rf \"$(dirname \"$0\")/build\"", Caution),
+            ("rm -rf \"${OUT%/}/dist\"", Caution),
+            ("echo \"${HOME%/*}\"", Safe),
             ("rm -rf $HOME/..", Danger),
             ("rm -rf /var/lib/mysql", Danger),
             ("a=rm; $a -rf ~", Danger),
@@ -676,6 +742,10 @@ mod tests {
             ("rm -f /var/lib/mysql/*", Danger),
             ("rm -f /var/lib/mysql/ib_logfile0", Caution),
             ("rm /srv/data/*.tmp", Caution),
+            ("sudo truncate -s 0 /var/lib/mysql/ibdata1", Danger),
+            ("truncate -s0 /srv/redis/dump.rdb", Danger),
+            ("sudo truncate -s 0 /var/lib/mysql/mysql-slow.log", Caution),
+            ("truncate -s 0 ./logs/app.log", Caution),
             ("sudo rm -f /var/lib/postgresql/16/main/*.wal", Danger),
             ("rm -f /srv/redis/*.rdb", Danger),
             ("sudo find /var/lib/mongodb -name '*.wt' | xargs rm", Danger),

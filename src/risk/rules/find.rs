@@ -173,6 +173,19 @@ pub(crate) fn analyze_find_exec(
     match e.name.as_str() {
         "rm" | "shred" | "unlink" => judge("-exec rm deletes", acc),
         "truncate" => judge("-exec truncate empties", acc),
+        // `-exec dd if=/dev/zero of={}`, `-exec cp /dev/null {}`: each match overwritten.
+        "dd" if args
+            .iter()
+            .any(|a| a.starts_with("of=") && a.contains("{}")) =>
+        {
+            judge("-exec dd overwrites", acc)
+        }
+        "cp" | "tee"
+            if args.last().is_some_and(|a| *a == "{}")
+                && (e.name == "tee" || args.contains(&"/dev/null")) =>
+        {
+            judge(&format!("-exec {} overwrites", e.name), acc)
+        }
         "chmod" | "chown" | "chgrp" => {
             if starts.iter().any(|s| find_start_is_broad(s)) {
                 acc.danger(format!(
@@ -196,6 +209,10 @@ pub(crate) fn analyze_find_exec(
                 .position(|a| a.starts_with('-') && a.contains('c'))
             {
                 if let Some(script) = args.get(pos + 1) {
+                    if script_overwrites_arg(script) {
+                        judge("-exec sh empties", acc);
+                        return;
+                    }
                     let start = starts.first().copied().unwrap_or(".");
                     let replaced = script
                         .replace("{}", start)
@@ -229,6 +246,26 @@ pub(crate) fn analyze_find_exec(
             }
         }
     }
+}
+
+/// A script given each match as `$1`/`{}` that truncates it: `> "$1"`,
+/// `: > {}`, `truncate -s 0 "$1"`, `cp /dev/null "$1"`.
+fn script_overwrites_arg(script: &str) -> bool {
+    let is_arg = |t: &str| matches!(t, "$1" | "{}" | "$@" | "${1}" | "$f" | "$file");
+    let toks = lex(script);
+    let redirected = toks.iter().any(
+        |t| matches!(t, Tok::Redir(r) if r.kind == RedirKind::Write && is_arg(&r.target.text)),
+    );
+    let emptied = parse(&toks).iter().flat_map(|p| p.cmds.iter()).any(|c| {
+        let words: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+        match words.first().copied() {
+            Some("truncate") => words.iter().any(|w| is_arg(w)),
+            Some("cp") => words.contains(&"/dev/null") && words.last().is_some_and(|w| is_arg(w)),
+            Some("shred") => words.iter().any(|w| is_arg(w)),
+            _ => false,
+        }
+    });
+    redirected || emptied
 }
 
 fn quote_args(text: &[String]) -> String {
@@ -268,6 +305,18 @@ mod tests {
                 Caution,
             ),
             ("find /etc -name '*.conf' -exec grep -l ssl {} +", Safe),
+            (
+                "find /etc -type f -exec sh -c ': > \"$1\"' _ {} \\;",
+                Danger,
+            ),
+            (
+                "find /var/log -name '*.log' -exec sh -c 'cat /dev/null > \"$1\"' _ {} \\;",
+                Caution,
+            ),
+            (
+                "find . -name '*.bak' -exec sh -c 'truncate -s 0 \"$1\"' _ {} \\;",
+                Caution,
+            ),
         ]);
     }
 }

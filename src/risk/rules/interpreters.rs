@@ -157,7 +157,22 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                     && name == "perl"
                     && a[1..].chars().all(|c| c.is_ascii_lowercase())
                 || *a == "-Command")
+            || matches!(
+                *a,
+                "--eval" | "-eval" | "--execute" | "--command" | "-Command"
+            )
+            || *a == "-p" && matches!(name, "node" | "nodejs" | "bun")
     });
+    // `deno eval CODE`, `bun eval CODE`: the subcommand takes the code.
+    if matches!(name, "deno" | "bun") {
+        let pos = positionals(words);
+        if pos.first().is_some_and(|w| w.text == "eval") {
+            if let Some(code) = pos.get(1) {
+                code_run(name, &code.text, ctx.depth, acc);
+            }
+            return;
+        }
+    }
     if has_script_file {
         if let Some(w) = positionals(&before_ddash).first() {
             // A script written earlier is code of this interpreter, not shell.
@@ -425,6 +440,10 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
         "passthru",
         "proc_open",
         "execute",
+        "shell-command",
+        "call-process",
+        "Open3",
+        "Command(",
     ];
     if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
         return Vec::new();

@@ -13,15 +13,23 @@ mod disks;
 mod files;
 mod find;
 mod interpreters;
+mod lang;
 mod network;
 mod packages;
 mod perms;
+mod remote;
 mod services;
 mod vcs;
 
-pub(crate) use code::{code_effects, fed_text, make_recipes};
-pub(crate) use files::{access_loss, analyze_generic_args, analyze_redirect, data_file_glob};
+pub(crate) use code::{
+    calls, concat_literals, fed_text, make_recipes, string_lists, string_literals,
+};
+pub(crate) use files::{
+    access_loss, analyze_generic_args, analyze_redirect, data_file_glob, glob_delete_danger,
+    replaces_authorized_keys,
+};
 pub(crate) use find::*;
+pub(crate) use lang::{code_effects, env_lookups_as_shell, resolve_identifier};
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 
@@ -29,6 +37,7 @@ type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 const FAMILIES: &[Check] = &[
     files::check,
     perms::check,
+    remote::check,
     disks::check,
     vcs::check,
     containers::check,
@@ -71,9 +80,44 @@ pub(crate) fn analyze_effective(ctx: &Ctx, acc: &mut Acc) {
 /// hand words to another program (`ssh host cmd --help` runs `cmd`).
 fn only_prints(ctx: &Ctx) -> bool {
     const RUNNERS: &[&str] = &[
-        "ssh", "docker", "podman", "nerdctl", "find", "xargs", "parallel", "watch", "su", "chroot",
-        "eval", "env", "git", "awk", "gawk", "vim", "vi", "nvim", "make", "npm", "npx", "yarn",
-        "pnpm", "cargo", "just", "exec", "command", "builtin",
+        "ssh",
+        "docker",
+        "podman",
+        "nerdctl",
+        "find",
+        "xargs",
+        "parallel",
+        "watch",
+        "su",
+        "chroot",
+        "eval",
+        "env",
+        "git",
+        "awk",
+        "gawk",
+        "vim",
+        "vi",
+        "nvim",
+        "make",
+        "npm",
+        "npx",
+        "yarn",
+        "pnpm",
+        "cargo",
+        "just",
+        "exec",
+        "command",
+        "builtin",
+        "pdsh",
+        "clush",
+        "pssh",
+        "parallel-ssh",
+        "dsh",
+        "salt",
+        "knife",
+        "multipass",
+        "pct",
+        "machinectl",
     ];
     let kube_runs = matches!(ctx.eff.name.as_str(), "kubectl" | "oc")
         && ctx

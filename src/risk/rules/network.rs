@@ -86,6 +86,24 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "ssh" => analyze_ssh(ctx, acc),
+        "scp" | "sftp" => {
+            ssh_option_commands(ctx.args, ctx.depth, acc);
+            // `scp keys host:~/.ssh/authorized_keys` replaces the remote list.
+            if let Some(dest) = ctx
+                .positionals()
+                .last()
+                .filter(|_| ctx.positionals().len() > 1)
+            {
+                if dest.text.contains(':') && replaces_authorized_keys(&dest.text) {
+                    acc.danger(format!(
+                        "{name} replaces {}: every key listed there stops working",
+                        dest.text
+                    ));
+                } else if dest.text.contains(':') {
+                    acc.caution(format!("{name} copies files onto another machine"));
+                }
+            }
+        }
         "nc" | "ncat" | "netcat" | "socat" => {
             if ctx.args.iter().any(|a| {
                 *a == "-e"
@@ -217,8 +235,35 @@ fn nft_drops_all_input(args: &[&str]) -> bool {
     adds && (bare_rule || policy)
 }
 
+/// ssh options whose value is a local command (`ProxyCommand`,
+/// `LocalCommand`, `KnownHostsCommand`) or the remote one (`RemoteCommand`).
+fn ssh_option_commands(args: &[&str], depth: usize, acc: &mut Acc) {
+    const RUNS: &[&str] = &[
+        "proxycommand",
+        "localcommand",
+        "knownhostscommand",
+        "remotecommand",
+    ];
+    for (i, a) in args.iter().enumerate() {
+        let opt = if *a == "-o" {
+            args.get(i + 1).copied()
+        } else {
+            a.strip_prefix("-o").filter(|o| !o.is_empty())
+        };
+        let Some(opt) = opt else { continue };
+        let (key, value) = match opt.split_once(['=', ' ']) {
+            Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim()),
+            None => continue,
+        };
+        if RUNS.contains(&key.as_str()) && !value.is_empty() && value != "none" {
+            assess_script(value, depth + 1, acc);
+        }
+    }
+}
+
 pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
+    ssh_option_commands(args, ctx.depth, acc);
     let takes = |o: &str| {
         o.len() == 2 && "BbcDEeFIiJLlmOoPpQRSWw".contains(o.chars().nth(1).unwrap_or(' '))
     };
@@ -346,6 +391,17 @@ mod tests {
             ),
             ("ufw default deny outgoing", Caution),
             ("iptables -F && iptables -P INPUT DROP", Danger),
+            ("ssh -o ProxyCommand='rm -rf ~' bastion", Danger),
+            (
+                "ssh -oLocalCommand='shred -u ~/.ssh/id_rsa' -oPermitLocalCommand=yes h",
+                Danger,
+            ),
+            (
+                "scp -o 'ProxyCommand=sh -c \"rm -rf /srv\"' f h:/tmp",
+                Danger,
+            ),
+            ("ssh -o ProxyCommand='ssh -W %h:%p jump' db1", Safe),
+            ("ssh -o StrictHostKeyChecking=no build@ci uptime", Safe),
             ("sudo iptables -A INPUT -j REJECT", Danger),
             ("sudo ip6tables -I INPUT 1 -j DROP", Danger),
             ("sudo iptables -A INPUT -p tcp --dport 22 -j DROP", Danger),

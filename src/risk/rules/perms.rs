@@ -92,6 +92,13 @@ pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
         }
     }
     if name == "chmod" {
+        if let Some(w) = files.iter().find(|w| hides_world_readable(mode, &w.text)) {
+            acc.danger(format!(
+                "chmod makes {} unreadable to users: logins, sudo and name lookups break",
+                w.text
+            ));
+            return;
+        }
         if let Some(w) = files.iter().find(|w| drops_setuid(mode, &w.text)) {
             acc.danger(format!(
                 "chmod takes the setuid bit from {}: it can no longer grant root, and the way back may need it",
@@ -231,6 +238,38 @@ fn drops_setuid(mode: Option<&str>, path: &str) -> bool {
     })
 }
 
+/// Files every process must read: without read for others, user and host
+/// lookups fail for everyone but root.
+const WORLD_READ: &[&str] = &[
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/ld.so.cache",
+    "/etc/localtime",
+];
+
+/// `chmod 600 /etc/passwd`, `chmod o-r /etc/group`.
+fn hides_world_readable(mode: Option<&str>, path: &str) -> bool {
+    let Some(m) = mode else { return false };
+    if !WORLD_READ.contains(&path.trim_end_matches('/')) {
+        return false;
+    }
+    if m.chars().all(|c| c.is_ascii_digit()) && m.len() >= 3 {
+        return m
+            .chars()
+            .last()
+            .is_some_and(|d| matches!(d, '0' | '1' | '2' | '3'));
+    }
+    m.split(',').any(|p| {
+        let (who, rest) = p.split_at(p.find(['-', '=']).unwrap_or(p.len()));
+        (who.is_empty() || who.contains(['o', 'a']))
+            && (rest.starts_with('-') && rest.contains('r')
+                || rest.starts_with('=') && !rest.contains('r'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::risk::tests::check_examples;
@@ -254,6 +293,10 @@ mod tests {
             ("chmod u-s ./build/helper", Caution),
             ("chmod g-s shared/", Caution),
             ("ls -l /usr/bin/sudo", Safe),
+            ("sudo chmod 600 /etc/passwd", Danger),
+            ("sudo chmod o-r /etc/group", Danger),
+            ("sudo chmod 644 /etc/passwd", Caution),
+            ("sudo chmod 640 /etc/shadow", Caution),
             ("stat -c %a /usr/bin/passwd", Safe),
         ]);
     }
