@@ -1,14 +1,17 @@
 //! Blind sets: commands written by someone who never saw the analyser or the
 //! project's other sets, labelled by the written policy.
 //!
-//! `tests/data/risk_blind_tune.jsonl` is the first blind set, both halves.
-//! Its held-out half was measured on its own until it had served (danger
-//! 167/192 = 87.0 %, 11 destructive rated safe, 2.16 % false alarms); its
-//! misses were then used as hints of which classes were weak, the classes
-//! were fixed with examples of our own, and the half was merged into the
-//! tune set. It is tuned on now, so its figures say how well the rules fit
-//! what they were tuned on, not what a new set can expect; a held-out set
-//! that nobody tuned on is measured with [`measure`] the same way.
+//! `tests/data/risk_blind_tune.jsonl` holds the first blind set, both
+//! halves (`"split": "blind-tune"`), and the tune half of the second
+//! (`"blind3-tune"`). The first set's held-out half was measured on its own
+//! until it had served (danger 167/192 = 87.0 %, 11 destructive rated safe,
+//! 2.16 % false alarms); the second's tune half first measured 103/122 =
+//! 84.4 %, 3 rated safe, 1.55 % false alarms. Their misses were used as
+//! hints of which classes were weak, the classes were fixed with examples of
+//! our own, and the rows were merged here. This set is tuned on now, so its
+//! figures say how well the rules fit what they were tuned on, not what a
+//! new set can expect; a held-out set that nobody tuned on is measured with
+//! [`measure`] the same way.
 //!
 //! Targets (issue 10): no destructive command rated safe, at least 95 % of
 //! destructive commands danger, at most 2 % of the others danger.
@@ -90,10 +93,11 @@ fn measure(name: &str) -> Figures {
 #[test]
 fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
     let f = measure("risk_blind_tune.jsonl");
-    assert!(f.danger + f.others >= 700, "blind tune set too small");
-    // Floors at the figures the tuning ended with: 391/391 danger, none rated
-    // safe, no false alarm (before this round: 361/391, 11 rated safe, 6
-    // false alarms).
+    assert!(f.danger + f.others >= 1000, "blind tune set too small");
+    // Floors at the figures the tuning ended with: 499/500 danger, none rated
+    // safe, no false alarm (before this round, by part: 194/199, 167/192 and
+    // 103/122 danger; 0, 11 and 3 rated safe). The one left is `helm uninstall prod-db`, which the
+    // project's own sets label caution (one release is scoped).
     assert_eq!(f.rated_safe, 0, "a destructive command was rated safe");
     assert!(
         f.recall() >= 0.99,

@@ -145,6 +145,8 @@ pub(crate) struct Acc {
     pub(crate) functions: std::collections::HashMap<String, Function>,
     /// Actions of `trap`, run when the text ends.
     pub(crate) traps: Vec<String>,
+    /// Symbolic links made earlier in the text (`ln -s /  x`): link to target.
+    pub(crate) links: std::collections::HashMap<String, String>,
 }
 
 /// ufw changes seen in the text, judged together when it ends.

@@ -132,6 +132,7 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
         "trickle" => matches!(opt, "-u" | "-d" | "-w" | "-t" | "-l" | "-n"),
         "systemd-inhibit" => matches!(opt, "--what" | "--who" | "--why" | "--mode"),
         "prlimit" => matches!(opt, "-p" | "--pid"),
+        "sshpass" => matches!(opt, "-p" | "-f" | "-d" | "-P"),
         "runuser" | "su" => matches!(opt, "-u" | "-g" | "-G" | "-s" | "--shell" | "--group"),
         _ => false,
     }
@@ -164,7 +165,7 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
             | "dbus-launch" | "systemd-inhibit" | "numactl" | "cgexec" | "sem" | "tini"
             | "dumb-init" | "catatonit" | "chpst" | "setpriv" | "gosu" | "su-exec"
             | "s6-setuidgid" | "sg" | "faketime" | "mpirun" | "mpiexec" | "srun" | "prlimit"
-            | "nocache" | "trickle" | "with-contenv" => {
+            | "nocache" | "trickle" | "with-contenv" | "sshpass" => {
                 if name == "xargs" || name == "parallel" {
                     via_xargs = true;
                 }

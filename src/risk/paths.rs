@@ -121,6 +121,19 @@ pub(crate) const HOME_VITAL: &[&str] = &[
     ".mozilla",
     "Music",
     "Videos",
+    "Downloads",
+    "Projects",
+    "projects",
+    "workspace",
+    "Maildir",
+    ".thunderbird",
+    ".aws",
+    ".kube",
+    ".docker",
+    ".gcloud",
+    ".azure",
+    "Dropbox",
+    "Nextcloud",
 ];
 
 pub(crate) const HOME_VARS: &[&str] = &["$HOME", "${HOME}", "~", "$USERPROFILE", "${USERPROFILE}"];
@@ -408,9 +421,13 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 }
             } else if *top == "root" && HOME_VITAL.contains(sub) {
                 PathClass::HomeVital(raw.to_string())
-            } else if *top == "srv" || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top) {
+            } else if *top == "srv"
+                || *top == "var" && *sub == "www"
+                || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top)
+            {
                 PathClass::DataDir(raw.to_string())
             } else if vital_second(top, sub)
+                || *top == "etc"
                 || (sub.contains('*')
                     && !TOP_SAFE.contains(top)
                     && *top != "opt"
@@ -424,7 +441,18 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             }
         }
         // The FHS's state trees: each entry is a service's or package's data.
-        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail") => {
+        // Every file of a kind in a vital directory (`/var/log/*.log`,
+        // `/etc/ssl/*.pem`); rotated archives (`*.gz`, `*.1`) are leftovers.
+        [top, sub, last]
+            if vital_second(top, sub)
+                && last.contains('*')
+                && !is_archive_glob(last)
+                && *top != "home" =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
+        // A site under the web root is its content.
+        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www") => {
             PathClass::DataDir(raw.to_string())
         }
         _ if comps.iter().any(|c| DATA_NAMES.contains(c))
@@ -442,6 +470,14 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         }
         _ => PathClass::Other,
     }
+}
+
+/// `*.gz`, `*.old`, `syslog.*.1`: rotated or compressed copies.
+fn is_archive_glob(g: &str) -> bool {
+    [".gz", ".xz", ".bz2", ".zst", ".old", ".bak", ".tmp"]
+        .iter()
+        .any(|e| g.ends_with(e))
+        || g.ends_with(|c: char| c.is_ascii_digit())
 }
 
 pub(crate) const CRITICAL_FILES: &[&str] = &[

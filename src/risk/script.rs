@@ -213,6 +213,8 @@ pub(crate) fn analyze_cmd(
                 let t = r.target.text.as_str();
                 if is_access_key(t) {
                     acc.danger(access_loss("empties", t));
+                } else if let Some(why) = empties_system_files(&r.target) {
+                    acc.danger(why);
                 } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
                     acc.caution(format!("truncates {t}"));
                 }
@@ -222,6 +224,11 @@ pub(crate) fn analyze_cmd(
     };
     let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
     if eff.via_xargs {
+        // `parallel --dry-run CMD ::: …` prints the commands it would run.
+        let wrapper = &cmd.words[..cmd.words.len() - eff.args.len() - 1];
+        if wrapper.iter().any(|w| w.text == "--dry-run") {
+            return;
+        }
         fan_out(cmd, &eff, upstream, depth, acc);
     }
     if computed_name(name_word, &eff, depth, acc) {
@@ -266,6 +273,12 @@ pub(crate) fn analyze_cmd(
     };
     if name_word.text.contains('/') {
         run_written(&name_word.text, depth, acc);
+    } else if let Some(path) = written_on_path(&eff.name, acc) {
+        // `tee /usr/local/bin/cleanup …; cleanup`: the name finds the file.
+        run_written(&path, depth, acc);
+    }
+    if eff.name == "ln" {
+        record_link(&args, acc);
     }
     analyze_effective(&ctx, acc);
     analyze_generic_args(&ctx, acc);
@@ -286,6 +299,13 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
     };
     for r in &mut out.redirs {
         r.target = expand_word(&r.target, acc);
+    }
+    if !acc.links.is_empty() {
+        for w in out.words.iter_mut().skip(1) {
+            if let Some(p) = through_links(&w.text, acc) {
+                w.text = p;
+            }
+        }
     }
     let Some(cwd) = acc.cwd.clone() else {
         return out;
@@ -580,6 +600,56 @@ fn program_vars(cmd: &Cmd, depth: usize, acc: &mut Acc) {
             }
         }
     }
+}
+
+/// Directories the shell searches for a command name.
+const PATH_DIRS: &[&str] = &[
+    "/usr/local/bin/",
+    "/usr/local/sbin/",
+    "/usr/bin/",
+    "/usr/sbin/",
+    "/bin/",
+    "/sbin/",
+    "~/bin/",
+    "~/.local/bin/",
+    "$HOME/bin/",
+    "$HOME/.local/bin/",
+];
+
+/// A file written earlier into a directory of the PATH under this name.
+fn written_on_path(name: &str, acc: &Acc) -> Option<String> {
+    PATH_DIRS
+        .iter()
+        .map(|d| format!("{d}{name}"))
+        .find(|p| acc.written.contains_key(p.as_str()))
+}
+
+/// `ln -s TARGET LINK`: later paths through LINK/ name TARGET's contents.
+fn record_link(args: &[&str], acc: &mut Acc) {
+    if !has_flag(args, 's', &["--symbolic"]) {
+        return;
+    }
+    let pos: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if let [target, link] = pos.as_slice() {
+        let link = link
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_string();
+        acc.links.insert(link, target.to_string());
+    }
+}
+
+/// `link/…` where `link` was made by `ln -s` earlier: the path through it.
+/// The link itself (no slash after it) names only the link.
+pub(crate) fn through_links(path: &str, acc: &Acc) -> Option<String> {
+    let p = path.trim_start_matches("./");
+    let (head, rest) = p.split_once('/')?;
+    let target = acc.links.get(head)?;
+    Some(format!("{}/{rest}", target.trim_end_matches('/')))
 }
 
 /// Running a file written earlier in the same text runs what was written.

@@ -32,6 +32,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
             _ => {}
         },
+        "eksctl" | "openstack" | "hcloud" | "scw" | "vultr-cli" | "exo" | "civo" | "ibmcloud"
+        | "heroku" | "fly" | "flyctl" | "gh" | "glab" | "vercel" | "netlify" | "railway"
+        | "kind" | "k3d" | "minikube" | "multipass" | "lxd" => other_cloud(name, ctx, acc),
         "aws" => {
             let j = ctx.args.join(" ");
             if (j.starts_with("s3 rm") && ctx.args.contains(&"--recursive"))
@@ -57,7 +60,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.caution("uploads or moves objects in S3 (overwrites existing keys)");
             }
         }
-        "gsutil" | "gcloud" | "az" | "doctl" | "hcloud" | "linode-cli" | "oci" => {
+        "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
             if ctx
                 .args
                 .iter()
@@ -82,6 +85,60 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// Cloud and platform CLIs beyond the big three: a delete of clusters,
+/// servers, apps or repositories. Some never ask (eksctl, openstack, hcloud,
+/// scw, vultr-cli); the rest ask unless told not to. Local clusters
+/// (kind, k3d, minikube) are the user's own sandbox: caution.
+fn other_cloud(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    const DELETES: &[&str] = &[
+        "delete",
+        "destroy",
+        "terminate",
+        "rm",
+        "remove",
+        "purge",
+        "apps:destroy",
+        "apps:delete",
+        "drop",
+    ];
+    const UNASKED: &[&str] = &[
+        "-y",
+        "--yes",
+        "-f",
+        "--force",
+        "--quiet",
+        "-q",
+        "--confirm",
+        "--auto-approve",
+        "--no-prompt",
+        "--assume-yes",
+        "--skip-confirmation",
+    ];
+    let deletes = ctx
+        .positionals()
+        .iter()
+        .take(3)
+        .any(|w| DELETES.contains(&w.text.as_str()) || w.text.ends_with(":destroy"));
+    if !deletes {
+        return;
+    }
+    let never_asks = matches!(
+        name,
+        "eksctl" | "openstack" | "hcloud" | "scw" | "vultr-cli"
+    );
+    let unasked = ctx
+        .args
+        .iter()
+        .any(|a| UNASKED.contains(&a.split('=').next().unwrap_or(a)));
+    if matches!(name, "kind" | "k3d" | "minikube" | "multipass" | "lxd") {
+        acc.caution(format!("{name} deletes a local cluster or machine"));
+    } else if never_asks || unasked || fed_yes(ctx, acc) {
+        acc.danger(format!("{name} deletes cloud resources without asking"));
+    } else {
+        acc.caution(format!("{name} deletes cloud resources (it asks first)"));
+    }
 }
 
 /// Deleting a whole stack: it asks first and waits for "yes" unless the
@@ -151,6 +208,18 @@ mod tests {
             ("aws s3 rm s3://b --recursive", Danger),
             ("terraform destroy -auto-approve", Danger),
             ("terraform destroy", Caution),
+            ("eksctl delete cluster --name staging", Danger),
+            ("openstack server delete web-01", Danger),
+            ("hcloud server delete api-2", Danger),
+            ("heroku apps:destroy --app shop --confirm shop", Danger),
+            ("heroku apps:destroy --app shop", Caution),
+            ("gh repo delete acme/site --yes", Danger),
+            ("gh repo delete acme/site", Caution),
+            ("flyctl apps destroy web -y", Danger),
+            ("kind delete cluster", Caution),
+            ("eksctl get cluster", Safe),
+            ("openstack server list", Safe),
+            ("gh repo view acme/site", Safe),
             ("terraform destroy -target=aws_instance.web", Caution),
             ("yes yes | terraform destroy", Danger),
             ("terraform destroy <<< yes", Danger),

@@ -555,6 +555,11 @@ mod tests {
                 Safe,
             ),
             ("kubectl delete pod web-7d9f", Caution),
+            // One release is scoped, as one container or pod is.
+            ("helm uninstall grafana -n monitoring", Caution),
+            ("helm uninstall grafana -n monitoring --dry-run", Safe),
+            ("helm list -A", Safe),
+            ("helm upgrade --install web ./chart", Caution),
             // A volume is a store's data directory by another name.
             ("podman volume rm app_mysql", Danger),
             ("docker volume rm -f redis-data", Danger),

@@ -160,7 +160,9 @@ fn redis_fed_delete(ctx: &Ctx, acc: &mut Acc) -> bool {
         .upstream
         .iter()
         .flat_map(|c| c.words.iter())
-        .any(|w| w.text == "--pattern" || w.text.contains(':'));
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|p| p[0].text == "--pattern" && !is_broad_glob(&p[1].text) || p[1].text.contains(':'));
     if narrowed {
         acc.caution("redis-cli deletes the keys a pattern lists");
         return false;
@@ -233,6 +235,18 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
         if matches!(r.kind, RedirKind::Herestring) {
             texts.push(r.target.text.clone());
         }
+        // `echo 'DROP …' > q.sql && mysql < q.sql`: the file written earlier.
+        if r.kind == RedirKind::Read {
+            texts.extend(written_text(&r.target.text, acc));
+        }
+    }
+    for (i, a) in args.iter().enumerate() {
+        let file = match a.strip_prefix("--file=") {
+            Some(f) => Some(f),
+            None if matches!(*a, "-f" | "--file" | "-i") => args.get(i + 1).copied(),
+            None => None,
+        };
+        texts.extend(file.and_then(|f| written_text(f, acc)));
     }
     texts.extend(fed_sql(ctx, acc));
     if let Some(p) = ctx.prev {
@@ -266,6 +280,14 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// The text of a file written earlier in the same command, if known.
+fn written_text(path: &str, acc: &Acc) -> Option<String> {
+    match acc.written.get(path.trim_start_matches("./")) {
+        Some(Written::Text(t)) => Some(t.clone()),
+        _ => None,
+    }
+}
+
 pub(crate) fn sql_mutates(sql: &str) -> bool {
     let up = without_literals(sql).to_ascii_uppercase();
     [
@@ -286,6 +308,12 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("cqlsh -e 'DROP KEYSPACE analytics'", Danger),
+            (
+                "printf 'DROP TABLE orders;' > /tmp/x.sql; psql -f /tmp/x.sql shop",
+                Danger,
+            ),
+            ("echo 'TRUNCATE logs;' > t.sql && mysql app < t.sql", Danger),
+            ("echo 'SELECT 1;' > t.sql && mysql app < t.sql", Caution),
             ("cqlsh db1 -e \"drop table events.clicks\"", Danger),
             ("influx -execute 'DROP DATABASE telegraf'", Danger),
             ("cypher-shell 'MATCH (n) DETACH DELETE n'", Danger),

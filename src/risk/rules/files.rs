@@ -194,17 +194,68 @@ pub(crate) fn glob_delete_danger(w: &Word) -> Option<String> {
     let text = w.text.as_str();
     let class = classify(text)?;
     let broad = text.split('/').any(is_broad_glob);
+    // A loop variable or other expansion that holds a glob is expanded by the shell.
+    let glob = w.glob || w.expanded && text.contains(['*', '?']);
     let system = matches!(
         class,
         PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)
     );
-    if system && (w.glob || broad) {
+    if system && (glob || broad) {
         return Some(format!("deletes system files matching {text}"));
     }
     if matches!(class, PathClass::DataDir(_)) && (broad || data_file_glob(text)) {
         return Some(format!("deletes every file in {}", class.describe()));
     }
     None
+}
+
+/// Emptying (`> f`, `: > f`, `truncate -s 0 f`) a file of a system tree, a
+/// system log, or every file a glob matches in a system or data directory
+/// (`for f in /etc/*.conf; do : > "$f"; done`).
+pub(crate) fn empties_system_files(w: &Word) -> Option<String> {
+    const SYSTEM_LOGS: &[&str] = &[
+        "syslog",
+        "messages",
+        "auth.log",
+        "secure",
+        "kern.log",
+        "wtmp",
+        "btmp",
+        "lastlog",
+        "audit.log",
+        "faillog",
+        "daemon.log",
+    ];
+    let t = w.text.as_str();
+    if is_harmless_dev(t) || t.starts_with("/tmp/") || t.starts_with("/var/tmp/") {
+        return None;
+    }
+    if let Some(why) = glob_delete_danger(w) {
+        return Some(format!("empties every file it matches: {why}"));
+    }
+    let system_log = t.starts_with("/var/log/") && SYSTEM_LOGS.contains(&basename(t));
+    let ext = basename(t).rsplit_once('.').map_or("", |(_, e)| e);
+    let leftover = matches!(
+        ext,
+        "log" | "err" | "pid" | "lock" | "tmp" | "out" | "gz" | "old"
+    );
+    let system = !leftover
+        && [
+            "/etc/",
+            "/boot/",
+            "/usr/",
+            "/lib/",
+            "/bin/",
+            "/sbin/",
+            "/var/lib/",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p));
+    (system_log || system || store_file(t)).then(|| {
+        format!(
+            "empties {t}: its contents (configuration, data or the system's audit trail) are lost"
+        )
+    })
 }
 
 /// A file inside a store's data directory that is its data, not a log or
@@ -496,8 +547,8 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                 } else if shrink && is_access_key(&w.text) {
                     acc.danger(access_loss("empties", &w.text));
                     danger = true;
-                } else if shrink && store_file(&w.text) {
-                    acc.danger(format!("empties {}, a data store's file", w.text));
+                } else if let Some(why) = empties_system_files(w).filter(|_| shrink) {
+                    acc.danger(why);
                     danger = true;
                 }
             }
@@ -519,7 +570,9 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
             if deletes {
                 if let Some(dest) = pos.last() {
                     let c = classify(&dest.text).unwrap_or(PathClass::Other);
-                    if c != PathClass::Other {
+                    // Syncing a build into the web root is how a site is deployed.
+                    let deploy = dest.text.starts_with("/var/www/");
+                    if c != PathClass::Other && !deploy {
                         acc.danger(format!(
                             "rsync --delete into {} removes everything not in the source",
                             c.describe()
@@ -561,6 +614,7 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
             }
         }
         "sed" => {
+            sed_executes(ctx, acc);
             if ctx
                 .args
                 .iter()
@@ -580,6 +634,41 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
             }
         }
         _ => {}
+    }
+}
+
+/// GNU sed's `e COMMAND` runs COMMAND, and the `e` flag of `s///e` runs the
+/// pattern space: `sed '1e rm -rf ~'`, `sed 's/.*/rm -rf ~/e'`.
+fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let mut scripts: Vec<&str> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if matches!(*a, "-e" | "--expression") {
+            scripts.extend(args.get(i + 1).copied());
+        }
+    }
+    if scripts.is_empty() {
+        scripts.extend(ctx.positionals().first().map(|w| w.text.as_str()));
+    }
+    for script in scripts {
+        for cmd in script.split(['\n', ';']) {
+            let c = cmd.trim_start_matches(|ch: char| {
+                ch.is_ascii_digit() || matches!(ch, ',' | '$' | ' ' | '!')
+            });
+            if let Some(run) = c.strip_prefix('e').filter(|r| r.starts_with(' ')) {
+                acc.caution("sed runs a shell command (e)");
+                assess_script(run.trim(), ctx.depth + 1, acc);
+            } else if let Some(body) = c.strip_prefix('s') {
+                let Some(delim) = body.chars().next() else {
+                    continue;
+                };
+                let parts: Vec<&str> = body[delim.len_utf8()..].split(delim).collect();
+                if parts.len() == 3 && parts[2].contains('e') {
+                    acc.caution("sed runs the pattern space as a shell command (s///e)");
+                    assess_script(parts[1], ctx.depth + 1, acc);
+                }
+            }
+        }
     }
 }
 
@@ -743,6 +832,14 @@ mod tests {
             ("rm -f /var/lib/mysql/ib_logfile0", Caution),
             ("rm /srv/data/*.tmp", Caution),
             ("sudo truncate -s 0 /var/lib/mysql/ibdata1", Danger),
+            ("for f in /var/log/*.log; do : > \"$f\"; done", Danger),
+            ("sudo truncate -s 0 /etc/*.conf", Danger),
+            ("> /var/log/auth.log", Danger),
+            ("sudo rm -f /var/log/*.gz", Caution),
+            ("rm -f /var/log/app/*.log.1", Caution),
+            ("> ./build.log", Caution),
+            ("> /tmp/out.txt", Caution),
+            ("ls /var/log/*.log", Safe),
             ("truncate -s0 /srv/redis/dump.rdb", Danger),
             ("sudo truncate -s 0 /var/lib/mysql/mysql-slow.log", Caution),
             ("truncate -s 0 ./logs/app.log", Caution),

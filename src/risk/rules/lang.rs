@@ -154,7 +154,13 @@ pub(crate) fn judge_tree_delete(name: &str, args: &str, acc: &mut Acc) {
             .find(|l| l.starts_with(['~', '/']))
             .unwrap_or_else(|| "~".into())
     } else {
-        match string_literals(args).into_iter().next() {
+        let literals = string_literals(args);
+        let path = literals
+            .iter()
+            .find(|l| l.starts_with(['/', '~', '$']))
+            .or(literals.first())
+            .cloned();
+        match path {
             Some(p) => p,
             None => {
                 acc.caution(format!("{name} code deletes a directory tree"));
@@ -204,10 +210,31 @@ pub(crate) fn env_lookups_as_shell(code: &str) -> String {
         ("$_ENV[", "]"),
         ("$_SERVER[", "]"),
     ];
-    if !code.contains("ENV") && !code.contains("env") {
+    if !["ENV", "env", "home", "Home", "expand"]
+        .iter()
+        .any(|k| code.contains(k))
+    {
         return code.to_string();
     }
+    // Inside interpolated strings (`"rm -rf #{Dir.home}"`, `` `${os.homedir()}` ``)
+    // the lookup is text of the string.
     let mut out = code.to_string();
+    for (from, to) in [
+        ("#{Dir.home}", "$HOME"),
+        ("#{ENV['HOME']}", "$HOME"),
+        ("#{ENV[\"HOME\"]}", "$HOME"),
+        ("${os.homedir()}", "$HOME"),
+        ("${process.env.HOME}", "$HOME"),
+        ("{os.path.expanduser('~')}", "$HOME"),
+        ("{Path.home()}", "$HOME"),
+    ] {
+        out = out.replace(from, to);
+    }
+    // `require('os').homedir()`: the whole call chain is the home directory.
+    while let Some(at) = out.find(".homedir()") {
+        let start = chain_start(&out[..at]);
+        out.replace_range(start..at + ".homedir()".len(), "\"$HOME\"");
+    }
     for (open, close) in OPENERS {
         let mut from = 0;
         while let Some(at) = out[from..].find(open).map(|i| i + from) {
@@ -231,6 +258,33 @@ pub(crate) fn env_lookups_as_shell(code: &str) -> String {
             from = at + shell.len();
         }
     }
+    // The home directory by function: `os.path.expanduser('~')`, `Path.home()`,
+    // `os.homedir()`, `Dir.home`: the literal path, or `$HOME`.
+    for f in [
+        "os.path.expanduser(",
+        "expanduser(",
+        "File.expand_path(",
+        "path.expand(",
+    ] {
+        while let Some(at) = out.find(f) {
+            let start = at + f.len();
+            let Some(len) = out[start..].find(')') else {
+                break;
+            };
+            let lit = string_literals(&out[start..start + len]).into_iter().next();
+            let shell = format!("\"{}\"", lit.unwrap_or_else(|| "$HOME".into()));
+            out.replace_range(at..start + len + 1, &shell);
+        }
+    }
+    for f in [
+        "Path.home()",
+        "os.homedir()",
+        "homedir()",
+        "Dir.home",
+        "Deno.env.get(\"HOME\")",
+    ] {
+        out = out.replace(f, "\"$HOME\"");
+    }
     // `process.env.HOME`, `$env:HOME`.
     for prefix in ["process.env.", "$env:"] {
         while let Some(at) = out.find(prefix) {
@@ -244,6 +298,26 @@ pub(crate) fn env_lookups_as_shell(code: &str) -> String {
         }
     }
     out
+}
+
+/// Where the call chain ending at the end of `before` starts:
+/// `require('os')` of `x = require('os')`, balanced parentheses skipped.
+fn chain_start(before: &str) -> usize {
+    let b = before.as_bytes();
+    let mut i = b.len();
+    let mut depth = 0usize;
+    while i > 0 {
+        let c = b[i - 1];
+        match c {
+            b')' => depth += 1,
+            b'(' if depth > 0 => depth -= 1,
+            _ if depth > 0 => {}
+            _ if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' => {}
+            _ => break,
+        }
+        i -= 1;
+    }
+    i
 }
 
 /// Calls that delete one file (or what a glob matches), by language.
@@ -618,6 +692,19 @@ mod tests {
                 Danger,
             ),
             (r#"awk 'BEGIN { print ENVIRON["HOME"] }'"#, Safe),
+            (
+                r#"python3 -c "import os; os.system('rm -rf ' + os.path.expanduser('~'))""#,
+                Danger,
+            ),
+            (
+                r#"python3 -c "import os; os.system('rm -rf ' + os.path.expanduser('~/build'))""#,
+                Caution,
+            ),
+            (
+                r#"node -e "require('child_process').execSync('rm -rf ' + require('os').homedir())""#,
+                Danger,
+            ),
+            (r#"ruby -e 'system("rm -rf #{Dir.home}")'"#, Danger),
             (r#"python3 -c 'import os; print(os.environ["HOME"])'"#, Safe),
             (r#"awk '{ system("echo " $1) }' names.txt"#, Caution),
             // Fork bombs in any language.

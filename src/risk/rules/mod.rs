@@ -25,8 +25,8 @@ pub(crate) use code::{
     calls, concat_literals, fed_text, make_recipes, string_lists, string_literals,
 };
 pub(crate) use files::{
-    access_loss, analyze_generic_args, analyze_redirect, data_file_glob, glob_delete_danger,
-    replaces_authorized_keys,
+    access_loss, analyze_generic_args, analyze_redirect, data_file_glob, empties_system_files,
+    glob_delete_danger, replaces_authorized_keys,
 };
 pub(crate) use find::*;
 pub(crate) use lang::{code_effects, env_lookups_as_shell, resolve_identifier};
@@ -124,7 +124,10 @@ fn only_prints(ctx: &Ctx) -> bool {
             .args
             .iter()
             .any(|a| matches!(*a, "exec" | "run" | "debug" | "attach"));
-    if RUNNERS.contains(&ctx.eff.name.as_str()) || kube_runs {
+    // docker/podman print help for their own subcommands until one that
+    // runs a command inside (`docker exec c rm --help` runs rm).
+    let container_cli = matches!(ctx.eff.name.as_str(), "docker" | "podman" | "nerdctl");
+    if RUNNERS.contains(&ctx.eff.name.as_str()) && !container_cli || kube_runs {
         return false;
     }
     // `mkfs.ext4 -V`, `wipefs -V`: a version alone; nothing is named to act on.
@@ -134,7 +137,10 @@ fn only_prints(ctx: &Ctx) -> bool {
     if dry_run_flag(&ctx.eff.name, ctx.args) {
         return true;
     }
-    ctx.args.iter().take_while(|a| **a != "--").any(|a| {
+    let inner = |a: &&&str| {
+        **a != "--" && !(container_cli && matches!(**a, "exec" | "run" | "-c" | "sh" | "bash"))
+    };
+    ctx.args.iter().take_while(inner).any(|a| {
         matches!(
             *a,
             "--help"

@@ -8,6 +8,10 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        // snap keeps a snapshot of a removed snap's data, unless --purge.
+        "snap" if ctx.args.first() == Some(&"remove") && ctx.args.contains(&"--purge") => {
+            acc.danger("snap remove --purge deletes the snap's data without keeping a snapshot")
+        }
         "apt" | "apt-get" | "aptitude" | "dnf" | "yum" | "zypper" | "pacman" | "apk" | "brew"
         | "snap" | "flatpak" | "pip" | "pip3" | "pipx" | "npm" | "pnpm" | "yarn" | "gem"
         | "cargo" | "dpkg" | "rpm" | "port" | "emerge" | "nix-env" | "urpmi" | "urpme"
@@ -354,6 +358,8 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("sudo dnf remove -y glibc", Danger),
+            ("sudo snap remove --purge nextcloud", Danger),
+            ("sudo snap remove vlc", Caution),
             ("sudo apt-get purge -y 'linux-image-*'", Danger),
             ("sudo pacman -R --noconfirm pacman", Danger),
             ("sudo apk del openrc", Danger),
