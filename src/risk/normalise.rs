@@ -65,6 +65,7 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
         ),
         "parallel" | "sem" => matches!(opt, "-j" | "--jobs" | "-S" | "--sshlogin" | "-a" | "-d"),
         "chrt" | "taskset" => false,
+        "exec" => opt == "-a",
         "strace" => matches!(
             opt,
             "-o" | "-e"
@@ -359,6 +360,16 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                     break;
                 };
                 let inner: String = chars[i + 2..close].iter().collect();
+                // `${!ref}`: the variable whose name `ref` holds.
+                if let Some(v) = inner
+                    .strip_prefix('!')
+                    .and_then(|r| vars.get(r))
+                    .and_then(|n| vars.get(n))
+                {
+                    out.push_str(v);
+                    i = close + 1;
+                    continue;
+                }
                 let n = inner
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')

@@ -145,6 +145,18 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
     if t.is_empty() {
         return None;
     }
+    // `${HOME:?}` and `${HOME?msg}` fail only when HOME is unset: it is set.
+    let unguarded;
+    let t = match ["${HOME:?", "${HOME?"].iter().find(|g| t.starts_with(*g)) {
+        Some(_) => match t.find('}') {
+            Some(close) => {
+                unguarded = format!("$HOME{}", &t[close + 1..]);
+                unguarded.as_str()
+            }
+            None => t,
+        },
+        None => t,
+    };
     // Home directory forms.
     for hv in HOME_VARS {
         if let Some(rest) = t.strip_prefix(hv) {
@@ -448,6 +460,18 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 && last.contains('*')
                 && !is_archive_glob(last)
                 && *top != "home" =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
+        // The system's libraries and its init/kernel trees below /usr/lib.
+        [top, sub, name]
+            if *top == "usr"
+                && matches!(*sub, "lib" | "lib64")
+                && (name.ends_with("-linux-gnu")
+                    || matches!(
+                        *name,
+                        "systemd" | "modules" | "firmware" | "udev" | "grub" | "sudo"
+                    )) =>
         {
             PathClass::SystemDir(raw.to_string())
         }

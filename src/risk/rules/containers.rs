@@ -167,11 +167,28 @@ fn mount_of(opt: &str, v: &str) -> Option<(String, String)> {
 /// the host paths they are.
 fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
     let mut mounts: Vec<(String, String)> = Vec::new();
+    let mut entrypoint: Option<Word> = None;
     let mut i = 0;
     while let Some(w) = words.get(i) {
         let t = w.text.as_str();
         if !t.starts_with('-') || t == "-" {
             break;
+        }
+        // `--entrypoint rm IMAGE -rf /host`: the entrypoint is the command.
+        if t == "--entrypoint" || t.starts_with("--entrypoint=") {
+            let v = match t.split_once('=') {
+                Some((_, v)) => v.to_string(),
+                None => {
+                    i += 1;
+                    words.get(i).map(|v| v.text.clone()).unwrap_or_default()
+                }
+            };
+            entrypoint = Some(Word {
+                text: v,
+                ..w.clone()
+            });
+            i += 1;
+            continue;
         }
         let (opt, value) = match t.split_once('=') {
             Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
@@ -187,7 +204,9 @@ fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
         i += 1;
     }
     // The image (run) or container (exec) name, then the command.
-    let Some(cmd) = words.get(i + 1..).filter(|c| !c.is_empty()) else {
+    let rest = words.get(i + 1..).unwrap_or(&[]);
+    let with_entry: Vec<Word> = entrypoint.into_iter().chain(rest.iter().cloned()).collect();
+    let Some(cmd) = Some(with_entry.as_slice()).filter(|c| !c.is_empty()) else {
         return;
     };
     let mut by_len: Vec<&(String, String)> = mounts.iter().filter(|_| run).collect();
@@ -540,6 +559,11 @@ mod tests {
                 Danger,
             ),
             ("kubectl run web --image=nginx", Safe),
+            (
+                "docker run --rm --entrypoint rm -v /:/host alpine -rf /host/etc",
+                Danger,
+            ),
+            ("docker run --rm --entrypoint=/bin/ls alpine -la /", Safe),
             // Loops over a listing touch every name it prints.
             (
                 "for p in $(kubectl get pods -o name); do kubectl delete \"$p\"; done",

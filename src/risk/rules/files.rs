@@ -435,8 +435,17 @@ pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
                 ));
                 danger = true;
             }
-            // Keys moved out of the SSH directory no longer let anyone in.
-            _ if is_access_key(&s.text) && !dest.text.contains(".ssh") => {
+            // Keys moved out of the SSH directory, the directory itself, or
+            // `authorized_keys` under another name: logins by key stop.
+            _ if is_access_key(&s.text)
+                && (!dest.text.contains(".ssh")
+                    || s.text.trim_end_matches('/').ends_with(".ssh")
+                    || replaces_authorized_keys(&s.text)
+                        && !matches!(
+                            basename(&dest.text),
+                            "authorized_keys" | "authorized_keys2"
+                        )) =>
+            {
                 acc.danger(access_loss("moves away", &s.text));
                 danger = true;
             }
@@ -797,6 +806,11 @@ mod tests {
             ("cp /dev/null ~/.ssh/authorized_keys", Danger),
             ("mv ~/.ssh/authorized_keys /tmp/", Danger),
             ("mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old", Caution),
+            ("mv ~/.ssh ~/.ssh.bak", Danger),
+            (
+                "mv ~/.ssh/authorized_keys ~/.ssh/authorized_keys.off",
+                Danger,
+            ),
             ("find ~/.ssh -name 'id_*' -exec shred -u {} \\;", Danger),
             ("find ~/.ssh -name '*.pub' -print", Safe),
             ("rm -rf ~postgres/data", Danger),
@@ -815,6 +829,11 @@ mod tests {
             ("rm -rf //home//", Danger),
             ("rm -rf /./etc/.", Danger),
             ("rm -rf ${HOME}/../..", Danger),
+            ("rm -rf ${HOME:?}/", Danger),
+            ("rm -rf \"${HOME:?HOME unset}\"/*", Danger),
+            ("rm -rf \"${BUILD:?}\"/out", Caution),
+            ("sudo rm -rf /usr/lib/x86_64-linux-gnu", Danger),
+            ("sudo rm -rf /usr/lib/node_modules/left-pad", Caution),
             ("D=/srv/app/releases/42; rm -rf \"${D%/*}\"", Caution),
             ("rm -rf \"$(dirname \"$0\")/build\"", Caution),
             ("rm -rf \"${OUT%/}/dist\"", Caution),

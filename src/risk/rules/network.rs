@@ -392,6 +392,7 @@ mod tests {
             ("ufw default deny outgoing", Caution),
             ("iptables -F && iptables -P INPUT DROP", Danger),
             ("ssh -o ProxyCommand='rm -rf ~' bastion", Danger),
+            ("ip link show eth0", Safe),
             (
                 "ssh -oLocalCommand='shred -u ~/.ssh/id_rsa' -oPermitLocalCommand=yes h",
                 Danger,
