@@ -553,6 +553,14 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
     if !name_word.expanded {
         return false;
     }
+    // `"$SHELL" -c …`: the user's shell, whichever it is.
+    if matches!(
+        name_word.text.as_str(),
+        "$SHELL" | "${SHELL}" | "$BASH" | "${BASH}"
+    ) {
+        assess_script(&format!("sh {}", quote_words(eff.args)), depth + 1, acc);
+        return true;
+    }
     let from_decoder = name_word.subs.iter().any(|s| script_decodes(s));
     if name_word.subs.iter().any(|s| script_downloads(s)) {
         acc.danger("runs downloaded text as a command");
@@ -711,10 +719,16 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
     if downloader {
         let args = ctx.args;
         for (i, a) in args.iter().enumerate() {
+            // `wget -qO FILE`, `curl -sSo FILE`: a cluster ending in the output option.
+            let cluster_out = a.len() > 2
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && (name == "wget" && a.ends_with('O') || name == "curl" && a.ends_with('o'));
             let out = match *a {
                 "-o" | "--output" | "-O" | "--output-document" if name != "curl" || *a != "-O" => {
                     args.get(i + 1).map(|s| s.to_string())
                 }
+                _ if cluster_out => args.get(i + 1).map(|s| s.to_string()),
                 o if o == "--remote-name"
                     || name == "curl"
                         && o.starts_with('-')
@@ -733,7 +747,10 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
                     .insert(o.trim_start_matches("./").to_string(), Written::Downloaded);
             }
         }
-        if name == "wget" && !args.iter().any(|a| a.starts_with("-O")) {
+        let names_output = |a: &&str| {
+            a.starts_with("-O") || a.starts_with('-') && !a.starts_with("--") && a.ends_with('O')
+        };
+        if name == "wget" && !args.iter().any(names_output) {
             if let Some(u) = args.iter().find(|u| u.contains("://")) {
                 acc.written
                     .insert(basename(u).to_string(), Written::Downloaded);
@@ -745,6 +762,35 @@ fn record_written(ctx: &Ctx, acc: &mut Acc) {
 /// Text written into a file that the system runs later (cron tables, shell
 /// start-up files) is assessed as the commands it will become.
 fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
+    // /etc/cron.daily/… and friends hold scripts, not crontab lines.
+    let cron_script = [
+        "/etc/cron.hourly/",
+        "/etc/cron.daily/",
+        "/etc/cron.weekly/",
+        "/etc/cron.monthly/",
+    ]
+    .iter()
+    .any(|d| path.starts_with(d));
+    let unit = path.ends_with(".service") || path.ends_with(".timer");
+    if cron_script || path.starts_with("/etc/profile.d/") || path.starts_with("/etc/init.d/") {
+        assess_script(text, depth + 1, acc);
+        return;
+    }
+    if unit {
+        // ExecStart=, ExecStartPre=, ExecStop=…: each value is a command line.
+        for line in text.lines() {
+            if let Some((key, value)) = line.split_once('=') {
+                if key.trim().starts_with("Exec") {
+                    assess_script(
+                        value.trim().trim_start_matches(['-', '@', '+', '!']),
+                        depth + 1,
+                        acc,
+                    );
+                }
+            }
+        }
+        return;
+    }
     let cron = path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron");
     let startup = [
         ".bashrc",

@@ -169,6 +169,12 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
             .or_else(|| a.strip_prefix("--makefile="))
             .or_else(|| a.strip_prefix("-f").filter(|f| !f.is_empty())),
     });
+    // Without -f, make reads GNUmakefile, makefile or Makefile.
+    let file = file.or_else(|| {
+        ["GNUmakefile", "makefile", "Makefile"]
+            .into_iter()
+            .find(|f| acc.written.contains_key(*f))
+    });
     let Some(file) = file else { return };
     let judge = |text: &str, depth: usize, acc: &mut Acc| {
         for line in text.lines().filter_map(|l| l.strip_prefix('\t')) {
@@ -503,6 +509,11 @@ mod tests {
             ("awk 'BEGIN{print \"system(rm)\"}'", Safe),
             ("vim -c 'set number' notes.txt", Safe),
             ("less +'!rm -rf ~' /var/log/syslog", Danger),
+            ("printf 'all:\\n\\trm -rf ~\\n' > Makefile && make", Danger),
+            (
+                "printf 'all:\\n\\tcc -o app app.c\\n' > Makefile && make",
+                Safe,
+            ),
             ("less +G /var/log/syslog", Safe),
             ("less +/error app.log", Safe),
             ("ex -sc '!shred -u ~/.ssh/id_ed25519' -c q", Danger),
