@@ -583,6 +583,19 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
             "the command name is computed at run time ({}): what runs cannot be checked",
             name_word.text
         ));
+        // `$CMD -rf /`: whatever it is, it is told to act recursively on /.
+        let recursive = eff.args.iter().any(|w| {
+            w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains(['r', 'R'])
+        });
+        let target = positionals(eff.args)
+            .into_iter()
+            .find(|w| classify(&w.text).is_some_and(|c| c != PathClass::Other));
+        if let (true, Some(t)) = (recursive, target) {
+            acc.danger(format!(
+                "a command computed at run time is told to act recursively on {}",
+                t.text
+            ));
+        }
         return true;
     }
     if splits {
