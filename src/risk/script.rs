@@ -623,6 +623,21 @@ fn program_vars(cmd: &Cmd, depth: usize, acc: &mut Acc) {
     }
 }
 
+/// A command line with the here-string or here-doc its wrapper was given:
+/// `docker exec -i db psql <<< 'DROP …'` feeds psql.
+pub(crate) fn with_fed_input(text: &str, redirs: &[Redir]) -> String {
+    const END: &str = "SUPERHELFER_FED_INPUT";
+    let fed = redirs.iter().find_map(|r| match r.kind {
+        RedirKind::Herestring => Some(format!("{}\n", r.target.text)),
+        RedirKind::Heredoc => Some(r.body.clone()),
+        _ => None,
+    });
+    match fed {
+        Some(body) if !body.contains(END) => format!("{text} <<'{END}'\n{body}{END}\n"),
+        _ => text.to_string(),
+    }
+}
+
 /// Directories the shell searches for a command name.
 const PATH_DIRS: &[&str] = &[
     "/usr/local/bin/",

@@ -64,8 +64,13 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             if ctx
                 .args
                 .iter()
-                .any(|a| matches!(*a, "rm" | "delete" | "rb"))
+                .any(|a| matches!(*a, "rm" | "delete" | "rb" | "purge"))
             {
+                // Purging skips the soft-delete that would have kept it recoverable.
+                if ctx.args.contains(&"purge") {
+                    acc.danger(format!("{name} purges a deleted resource for good"));
+                    return true;
+                }
                 if ctx.has_flag('r', &["--recursive"])
                     || ctx.args.contains(&"-m") && ctx.has_flag('r', &[])
                 {
@@ -209,6 +214,7 @@ mod tests {
             ("terraform destroy -auto-approve", Danger),
             ("terraform destroy", Caution),
             ("eksctl delete cluster --name staging", Danger),
+            ("az keyvault purge --name kv-prod", Danger),
             ("openstack server delete web-01", Danger),
             ("hcloud server delete api-2", Danger),
             ("heroku apps:destroy --app shop --confirm shop", Danger),

@@ -166,6 +166,12 @@ fn mount_of(opt: &str, v: &str) -> Option<(String, String)> {
 /// as if run here, with paths under a bind mount (`-v /:/host`) mapped back to
 /// the host paths they are.
 fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
+    inside_container_fed(run, words, &[], depth, acc);
+}
+
+/// As [`inside_container`], with the outer command's here-string or
+/// here-doc (`docker exec -i db psql <<< 'DROP …'`) fed to the inner one.
+fn inside_container_fed(run: bool, words: &[Word], redirs: &[Redir], depth: usize, acc: &mut Acc) {
     let mut mounts: Vec<(String, String)> = Vec::new();
     let mut entrypoint: Option<Word> = None;
     let mut i = 0;
@@ -219,7 +225,11 @@ fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
             w
         })
         .collect();
-    assess_script(&quote_words(&mapped), depth + 1, acc);
+    assess_script(
+        &with_fed_input(&quote_words(&mapped), redirs),
+        depth + 1,
+        acc,
+    );
 }
 
 /// Container paths under a bind mount, rewritten to the host paths they are:
@@ -391,7 +401,7 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
             } else {
                 (sub == "run", rest_words)
             };
-            inside_container(run, words, ctx.depth, acc);
+            inside_container_fed(run, words, &ctx.cmd.redirs, ctx.depth, acc);
             if rest.contains(&"--privileged")
                 && rest
                     .iter()
@@ -523,7 +533,8 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
         "exec" => {
             let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
             if let Some(p) = words.iter().position(|w| w.text == "--") {
-                assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+                let inner = with_fed_input(&quote_words(&words[p + 1..]), &ctx.cmd.redirs);
+                assess_script(&inner, ctx.depth + 1, acc);
             } else {
                 // The old form `kubectl exec POD CMD…`.
                 let mut j = 0;
@@ -559,6 +570,15 @@ mod tests {
                 Danger,
             ),
             ("kubectl run web --image=nginx", Safe),
+            (
+                "docker exec -i pg psql -U postgres <<< 'DROP DATABASE app;'",
+                Danger,
+            ),
+            (
+                "kubectl exec -i db-0 -- mysql <<< 'TRUNCATE TABLE orders'",
+                Danger,
+            ),
+            ("docker exec -i pg psql -U postgres <<< 'SELECT 1;'", Safe),
             (
                 "docker run --rm --entrypoint rm -v /:/host alpine -rf /host/etc",
                 Danger,

@@ -8,6 +8,10 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        // influx (v2): `bucket delete`, `delete --predicate …`, `org delete`.
+        "influx" if ctx.positionals().iter().take(2).any(|w| w.text == "delete") => {
+            acc.danger("influx deletes a bucket, an organisation or the points a predicate matches")
+        }
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "cockroach"
         | "mongo" | "mongosh" | "redis-cli" | "cqlsh" | "duckdb" | "influx" | "cypher-shell"
         | "snowsql" | "usql" | "pgcli" | "mycli" | "litecli" | "trino" | "presto" | "spark-sql"
@@ -308,6 +312,8 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("cqlsh -e 'DROP KEYSPACE analytics'", Danger),
+            ("influx bucket delete --name telemetry", Danger),
+            ("influx bucket list", Safe),
             (
                 "printf 'DROP TABLE orders;' > /tmp/x.sql; psql -f /tmp/x.sql shop",
                 Danger,

@@ -164,13 +164,24 @@ pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
                 || positional_method && args.contains(&"DELETE");
             // `DELETE …/_all` or `…/*` (Elasticsearch, OpenSearch, REST
             // stores): every index or resource behind the endpoint goes.
-            let everything = args.iter().any(|a| {
+            // A URL with or without its scheme (`localhost:9200/logs-*`); a
+            // wildcard index pattern names every index it matches.
+            let url = |a: &str| {
                 a.contains("://")
+                    || !a.starts_with('-')
+                        && a.split('/')
+                            .next()
+                            .is_some_and(|h| h.contains(':') || h == "localhost")
+            };
+            let everything = args.iter().any(|a| {
+                url(a)
                     && a.split(['?', '#']).next().is_some_and(|u| {
                         u.trim_end_matches('/')
                             .rsplit('/')
                             .next()
-                            .is_some_and(|last| matches!(last, "_all" | "*" | "*,*"))
+                            .is_some_and(|last| {
+                                matches!(last, "_all" | "*" | "*,*") || last.ends_with('*')
+                            })
                     })
             });
             if deletes && everything {
@@ -766,6 +777,8 @@ mod tests {
             ("find ./tmp -name '*.key' | xargs shred -u", Caution),
             ("curl -XDELETE 'https://es.internal:9200/*'", Danger),
             ("curl -X DELETE http://localhost:9200/logs-2024.01", Caution),
+            ("curl -XDELETE localhost:9200/logs-*", Danger),
+            ("curl -X DELETE 'es:9200/metrics-2024.*'", Danger),
             ("curl http://localhost:9200/_all/_settings", Safe),
             ("tee run.sh <<< 'rm -rf ~' >/dev/null; sh run.sh", Danger),
             ("rm -rf /var/opt/mssql", Danger),

@@ -72,8 +72,21 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "firewall-cmd" => {
+            let drops_ssh = ctx.args.iter().any(|a| {
+                matches!(
+                    *a,
+                    "--remove-service=ssh"
+                        | "--remove-port=22/tcp"
+                        | "--set-target=DROP"
+                        | "--set-target=REJECT"
+                )
+            });
             if ctx.args.iter().any(|a| a.starts_with("--panic-on")) {
                 acc.danger("firewalld panic mode drops all traffic");
+            } else if drops_ssh {
+                acc.danger(
+                    "firewalld stops accepting SSH (or everything): remote access is cut off",
+                );
             } else if ctx.args.iter().all(|a| {
                 a.starts_with("--list")
                     || a.starts_with("--get")
@@ -278,7 +291,7 @@ pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
         } else if !host_seen {
             host_seen = true;
         } else {
-            let remote = args[i..].join(" ");
+            let remote = with_fed_input(&args[i..].join(" "), &ctx.cmd.redirs);
             assess_script(&remote, ctx.depth + 1, acc);
             return;
         }
@@ -392,6 +405,9 @@ mod tests {
             ("ufw default deny outgoing", Caution),
             ("iptables -F && iptables -P INPUT DROP", Danger),
             ("ssh -o ProxyCommand='rm -rf ~' bastion", Danger),
+            ("sudo firewall-cmd --permanent --remove-service=ssh", Danger),
+            ("sudo firewall-cmd --permanent --add-service=https", Caution),
+            ("ssh db 'psql -U app' <<< 'DROP TABLE users;'", Danger),
             ("ip link show eth0", Safe),
             (
                 "ssh -oLocalCommand='shred -u ~/.ssh/id_rsa' -oPermitLocalCommand=yes h",
