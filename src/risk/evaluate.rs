@@ -94,6 +94,24 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
         "which" if args.len() == 1 && !args[0].starts_with('-') => {
             Some(format!("/usr/bin/{}", args[0]))
         }
+        // `seq N` / `seq A B`: the numbers, bounded.
+        "seq" if (1..=2).contains(&args.len()) => {
+            let n: Vec<i64> = args.iter().map(|a| a.parse().ok()).collect::<Option<_>>()?;
+            let (from, to) = if n.len() == 1 {
+                (1, n[0])
+            } else {
+                (n[0], n[1])
+            };
+            if to - from > 10_000 {
+                return None;
+            }
+            Some(
+                (from..=to)
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        }
         "dirname" => {
             let paths: Vec<&str> = args
                 .iter()

@@ -88,8 +88,13 @@ fn body_end(toks: &[Tok], open: usize) -> Option<usize> {
 /// The tokens without the function definitions, which are recorded in `acc`
 /// to be walked when called.
 pub(crate) fn take_functions(toks: Vec<Tok>, acc: &mut Acc) -> Vec<Tok> {
+    // Most text defines no function: hand the tokens back untouched.
+    let Some(first) = (0..toks.len()).find(|&i| definition_at(&toks, i).is_some()) else {
+        return toks;
+    };
     let mut out = Vec::with_capacity(toks.len());
-    let mut i = 0;
+    out.extend(toks[..first].iter().cloned());
+    let mut i = first;
     while i < toks.len() {
         let def = definition_at(&toks, i)
             .and_then(|(name, open)| body_end(&toks, open).map(|end| (name, open, end)));
@@ -153,6 +158,48 @@ pub(crate) fn run_deferred(acc: &mut Acc) {
     uncalled.sort();
     for name in uncalled {
         call_function(&name, 0, acc);
+    }
+}
+
+/// `set -- a b c` (or `set a b c`): the positional parameters `$1`… and `$@`.
+pub(crate) fn set_positional(args: &[Word], acc: &mut Acc) {
+    let at = args.iter().position(|w| w.text == "--");
+    let values: Vec<String> = match at {
+        Some(i) => args[i + 1..].iter().map(|w| w.text.clone()).collect(),
+        None if args
+            .first()
+            .is_some_and(|w| !w.text.starts_with(['-', '+'])) =>
+        {
+            args.iter().map(|w| w.text.clone()).collect()
+        }
+        None => return,
+    };
+    store_positional(&values, acc);
+}
+
+pub(crate) fn store_positional(values: &[String], acc: &mut Acc) {
+    for k in 1..=9 {
+        acc.vars.remove(&k.to_string());
+    }
+    for (i, v) in values.iter().enumerate().take(9) {
+        acc.vars.insert((i + 1).to_string(), v.clone());
+    }
+    acc.vars.insert("@".into(), values.join(" "));
+    acc.vars.insert("*".into(), values.join(" "));
+}
+
+/// Runs `f` with the positional parameters set to `args` (a function
+/// call), restoring the caller's afterwards.
+pub(crate) fn with_positional(args: &[String], acc: &mut Acc, f: impl FnOnce(&mut Acc) -> bool) {
+    const KEYS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
+    let saved: Vec<Option<String>> = KEYS.iter().map(|k| acc.vars.get(*k).cloned()).collect();
+    store_positional(args, acc);
+    f(acc);
+    for (k, v) in KEYS.iter().zip(saved) {
+        match v {
+            Some(v) => acc.vars.insert(k.to_string(), v),
+            None => acc.vars.remove(*k),
+        };
     }
 }
 

@@ -80,6 +80,7 @@ mod rules;
 mod script;
 #[cfg(test)]
 mod tests;
+mod written;
 
 /// What every part of the analyser sees of the others.
 mod prelude {
@@ -91,6 +92,7 @@ mod prelude {
     pub(crate) use super::paths::*;
     pub(crate) use super::rules::*;
     pub(crate) use super::script::*;
+    pub(crate) use super::written::*;
     pub(crate) use super::{Acc, RiskLevel, VarMap, Written, MAX_DEPTH};
 }
 

@@ -207,48 +207,11 @@ pub(crate) fn analyze_cmd(
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
         root_shell_input(cmd, depth, acc);
-        // A bare redirection such as `> /etc/passwd` truncates its target.
-        for r in &cmd.redirs {
-            if r.kind == RedirKind::Write {
-                let t = r.target.text.as_str();
-                if is_access_key(t) {
-                    acc.danger(access_loss("empties", t));
-                } else if let Some(why) = empties_system_files(&r.target) {
-                    acc.danger(why);
-                } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
-                    acc.caution(format!("truncates {t}"));
-                }
-            }
-        }
+        bare_redirects(cmd, acc);
         return;
     };
     let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
-    if eff.via_xargs {
-        // `parallel --dry-run CMD ::: …` prints the commands it would run.
-        let wrapper = &cmd.words[..cmd.words.len() - eff.args.len() - 1];
-        if wrapper.iter().any(|w| w.text == "--dry-run") {
-            return;
-        }
-        fan_out(cmd, &eff, upstream, depth, acc);
-    }
-    if computed_name(name_word, &eff, depth, acc) {
-        return;
-    }
-    if expand_alias(&eff, depth, acc) {
-        return;
-    }
-    if acc.functions.contains_key(&eff.name) {
-        let args: Vec<String> = eff.args.iter().map(|w| w.text.clone()).collect();
-        with_positional(&args, acc, |acc| call_function(&eff.name, depth, acc));
-        return;
-    }
-    // `env -S 'rm -rf /'`: the name holds a whole command line.
-    if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
-        assess_script(
-            &format!("{} {}", name_word.text, quote_words(eff.args)),
-            depth + 1,
-            acc,
-        );
+    if runs_elsewhere(cmd, &eff, name_word, upstream, depth, acc) {
         return;
     }
     if eff.name == "cd" {
@@ -283,6 +246,58 @@ pub(crate) fn analyze_cmd(
     analyze_effective(&ctx, acc);
     analyze_generic_args(&ctx, acc);
     record_written(&ctx, acc);
+}
+
+/// A bare redirection such as `> /etc/passwd` truncates its target.
+fn bare_redirects(cmd: &Cmd, acc: &mut Acc) {
+    for r in cmd.redirs.iter().filter(|r| r.kind == RedirKind::Write) {
+        let t = r.target.text.as_str();
+        if is_access_key(t) {
+            acc.danger(access_loss("empties", t));
+        } else if let Some(why) = empties_system_files(&r.target) {
+            acc.danger(why);
+        } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
+            acc.caution(format!("truncates {t}"));
+        }
+    }
+}
+
+/// Commands whose real text is somewhere else: fanned out by xargs or
+/// parallel, a computed name, an alias, a function, a name word holding a
+/// whole command line (`env -S 'rm -rf /'`). True when judged here.
+fn runs_elsewhere(
+    cmd: &Cmd,
+    eff: &Effective,
+    name_word: &Word,
+    upstream: &[Cmd],
+    depth: usize,
+    acc: &mut Acc,
+) -> bool {
+    if eff.via_xargs {
+        // `parallel --dry-run CMD ::: …` prints the commands it would run.
+        let wrapper = &cmd.words[..cmd.words.len() - eff.args.len() - 1];
+        if wrapper.iter().any(|w| w.text == "--dry-run") {
+            return true;
+        }
+        fan_out(cmd, eff, upstream, depth, acc);
+    }
+    if computed_name(name_word, eff, depth, acc) || expand_alias(eff, depth, acc) {
+        return true;
+    }
+    if acc.functions.contains_key(&eff.name) {
+        let args: Vec<String> = eff.args.iter().map(|w| w.text.clone()).collect();
+        with_positional(&args, acc, |acc| call_function(&eff.name, depth, acc));
+        return true;
+    }
+    if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
+        assess_script(
+            &format!("{} {}", name_word.text, quote_words(eff.args)),
+            depth + 1,
+            acc,
+        );
+        return true;
+    }
+    false
 }
 
 /// The command with variables and static substitutions put in, and relative
@@ -428,48 +443,6 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
     }
 }
 
-/// `set -- a b c` (or `set a b c`): the positional parameters `$1`… and `$@`.
-fn set_positional(args: &[Word], acc: &mut Acc) {
-    let at = args.iter().position(|w| w.text == "--");
-    let values: Vec<String> = match at {
-        Some(i) => args[i + 1..].iter().map(|w| w.text.clone()).collect(),
-        None if args
-            .first()
-            .is_some_and(|w| !w.text.starts_with(['-', '+'])) =>
-        {
-            args.iter().map(|w| w.text.clone()).collect()
-        }
-        None => return,
-    };
-    store_positional(&values, acc);
-}
-
-fn store_positional(values: &[String], acc: &mut Acc) {
-    for k in 1..=9 {
-        acc.vars.remove(&k.to_string());
-    }
-    for (i, v) in values.iter().enumerate().take(9) {
-        acc.vars.insert((i + 1).to_string(), v.clone());
-    }
-    acc.vars.insert("@".into(), values.join(" "));
-    acc.vars.insert("*".into(), values.join(" "));
-}
-
-/// Runs `f` with the positional parameters set to `args` (a function
-/// call), restoring the caller's afterwards.
-fn with_positional(args: &[String], acc: &mut Acc, f: impl FnOnce(&mut Acc) -> bool) {
-    const KEYS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9", "@", "*"];
-    let saved: Vec<Option<String>> = KEYS.iter().map(|k| acc.vars.get(*k).cloned()).collect();
-    store_positional(args, acc);
-    f(acc);
-    for (k, v) in KEYS.iter().zip(saved) {
-        match v {
-            Some(v) => acc.vars.insert(k.to_string(), v),
-            None => acc.vars.remove(*k),
-        };
-    }
-}
-
 /// `alias x='rm -rf'`: records the alias. `x ~`: the alias's text runs with
 /// the arguments; true when the command was judged so.
 fn expand_alias(eff: &Effective, depth: usize, acc: &mut Acc) -> bool {
@@ -506,27 +479,6 @@ fn root_shell_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
                 _ => {}
             }
         }
-    }
-}
-
-/// `… | tee FILE…`: each file holds what the pipeline produced, or the
-/// here-string or here-doc given to tee itself (`tee f <<< 'cmd'`).
-fn record_tee(ctx: &Ctx, acc: &mut Acc) {
-    let fed = ctx.cmd.redirs.iter().rev().find_map(|r| match r.kind {
-        RedirKind::Herestring => Some(r.target.text.clone()),
-        RedirKind::Heredoc => Some(r.body.clone()),
-        _ => None,
-    });
-    let content = match fed.or_else(|| eval_pipeline(ctx.upstream, acc)) {
-        Some(t) => Written::Text(t),
-        None => Written::Unknown,
-    };
-    for w in ctx.positionals() {
-        if let Written::Text(t) = &content {
-            runs_later(&w.text, t, ctx.depth, acc);
-        }
-        let key = w.text.trim_start_matches("./").to_string();
-        acc.written.insert(key, content.clone());
     }
 }
 
@@ -621,254 +573,6 @@ fn program_vars(cmd: &Cmd, depth: usize, acc: &mut Acc) {
             }
         }
     }
-}
-
-/// A command line with the here-string or here-doc its wrapper was given:
-/// `docker exec -i db psql <<< 'DROP …'` feeds psql.
-pub(crate) fn with_fed_input(text: &str, redirs: &[Redir]) -> String {
-    const END: &str = "SUPERHELFER_FED_INPUT";
-    let fed = redirs.iter().find_map(|r| match r.kind {
-        RedirKind::Herestring => Some(format!("{}\n", r.target.text)),
-        RedirKind::Heredoc => Some(r.body.clone()),
-        _ => None,
-    });
-    match fed {
-        Some(body) if !body.contains(END) => format!("{text} <<'{END}'\n{body}{END}\n"),
-        _ => text.to_string(),
-    }
-}
-
-/// Directories the shell searches for a command name.
-const PATH_DIRS: &[&str] = &[
-    "/usr/local/bin/",
-    "/usr/local/sbin/",
-    "/usr/bin/",
-    "/usr/sbin/",
-    "/bin/",
-    "/sbin/",
-    "~/bin/",
-    "~/.local/bin/",
-    "$HOME/bin/",
-    "$HOME/.local/bin/",
-];
-
-/// A file written earlier into a directory of the PATH under this name.
-fn written_on_path(name: &str, acc: &Acc) -> Option<String> {
-    PATH_DIRS
-        .iter()
-        .map(|d| format!("{d}{name}"))
-        .find(|p| acc.written.contains_key(p.as_str()))
-}
-
-/// `ln -s TARGET LINK`: later paths through LINK/ name TARGET's contents.
-fn record_link(args: &[&str], acc: &mut Acc) {
-    if !has_flag(args, 's', &["--symbolic"]) {
-        return;
-    }
-    let pos: Vec<&str> = args
-        .iter()
-        .copied()
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    if let [target, link] = pos.as_slice() {
-        let link = link
-            .trim_start_matches("./")
-            .trim_end_matches('/')
-            .to_string();
-        acc.links.insert(link, target.to_string());
-    }
-}
-
-/// `link/…` where `link` was made by `ln -s` earlier: the path through it.
-/// The link itself (no slash after it) names only the link.
-pub(crate) fn through_links(path: &str, acc: &Acc) -> Option<String> {
-    let p = path.trim_start_matches("./");
-    let (head, rest) = p.split_once('/')?;
-    let target = acc.links.get(head)?;
-    Some(format!("{}/{rest}", target.trim_end_matches('/')))
-}
-
-/// Running a file written earlier in the same text runs what was written.
-pub(crate) fn run_written(path: &str, depth: usize, acc: &mut Acc) {
-    let key = path.trim_start_matches("./");
-    match acc.written.get(key).cloned() {
-        Some(Written::Text(t)) => assess_script(&t, depth + 1, acc),
-        Some(Written::Downloaded) => acc.danger(format!(
-            "runs {path}, downloaded or decoded earlier in the same command"
-        )),
-        Some(Written::Unknown) => acc.caution(format!(
-            "runs {path}, which an earlier command wrote: what it does cannot be known"
-        )),
-        None => {}
-    }
-}
-
-/// Files this command writes: by redirection of a producer, or a download.
-fn record_written(ctx: &Ctx, acc: &mut Acc) {
-    let name = ctx.eff.name.as_str();
-    let downloader = DOWNLOADERS.contains(&name);
-    for r in &ctx.cmd.redirs {
-        if !matches!(r.kind, RedirKind::Write | RedirKind::Append) {
-            continue;
-        }
-        let mut pipeline: Vec<Cmd> = ctx.upstream.to_vec();
-        pipeline.push(ctx.cmd.clone());
-        let decodes = pipeline.iter().any(|c| {
-            unwrap_cmd(&c.words).is_some_and(|e| {
-                let a: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
-                is_decoder(&e.name, &a) || DOWNLOADERS.contains(&e.name.as_str())
-            })
-        });
-        let content = if downloader || decodes {
-            Written::Downloaded
-        } else {
-            match eval_pipeline(&pipeline, acc) {
-                Some(t) => Written::Text(t),
-                None => Written::Unknown,
-            }
-        };
-        if let Written::Text(t) = &content {
-            runs_later(&r.target.text, t, ctx.depth, acc);
-            if r.kind == RedirKind::Write && t.trim().is_empty() && is_access_key(&r.target.text) {
-                acc.danger(access_loss("empties", &r.target.text));
-            }
-        } else if r.kind == RedirKind::Write
-            && is_access_key(&r.target.text)
-            && ctx.args.contains(&"/dev/null")
-        {
-            acc.danger(access_loss("empties", &r.target.text));
-        }
-        let key = r.target.text.trim_start_matches("./").to_string();
-        acc.written.insert(key, content);
-    }
-    if name == "tee" {
-        record_tee(ctx, acc);
-    }
-    if downloader {
-        let args = ctx.args;
-        for (i, a) in args.iter().enumerate() {
-            // `wget -qO FILE`, `curl -sSo FILE`: a cluster ending in the output option.
-            let cluster_out = a.len() > 2
-                && a.starts_with('-')
-                && !a.starts_with("--")
-                && (name == "wget" && a.ends_with('O') || name == "curl" && a.ends_with('o'));
-            let out = match *a {
-                "-o" | "--output" | "-O" | "--output-document" if name != "curl" || *a != "-O" => {
-                    args.get(i + 1).map(|s| s.to_string())
-                }
-                _ if cluster_out => args.get(i + 1).map(|s| s.to_string()),
-                o if o == "--remote-name"
-                    || name == "curl"
-                        && o.starts_with('-')
-                        && !o.starts_with("--")
-                        && o.contains('O') =>
-                {
-                    args.iter()
-                        .rev()
-                        .find(|u| u.contains("://"))
-                        .map(|u| basename(u).to_string())
-                }
-                _ => None,
-            };
-            if let Some(o) = out {
-                acc.written
-                    .insert(o.trim_start_matches("./").to_string(), Written::Downloaded);
-            }
-        }
-        let names_output = |a: &&str| {
-            a.starts_with("-O") || a.starts_with('-') && !a.starts_with("--") && a.ends_with('O')
-        };
-        if name == "wget" && !args.iter().any(names_output) {
-            if let Some(u) = args.iter().find(|u| u.contains("://")) {
-                acc.written
-                    .insert(basename(u).to_string(), Written::Downloaded);
-            }
-        }
-    }
-}
-
-/// Text written into a file that the system runs later (cron tables, shell
-/// start-up files) is assessed as the commands it will become.
-fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
-    // /etc/cron.daily/… and friends hold scripts, not crontab lines.
-    let cron_script = [
-        "/etc/cron.hourly/",
-        "/etc/cron.daily/",
-        "/etc/cron.weekly/",
-        "/etc/cron.monthly/",
-    ]
-    .iter()
-    .any(|d| path.starts_with(d));
-    let unit = path.ends_with(".service") || path.ends_with(".timer");
-    if cron_script || path.starts_with("/etc/profile.d/") || path.starts_with("/etc/init.d/") {
-        assess_script(text, depth + 1, acc);
-        return;
-    }
-    if unit {
-        // ExecStart=, ExecStartPre=, ExecStop=…: each value is a command line.
-        for line in text.lines() {
-            if let Some((key, value)) = line.split_once('=') {
-                if key.trim().starts_with("Exec") {
-                    assess_script(
-                        value.trim().trim_start_matches(['-', '@', '+', '!']),
-                        depth + 1,
-                        acc,
-                    );
-                }
-            }
-        }
-        return;
-    }
-    let cron = path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron");
-    let startup = [
-        ".bashrc",
-        ".bash_profile",
-        ".profile",
-        ".zshrc",
-        ".zprofile",
-        "rc.local",
-        ".bash_logout",
-    ]
-    .iter()
-    .any(|f| basename(path) == *f)
-        || path.starts_with("/etc/profile");
-    if cron {
-        for line in text.lines() {
-            for c in cron_commands(line) {
-                assess_script(&c, depth + 1, acc);
-            }
-        }
-    } else if startup {
-        assess_script(text, depth + 1, acc);
-    }
-}
-
-/// The command of a crontab line, schedule removed; for system crontabs the
-/// user field may follow, so the text without it is returned as well.
-pub(crate) fn cron_commands(line: &str) -> Vec<String> {
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
-        return Vec::new();
-    }
-    let fields: Vec<&str> = line.split_whitespace().collect();
-    let skip = if fields[0].starts_with('@') {
-        1
-    } else {
-        fields
-            .iter()
-            .take(5)
-            .take_while(|f| {
-                f.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "*/,-".contains(c))
-            })
-            .count()
-    };
-    let rest = &fields[skip.min(fields.len())..];
-    let mut out = vec![rest.join(" ")];
-    if rest.len() > 1 {
-        out.push(rest[1..].join(" "));
-    }
-    out
 }
 
 pub(crate) struct Ctx<'a> {

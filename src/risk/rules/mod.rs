@@ -20,6 +20,7 @@ mod perms;
 mod remote;
 mod services;
 mod vcs;
+mod writers;
 
 pub(crate) use code::{
     calls, concat_literals, fed_text, make_recipes, string_lists, string_literals,

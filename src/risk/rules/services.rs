@@ -197,7 +197,25 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
         }
         i += 1;
     }
-    if pids.contains(&"-1") {
+    // `ps -e -o pid | xargs kill -9`, `seq 1 500 | xargs kill`: every process,
+    // init included.
+    let every_process = ctx.eff.via_xargs
+        && ctx.upstream.iter().any(|c| {
+            let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+            w.first() == Some(&"ps")
+                && w.iter()
+                    .any(|a| matches!(*a, "-e" | "-A" | "ax" | "aux" | "-ax" | "-eo" | "-ef"))
+        })
+        && !ctx.upstream.iter().any(|c| {
+            c.words.first().is_some_and(|w| {
+                matches!(w.text.as_str(), "grep" | "awk" | "head" | "tail" | "sed")
+            })
+        });
+    let fed_init = ctx.eff.via_xargs
+        && eval_pipeline(ctx.upstream, acc).is_some_and(|t| t.split_whitespace().any(|p| p == "1"));
+    if every_process || fed_init && (sig_kill || crashes_init) {
+        acc.danger("kills every process, init included: the system goes down");
+    } else if pids.contains(&"-1") {
         acc.danger("kill -1 signals every process you may signal (as root: the whole system)");
     } else if pids.contains(&"1") && (sig_kill || crashes_init) {
         acc.danger("kills init (PID 1): the system crashes");
@@ -410,6 +428,13 @@ mod tests {
             ("chage -l deploy", Safe),
             ("sudo usermod -aG docker deploy", Caution),
             ("sudo kill -ABRT 1", Danger),
+            ("ps -e -o pid= | xargs sudo kill -9", Danger),
+            ("seq 1 300 | xargs -n1 sudo kill -9", Danger),
+            ("seq 2000 2010 | xargs kill", Caution),
+            (
+                "ps aux | grep '[m]yapp' | awk '{print $2}' | xargs kill",
+                Caution,
+            ),
             ("sudo kill -s SEGV 1", Danger),
             ("sudo kill -HUP 1", Caution),
             ("kill -0 1", Caution),
