@@ -343,6 +343,11 @@ fn is_essential_package(p: &str) -> bool {
                 "systemd",
                 "libc",
                 "glibc",
+                "openssh",
+                "sudo",
+                "libpam",
+                "coreutils",
+                "bash",
             ]
             .iter()
             .any(|k| base.starts_with(k))
@@ -359,6 +364,8 @@ mod tests {
         check_examples(&[
             ("sudo dnf remove -y glibc", Danger),
             ("sudo snap remove --purge nextcloud", Danger),
+            ("sudo apt-get remove --purge -y 'openssh*'", Danger),
+            ("sudo apt-get remove -y 'php8.1*'", Caution),
             ("sudo snap remove vlc", Caution),
             ("sudo apt-get purge -y 'linux-image-*'", Danger),
             ("sudo pacman -R --noconfirm pacman", Danger),

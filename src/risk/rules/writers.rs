@@ -17,6 +17,8 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
                     acc.danger(format!("{name} writes over the device {}", dest.text));
                 } else if is_access_key(&dest.text) && (from_null || name == "ln") {
                     acc.danger(access_loss("empties", &dest.text));
+                } else if let Some(why) = empties_system_files(dest).filter(|_| from_null) {
+                    acc.danger(why);
                 } else if replaces_authorized_keys(&dest.text) {
                     acc.danger(format!(
                         "{name} replaces {}: every key listed there now stops working",
