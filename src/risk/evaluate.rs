@@ -94,6 +94,10 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
         "which" if args.len() == 1 && !args[0].starts_with('-') => {
             Some(format!("/usr/bin/{}", args[0]))
         }
+        // `command -v rm`, `type -P rm`: the same lookup, another spelling.
+        "command" | "type" if args.len() == 2 && matches!(args[0], "-v" | "-p" | "-P") => {
+            Some(format!("/usr/bin/{}", args[1]))
+        }
         // `seq N` / `seq A B`: the numbers, bounded.
         "seq" if (1..=2).contains(&args.len()) => {
             let n: Vec<i64> = args.iter().map(|a| a.parse().ok()).collect::<Option<_>>()?;
@@ -360,6 +364,7 @@ mod tests {
             ("echo 'ez -es' | tr 'a-z' 'n-za-m'", Some("rm -rf")),
             ("ls /etc", None),
             ("dirname /srv/app/data", Some("/srv/app")),
+            ("command -v shred", Some("/usr/bin/shred")),
             ("dirname \"$HOME\"", Some("$HOME/..")),
             ("dirname ~/", Some("~/..")),
             ("realpath -m ~/../..", Some("~/../..")),

@@ -155,6 +155,18 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
         }
         let w = words.get(i)?;
         let name = basename(&w.text).to_string();
+        // `command -v rm` looks the name up and prints it; it runs nothing.
+        if name == "command"
+            && words
+                .get(i + 1)
+                .is_some_and(|a| matches!(a.text.as_str(), "-v" | "-V"))
+        {
+            return Some(Effective {
+                name,
+                args: &words[i + 1..],
+                via_xargs,
+            });
+        }
         match name.as_str() {
             "sudo" | "doas" | "env" | "nice" | "nohup" | "timeout" | "xargs" | "ionice"
             | "stdbuf" | "command" | "builtin" | "exec" | "time" | "caffeinate" | "chronic"
