@@ -358,25 +358,7 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
     let start = cmd.words.len() - eff.args.len() - 1;
     let wrapper = &cmd.words[..start];
     let parallel = wrapper.iter().any(|w| basename(&w.text) == "parallel");
-    let replace = wrapper
-        .windows(2)
-        .find(|w| w[0].text == "-I")
-        .map(|w| w[1].text.clone())
-        .or_else(|| {
-            wrapper.iter().find_map(|w| {
-                w.text
-                    .strip_prefix("-I")
-                    .or_else(|| w.text.strip_prefix("--replace="))
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_string)
-            })
-        })
-        .or_else(|| {
-            wrapper
-                .iter()
-                .any(|w| w.text == "-i")
-                .then(|| "{}".to_string())
-        });
+    let replace = replace_string(wrapper);
     let sep = eff.args.iter().position(|w| !w.quoted && w.text == ":::");
     let template: Vec<Word> = cmd.words[start..start + 1 + sep.unwrap_or(eff.args.len())].to_vec();
     let (items, per_line): (Vec<String>, bool) = if parallel {
@@ -441,6 +423,29 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
         }));
         assess_script(&quote_words(&words), depth + 1, acc);
     }
+}
+
+/// xargs's `-I STR` / `-ISTR` / `--replace=STR` / `-i` (meaning `{}`).
+fn replace_string(wrapper: &[Word]) -> Option<String> {
+    wrapper
+        .windows(2)
+        .find(|w| w[0].text == "-I")
+        .map(|w| w[1].text.clone())
+        .or_else(|| {
+            wrapper.iter().find_map(|w| {
+                w.text
+                    .strip_prefix("-I")
+                    .or_else(|| w.text.strip_prefix("--replace="))
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+            })
+        })
+        .or_else(|| {
+            wrapper
+                .iter()
+                .any(|w| w.text == "-i")
+                .then(|| "{}".to_string())
+        })
 }
 
 /// `alias x='rm -rf'`: records the alias. `x ~`: the alias's text runs with

@@ -226,13 +226,14 @@ pub(crate) const PATH_DIRS: &[&str] = &[
 
 /// A file written earlier into a directory of the PATH under this name.
 pub(crate) fn written_on_path(name: &str, acc: &Acc) -> Option<String> {
-    if acc.written.is_empty() {
-        return None;
-    }
-    PATH_DIRS
-        .iter()
-        .map(|d| format!("{d}{name}"))
-        .find(|p| acc.written.contains_key(p.as_str()))
+    // The files written are few; the commands many: look through the files.
+    acc.written
+        .keys()
+        .find(|p| {
+            p.strip_suffix(name)
+                .is_some_and(|dir| PATH_DIRS.contains(&dir))
+        })
+        .cloned()
 }
 
 /// `ln -s TARGET LINK`: later paths through LINK/ name TARGET's contents.

@@ -216,25 +216,7 @@ pub(crate) fn env_lookups_as_shell(code: &str) -> String {
     {
         return code.to_string();
     }
-    // Inside interpolated strings (`"rm -rf #{Dir.home}"`, `` `${os.homedir()}` ``)
-    // the lookup is text of the string.
-    let mut out = code.to_string();
-    for (from, to) in [
-        ("#{Dir.home}", "$HOME"),
-        ("#{ENV['HOME']}", "$HOME"),
-        ("#{ENV[\"HOME\"]}", "$HOME"),
-        ("${os.homedir()}", "$HOME"),
-        ("${process.env.HOME}", "$HOME"),
-        ("{os.path.expanduser('~')}", "$HOME"),
-        ("{Path.home()}", "$HOME"),
-    ] {
-        out = out.replace(from, to);
-    }
-    // `require('os').homedir()`: the whole call chain is the home directory.
-    while let Some(at) = out.find(".homedir()") {
-        let start = chain_start(&out[..at]);
-        out.replace_range(start..at + ".homedir()".len(), "\"$HOME\"");
-    }
+    let mut out = home_lookups_as_shell(code);
     for (open, close) in OPENERS {
         let mut from = 0;
         while let Some(at) = out[from..].find(open).map(|i| i + from) {
@@ -257,6 +239,44 @@ pub(crate) fn env_lookups_as_shell(code: &str) -> String {
             out.replace_range(at..inner_start + len + close.len(), &shell);
             from = at + shell.len();
         }
+    }
+    // `process.env.HOME`, `$env:HOME`.
+    for prefix in ["process.env.", "$env:"] {
+        while let Some(at) = out.find(prefix) {
+            let start = at + prefix.len();
+            let n = out[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .count();
+            let shell = format!("\"${}\"", &out[start..start + n]);
+            out.replace_range(at..start + n, &shell);
+        }
+    }
+    out
+}
+
+/// The home directory as code names it, written `"$HOME"` (or the literal
+/// path a function expands): in interpolated strings, call chains ending
+/// in `.homedir()`, `expanduser(…)`, `Path.home()`.
+fn home_lookups_as_shell(code: &str) -> String {
+    let mut out = code.to_string();
+    // Inside interpolated strings (`"rm -rf #{Dir.home}"`, `` `${os.homedir()}` ``)
+    // the lookup is text of the string.
+    for (from, to) in [
+        ("#{Dir.home}", "$HOME"),
+        ("#{ENV['HOME']}", "$HOME"),
+        ("#{ENV[\"HOME\"]}", "$HOME"),
+        ("${os.homedir()}", "$HOME"),
+        ("${process.env.HOME}", "$HOME"),
+        ("{os.path.expanduser('~')}", "$HOME"),
+        ("{Path.home()}", "$HOME"),
+    ] {
+        out = out.replace(from, to);
+    }
+    // `require('os').homedir()`: the whole call chain is the home directory.
+    while let Some(at) = out.find(".homedir()") {
+        let start = chain_start(&out[..at]);
+        out.replace_range(start..at + ".homedir()".len(), "\"$HOME\"");
     }
     // The home directory by function: `os.path.expanduser('~')`, `Path.home()`,
     // `os.homedir()`, `Dir.home`: the literal path, or `$HOME`.
@@ -284,18 +304,6 @@ pub(crate) fn env_lookups_as_shell(code: &str) -> String {
         "Deno.env.get(\"HOME\")",
     ] {
         out = out.replace(f, "\"$HOME\"");
-    }
-    // `process.env.HOME`, `$env:HOME`.
-    for prefix in ["process.env.", "$env:"] {
-        while let Some(at) = out.find(prefix) {
-            let start = at + prefix.len();
-            let n = out[start..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .count();
-            let shell = format!("\"${}\"", &out[start..start + n]);
-            out.replace_range(at..start + n, &shell);
-        }
     }
     out
 }
@@ -362,6 +370,9 @@ const LISTINGS: &[&str] = &[
 /// listing, a critical system file, SSH keys. `unlink glob "/etc/*"`,
 /// `for f in os.listdir('/etc'): os.remove(...)`, `File.delete(*Dir.glob(...))`.
 fn file_deletes(name: &str, code: &str, acc: &mut Acc) {
+    if !FILE_DELETES.iter().any(|d| code.contains(d)) {
+        return;
+    }
     let deletes = calls(code, FILE_DELETES);
     // `array_map("unlink", glob(…))`, `.forEach(fs.unlinkSync)`: the delete
     // passed as a callback.
