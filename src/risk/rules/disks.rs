@@ -73,6 +73,18 @@ fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "blkdiscard" => acc.danger("blkdiscard discards every block on the device"),
+        // SCSI low-level format and sanitize erase the whole drive.
+        "sg_format" | "sg_sanitize"
+            if ctx.args.iter().any(|a| {
+                a.starts_with("--format")
+                    || *a == "-F"
+                    || a.starts_with("--block")
+                    || a.starts_with("--crypto")
+                    || a.starts_with("--overwrite")
+            }) || name == "sg_sanitize" && !ctx.positionals().is_empty() =>
+        {
+            acc.danger(format!("{name} erases the whole drive"))
+        }
         "badblocks" if ctx.has_flag('w', &[]) => {
             acc.danger("badblocks -w overwrites the whole device")
         }
@@ -319,6 +331,8 @@ mod tests {
         check_examples(&[
             ("lsblk -f", Safe),
             ("sudo btrfs subvolume delete /mnt/pool/@home", Danger),
+            ("sudo sg_format --format /dev/sdb", Danger),
+            ("sudo sg_format /dev/sdb", Safe),
             ("sudo btrfs subvolume list /mnt/pool", Safe),
             ("sudo btrfs subvolume snapshot /mnt/@ /mnt/@snap", Caution),
             ("sudo wipefs --no-act --all /dev/sdb", Safe),
