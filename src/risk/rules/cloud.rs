@@ -32,6 +32,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
             _ => {}
         },
+        "rclone" | "mc" | "minio-client" | "s3cmd" | "b2" | "argocd" | "crictl" => {
+            storage_and_clusters(name, ctx, acc)
+        }
         "eksctl" | "openstack" | "hcloud" | "scw" | "vultr-cli" | "exo" | "civo" | "ibmcloud"
         | "heroku" | "fly" | "flyctl" | "gh" | "glab" | "vercel" | "netlify" | "railway"
         | "kind" | "k3d" | "minikube" | "multipass" | "lxd" => other_cloud(name, ctx, acc),
@@ -61,11 +64,25 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
+            // `az storage blob delete-batch` deletes every blob that matches, unasked.
+            if ctx.args.iter().any(|a| *a == "delete-batch") {
+                acc.danger(format!("{name} deletes blobs in bulk without asking"));
+                return true;
+            }
             if ctx
                 .args
                 .iter()
                 .any(|a| matches!(*a, "rm" | "delete" | "rb" | "purge"))
             {
+                // `gsutil rm gs://b/**`: every object of the bucket.
+                if ctx
+                    .args
+                    .iter()
+                    .any(|a| a.contains("://") && (a.ends_with("/**") || a.ends_with("/*")))
+                {
+                    acc.danger(format!("{name} deletes every object of a bucket"));
+                    return true;
+                }
                 // Purging skips the soft-delete that would have kept it recoverable.
                 if ctx.args.contains(&"purge") {
                     acc.danger(format!("{name} purges a deleted resource for good"));
@@ -90,6 +107,46 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// Object-storage clients and cluster tools: a recursive or forced delete
+/// of a bucket or remote tree, `rclone purge`, an app deleted with its
+/// resources, every image removed. A sync that may delete is caution.
+fn storage_and_clusters(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx
+        .positionals()
+        .first()
+        .map(|w| w.text.clone())
+        .unwrap_or_default();
+    let forced =
+        ctx.has_flag('f', &["--force"]) || ctx.args.iter().any(|a| matches!(*a, "-y" | "--yes"));
+    let recursive = ctx.has_flag('r', &["--recursive"]);
+    let all = ctx.has_flag('a', &["--all"]);
+    let danger = match (name, sub.as_str()) {
+        ("rclone", "purge" | "delete" | "rmdirs") => true,
+        ("mc" | "minio-client", "rm") => recursive && forced,
+        ("mc" | "minio-client", "rb") => forced,
+        ("s3cmd", "del" | "rm") => recursive,
+        ("s3cmd", "rb") => forced || recursive,
+        ("b2", "delete-bucket") => true,
+        ("b2", "rm") => recursive,
+        ("argocd", "app") => {
+            ctx.args.contains(&"delete") && (forced || ctx.args.contains(&"--cascade"))
+        }
+        ("crictl", "rmi") => all,
+        _ => false,
+    };
+    let changes = matches!(
+        sub.as_str(),
+        "sync" | "move" | "moveto" | "deletefile" | "rm" | "rb" | "del" | "mirror" | "app" | "rmi"
+    );
+    if danger {
+        acc.danger(format!(
+            "{name} {sub} deletes a bucket, a remote tree or every resource, without asking"
+        ));
+    } else if changes {
+        acc.caution(format!("{name} {sub} changes or deletes remote data"));
+    }
 }
 
 /// Cloud and platform CLIs beyond the big three: a delete of clusters,
@@ -214,6 +271,23 @@ mod tests {
             ("terraform destroy -auto-approve", Danger),
             ("terraform destroy", Caution),
             ("eksctl delete cluster --name staging", Danger),
+            ("rclone purge b2:archive", Danger),
+            ("rclone delete gdrive:photos --min-age 30d", Danger),
+            ("mc rm --recursive --force local/logs", Danger),
+            ("s3cmd del --recursive s3://old-site", Danger),
+            ("b2 delete-bucket media", Danger),
+            (
+                "az storage blob delete-batch -s uploads --account-name acct",
+                Danger,
+            ),
+            ("gsutil -m rm gs://prod-media/**", Danger),
+            ("argocd app delete shop --cascade -y", Danger),
+            ("crictl rmi --all", Danger),
+            ("rclone sync ./site r2:site", Caution),
+            ("mc rm local/logs/app.log", Caution),
+            ("rclone lsd remote:", Safe),
+            ("mc ls local", Safe),
+            ("gsutil ls gs://prod-media", Safe),
             ("az keyvault purge --name kv-prod", Danger),
             ("openstack server delete web-01", Danger),
             ("hcloud server delete api-2", Danger),

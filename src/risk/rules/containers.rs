@@ -36,6 +36,14 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "virsh" => analyze_virsh(ctx, acc),
+        "flux"
+            if ctx
+                .args
+                .first()
+                .is_some_and(|a| matches!(*a, "uninstall" | "delete")) =>
+        {
+            acc.caution("flux removes its controllers or a source from the cluster")
+        }
         "lxc" | "incus" => match ctx.args.first().copied() {
             Some("delete" | "rm") => acc.danger(format!(
                 "{name} delete removes the instance and its root filesystem"
@@ -343,7 +351,7 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
                     .skip(1)
                     .filter(|w| !w.text.starts_with('-'))
                     .find(|w| names_a_store(&w.text));
-                if all_from_ps() {
+                if all_from_ps() || has_flag(rest, 'a', &["--all"]) {
                     acc.danger(format!("{name} volume rm of every volume (all data lost)"));
                 } else if let Some(v) = data {
                     acc.danger(format!(
@@ -383,6 +391,14 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
         }
         "kill" | "stop" | "restart" | "pause" => {
             acc.caution(format!("{name} {sub} interrupts containers"))
+        }
+        // Swarm: a stack's or service's removal, a node leaving the swarm.
+        "stack" | "service" | "swarm" | "secret" | "config"
+            if rest
+                .first()
+                .is_some_and(|s| matches!(*s, "rm" | "remove" | "leave" | "update" | "scale")) =>
+        {
+            acc.caution(format!("{name} {sub} {} changes the swarm", rest[0]))
         }
         "network" | "builder" | "buildx" => {
             if rest.iter().any(|a| matches!(*a, "rm" | "prune")) {
@@ -503,6 +519,8 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
                 matches!(
                     *r,
                     "ns" | "namespace"
+                        | "project"
+                        | "projects"
                         | "namespaces"
                         | "pv"
                         | "pvc"
@@ -609,6 +627,11 @@ mod tests {
             ("docker volume rm -f redis-data", Danger),
             ("docker volume rm buildkit-cache", Caution),
             ("docker volume ls", Safe),
+            ("podman volume rm --all", Danger),
+            ("docker stack rm shop", Caution),
+            ("docker swarm leave --force", Caution),
+            ("docker stack ls", Safe),
+            ("oc delete project staging", Danger),
             ("docker volume inspect pgdata", Safe),
             ("docker compose down --volumes", Danger),
             ("docker-compose down -v", Danger),
