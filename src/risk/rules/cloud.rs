@@ -65,7 +65,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         }
         "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
             // `az storage blob delete-batch` deletes every blob that matches, unasked.
-            if ctx.args.iter().any(|a| *a == "delete-batch") {
+            if ctx.args.contains(&"delete-batch") {
                 acc.danger(format!("{name} deletes blobs in bulk without asking"));
                 return true;
             }
