@@ -13,8 +13,7 @@
 //! and never tuned on. Its targets: no destructive command rated safe, at
 //! least 95 % of them danger, at most 2 % of the look-alikes danger.
 //!
-//! `tests/data/risk_blind_tune.jsonl` is the tune half of a blind set written
-//! independently; it is printed as its own part and held to floors.
+//! The blind sets, written independently, are measured in `tests/risk_blind.rs`.
 
 use superhelfer::risk::{assess, RiskLevel};
 
@@ -281,63 +280,5 @@ fn adversarial_set_meets_targets() {
         holdout.false_alarm_rate() <= 0.02,
         "held-out: {:.2}% of look-alikes rated danger (> 2%)",
         holdout.false_alarm_rate() * 100.0
-    );
-}
-
-/// The tune half of a blind set written independently of the analyser (the
-/// other half is held out elsewhere and never seen here). Two of its labels
-/// disagree with the written policy and are kept as written: `terraform
-/// destroy` (caution in the set; the policy names it danger) and an
-/// unterminated `sudo rm -rf "$HOME` (caution; the policy says at least
-/// caution, and the analyser judges the words it can see).
-#[test]
-fn blind_tune_half_meets_targets() {
-    let rows = load("risk_blind_tune.jsonl");
-    let mut stats = Stats::new();
-    let mut disagreements = Vec::new();
-    for r in &rows {
-        let expected = parse_level(&r.level);
-        let report = assess(&r.command);
-        stats.add(expected, report.level);
-        if expected != report.level {
-            disagreements.push(format!(
-                "  expected {:?}, got {:?}: {}  -- {:?} ({})",
-                expected, report.level, r.command, report.reasons, r.note
-            ));
-        }
-    }
-    stats.print("blind, tune half");
-    println!(
-        "blind tune half: destructive rated safe {}, danger recall {:.1}%, look-alikes rated danger {:.2}%",
-        stats.destructive_rated_safe(),
-        stats.recall() * 100.0,
-        stats.false_alarm_rate() * 100.0
-    );
-    println!("\ndisagreements ({}):", disagreements.len());
-    for d in &disagreements {
-        println!("{d}");
-    }
-    assert!(
-        rows.len() >= 400,
-        "blind tune half too small: {}",
-        rows.len()
-    );
-    // Floors at the figures the tuning ended with, 194/199 danger and 2/206
-    // look-alikes rated danger (before it: recall 88.9 %,
-    // 8 destructive rated safe, 2.43 % false alarms).
-    assert_eq!(
-        stats.destructive_rated_safe(),
-        0,
-        "blind tune half: a destructive command was rated safe"
-    );
-    assert!(
-        stats.recall() >= 0.974,
-        "blind tune half: danger recall {:.1}% fell below the recorded floor",
-        stats.recall() * 100.0
-    );
-    assert!(
-        stats.false_alarm_rate() <= 0.01,
-        "blind tune half: {:.2}% of look-alikes rated danger (floor 1 %)",
-        stats.false_alarm_rate() * 100.0
     );
 }

@@ -37,10 +37,13 @@ pub(crate) fn eval_pipeline(cmds: &[Cmd], acc: &Acc) -> Option<String> {
     let mut text: Option<String> = None;
     for cmd in cmds {
         let words: Vec<Word> = cmd.words.iter().map(|w| expand_word(w, acc)).collect();
-        if words.iter().any(|w| w.expanded && w.text.contains('$')) {
+        let eff = unwrap_cmd(&words)?;
+        // Path arithmetic (`dirname "$HOME"`) is known even for a value that
+        // is not: the result keeps the variable.
+        let path_tool = matches!(eff.name.as_str(), "dirname" | "realpath" | "readlink");
+        if !path_tool && words.iter().any(|w| w.expanded && w.text.contains('$')) {
             return None;
         }
-        let eff = unwrap_cmd(&words)?;
         let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
         // Input given on the command itself replaces what the pipe carries.
         for r in &cmd.redirs {
@@ -91,8 +94,70 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
         "which" if args.len() == 1 && !args[0].starts_with('-') => {
             Some(format!("/usr/bin/{}", args[0]))
         }
+        // `command -v rm`, `type -P rm`: the same lookup, another spelling.
+        "command" | "type" if args.len() == 2 && matches!(args[0], "-v" | "-p" | "-P") => {
+            Some(format!("/usr/bin/{}", args[1]))
+        }
+        // `seq N` / `seq A B`: the numbers, bounded.
+        "seq" if (1..=2).contains(&args.len()) => {
+            let n: Vec<i64> = args.iter().map(|a| a.parse().ok()).collect::<Option<_>>()?;
+            let (from, to) = if n.len() == 1 {
+                (1, n[0])
+            } else {
+                (n[0], n[1])
+            };
+            if to - from > 10_000 {
+                return None;
+            }
+            Some(
+                (from..=to)
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        }
+        "dirname" => {
+            let paths: Vec<&str> = args
+                .iter()
+                .copied()
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            Some(
+                paths
+                    .iter()
+                    .map(|p| dirname(p))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        }
+        // The resolved path names what the path names; `classify` resolves `..`.
+        "realpath" | "readlink" if args.iter().any(|a| !a.starts_with('-')) => Some(
+            args.iter()
+                .copied()
+                .filter(|a| !a.starts_with('-'))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         "tr" if args.len() == 2 && !args[0].starts_with('-') => Some(tr(&input?, args[0], args[1])),
         _ => None,
+    }
+}
+
+/// `dirname` as coreutils computes it; for a bare variable (`$HOME`) the
+/// parent is written `$HOME/..`.
+fn dirname(p: &str) -> String {
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return "/".into();
+    }
+    let var_only = t.starts_with('$') && var_prefix_len(t) == t.len() || t == "~";
+    if var_only {
+        return format!("{t}/..");
+    }
+    match t.rfind('/') {
+        Some(0) => "/".into(),
+        Some(i) => t[..i].trim_end_matches('/').to_string(),
+        None => ".".into(),
     }
 }
 
@@ -298,6 +363,11 @@ mod tests {
             ("rev <<< '/ fr- mr'", Some("rm -rf /")),
             ("echo 'ez -es' | tr 'a-z' 'n-za-m'", Some("rm -rf")),
             ("ls /etc", None),
+            ("dirname /srv/app/data", Some("/srv/app")),
+            ("command -v shred", Some("/usr/bin/shred")),
+            ("dirname \"$HOME\"", Some("$HOME/..")),
+            ("dirname ~/", Some("~/..")),
+            ("realpath -m ~/../..", Some("~/../..")),
             ("echo $UNKNOWN", None),
             ("curl -s https://x.example", None),
         ];

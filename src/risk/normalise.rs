@@ -63,8 +63,77 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
             opt,
             "-t" | "--target" | "-S" | "-G" | "--setuid" | "--setgid"
         ),
-        "parallel" => matches!(opt, "-j" | "--jobs" | "-S" | "--sshlogin" | "-a" | "-d"),
+        "parallel" | "sem" => matches!(opt, "-j" | "--jobs" | "-S" | "--sshlogin" | "-a" | "-d"),
         "chrt" | "taskset" => false,
+        "exec" => opt == "-a",
+        "strace" => matches!(
+            opt,
+            "-o" | "-e"
+                | "-p"
+                | "-s"
+                | "-u"
+                | "-E"
+                | "-P"
+                | "-I"
+                | "-b"
+                | "-a"
+                | "-X"
+                | "-O"
+                | "-S"
+        ),
+        "ltrace" => matches!(
+            opt,
+            "-o" | "-e"
+                | "-p"
+                | "-s"
+                | "-u"
+                | "-n"
+                | "-a"
+                | "-A"
+                | "-D"
+                | "-F"
+                | "-l"
+                | "-x"
+                | "-w"
+        ),
+        "perf" => matches!(
+            opt,
+            "-o" | "-e" | "-p" | "-t" | "-C" | "-F" | "-c" | "-r" | "-x" | "-G"
+        ),
+        "gdb" => matches!(
+            opt,
+            "-ex" | "-iex" | "-x" | "-p" | "-cd" | "-d" | "-s" | "-e" | "-c"
+        ),
+        "xvfb-run" => matches!(opt, "-s" | "-n" | "-f" | "-e" | "-p" | "--server-args"),
+        "numactl" => matches!(opt, "-C" | "-N" | "-m" | "-p" | "-i" | "-P"),
+        "cgexec" => opt == "-g",
+        "mpirun" | "mpiexec" => matches!(
+            opt,
+            "-np" | "-n" | "-H" | "--host" | "-hostfile" | "--hostfile" | "-x" | "-machinefile"
+        ),
+        "srun" => matches!(
+            opt,
+            "-n" | "-N" | "-p" | "-t" | "-c" | "-J" | "-o" | "-e" | "-w" | "-A" | "--ntasks"
+        ),
+        "chpst" => matches!(
+            opt,
+            "-u" | "-U"
+                | "-e"
+                | "-n"
+                | "-l"
+                | "-L"
+                | "-m"
+                | "-d"
+                | "-o"
+                | "-p"
+                | "-f"
+                | "-c"
+                | "-b"
+        ),
+        "trickle" => matches!(opt, "-u" | "-d" | "-w" | "-t" | "-l" | "-n"),
+        "systemd-inhibit" => matches!(opt, "--what" | "--who" | "--why" | "--mode"),
+        "prlimit" => matches!(opt, "-p" | "--pid"),
+        "sshpass" => matches!(opt, "-p" | "-f" | "-d" | "-P"),
         "runuser" | "su" => matches!(opt, "-u" | "-g" | "-G" | "-s" | "--shell" | "--group"),
         _ => false,
     }
@@ -86,12 +155,30 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
         }
         let w = words.get(i)?;
         let name = basename(&w.text).to_string();
+        // `command -v rm` looks the name up and prints it; it runs nothing.
+        if name == "command"
+            && words
+                .get(i + 1)
+                .is_some_and(|a| matches!(a.text.as_str(), "-v" | "-V"))
+        {
+            return Some(Effective {
+                name,
+                args: &words[i + 1..],
+                via_xargs,
+            });
+        }
         match name.as_str() {
             "sudo" | "doas" | "env" | "nice" | "nohup" | "timeout" | "xargs" | "ionice"
             | "stdbuf" | "command" | "builtin" | "exec" | "time" | "caffeinate" | "chronic"
             | "unbuffer" | "watch" | "torsocks" | "proxychains" | "proxychains4" | "runuser"
             | "setsid" | "flock" | "chrt" | "taskset" | "systemd-run" | "pkexec" | "busybox"
-            | "parallel" | "nsenter" | "unshare" | "firejail" | "bwrap" => {
+            | "parallel" | "nsenter" | "unshare" | "firejail" | "bwrap" | "strace" | "ltrace"
+            | "valgrind" | "perf" | "gdb" | "catchsegv" | "eatmydata" | "fakeroot"
+            | "fakechroot" | "tsocks" | "rlwrap" | "xvfb-run" | "dbus-run-session"
+            | "dbus-launch" | "systemd-inhibit" | "numactl" | "cgexec" | "sem" | "tini"
+            | "dumb-init" | "catatonit" | "chpst" | "setpriv" | "gosu" | "su-exec"
+            | "s6-setuidgid" | "sg" | "faketime" | "mpirun" | "mpiexec" | "srun" | "prlimit"
+            | "nocache" | "trickle" | "with-contenv" | "sshpass" => {
                 if name == "xargs" || name == "parallel" {
                     via_xargs = true;
                 }
@@ -99,7 +186,7 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
                 let mut positional_skipped = false;
                 while let Some(a) = words.get(i) {
                     let t = a.text.as_str();
-                    if t == "--" {
+                    if t == "--" || name == "gdb" && t == "--args" {
                         i += 1;
                         break;
                     }
@@ -116,8 +203,20 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
                         continue;
                     }
                     // timeout DURATION, flock FILE, chrt PRIO, taskset MASK take one positional.
-                    if matches!(name.as_str(), "timeout" | "flock" | "chrt" | "taskset")
-                        && !positional_skipped
+                    // So do gosu/su-exec/sg USER, faketime TIME and perf's subcommand.
+                    if matches!(
+                        name.as_str(),
+                        "timeout"
+                            | "flock"
+                            | "chrt"
+                            | "taskset"
+                            | "gosu"
+                            | "su-exec"
+                            | "s6-setuidgid"
+                            | "sg"
+                            | "faketime"
+                            | "perf"
+                    ) && !positional_skipped
                     {
                         positional_skipped = true;
                         i += 1;
@@ -273,6 +372,16 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                     break;
                 };
                 let inner: String = chars[i + 2..close].iter().collect();
+                // `${!ref}`: the variable whose name `ref` holds.
+                if let Some(v) = inner
+                    .strip_prefix('!')
+                    .and_then(|r| vars.get(r))
+                    .and_then(|n| vars.get(n))
+                {
+                    out.push_str(v);
+                    i = close + 1;
+                    continue;
+                }
                 let n = inner
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -282,6 +391,11 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                     .iter()
                     .rev()
                     .find_map(|p| op.strip_prefix(p));
+                if let Some(v) = trimmed_value(name, op, vars) {
+                    out.push_str(&v);
+                    i = close + 1;
+                    continue;
+                }
                 match (vars.get(name), default) {
                     (Some(v), _) if !name.is_empty() => out.push_str(v),
                     (None, _) if name == "IFS" => out.push(' '),
@@ -289,6 +403,13 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                     _ => out.extend(&chars[i..=close]),
                 }
                 i = close + 1;
+            }
+            // Positional parameters set earlier (`set --`, a function's arguments).
+            c if (c.is_ascii_digit() || c == '@' || c == '*')
+                && vars.contains_key(c.to_string().as_str()) =>
+            {
+                out.push_str(&vars[c.to_string().as_str()]);
+                i += 2;
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let n = name_len(i + 1);
@@ -310,6 +431,51 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
         }
     }
     out
+}
+
+/// `${NAME%/*}` and friends: the value with a suffix (`%`, `%%`) or prefix
+/// (`#`, `##`) removed. A known value is cut as the shell cuts it; for an
+/// unknown one only the directory climbs are known: `${HOME%/*}` is the
+/// parent of `$HOME`, written `$HOME/..`.
+fn trimmed_value(name: &str, op: &str, vars: &VarMap) -> Option<String> {
+    if name.is_empty() || !op.starts_with(['%', '#']) {
+        return None;
+    }
+    let longest = op.starts_with("%%") || op.starts_with("##");
+    let suffix = op.starts_with('%');
+    let pat = op.trim_start_matches(['%', '#']);
+    let Some(value) = vars.get(name) else {
+        // Each `/*` cut from the end climbs one directory.
+        let ups = pat.matches("/*").count();
+        return (suffix && !longest && ups > 0 && pat.replace("/*", "").is_empty())
+            .then(|| format!("${name}{}", "/..".repeat(ups)));
+    };
+    let cut = match (suffix, pat) {
+        (true, "/*") => {
+            let at = if longest {
+                value.find('/')
+            } else {
+                value.rfind('/')
+            };
+            value[..at.unwrap_or(value.len())].to_string()
+        }
+        (false, "*/") => {
+            let at = if longest {
+                value.rfind('/')
+            } else {
+                value.find('/')
+            };
+            value[at.map_or(0, |a| a + 1)..].to_string()
+        }
+        (true, lit) if !lit.contains(['*', '?', '[']) => {
+            value.strip_suffix(lit).unwrap_or(value).to_string()
+        }
+        (false, lit) if !lit.contains(['*', '?', '[']) => {
+            value.strip_prefix(lit).unwrap_or(value).to_string()
+        }
+        _ => return None,
+    };
+    Some(cut)
 }
 
 /// Words joined back into shell text that lexes into the same words.

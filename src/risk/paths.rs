@@ -121,6 +121,19 @@ pub(crate) const HOME_VITAL: &[&str] = &[
     ".mozilla",
     "Music",
     "Videos",
+    "Downloads",
+    "Projects",
+    "projects",
+    "workspace",
+    "Maildir",
+    ".thunderbird",
+    ".aws",
+    ".kube",
+    ".docker",
+    ".gcloud",
+    ".azure",
+    "Dropbox",
+    "Nextcloud",
 ];
 
 pub(crate) const HOME_VARS: &[&str] = &["$HOME", "${HOME}", "~", "$USERPROFILE", "${USERPROFILE}"];
@@ -132,6 +145,18 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
     if t.is_empty() {
         return None;
     }
+    // `${HOME:?}` and `${HOME?msg}` fail only when HOME is unset: it is set.
+    let unguarded;
+    let t = match ["${HOME:?", "${HOME?"].iter().find(|g| t.starts_with(*g)) {
+        Some(_) => match t.find('}') {
+            Some(close) => {
+                unguarded = format!("$HOME{}", &t[close + 1..]);
+                unguarded.as_str()
+            }
+            None => t,
+        },
+        None => t,
+    };
     // Home directory forms.
     for hv in HOME_VARS {
         if let Some(rest) = t.strip_prefix(hv) {
@@ -162,7 +187,14 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
         .or_else(|| t.strip_prefix("${PWD}"))
         .or_else(|| t.strip_prefix("$(pwd)"))
     {
-        if rest.is_empty() || rest == "/" || rest.strip_prefix('/').is_some_and(is_broad_glob) {
+        // `$PWD`, `$PWD/*`, `${PWD}/..`: the working directory or above it.
+        let comps: Vec<&str> = rest.split('/').filter(|c| !c.is_empty()).collect();
+        let last = comps.len().saturating_sub(1);
+        let climbs = comps
+            .iter()
+            .enumerate()
+            .all(|(i, c)| *c == "." || *c == ".." || i == last && is_broad_glob(c));
+        if rest.is_empty() || rest.starts_with('/') && climbs {
             return Some(PathClass::Cwd(raw.to_string()));
         }
         return Some(PathClass::Other);
@@ -401,9 +433,13 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 }
             } else if *top == "root" && HOME_VITAL.contains(sub) {
                 PathClass::HomeVital(raw.to_string())
-            } else if *top == "srv" || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top) {
+            } else if *top == "srv"
+                || *top == "var" && *sub == "www"
+                || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top)
+            {
                 PathClass::DataDir(raw.to_string())
             } else if vital_second(top, sub)
+                || *top == "etc"
                 || (sub.contains('*')
                     && !TOP_SAFE.contains(top)
                     && *top != "opt"
@@ -417,7 +453,30 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             }
         }
         // The FHS's state trees: each entry is a service's or package's data.
-        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail") => {
+        // Every file of a kind in a vital directory (`/var/log/*.log`,
+        // `/etc/ssl/*.pem`); rotated archives (`*.gz`, `*.1`) are leftovers.
+        [top, sub, last]
+            if vital_second(top, sub)
+                && last.contains('*')
+                && !is_archive_glob(last)
+                && *top != "home" =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
+        // The system's libraries and its init/kernel trees below /usr/lib.
+        [top, sub, name]
+            if *top == "usr"
+                && matches!(*sub, "lib" | "lib64")
+                && (name.ends_with("-linux-gnu")
+                    || matches!(
+                        *name,
+                        "systemd" | "modules" | "firmware" | "udev" | "grub" | "sudo"
+                    )) =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
+        // A site under the web root is its content.
+        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www") => {
             PathClass::DataDir(raw.to_string())
         }
         _ if comps.iter().any(|c| DATA_NAMES.contains(c))
@@ -435,6 +494,14 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         }
         _ => PathClass::Other,
     }
+}
+
+/// `*.gz`, `*.old`, `syslog.*.1`: rotated or compressed copies.
+fn is_archive_glob(g: &str) -> bool {
+    [".gz", ".xz", ".bz2", ".zst", ".old", ".bak", ".tmp"]
+        .iter()
+        .any(|e| g.ends_with(e))
+        || g.ends_with(|c: char| c.is_ascii_digit())
 }
 
 pub(crate) const CRITICAL_FILES: &[&str] = &[

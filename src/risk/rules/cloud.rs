@@ -9,10 +9,10 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "terraform" | "tofu" => match ctx.args.first().copied() {
-            Some("destroy") => acc.danger("terraform destroy deletes all managed infrastructure"),
+            Some("destroy") => destroy_all(ctx, "-auto-approve", "terraform destroy", acc),
             Some("apply") => {
                 if ctx.args.contains(&"-destroy") {
-                    acc.danger("terraform apply -destroy deletes all managed infrastructure");
+                    destroy_all(ctx, "-auto-approve", "terraform apply -destroy", acc);
                 } else {
                     acc.caution("applies infrastructure changes");
                 }
@@ -23,7 +23,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             _ => {}
         },
         "pulumi" => match ctx.args.first().copied() {
-            Some("destroy") => acc.danger("pulumi destroy deletes every resource of the stack"),
+            Some("destroy") => destroy_all(ctx, "--yes", "pulumi destroy", acc),
             Some("up" | "refresh" | "import" | "cancel") => {
                 acc.caution("pulumi changes infrastructure")
             }
@@ -32,6 +32,12 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
             _ => {}
         },
+        "rclone" | "mc" | "minio-client" | "s3cmd" | "b2" | "argocd" | "crictl" => {
+            storage_and_clusters(name, ctx, acc)
+        }
+        "eksctl" | "openstack" | "hcloud" | "scw" | "vultr-cli" | "exo" | "civo" | "ibmcloud"
+        | "heroku" | "fly" | "flyctl" | "gh" | "glab" | "vercel" | "netlify" | "railway"
+        | "kind" | "k3d" | "minikube" | "multipass" | "lxd" => other_cloud(name, ctx, acc),
         "aws" => {
             let j = ctx.args.join(" ");
             if (j.starts_with("s3 rm") && ctx.args.contains(&"--recursive"))
@@ -57,12 +63,31 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.caution("uploads or moves objects in S3 (overwrites existing keys)");
             }
         }
-        "gsutil" | "gcloud" | "az" | "doctl" | "hcloud" | "linode-cli" | "oci" => {
+        "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
+            // `az storage blob delete-batch` deletes every blob that matches, unasked.
+            if ctx.args.contains(&"delete-batch") {
+                acc.danger(format!("{name} deletes blobs in bulk without asking"));
+                return true;
+            }
             if ctx
                 .args
                 .iter()
-                .any(|a| matches!(*a, "rm" | "delete" | "rb"))
+                .any(|a| matches!(*a, "rm" | "delete" | "rb" | "purge"))
             {
+                // `gsutil rm gs://b/**`: every object of the bucket.
+                if ctx
+                    .args
+                    .iter()
+                    .any(|a| a.contains("://") && (a.ends_with("/**") || a.ends_with("/*")))
+                {
+                    acc.danger(format!("{name} deletes every object of a bucket"));
+                    return true;
+                }
+                // Purging skips the soft-delete that would have kept it recoverable.
+                if ctx.args.contains(&"purge") {
+                    acc.danger(format!("{name} purges a deleted resource for good"));
+                    return true;
+                }
                 if ctx.has_flag('r', &["--recursive"])
                     || ctx.args.contains(&"-m") && ctx.has_flag('r', &[])
                 {
@@ -82,6 +107,138 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// Object-storage clients and cluster tools: a recursive or forced delete
+/// of a bucket or remote tree, `rclone purge`, an app deleted with its
+/// resources, every image removed. A sync that may delete is caution.
+fn storage_and_clusters(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx
+        .positionals()
+        .first()
+        .map(|w| w.text.clone())
+        .unwrap_or_default();
+    let forced =
+        ctx.has_flag('f', &["--force"]) || ctx.args.iter().any(|a| matches!(*a, "-y" | "--yes"));
+    let recursive = ctx.has_flag('r', &["--recursive"]);
+    let all = ctx.has_flag('a', &["--all"]);
+    let danger = match (name, sub.as_str()) {
+        ("rclone", "purge" | "delete" | "rmdirs") => true,
+        ("mc" | "minio-client", "rm") => recursive && forced,
+        ("mc" | "minio-client", "rb") => forced,
+        ("s3cmd", "del" | "rm") => recursive,
+        ("s3cmd", "rb") => forced || recursive,
+        ("b2", "delete-bucket") => true,
+        ("b2", "rm") => recursive,
+        ("argocd", "app") => {
+            ctx.args.contains(&"delete") && (forced || ctx.args.contains(&"--cascade"))
+        }
+        ("crictl", "rmi") => all,
+        _ => false,
+    };
+    let changes = matches!(
+        sub.as_str(),
+        "sync" | "move" | "moveto" | "deletefile" | "rm" | "rb" | "del" | "mirror" | "app" | "rmi"
+    );
+    if danger {
+        acc.danger(format!(
+            "{name} {sub} deletes a bucket, a remote tree or every resource, without asking"
+        ));
+    } else if changes {
+        acc.caution(format!("{name} {sub} changes or deletes remote data"));
+    }
+}
+
+/// Cloud and platform CLIs beyond the big three: a delete of clusters,
+/// servers, apps or repositories. Some never ask (eksctl, openstack, hcloud,
+/// scw, vultr-cli); the rest ask unless told not to. Local clusters
+/// (kind, k3d, minikube) are the user's own sandbox: caution.
+fn other_cloud(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    const DELETES: &[&str] = &[
+        "delete",
+        "destroy",
+        "terminate",
+        "rm",
+        "remove",
+        "purge",
+        "apps:destroy",
+        "apps:delete",
+        "drop",
+    ];
+    const UNASKED: &[&str] = &[
+        "-y",
+        "--yes",
+        "-f",
+        "--force",
+        "--quiet",
+        "-q",
+        "--confirm",
+        "--auto-approve",
+        "--no-prompt",
+        "--assume-yes",
+        "--skip-confirmation",
+    ];
+    let deletes = ctx
+        .positionals()
+        .iter()
+        .take(3)
+        .any(|w| DELETES.contains(&w.text.as_str()) || w.text.ends_with(":destroy"));
+    if !deletes {
+        return;
+    }
+    let never_asks = matches!(
+        name,
+        "eksctl" | "openstack" | "hcloud" | "scw" | "vultr-cli"
+    );
+    let unasked = ctx
+        .args
+        .iter()
+        .any(|a| UNASKED.contains(&a.split('=').next().unwrap_or(a)));
+    if matches!(name, "kind" | "k3d" | "minikube" | "multipass" | "lxd") {
+        acc.caution(format!("{name} deletes a local cluster or machine"));
+    } else if never_asks || unasked || fed_yes(ctx, acc) {
+        acc.danger(format!("{name} deletes cloud resources without asking"));
+    } else {
+        acc.caution(format!("{name} deletes cloud resources (it asks first)"));
+    }
+}
+
+/// Deleting a whole stack: it asks first and waits for "yes" unless the
+/// flag (or `-y`) skips the question or `yes` is piped in. Asked is caution
+/// (the user sees the plan), unasked danger.
+fn destroy_all(ctx: &Ctx, skip_flag: &str, what: &str, acc: &mut Acc) {
+    let unasked = ctx
+        .args
+        .iter()
+        .any(|a| a.split('=').next() == Some(skip_flag) && !a.ends_with("=false"))
+        || what.starts_with("pulumi") && ctx.args.contains(&"-y")
+        || fed_yes(ctx, acc);
+    if unasked {
+        acc.danger(format!(
+            "{what} deletes all managed infrastructure without asking"
+        ));
+    } else {
+        acc.caution(format!(
+            "{what} deletes all managed infrastructure (it asks for \"yes\" first)"
+        ));
+    }
+}
+
+/// `yes | cmd`, `echo yes | cmd`, `cmd <<< yes`: the question is answered
+/// before it is asked.
+pub(crate) fn fed_yes(ctx: &Ctx, acc: &Acc) -> bool {
+    let yes = |t: &str| matches!(t.trim().to_ascii_lowercase().as_str(), "yes" | "y");
+    let upstream_yes = ctx
+        .upstream
+        .last()
+        .is_some_and(|c| unwrap_cmd(&c.words).is_some_and(|e| e.name == "yes"))
+        || !ctx.upstream.is_empty() && eval_pipeline(ctx.upstream, acc).is_some_and(|t| yes(&t));
+    upstream_yes
+        || ctx.cmd.redirs.iter().any(|r| match r.kind {
+            RedirKind::Herestring => yes(&r.target.text),
+            RedirKind::Heredoc => yes(&r.body),
+            _ => false,
+        })
 }
 
 #[cfg(test)]
@@ -112,6 +269,45 @@ mod tests {
             ("terraform destroy --help", Safe),
             ("aws s3 rm s3://b --recursive", Danger),
             ("terraform destroy -auto-approve", Danger),
+            ("terraform destroy", Caution),
+            ("eksctl delete cluster --name staging", Danger),
+            ("rclone purge b2:archive", Danger),
+            ("rclone delete gdrive:photos --min-age 30d", Danger),
+            ("mc rm --recursive --force local/logs", Danger),
+            ("s3cmd del --recursive s3://old-site", Danger),
+            ("b2 delete-bucket media", Danger),
+            (
+                "az storage blob delete-batch -s uploads --account-name acct",
+                Danger,
+            ),
+            ("gsutil -m rm gs://prod-media/**", Danger),
+            ("argocd app delete shop --cascade -y", Danger),
+            ("crictl rmi --all", Danger),
+            ("rclone sync ./site r2:site", Caution),
+            ("mc rm local/logs/app.log", Caution),
+            ("rclone lsd remote:", Safe),
+            ("mc ls local", Safe),
+            ("gsutil ls gs://prod-media", Safe),
+            ("az keyvault purge --name kv-prod", Danger),
+            ("openstack server delete web-01", Danger),
+            ("hcloud server delete api-2", Danger),
+            ("heroku apps:destroy --app shop --confirm shop", Danger),
+            ("heroku apps:destroy --app shop", Caution),
+            ("gh repo delete acme/site --yes", Danger),
+            ("gh repo delete acme/site", Caution),
+            ("flyctl apps destroy web -y", Danger),
+            ("kind delete cluster", Caution),
+            ("eksctl get cluster", Safe),
+            ("openstack server list", Safe),
+            ("gh repo view acme/site", Safe),
+            ("terraform destroy -target=aws_instance.web", Caution),
+            ("yes yes | terraform destroy", Danger),
+            ("terraform destroy <<< yes", Danger),
+            ("tofu apply -destroy -auto-approve", Danger),
+            ("pulumi destroy", Caution),
+            ("pulumi destroy -y -s dev", Danger),
+            ("pulumi destroy --yes --skip-preview", Danger),
+            ("terraform plan -destroy -out=tf.plan", Safe),
         ]);
     }
 }

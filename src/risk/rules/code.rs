@@ -12,6 +12,19 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             vim(ctx, acc)
         }
         "make" | "gmake" => make_recipes(ctx, acc),
+        // less's `+CMD` runs CMD at start; `!cmd` in it is a shell command.
+        "less" | "most" => {
+            for a in ctx.args {
+                let cmd = a
+                    .strip_prefix('+')
+                    .unwrap_or("")
+                    .trim_start_matches(['+', ':']);
+                if let Some(shell) = cmd.strip_prefix('!') {
+                    acc.caution(format!("{name} runs a shell command"));
+                    assess_script(shell, ctx.depth + 1, acc);
+                }
+            }
+        }
         "ansible" => ansible(ctx, acc),
         "at" | "batch" => {
             // The job's commands come from stdin (or -f FILE).
@@ -72,10 +85,12 @@ fn awk(ctx: &Ctx, acc: &mut Acc) {
         i += 1;
     }
     let Some(program) = args.get(i) else { return };
+    let program = &env_lookups_as_shell(program);
     let mut found = false;
     for call in calls(program, &["system"]) {
         found = true;
-        assess_script(&concat_literals(&call.args), ctx.depth + 1, acc);
+        let expr = resolve_identifier(program, &call.args);
+        assess_script(&concat_literals(&expr), ctx.depth + 1, acc);
     }
     let to_shell = ["\"sh\"", "\"bash\"", "\"/bin/sh\"", "\"/bin/bash\""]
         .iter()
@@ -97,7 +112,14 @@ fn vim(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     let mut cmds = Vec::new();
     for (i, a) in args.iter().enumerate() {
-        if matches!(*a, "-c" | "--cmd") {
+        // `-c CMD`, `--cmd CMD`, and clusters ending in c (`ex -sc CMD`, `vim -Esc CMD`).
+        let takes_cmd = matches!(*a, "-c" | "--cmd")
+            || a.len() > 2
+                && a.starts_with('-')
+                && !a.starts_with("--")
+                && a.ends_with('c')
+                && a[1..].chars().all(|c| c.is_ascii_alphabetic());
+        if takes_cmd {
             cmds.extend(args.get(i + 1).copied());
         } else if let Some(c) = a.strip_prefix('+') {
             cmds.push(c);
@@ -111,6 +133,14 @@ fn vim(ctx: &Ctx, acc: &mut Acc) {
             .or_else(|| c.strip_prefix("silent"))
             .unwrap_or(c)
             .trim_start_matches([':', ' ']);
+        // `exe "!rm -rf ~"`, `execute '!…'`: the string is the ex command.
+        let executed = ["execute", "exe"]
+            .iter()
+            .find_map(|k| c.strip_prefix(k))
+            .and_then(|rest| string_literals(rest).into_iter().next());
+        let c = executed
+            .as_deref()
+            .map_or(c, |e| e.trim_start_matches([':', ' ']));
         if let Some(shell) = c.strip_prefix('!') {
             acc.caution(format!("{} runs a shell command", ctx.eff.name));
             assess_script(shell, ctx.depth + 1, acc);
@@ -138,6 +168,12 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
             .strip_prefix("--file=")
             .or_else(|| a.strip_prefix("--makefile="))
             .or_else(|| a.strip_prefix("-f").filter(|f| !f.is_empty())),
+    });
+    // Without -f, make reads GNUmakefile, makefile or Makefile.
+    let file = file.or_else(|| {
+        ["GNUmakefile", "makefile", "Makefile"]
+            .into_iter()
+            .find(|f| acc.written.contains_key(*f))
     });
     let Some(file) = file else { return };
     let judge = |text: &str, depth: usize, acc: &mut Acc| {
@@ -225,10 +261,14 @@ fn vim_writes(ctx: &Ctx, cmds: &[&str], acc: &mut Acc) {
     let mut files = Vec::new();
     let mut i = 0;
     while let Some(a) = args.get(i) {
-        if matches!(
-            *a,
-            "-c" | "--cmd" | "-u" | "-U" | "-S" | "-i" | "-w" | "-W" | "-s" | "-T"
-        ) {
+        let cluster_c =
+            a.len() > 2 && a.starts_with('-') && !a.starts_with("--") && a.ends_with('c');
+        if cluster_c
+            || matches!(
+                *a,
+                "-c" | "--cmd" | "-u" | "-U" | "-S" | "-i" | "-w" | "-W" | "-s" | "-T"
+            )
+        {
             i += 1;
         } else if !a.starts_with(['-', '+']) {
             files.push(*a);
@@ -246,153 +286,6 @@ fn vim_writes(ctx: &Ctx, cmds: &[&str], acc: &mut Acc) {
         } else {
             acc.caution(format!("{name} empties {f}"));
         }
-    }
-}
-
-/// Calls that delete a directory tree, by language.
-const TREE_DELETES: &[&str] = &[
-    "rmtree",
-    "rm_rf",
-    "rm_r",
-    "remove_tree",
-    "remove_dir_all",
-    "removedirs",
-    "remove_entry_secure",
-    "rimraf",
-    "deltree",
-    "rmSync",
-    "rmdirSync",
-    "rmdir",
-    "fs.rm",
-    "promises.rm",
-];
-
-/// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
-/// `python3 -`) deletes or hands to a shell.
-pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
-    let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
-    for call in calls(code, TREE_DELETES) {
-        // node's rm/rmdir delete a tree only with { recursive: true }.
-        if node_like && !code.contains("recursive") {
-            continue;
-        }
-        if !node_like && (call.name == "rmdir" || call.name.ends_with(".rm")) {
-            continue;
-        }
-        judge_tree_delete(name, call.args.as_str(), acc);
-    }
-    // A walk that removes what it visits deletes the tree too.
-    let walks = [
-        "walk(",
-        "rglob(",
-        "glob(",
-        "find(",
-        "Find.find",
-        "readdirSync",
-    ]
-    .iter()
-    .any(|w| code.contains(w));
-    let removes = ["remove(", "unlink(", "unlinkSync(", "rm(", "delete("]
-        .iter()
-        .any(|w| code.contains(w));
-    if walks && removes {
-        for call in calls(code, &["walk", "rglob", "glob", "find", "readdirSync"]) {
-            judge_tree_delete(name, call.args.as_str(), acc);
-        }
-    }
-    // Argument lists handed to a process: subprocess.run(['rm','-rf','/']).
-    for list in string_lists(code) {
-        assess_script(&list, depth + 1, acc);
-    }
-    decoded_and_run(name, code, acc);
-}
-
-/// Code that decodes text and runs it (`exec(b64decode(…))`,
-/// `os.system(base64.b64decode(…))`, `eval(atob(…))`) runs what cannot be
-/// seen: danger, as decoded text piped into a shell is.
-fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
-    const DECODES: &[&str] = &[
-        "b64decode",
-        "decodebytes",
-        "decodestring",
-        "atob(",
-        "'base64'",
-        "\"base64\"",
-        "decode_base64",
-        "decode64",
-        "unpack(\"m",
-        "unpack('m",
-        "fromhex(",
-        "codecs.decode",
-        "rot13",
-        "unhexlify",
-        "decompress(",
-        "base64_decode",
-        "unpack1(",
-        "pack(\"H",
-        "pack('H",
-    ];
-    const RUNS: &[&str] = &[
-        "exec(",
-        "eval(",
-        "system(",
-        "popen(",
-        "subprocess",
-        "execSync",
-        "spawn",
-        "Function(",
-        "`",
-        "%x",
-        "exec ",
-        "eval ",
-        "instance_eval",
-        "Invoke-Expression",
-        "iex",
-        "passthru",
-        "shell_exec",
-        "proc_open",
-    ];
-    if DECODES.iter().any(|d| code.contains(d)) && RUNS.iter().any(|r| code.contains(r)) {
-        acc.danger(format!("{name} decodes hidden code and runs it"));
-    }
-}
-
-/// How code names the home directory.
-const HOME_IN_CODE: &[&str] = &[
-    "expanduser",
-    "homedir()",
-    "Dir.home",
-    "ENV{HOME",
-    "ENV['HOME']",
-    "ENV[\"HOME\"]",
-    "Path.home()",
-    "environ['HOME']",
-    "environ[\"HOME\"]",
-    "getenv('HOME')",
-    "getenv(\"HOME\")",
-    "env.HOME",
-];
-
-fn judge_tree_delete(name: &str, args: &str, acc: &mut Acc) {
-    let path = if HOME_IN_CODE.iter().any(|h| args.contains(h)) {
-        string_literals(args)
-            .into_iter()
-            .find(|l| l.starts_with(['~', '/']))
-            .unwrap_or_else(|| "~".into())
-    } else {
-        match string_literals(args).into_iter().next() {
-            Some(p) => p,
-            None => {
-                acc.caution(format!("{name} code deletes a directory tree"));
-                return;
-            }
-        }
-    };
-    match classify(&path) {
-        Some(c) if c != PathClass::Other => {
-            acc.danger(format!("{name} code deletes {} recursively", c.describe()))
-        }
-        _ => acc.caution(format!("{name} code deletes the directory tree {path}")),
     }
 }
 
@@ -422,7 +315,10 @@ pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
             }
             let args = if let Some(rest) = after.strip_prefix('(') {
                 balanced_parens(rest)
-            } else if after.starts_with(['"', '\'', '$', 'D', 'E', 'P']) {
+            } else if after.starts_with(['"', '\'', '$', 'D', 'E', 'P'])
+                || after.starts_with("glob")
+                || after.starts_with('<')
+            {
                 // perl/ruby call without parentheses: `rmtree "/x"`, `rm_rf Dir.home`.
                 after
                     .split([';', '\n', '}'])
@@ -549,7 +445,7 @@ pub(crate) fn string_literals(code: &str) -> Vec<String> {
 /// Bracketed lists made only of string literals (`['rm', '-rf', '/']`) in
 /// code that starts processes, joined into a command line; node's
 /// `spawn('rm', ['-rf', '/'])` keeps the program name in front.
-fn string_lists(code: &str) -> Vec<String> {
+pub(crate) fn string_lists(code: &str) -> Vec<String> {
     const STARTS: &[&str] = &[
         "subprocess",
         "Popen",
@@ -612,6 +508,20 @@ mod tests {
             ("awk '{print $1}' access.log", Safe),
             ("awk 'BEGIN{print \"system(rm)\"}'", Safe),
             ("vim -c 'set number' notes.txt", Safe),
+            ("less +'!rm -rf ~' /var/log/syslog", Danger),
+            ("printf 'all:\\n\\trm -rf ~\\n' > Makefile && make", Danger),
+            (
+                "printf 'all:\\n\\tcc -o app app.c\\n' > Makefile && make",
+                Safe,
+            ),
+            ("less +G /var/log/syslog", Safe),
+            ("less +/error app.log", Safe),
+            ("ex -sc '!shred -u ~/.ssh/id_ed25519' -c q", Danger),
+            ("vim -Esc '!rm -rf /var/lib/mysql' -cq", Danger),
+            ("nvim --headless -c 'exe \"!rm -rf ~\"' -c qa", Danger),
+            ("vi -c 'execute \"!mkfs.ext4 /dev/sdb\"' -c q", Danger),
+            ("ex -sc '%s/foo/bar/g|x' notes.txt", Caution),
+            ("vim -Rc 'set nu' /etc/fstab", Safe),
             ("ex -s -c '1,$d' -c 'x' /etc/sudoers", Danger),
             ("vim -E -s -c 'g/^/d|wq' ~/.ssh/authorized_keys", Danger),
             ("vim -es -c '%s/foo/bar/g' -c wq notes.txt", Caution),

@@ -36,6 +36,14 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "virsh" => analyze_virsh(ctx, acc),
+        "flux"
+            if ctx
+                .args
+                .first()
+                .is_some_and(|a| matches!(*a, "uninstall" | "delete")) =>
+        {
+            acc.caution("flux removes its controllers or a source from the cluster")
+        }
         "lxc" | "incus" => match ctx.args.first().copied() {
             Some("delete" | "rm") => acc.danger(format!(
                 "{name} delete removes the instance and its root filesystem"
@@ -166,12 +174,35 @@ fn mount_of(opt: &str, v: &str) -> Option<(String, String)> {
 /// as if run here, with paths under a bind mount (`-v /:/host`) mapped back to
 /// the host paths they are.
 fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
+    inside_container_fed(run, words, &[], depth, acc);
+}
+
+/// As [`inside_container`], with the outer command's here-string or
+/// here-doc (`docker exec -i db psql <<< 'DROP …'`) fed to the inner one.
+fn inside_container_fed(run: bool, words: &[Word], redirs: &[Redir], depth: usize, acc: &mut Acc) {
     let mut mounts: Vec<(String, String)> = Vec::new();
+    let mut entrypoint: Option<Word> = None;
     let mut i = 0;
     while let Some(w) = words.get(i) {
         let t = w.text.as_str();
         if !t.starts_with('-') || t == "-" {
             break;
+        }
+        // `--entrypoint rm IMAGE -rf /host`: the entrypoint is the command.
+        if t == "--entrypoint" || t.starts_with("--entrypoint=") {
+            let v = match t.split_once('=') {
+                Some((_, v)) => v.to_string(),
+                None => {
+                    i += 1;
+                    words.get(i).map(|v| v.text.clone()).unwrap_or_default()
+                }
+            };
+            entrypoint = Some(Word {
+                text: v,
+                ..w.clone()
+            });
+            i += 1;
+            continue;
         }
         let (opt, value) = match t.split_once('=') {
             Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
@@ -187,7 +218,9 @@ fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
         i += 1;
     }
     // The image (run) or container (exec) name, then the command.
-    let Some(cmd) = words.get(i + 1..).filter(|c| !c.is_empty()) else {
+    let rest = words.get(i + 1..).unwrap_or(&[]);
+    let with_entry: Vec<Word> = entrypoint.into_iter().chain(rest.iter().cloned()).collect();
+    let Some(cmd) = Some(with_entry.as_slice()).filter(|c| !c.is_empty()) else {
         return;
     };
     let mut by_len: Vec<&(String, String)> = mounts.iter().filter(|_| run).collect();
@@ -200,7 +233,11 @@ fn inside_container(run: bool, words: &[Word], depth: usize, acc: &mut Acc) {
             w
         })
         .collect();
-    assess_script(&quote_words(&mapped), depth + 1, acc);
+    assess_script(
+        &with_fed_input(&quote_words(&mapped), redirs),
+        depth + 1,
+        acc,
+    );
 }
 
 /// Container paths under a bind mount, rewritten to the host paths they are:
@@ -267,20 +304,22 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
     let rest_words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
     let name = ctx.eff.name.as_str();
     let all_from_ps = || {
-        rest_words.iter().any(|w| {
-            w.subs.iter().any(|s| {
-                !s.contains("dangling")
-                    && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
-                        || s.contains("volume ls")
-                        || s.contains("images"))
+        rest.contains(&FANOUT)
+            || rest_words.iter().any(|w| {
+                w.subs.iter().any(|s| {
+                    !s.contains("dangling")
+                        && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
+                            || s.contains("volume ls")
+                            || s.contains("images"))
+                })
             })
-        }) || (ctx.eff.via_xargs
-            && ctx.upstream.iter().any(|c| {
-                c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
-                    && c.words
-                        .first()
-                        .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
-            }))
+            || (ctx.eff.via_xargs
+                && ctx.upstream.iter().any(|c| {
+                    c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
+                        && c.words
+                            .first()
+                            .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
+                }))
     };
     match sub {
         "system" => {
@@ -307,8 +346,18 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
                 "{name} volume prune deletes volumes not in use (their data is lost)"
             )),
             Some("rm" | "remove") => {
-                if all_from_ps() {
+                let data = rest_words
+                    .iter()
+                    .skip(1)
+                    .filter(|w| !w.text.starts_with('-'))
+                    .find(|w| names_a_store(&w.text));
+                if all_from_ps() || has_flag(rest, 'a', &["--all"]) {
                     acc.danger(format!("{name} volume rm of every volume (all data lost)"));
+                } else if let Some(v) = data {
+                    acc.danger(format!(
+                        "{name} volume rm deletes the volume {}, a data store's files",
+                        v.text
+                    ));
                 } else {
                     acc.caution(format!("{name} volume rm deletes a volume and its data"));
                 }
@@ -343,6 +392,14 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
         "kill" | "stop" | "restart" | "pause" => {
             acc.caution(format!("{name} {sub} interrupts containers"))
         }
+        // Swarm: a stack's or service's removal, a node leaving the swarm.
+        "stack" | "service" | "swarm" | "secret" | "config"
+            if rest
+                .first()
+                .is_some_and(|s| matches!(*s, "rm" | "remove" | "leave" | "update" | "scale")) =>
+        {
+            acc.caution(format!("{name} {sub} {} changes the swarm", rest[0]))
+        }
         "network" | "builder" | "buildx" => {
             if rest.iter().any(|a| matches!(*a, "rm" | "prune")) {
                 acc.caution(format!("{name} {sub} removes resources"));
@@ -360,7 +417,7 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
             } else {
                 (sub == "run", rest_words)
             };
-            inside_container(run, words, ctx.depth, acc);
+            inside_container_fed(run, words, &ctx.cmd.redirs, ctx.depth, acc);
             if rest.contains(&"--privileged")
                 && rest
                     .iter()
@@ -382,7 +439,9 @@ pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
     match sub {
         "down" => {
             if args.iter().any(|a| *a == "-v" || *a == "--volumes") {
-                acc.caution("compose down -v deletes the project's volumes (their data is lost)");
+                acc.danger(
+                    "compose down -v deletes every volume of the project (databases' data is lost)",
+                );
             } else {
                 acc.caution("compose down stops and removes the project's containers");
             }
@@ -394,6 +453,45 @@ pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
     }
 }
 
+/// A volume's name that says it holds a store's data (`pgdata`,
+/// `app_mysql`, `redis-data`), as a path naming one does.
+pub(crate) fn names_a_store(name: &str) -> bool {
+    const STORES: &[&str] = &[
+        "data",
+        "db",
+        "sql",
+        "postgres",
+        "pg",
+        "maria",
+        "mongo",
+        "redis",
+        "elastic",
+        "opensearch",
+        "minio",
+        "backup",
+        "kafka",
+        "etcd",
+        "influx",
+        "clickhouse",
+        "cassandra",
+        "couch",
+        "neo4j",
+        "grafana",
+        "prometheus",
+        "gitea",
+        "gitlab",
+        "nextcloud",
+        "vault",
+        "registry",
+    ];
+    let n = name.to_ascii_lowercase();
+    n.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| {
+        STORES
+            .iter()
+            .any(|s| part == *s || part.ends_with(s) || part.starts_with(s))
+    })
+}
+
 pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     let Some(i) = args.iter().position(|a| !a.starts_with('-')) else {
@@ -403,13 +501,26 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
     let rest = &args[i + 1..];
     match sub {
         "delete" => {
-            let all = rest
-                .iter()
-                .any(|a| *a == "--all" || *a == "-A" || *a == "--all-namespaces");
+            // A loop over `kubectl get …` (its variable stands for every name
+            // listed) or `kubectl get … | xargs kubectl delete`: every resource.
+            let listed = rest.contains(&FANOUT)
+                || ctx.eff.via_xargs
+                    && ctx.upstream.iter().any(|c| {
+                        c.words.iter().any(|w| w.text == "get")
+                            && c.words
+                                .iter()
+                                .any(|w| matches!(w.text.as_str(), "kubectl" | "oc"))
+                    });
+            let all = listed
+                || rest
+                    .iter()
+                    .any(|a| *a == "--all" || *a == "-A" || *a == "--all-namespaces");
             let ns = rest.first().is_some_and(|r| {
                 matches!(
                     *r,
                     "ns" | "namespace"
+                        | "project"
+                        | "projects"
                         | "namespaces"
                         | "pv"
                         | "pvc"
@@ -440,7 +551,8 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
         "exec" => {
             let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
             if let Some(p) = words.iter().position(|w| w.text == "--") {
-                assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);
+                let inner = with_fed_input(&quote_words(&words[p + 1..]), &ctx.cmd.redirs);
+                assess_script(&inner, ctx.depth + 1, acc);
             } else {
                 // The old form `kubectl exec POD CMD…`.
                 let mut j = 0;
@@ -476,6 +588,54 @@ mod tests {
                 Danger,
             ),
             ("kubectl run web --image=nginx", Safe),
+            (
+                "docker exec -i pg psql -U postgres <<< 'DROP DATABASE app;'",
+                Danger,
+            ),
+            (
+                "kubectl exec -i db-0 -- mysql <<< 'TRUNCATE TABLE orders'",
+                Danger,
+            ),
+            ("docker exec -i pg psql -U postgres <<< 'SELECT 1;'", Safe),
+            (
+                "docker run --rm --entrypoint rm -v /:/host alpine -rf /host/etc",
+                Danger,
+            ),
+            ("docker run --rm --entrypoint=/bin/ls alpine -la /", Safe),
+            // Loops over a listing touch every name it prints.
+            (
+                "for p in $(kubectl get pods -o name); do kubectl delete \"$p\"; done",
+                Danger,
+            ),
+            ("kubectl get deploy -o name | xargs kubectl delete", Danger),
+            (
+                "for c in $(docker ps -aq); do docker rm -f \"$c\"; done",
+                Danger,
+            ),
+            (
+                "for p in $(kubectl get pods -o name); do kubectl logs \"$p\"; done",
+                Safe,
+            ),
+            ("kubectl delete pod web-7d9f", Caution),
+            // One release is scoped, as one container or pod is.
+            ("helm uninstall grafana -n monitoring", Caution),
+            ("helm uninstall grafana -n monitoring --dry-run", Safe),
+            ("helm list -A", Safe),
+            ("helm upgrade --install web ./chart", Caution),
+            // A volume is a store's data directory by another name.
+            ("podman volume rm app_mysql", Danger),
+            ("docker volume rm -f redis-data", Danger),
+            ("docker volume rm buildkit-cache", Caution),
+            ("docker volume ls", Safe),
+            ("podman volume rm --all", Danger),
+            ("docker stack rm shop", Caution),
+            ("docker swarm leave --force", Caution),
+            ("docker stack ls", Safe),
+            ("oc delete project staging", Danger),
+            ("docker volume inspect pgdata", Safe),
+            ("docker compose down --volumes", Danger),
+            ("docker-compose down -v", Danger),
+            ("docker compose down --remove-orphans", Caution),
             (
                 "docker run -v /etc:/mnt/etc alpine sh -c 'rm -rf /mnt/etc/*'",
                 Danger,

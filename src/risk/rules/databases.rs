@@ -8,8 +8,31 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        // influx (v2): `bucket delete`, `delete --predicate …`, `org delete`.
+        "influx" if ctx.positionals().iter().take(2).any(|w| w.text == "delete") => {
+            acc.danger("influx deletes a bucket, an organisation or the points a predicate matches")
+        }
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "cockroach"
-        | "mongo" | "mongosh" | "redis-cli" | "cqlsh" => analyze_sql_client(ctx, acc),
+        | "mongo" | "mongosh" | "redis-cli" | "cqlsh" | "duckdb" | "influx" | "cypher-shell"
+        | "snowsql" | "usql" | "pgcli" | "mycli" | "litecli" | "trino" | "presto" | "spark-sql"
+        | "beeline" | "hive" | "isql" | "sqlplus" | "valkey-cli" | "keydb-cli" | "clickhouse"
+        | "mariadb-client" | "sqlite" => analyze_sql_client(ctx, acc),
+        "etcdctl" => {
+            let del = ctx.args.iter().any(|a| matches!(*a, "del" | "rm"));
+            let everything = ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "--prefix" | "--from-key"))
+                && ctx
+                    .positionals()
+                    .iter()
+                    .any(|w| matches!(w.text.as_str(), "" | "/" | "\0"));
+            if del && everything {
+                acc.danger("etcdctl deletes every key (the cluster's whole state)");
+            } else if del {
+                acc.caution("etcdctl deletes keys");
+            }
+        }
         "mysqladmin" => {
             if ctx.args.iter().any(|a| matches!(*a, "drop")) {
                 acc.danger("mysqladmin drop deletes a database");
@@ -54,8 +77,28 @@ fn without_literals(sql: &str) -> String {
 pub(crate) fn sql_is_destructive(sql: &str) -> Option<&'static str> {
     let up = without_literals(sql).to_ascii_uppercase();
     let norm: String = up.split_whitespace().collect::<Vec<_>>().join(" ");
-    if norm.contains("DROP DATABASE") || norm.contains("DROP SCHEMA") {
+    const WHOLE: &[&str] = &[
+        "DROP DATABASE",
+        "DROP SCHEMA",
+        "DROP KEYSPACE",
+        "DROP TABLESPACE",
+        "DROP RETENTION POLICY",
+        "DROP CATALOG",
+    ];
+    if WHOLE.iter().any(|k| norm.contains(k)) {
         return Some("drops a whole database");
+    }
+    const OBJECTS: &[&str] = &[
+        "DROP COLLECTION",
+        "DROP MEASUREMENT",
+        "DROP SERIES",
+        "DROP ROLE",
+        "DROP COLUMNFAMILY",
+        "DROP COLUMN",
+        "DETACH DELETE",
+    ];
+    if OBJECTS.iter().any(|k| norm.contains(k)) {
+        return Some("drops data (tables, collections, columns or graph nodes) for good");
     }
     if norm.contains("DROP TABLE") || norm.contains("DROP USER") || norm.contains("DROP OWNED") {
         return Some("drops tables or users");
@@ -121,7 +164,9 @@ fn redis_fed_delete(ctx: &Ctx, acc: &mut Acc) -> bool {
         .upstream
         .iter()
         .flat_map(|c| c.words.iter())
-        .any(|w| w.text == "--pattern" || w.text.contains(':'));
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|p| p[0].text == "--pattern" && !is_broad_glob(&p[1].text) || p[1].text.contains(':'));
     if narrowed {
         acc.caution("redis-cli deletes the keys a pattern lists");
         return false;
@@ -137,8 +182,16 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     for (i, a) in args.iter().enumerate() {
         let takes = matches!(
             *a,
-            "-c" | "--command" | "-e" | "--execute" | "--eval" | "-q" | "--query" | "-Q"
-        );
+            "-c" | "--command"
+                | "-e"
+                | "--execute"
+                | "-execute"
+                | "--eval"
+                | "-q"
+                | "--query"
+                | "-Q"
+                | "-a"
+        ) && !(*a == "-a" && name != "cypher-shell");
         if takes {
             if let Some(v) = args.get(i + 1) {
                 texts.push((*v).to_string());
@@ -159,6 +212,9 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     }
     if name == "redis-cli" && redis_fed_delete(ctx, acc) {
         return;
+    }
+    if name == "cypher-shell" {
+        texts.extend(ctx.positionals().iter().map(|w| w.text.clone()));
     }
     if name == "sqlite3" || name == "redis-cli" {
         // sqlite3 DB "SQL"; redis-cli [opts] CMD …
@@ -183,6 +239,18 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
         if matches!(r.kind, RedirKind::Herestring) {
             texts.push(r.target.text.clone());
         }
+        // `echo 'DROP …' > q.sql && mysql < q.sql`: the file written earlier.
+        if r.kind == RedirKind::Read {
+            texts.extend(written_text(&r.target.text, acc));
+        }
+    }
+    for (i, a) in args.iter().enumerate() {
+        let file = match a.strip_prefix("--file=") {
+            Some(f) => Some(f),
+            None if matches!(*a, "-f" | "--file" | "-i") => args.get(i + 1).copied(),
+            None => None,
+        };
+        texts.extend(file.and_then(|f| written_text(f, acc)));
     }
     texts.extend(fed_sql(ctx, acc));
     if let Some(p) = ctx.prev {
@@ -216,6 +284,14 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// The text of a file written earlier in the same command, if known.
+fn written_text(path: &str, acc: &Acc) -> Option<String> {
+    match acc.written.get(path.trim_start_matches("./")) {
+        Some(Written::Text(t)) => Some(t.clone()),
+        _ => None,
+    }
+}
+
 pub(crate) fn sql_mutates(sql: &str) -> bool {
     let up = without_literals(sql).to_ascii_uppercase();
     [
@@ -235,6 +311,29 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("cqlsh -e 'DROP KEYSPACE analytics'", Danger),
+            ("influx bucket delete --name telemetry", Danger),
+            ("influx bucket list", Safe),
+            (
+                "printf 'DROP TABLE orders;' > /tmp/x.sql; psql -f /tmp/x.sql shop",
+                Danger,
+            ),
+            ("echo 'TRUNCATE logs;' > t.sql && mysql app < t.sql", Danger),
+            ("echo 'SELECT 1;' > t.sql && mysql app < t.sql", Caution),
+            ("cqlsh db1 -e \"drop table events.clicks\"", Danger),
+            ("influx -execute 'DROP DATABASE telegraf'", Danger),
+            ("cypher-shell 'MATCH (n) DETACH DELETE n'", Danger),
+            (
+                "duckdb warehouse.db -c 'DROP SCHEMA staging CASCADE'",
+                Danger,
+            ),
+            ("etcdctl del '' --prefix", Danger),
+            ("etcdctl del /config/feature-x", Caution),
+            ("psql -c 'ALTER TABLE users DROP COLUMN email'", Danger),
+            ("cqlsh -e 'SELECT * FROM system.local'", Safe),
+            ("cypher-shell 'MATCH (n) RETURN count(n)'", Safe),
+            ("influx -execute 'SHOW DATABASES'", Safe),
+            ("etcdctl get '' --prefix --keys-only", Safe),
             (
                 "echo RFJPUCBEQVRBQkFTRSBwcm9kOw== | base64 -d | psql",
                 Danger,

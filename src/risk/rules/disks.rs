@@ -51,7 +51,18 @@ fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                         .any(|a| matches!(*a, "show" | "list" | "df" | "usage")))
                 || (name == "tune2fs"
                     && ctx.args.iter().all(|a| *a == "-l" || !a.starts_with('-')));
-            if !read_only && !ctx.args.is_empty() {
+            let deletes_subvolume = name == "btrfs"
+                && ctx
+                    .args
+                    .iter()
+                    .any(|a| matches!(*a, "subvolume" | "sub" | "su"))
+                && ctx
+                    .args
+                    .iter()
+                    .any(|a| matches!(*a, "delete" | "del" | "d"));
+            if deletes_subvolume {
+                acc.danger("btrfs subvolume delete destroys the subvolume and every file in it");
+            } else if !read_only && !ctx.args.is_empty() {
                 acc.caution(format!("{name} modifies a filesystem"));
             }
         }
@@ -62,6 +73,18 @@ fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "blkdiscard" => acc.danger("blkdiscard discards every block on the device"),
+        // SCSI low-level format and sanitize erase the whole drive.
+        "sg_format" | "sg_sanitize"
+            if ctx.args.iter().any(|a| {
+                a.starts_with("--format")
+                    || *a == "-F"
+                    || a.starts_with("--block")
+                    || a.starts_with("--crypto")
+                    || a.starts_with("--overwrite")
+            }) || name == "sg_sanitize" && !ctx.positionals().is_empty() =>
+        {
+            acc.danger(format!("{name} erases the whole drive"))
+        }
         "badblocks" if ctx.has_flag('w', &[]) => {
             acc.danger("badblocks -w overwrites the whole device")
         }
@@ -307,6 +330,16 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("lsblk -f", Safe),
+            ("sudo btrfs subvolume delete /mnt/pool/@home", Danger),
+            ("sudo sg_format --format /dev/sdb", Danger),
+            ("sudo sg_format /dev/sdb", Safe),
+            ("sudo btrfs subvolume list /mnt/pool", Safe),
+            ("sudo btrfs subvolume snapshot /mnt/@ /mnt/@snap", Caution),
+            ("sudo wipefs --no-act --all /dev/sdb", Safe),
+            ("sudo sfdisk -n /dev/sdb < layout.sfdisk", Safe),
+            ("sudo lvremove -t vg0/data", Safe),
+            ("mkfs.ext4 -V", Safe),
+            ("sudo mkfs.ext4 -V /dev/sdb1", Danger),
             ("dd if=/dev/sda of=/tmp/mbr.bin bs=512 count=1", Caution),
             ("mkfs.ext4 -F ./fs.img", Caution),
             ("dd if=/dev/zero of=/dev/sda", Danger),

@@ -55,10 +55,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "patch" | "rename" | "prename" | "perl-rename" | "mmv" => {
             acc.caution(format!("{name} modifies or renames files"))
         }
-        "chmod" | "chown" | "chgrp" | "setfacl" => analyze_chmod(ctx, acc),
         "mv" => analyze_mv(ctx, acc),
         "cp" | "install" | "pv" | "rsync" | "tar" | "ln" | "truncate" | "tee" | "sed" | "cat" => {
-            analyze_file_writers(ctx, acc)
+            super::writers::analyze_file_writers(ctx, acc)
         }
         "chattr" => acc.caution("changes file attributes"),
         _ => return false,
@@ -165,13 +164,24 @@ pub(crate) fn analyze_generic_args(ctx: &Ctx, acc: &mut Acc) {
                 || positional_method && args.contains(&"DELETE");
             // `DELETE …/_all` or `…/*` (Elasticsearch, OpenSearch, REST
             // stores): every index or resource behind the endpoint goes.
-            let everything = args.iter().any(|a| {
+            // A URL with or without its scheme (`localhost:9200/logs-*`); a
+            // wildcard index pattern names every index it matches.
+            let url = |a: &str| {
                 a.contains("://")
+                    || !a.starts_with('-')
+                        && a.split('/')
+                            .next()
+                            .is_some_and(|h| h.contains(':') || h == "localhost")
+            };
+            let everything = args.iter().any(|a| {
+                url(a)
                     && a.split(['?', '#']).next().is_some_and(|u| {
                         u.trim_end_matches('/')
                             .rsplit('/')
                             .next()
-                            .is_some_and(|last| matches!(last, "_all" | "*" | "*,*"))
+                            .is_some_and(|last| {
+                                matches!(last, "_all" | "*" | "*,*") || last.ends_with('*')
+                            })
                     })
             });
             if deletes && everything {
@@ -191,21 +201,105 @@ pub(crate) fn access_loss(verb: &str, path: &str) -> String {
 /// A non-recursive delete of a glob that matches system files, or every
 /// file of a data directory. A glob from a loop over a listing
 /// (`for f in /etc/*; rm "$f"`) counts too.
-fn glob_delete_danger(w: &Word) -> Option<String> {
+pub(crate) fn glob_delete_danger(w: &Word) -> Option<String> {
     let text = w.text.as_str();
     let class = classify(text)?;
     let broad = text.split('/').any(is_broad_glob);
+    // A loop variable or other expansion that holds a glob is expanded by the shell.
+    let glob = w.glob || w.expanded && text.contains(['*', '?']);
     let system = matches!(
         class,
         PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_)
     );
-    if system && (w.glob || broad) {
+    if system && (glob || broad) {
         return Some(format!("deletes system files matching {text}"));
     }
-    if matches!(class, PathClass::DataDir(_)) && broad {
+    if matches!(class, PathClass::DataDir(_)) && (broad || data_file_glob(text)) {
         return Some(format!("deletes every file in {}", class.describe()));
     }
     None
+}
+
+/// Emptying (`> f`, `: > f`, `truncate -s 0 f`) a file of a system tree, a
+/// system log, or every file a glob matches in a system or data directory
+/// (`for f in /etc/*.conf; do : > "$f"; done`).
+pub(crate) fn empties_system_files(w: &Word) -> Option<String> {
+    const SYSTEM_LOGS: &[&str] = &[
+        "syslog",
+        "messages",
+        "auth.log",
+        "secure",
+        "kern.log",
+        "wtmp",
+        "btmp",
+        "lastlog",
+        "audit.log",
+        "faillog",
+        "daemon.log",
+    ];
+    let t = w.text.as_str();
+    if is_harmless_dev(t) || t.starts_with("/tmp/") || t.starts_with("/var/tmp/") {
+        return None;
+    }
+    if let Some(why) = glob_delete_danger(w) {
+        return Some(format!("empties every file it matches: {why}"));
+    }
+    let system_log = t.starts_with("/var/log/") && SYSTEM_LOGS.contains(&basename(t));
+    let ext = basename(t).rsplit_once('.').map_or("", |(_, e)| e);
+    let leftover = matches!(
+        ext,
+        "log" | "err" | "pid" | "lock" | "tmp" | "out" | "gz" | "old"
+    );
+    let system = !leftover
+        && [
+            "/etc/",
+            "/boot/",
+            "/usr/",
+            "/lib/",
+            "/bin/",
+            "/sbin/",
+            "/var/lib/",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p));
+    (system_log || system || store_file(t)).then(|| {
+        format!(
+            "empties {t}: its contents (configuration, data or the system's audit trail) are lost"
+        )
+    })
+}
+
+/// A file inside a store's data directory that is its data, not a log or
+/// a pid file (`/var/lib/mysql/ibdata1`, `/srv/redis/dump.rdb`).
+fn store_file(path: &str) -> bool {
+    let ext = basename(path)
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .unwrap_or("");
+    matches!(classify(path), Some(PathClass::DataDir(_)))
+        && !matches!(ext, "log" | "err" | "pid" | "sock" | "lock" | "tmp" | "out")
+}
+
+/// `.git`, `./.hg`, `repo/.svn`: the directory holding a repository's history.
+fn vcs_metadata(path: &str) -> Option<&'static str> {
+    let last = basename(path.trim_end_matches('/'));
+    [".git", ".hg", ".svn", ".bzr", ".fossil", ".jj"]
+        .into_iter()
+        .find(|m| last == *m)
+}
+
+/// `*.ibd`, `*.rdb`, `*.sqlite`: a glob for a store's own data files (the
+/// tables, the snapshot, the write-ahead log), as opposed to `*.tmp`/`*.log`.
+pub(crate) fn data_file_glob(path: &str) -> bool {
+    const DATA_EXT: &[&str] = &[
+        "ibd", "frm", "myd", "myi", "ibdata", "db", "sqlite", "sqlite3", "rdb", "aof", "wal",
+        "mdf", "ldf", "ndf", "dat", "parquet", "sst", "ldb", "wt", "bson", "dump", "sql",
+    ];
+    let last = basename(path);
+    last.starts_with('*')
+        && last
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| DATA_EXT.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
 pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
@@ -252,8 +346,12 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
                     worst = RiskLevel::Danger;
                     continue;
                 }
-                if text.trim_end_matches('/').ends_with(".git") && !text.contains('*') {
-                    acc.caution("deletes the repository's git history (.git)");
+                if let Some(vcs) = vcs_metadata(text) {
+                    acc.danger(format!(
+                        "deletes the repository's history ({vcs}): unpushed commits, branches and stashes are lost"
+                    ));
+                    worst = RiskLevel::Danger;
+                    continue;
                 }
             }
         } else if is_critical_file(text) {
@@ -284,8 +382,19 @@ pub(crate) fn analyze_rm(ctx: &Ctx, acc: &mut Acc) {
 /// run time (`ls`, a file, stdin) is judged like `rm -rf *`.
 fn fed_delete(ctx: &Ctx, recursive: bool, acc: &mut Acc) {
     if let Some(start) = upstream_find_start(ctx) {
+        // What find prints, its `-name` pattern included (`/var/lib/mysql/*.ibd`).
+        let listed = ctx.upstream.iter().rev().find_map(listing_value);
+        let data_files = listed.and_then(|l| {
+            glob_delete_danger(&Word {
+                text: l,
+                glob: true,
+                ..Word::default()
+            })
+        });
         if find_start_is_broad(&start) {
             acc.danger(format!("deletes every file that find lists under {start}"));
+        } else if let Some(why) = data_files {
+            acc.danger(why);
         } else {
             acc.caution("deletes the files find lists");
         }
@@ -307,167 +416,6 @@ fn fed_delete(ctx: &Ctx, recursive: bool, acc: &mut Acc) {
         return;
     }
     acc.caution("deletes the files named on standard input");
-}
-
-pub(crate) fn world_writable_mode(m: &str) -> bool {
-    if m.chars().all(|c| c.is_ascii_digit()) && !m.is_empty() {
-        return m
-            .chars()
-            .last()
-            .is_some_and(|c| matches!(c, '2' | '3' | '6' | '7'));
-    }
-    m.split(',').any(|part| {
-        let (who, rest) = part.split_at(part.find(['+', '=']).unwrap_or(part.len()));
-        (who.is_empty() || who.contains('a') || who.contains('o')) && rest.contains('w')
-    })
-}
-
-pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
-    let name = ctx.eff.name.as_str();
-    let recursive =
-        ctx.has_flag('R', &["--recursive"]) || (name == "setfacl" && ctx.has_flag('R', &[]));
-    let pos = ctx.positionals();
-    let (mode, targets): (Option<&str>, &[&Word]) =
-        if name == "chmod" || name == "chown" || name == "chgrp" {
-            match pos.split_first() {
-                Some((m, rest)) => (Some(m.text.as_str()), rest),
-                None => (None, &[]),
-            }
-        } else {
-            (None, &pos[..])
-        };
-    // chmod's `-w` / `-x` modes look like options.
-    let mode = if name == "chmod" && mode.is_some_and(|m| m.starts_with('/') || m.starts_with('.'))
-    {
-        ctx.args
-            .iter()
-            .find(|a| {
-                a.starts_with('-')
-                    && a.len() > 1
-                    && !a.starts_with("--")
-                    && !a[1..].chars().all(|c| matches!(c, 'R' | 'v' | 'f' | 'c'))
-            })
-            .copied()
-    } else {
-        mode
-    };
-    let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
-    // `chmod -x /bin/chmod`, `chmod 644 /usr/bin/sudo`: a system program
-    // that no longer runs (the tools to undo it may be the ones broken).
-    let takes_exec = mode.is_some_and(|m| {
-        let sym = m.trim_start_matches(['u', 'g', 'o', 'a']);
-        sym.starts_with('-') && sym.contains('x')
-            || m.len() >= 3
-                && m.chars().all(|c| c.is_ascii_digit())
-                && m.chars()
-                    .rev()
-                    .nth(2)
-                    .is_some_and(|d| matches!(d, '0' | '2' | '4' | '6'))
-    });
-    let files: &[&Word] = if mode.is_some_and(|m| m.starts_with('-')) {
-        &pos[..]
-    } else {
-        targets
-    };
-    if name == "chmod" && takes_exec {
-        const BIN_DIRS: &[&str] = &[
-            "/bin/",
-            "/sbin/",
-            "/usr/bin/",
-            "/usr/sbin/",
-            "/usr/libexec/",
-        ];
-        if let Some(w) = files
-            .iter()
-            .find(|w| BIN_DIRS.iter().any(|d| w.text.starts_with(d)))
-        {
-            acc.danger(format!(
-                "chmod makes the system program {} unrunnable",
-                w.text
-            ));
-            return;
-        }
-    }
-    // Taking the owner's access to SSH keys or their lists locks the user out.
-    let owner_loses = mode.is_some_and(|m| {
-        let digits = m.trim_start_matches('0');
-        m.chars().all(|c| c.is_ascii_digit())
-            && (digits.len() < 3 || digits.starts_with(['0', '1', '2', '3']))
-            || m.starts_with("a-")
-            || m.starts_with("u-r")
-            || m.starts_with("-r")
-    });
-    if name == "chmod"
-        && owner_loses
-        && targets
-            .iter()
-            .any(|w| is_access_file(&w.text) || w.text.trim_end_matches('/').ends_with(".ssh"))
-    {
-        acc.danger("chmod takes away access to SSH keys: logins with them stop working");
-    }
-    // Giving a critical file to someone other than root is a privilege hole;
-    // `chown root:root /etc/sudoers` is a repair.
-    let hands_to_non_root = (name == "chown" || name == "chgrp")
-        && mode.is_some_and(|owner| {
-            let user = owner.split([':', '.']).next().unwrap_or("");
-            !(user.is_empty() || user == "root" || user == "0")
-        });
-    let mut danger = false;
-    let targets_all: Vec<&Word> = if name == "chmod" && mode.is_some_and(|m| m.starts_with('-')) {
-        pos.clone()
-    } else {
-        targets.to_vec()
-    };
-    for w in targets_all {
-        let t = w.text.as_str();
-        let class = classify(t).unwrap_or(PathClass::Other);
-        let system = matches!(
-            class,
-            PathClass::Root
-                | PathClass::TopLevel(_)
-                | PathClass::SystemDir(_)
-                | PathClass::EmptyVarRoot(_)
-        );
-        if recursive && system {
-            acc.danger(format!("recursive {name} on {}", class.describe()));
-            danger = true;
-        } else if recursive
-            && name == "chmod"
-            && matches!(class, PathClass::Home(_) | PathClass::HomeVital(_))
-        {
-            acc.danger(format!(
-                "recursive chmod on {} (breaks SSH keys and private files)",
-                class.describe()
-            ));
-            danger = true;
-        } else if ww && (system || is_critical_file(t)) {
-            acc.danger(format!("makes {t} world-writable"));
-            danger = true;
-        } else if is_critical_file(t)
-            && t.starts_with("/etc/")
-            && (hands_to_non_root
-                || name == "chmod" && mode.is_some_and(|m| m == "000" || m == "0"))
-        {
-            acc.danger(format!(
-                "changes ownership/permissions of the critical file {t}"
-            ));
-            danger = true;
-        } else if !recursive && matches!(class, PathClass::Root) {
-            acc.danger(format!("{name} on / itself"));
-            danger = true;
-        }
-    }
-    if !danger {
-        if recursive {
-            acc.caution(format!(
-                "{name} -R changes ownership/permissions of a whole tree"
-            ));
-        } else if ww {
-            acc.caution("makes files world-writable");
-        } else {
-            acc.caution(format!("{name} changes ownership/permissions"));
-        }
-    }
 }
 
 pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
@@ -498,8 +446,17 @@ pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
                 ));
                 danger = true;
             }
-            // Keys moved out of the SSH directory no longer let anyone in.
-            _ if is_access_key(&s.text) && !dest.text.contains(".ssh") => {
+            // Keys moved out of the SSH directory, the directory itself, or
+            // `authorized_keys` under another name: logins by key stop.
+            _ if is_access_key(&s.text)
+                && (!dest.text.contains(".ssh")
+                    || s.text.trim_end_matches('/').ends_with(".ssh")
+                    || replaces_authorized_keys(&s.text)
+                        && !matches!(
+                            basename(&dest.text),
+                            "authorized_keys" | "authorized_keys2"
+                        )) =>
+            {
                 acc.danger(access_loss("moves away", &s.text));
                 danger = true;
             }
@@ -526,186 +483,10 @@ pub(crate) fn analyze_mv(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
-// One arm per command name; folding the inner `if`s into guards would let a
-// command that fails its guard fall through to unrelated later arms.
-#[allow(clippy::collapsible_match)]
-pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
-    let name = ctx.eff.name.as_str();
-    let pos = ctx.positionals();
-    match name {
-        "cp" | "install" | "ln" => {
-            if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
-                let from_null = pos.iter().any(|w| w.text == "/dev/null");
-                if is_device(&dest.text) && name != "ln" {
-                    acc.danger(format!("{name} writes over the device {}", dest.text));
-                } else if is_access_key(&dest.text) && (from_null || name == "ln") {
-                    acc.danger(access_loss("empties", &dest.text));
-                } else if if name == "ln" {
-                    CRITICAL_FILES.contains(&dest.text.as_str())
-                } else {
-                    is_critical_file(&dest.text)
-                } {
-                    acc.danger(format!("{name} replaces the critical file {}", dest.text));
-                } else if matches!(
-                    classify(&dest.text),
-                    Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_))
-                ) || dest.text.starts_with("/etc/")
-                    || dest.text.starts_with("/usr/")
-                {
-                    acc.caution(format!(
-                        "{name} writes into the system directory {}",
-                        dest.text
-                    ));
-                } else if ctx.has_flag('f', &["--force"]) || name == "ln" && ctx.has_flag('f', &[])
-                {
-                    acc.caution(format!("{name} -f overwrites existing files"));
-                }
-            }
-        }
-        "tee" => {
-            for w in &pos {
-                if is_device(&w.text) {
-                    acc.danger(format!("tee writes over the device {}", w.text));
-                } else if w.text == "/proc/sysrq-trigger" {
-                    acc.danger(
-                        "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
-                    );
-                } else if is_critical_file(&w.text) && !ctx.has_flag('a', &["--append"]) {
-                    acc.danger(format!("tee overwrites the critical file {}", w.text));
-                } else if w.text.starts_with('/')
-                    && !w.text.starts_with("/tmp/")
-                    && !is_harmless_dev(&w.text)
-                {
-                    acc.caution(format!("writes the system file {}", w.text));
-                }
-            }
-        }
-        "truncate" => {
-            let shrink = ctx.args.iter().enumerate().any(|(i, a)| {
-                (*a == "-s" || *a == "--size")
-                    && ctx
-                        .args
-                        .get(i + 1)
-                        .is_some_and(|v| *v == "0" || v.starts_with('-'))
-                    || *a == "-s0"
-                    || *a == "--size=0"
-            });
-            let mut danger = false;
-            for w in &pos {
-                if is_critical_file(&w.text) || is_device(&w.text) {
-                    acc.danger(format!("truncates the critical file {}", w.text));
-                    danger = true;
-                } else if shrink && is_access_key(&w.text) {
-                    acc.danger(access_loss("empties", &w.text));
-                    danger = true;
-                }
-            }
-            if !danger {
-                acc.caution(if shrink {
-                    "truncates files (contents lost)"
-                } else {
-                    "changes file sizes"
-                });
-            }
-        }
-        "rsync" => {
-            let dry = ctx.has_flag('n', &["--dry-run"]);
-            let deletes = !dry
-                && ctx
-                    .args
-                    .iter()
-                    .any(|a| a.starts_with("--delete") || *a == "--remove-source-files");
-            if deletes {
-                if let Some(dest) = pos.last() {
-                    let c = classify(&dest.text).unwrap_or(PathClass::Other);
-                    if c != PathClass::Other {
-                        acc.danger(format!(
-                            "rsync --delete into {} removes everything not in the source",
-                            c.describe()
-                        ));
-                        return;
-                    }
-                }
-                acc.caution("rsync --delete removes files missing from the source");
-            }
-        }
-        "tar" => {
-            let extract = ctx
-                .args
-                .first()
-                .is_some_and(|a| !a.starts_with('-') && a.contains('x'))
-                || ctx.has_flag('x', &["--extract", "--get"]);
-            if extract {
-                if let Some(i) = ctx
-                    .args
-                    .iter()
-                    .position(|a| *a == "-C" || a.starts_with("--directory"))
-                {
-                    let dir = if ctx.args[i].contains('=') {
-                        ctx.args[i].split('=').nth(1).unwrap_or("")
-                    } else {
-                        ctx.args.get(i + 1).copied().unwrap_or("")
-                    };
-                    if matches!(classify(dir), Some(PathClass::Root)) {
-                        acc.caution("extracts an archive over / (may overwrite system files)");
-                    }
-                }
-                if ctx.args.iter().any(|a| {
-                    a.starts_with("--overwrite")
-                        || *a == "--unlink-first"
-                        || *a == "--recursive-unlink"
-                }) {
-                    acc.caution("tar extraction overwrites existing files");
-                }
-            }
-        }
-        "sed" => {
-            if ctx
-                .args
-                .iter()
-                .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
-            {
-                let empties = sed_deletes_every_line(ctx.args);
-                let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
-                if empties && pos.iter().any(|w| vital(&w.text)) {
-                    acc.danger("sed -i deletes every line of a system or access file");
-                } else if empties {
-                    acc.caution("sed -i empties the files");
-                } else if pos.iter().any(|w| is_critical_file(&w.text)) {
-                    acc.caution("edits a critical system file in place");
-                } else {
-                    acc.caution("edits files in place");
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
-fn sed_deletes_every_line(args: &[&str]) -> bool {
-    let mut scripts = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        if matches!(args[i], "-e" | "--expression") {
-            scripts.extend(args.get(i + 1).copied());
-            i += 1;
-        }
-        i += 1;
-    }
-    if scripts.is_empty() {
-        scripts.extend(args.iter().find(|a| !a.starts_with('-')).copied());
-    }
-    scripts.iter().any(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        matches!(s.as_str(), "s/.*//" | "s/^.*$//" | "s/.*//g" | "s/^.*//")
-            || s.strip_suffix('d').is_some_and(|addr| {
-                matches!(
-                    addr,
-                    "" | "1,$" | "0,$" | "/.*/" | "/^/" | "/$/" | "/^.*$/" | "/.*/," | "1,$!"
-                ) && !addr.ends_with('!')
-            })
-    })
+/// `authorized_keys` (or `authorized_keys2`) written from scratch: the keys
+/// it lists now are gone, the user's own among them.
+pub(crate) fn replaces_authorized_keys(path: &str) -> bool {
+    basename(path).starts_with("authorized_keys")
 }
 
 pub(crate) fn analyze_redirect(r: &Redir, acc: &mut Acc) {
@@ -714,6 +495,10 @@ pub(crate) fn analyze_redirect(r: &Redir, acc: &mut Acc) {
         RedirKind::Write | RedirKind::Append => {
             if is_device(t) {
                 acc.danger(format!("redirects output onto the device {t}"));
+            } else if r.kind == RedirKind::Write && replaces_authorized_keys(t) {
+                acc.danger(format!(
+                    "overwrites {t}: every key listed there now (yours too) stops working"
+                ));
             } else if t == "/proc/sysrq-trigger" {
                 acc.danger(
                     "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
@@ -749,10 +534,6 @@ mod tests {
             ("doas {shred,-u,/etc/shadow}", Danger),
             ("rm -rf /{usr,opt}/share", Danger),
             ("mkdir -p src/{lib,bin}", Safe),
-            ("chmod a-x /usr/bin/sudo", Danger),
-            ("chmod 0644 /sbin/init", Danger),
-            ("chmod -x ./scripts/old.sh", Caution),
-            ("chmod 755 /usr/local/bin/tool", Caution),
             ("find /home -name '*.pdf' | xargs shred -zu", Danger),
             (
                 "find /srv -type f -print0 | xargs -0 -I{} shred -u {}",
@@ -761,6 +542,8 @@ mod tests {
             ("find ./tmp -name '*.key' | xargs shred -u", Caution),
             ("curl -XDELETE 'https://es.internal:9200/*'", Danger),
             ("curl -X DELETE http://localhost:9200/logs-2024.01", Caution),
+            ("curl -XDELETE localhost:9200/logs-*", Danger),
+            ("curl -X DELETE 'es:9200/metrics-2024.*'", Danger),
             ("curl http://localhost:9200/_all/_settings", Safe),
             ("tee run.sh <<< 'rm -rf ~' >/dev/null; sh run.sh", Danger),
             ("rm -rf /var/opt/mssql", Danger),
@@ -783,9 +566,29 @@ mod tests {
             ("rm ~/.ssh/known_hosts", Caution),
             ("rm ~/.ssh/id_rsa.pub", Caution),
             ("cat key.pub >> ~/.ssh/authorized_keys", Safe),
+            (
+                "echo 'ssh-rsa AAAAB3Nza deploy@ci' > /root/.ssh/authorized_keys",
+                Danger,
+            ),
+            ("cp ./team.keys ~/.ssh/authorized_keys", Danger),
+            (
+                "curl -s https://github.com/alice.keys | tee ~/.ssh/authorized_keys",
+                Danger,
+            ),
+            (
+                "curl -s https://github.com/alice.keys | tee -a ~/.ssh/authorized_keys",
+                Caution,
+            ),
+            ("cp ~/.ssh/authorized_keys ~/keys.bak", Safe),
+            ("grep -c ssh- ~/.ssh/authorized_keys", Safe),
             ("cp /dev/null ~/.ssh/authorized_keys", Danger),
             ("mv ~/.ssh/authorized_keys /tmp/", Danger),
             ("mv ~/.ssh/id_rsa ~/.ssh/id_rsa.old", Caution),
+            ("mv ~/.ssh ~/.ssh.bak", Danger),
+            (
+                "mv ~/.ssh/authorized_keys ~/.ssh/authorized_keys.off",
+                Danger,
+            ),
             ("find ~/.ssh -name 'id_*' -exec shred -u {} \\;", Danger),
             ("find ~/.ssh -name '*.pub' -print", Safe),
             ("rm -rf ~postgres/data", Danger),
@@ -793,9 +596,33 @@ mod tests {
             ("rm -rf ~alice", Danger),
             ("rm -rf ~bob/tmp/cache", Caution),
             ("rm -rf ~/../..", Danger),
+            // Every spelling of a path is resolved before it is judged.
+            ("rm -rf ${HOME%/*}", Danger),
+            ("rm -rf \"${HOME%/*}\"/*", Danger),
+            ("rm -rf \"$(dirname \"$HOME\")\"", Danger),
+            ("rm -rf \"$(dirname ~/)\"", Danger),
+            ("rm -rf $(realpath ~/..)", Danger),
+            ("rm -rf \"${PWD}/..\"", Danger),
+            ("rm -rf ~/./../", Danger),
+            ("rm -rf //home//", Danger),
+            ("rm -rf /./etc/.", Danger),
+            ("rm -rf ${HOME}/../..", Danger),
+            ("rm -rf ${HOME:?}/", Danger),
+            ("rm -rf \"${HOME:?HOME unset}\"/*", Danger),
+            ("rm -rf \"${BUILD:?}\"/out", Caution),
+            ("sudo rm -rf /usr/lib/x86_64-linux-gnu", Danger),
+            ("sudo rm -rf /usr/lib/node_modules/left-pad", Caution),
+            ("D=/srv/app/releases/42; rm -rf \"${D%/*}\"", Caution),
+            ("rm -rf \"$(dirname \"$0\")/build\"", Caution),
+            ("rm -rf \"${OUT%/}/dist\"", Caution),
+            ("echo \"${HOME%/*}\"", Safe),
             ("rm -rf $HOME/..", Danger),
             ("rm -rf /var/lib/mysql", Danger),
             ("a=rm; $a -rf ~", Danger),
+            ("$CMD -rf /", Danger),
+            ("\"$TOOL\" -R /etc", Danger),
+            ("$CMD -rf ./build", Caution),
+            ("$PAGER /etc/passwd", Caution),
             ("$(echo rm) -rf /var/lib/mysql", Danger),
             ("cd / && rm -rf *", Danger),
             ("for d in /home/*; do rm -rf \"$d\"; done", Danger),
@@ -805,6 +632,31 @@ mod tests {
             ("rm -f /var/lib/mysql/*", Danger),
             ("rm -f /var/lib/mysql/ib_logfile0", Caution),
             ("rm /srv/data/*.tmp", Caution),
+            ("sudo truncate -s 0 /var/lib/mysql/ibdata1", Danger),
+            ("for f in /var/log/*.log; do : > \"$f\"; done", Danger),
+            ("sudo truncate -s 0 /etc/*.conf", Danger),
+            ("> /var/log/auth.log", Danger),
+            ("sudo cp /dev/null /var/log/syslog", Danger),
+            ("sudo cp /dev/null /etc/nginx/nginx.conf", Danger),
+            ("cp /dev/null ./app.log", Safe),
+            ("sudo rm -f /var/log/*.gz", Caution),
+            ("rm -f /var/log/app/*.log.1", Caution),
+            ("> ./build.log", Caution),
+            ("> /tmp/out.txt", Caution),
+            ("ls /var/log/*.log", Safe),
+            ("truncate -s0 /srv/redis/dump.rdb", Danger),
+            ("sudo truncate -s 0 /var/lib/mysql/mysql-slow.log", Caution),
+            ("truncate -s 0 ./logs/app.log", Caution),
+            ("sudo rm -f /var/lib/postgresql/16/main/*.wal", Danger),
+            ("rm -f /srv/redis/*.rdb", Danger),
+            ("sudo find /var/lib/mongodb -name '*.wt' | xargs rm", Danger),
+            ("rm -f /var/lib/mysql/*.err", Caution),
+            ("rm -f ./fixtures/*.sqlite", Caution),
+            ("rm -rf .hg", Danger),
+            ("rm -rf ~/src/app/.git/", Danger),
+            ("rm -rf .github", Caution),
+            ("rm -rf .git/hooks/pre-commit.sample", Caution),
+            ("rm .gitignore", Caution),
             (
                 "while read f; do rm \"$f\"; done < <(find /var/lib -type f)",
                 Danger,
@@ -825,7 +677,6 @@ mod tests {
             ("ls | xargs rm -rf", Danger),
             ("ls *.log | xargs rm", Caution),
             ("sed -i '1,$d' /etc/fstab", Danger),
-            ("chmod 000 ~/.ssh", Danger),
             ("mv ~/project /dev/null", Danger),
         ]);
     }

@@ -102,6 +102,14 @@ pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
             Some(PathClass::Home(_) | PathClass::HomeVital(_))
         )
     });
+    // `find /var/lib/mysql -name '*.ibd'`: a store's own data files.
+    let data_files = starts.iter().any(|s| {
+        matches!(classify(s), Some(PathClass::DataDir(_)))
+            && args.windows(2).any(|w| {
+                matches!(w[0].text.as_str(), "-name" | "-iname")
+                    && (is_broad_glob(&w[1].text) || data_file_glob(&w[1].text))
+            })
+    });
     let whole_start = starts
         .iter()
         .find(|s| classify(s).is_some_and(|c| c != PathClass::Other))
@@ -118,6 +126,11 @@ pub(crate) fn analyze_find(ctx: &Ctx, acc: &mut Acc) {
         } else if broad_start {
             acc.danger(format!(
                 "find {what} across {} (system-wide)",
+                starts.join(" ")
+            ));
+        } else if data_files {
+            acc.danger(format!(
+                "find {what} the data files of {}",
                 starts.join(" ")
             ));
         } else if let (false, Some(s)) = (filtered, whole_start) {
@@ -160,6 +173,19 @@ pub(crate) fn analyze_find_exec(
     match e.name.as_str() {
         "rm" | "shred" | "unlink" => judge("-exec rm deletes", acc),
         "truncate" => judge("-exec truncate empties", acc),
+        // `-exec dd if=/dev/zero of={}`, `-exec cp /dev/null {}`: each match overwritten.
+        "dd" if args
+            .iter()
+            .any(|a| a.starts_with("of=") && a.contains("{}")) =>
+        {
+            judge("-exec dd overwrites", acc)
+        }
+        "cp" | "tee"
+            if args.last().is_some_and(|a| *a == "{}")
+                && (e.name == "tee" || args.contains(&"/dev/null")) =>
+        {
+            judge(&format!("-exec {} overwrites", e.name), acc)
+        }
         "chmod" | "chown" | "chgrp" => {
             if starts.iter().any(|s| find_start_is_broad(s)) {
                 acc.danger(format!(
@@ -183,6 +209,10 @@ pub(crate) fn analyze_find_exec(
                 .position(|a| a.starts_with('-') && a.contains('c'))
             {
                 if let Some(script) = args.get(pos + 1) {
+                    if script_overwrites_arg(script) {
+                        judge("-exec sh empties", acc);
+                        return;
+                    }
                     let start = starts.first().copied().unwrap_or(".");
                     let replaced = script
                         .replace("{}", start)
@@ -205,13 +235,48 @@ pub(crate) fn analyze_find_exec(
                 .map(|w| w.text.replace("{}", starts.first().copied().unwrap_or(".")))
                 .collect();
             let mut sub = Acc::default();
-            assess_script(&text.join(" "), depth + 1, &mut sub);
+            assess_script(&quote_args(&text), depth + 1, &mut sub);
             let rep = sub.finish();
-            if rep.level > RiskLevel::Safe {
+            // `-exec dd if=/dev/zero of={}`: as dangerous as the command on
+            // the start point, judged like `-exec rm`.
+            if rep.level == RiskLevel::Danger {
+                judge(&format!("-exec {} destroys", e.name), acc);
+            } else if rep.level > RiskLevel::Safe {
                 acc.caution(format!("find -exec {} on matching files", e.name));
             }
         }
     }
+}
+
+/// A script given each match as `$1`/`{}` that truncates it: `> "$1"`,
+/// `: > {}`, `truncate -s 0 "$1"`, `cp /dev/null "$1"`.
+fn script_overwrites_arg(script: &str) -> bool {
+    let is_arg = |t: &str| matches!(t, "$1" | "{}" | "$@" | "${1}" | "$f" | "$file");
+    let toks = lex(script);
+    let redirected = toks.iter().any(
+        |t| matches!(t, Tok::Redir(r) if r.kind == RedirKind::Write && is_arg(&r.target.text)),
+    );
+    let emptied = parse(&toks).iter().flat_map(|p| p.cmds.iter()).any(|c| {
+        let words: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+        match words.first().copied() {
+            Some("truncate") => words.iter().any(|w| is_arg(w)),
+            Some("cp") => words.contains(&"/dev/null") && words.last().is_some_and(|w| is_arg(w)),
+            Some("shred") => words.iter().any(|w| is_arg(w)),
+            _ => false,
+        }
+    });
+    redirected || emptied
+}
+
+fn quote_args(text: &[String]) -> String {
+    let words: Vec<Word> = text
+        .iter()
+        .map(|t| Word {
+            text: t.clone(),
+            ..Word::default()
+        })
+        .collect();
+    quote_words(&words)
 }
 
 #[cfg(test)]
@@ -228,6 +293,30 @@ mod tests {
             ("find / -xdev -delete", Danger),
             ("find /srv -type f -exec truncate -s 0 {} \\;", Danger),
             ("find ~ -name '*' -exec rm -rf {} +", Danger),
+            ("find /var/lib/postgresql -name '*.wal' -delete", Danger),
+            ("find /srv/mysql -iname '*.IBD' -exec rm {} +", Danger),
+            ("find /var/lib/mysql -name '*.err' -delete", Caution),
+            (
+                "find /etc -type f -exec dd if=/dev/zero of={} bs=1k count=1 \\;",
+                Danger,
+            ),
+            (
+                "find ./out -type f -exec dd if=/dev/zero of={} bs=1k count=1 \\;",
+                Caution,
+            ),
+            ("find /etc -name '*.conf' -exec grep -l ssl {} +", Safe),
+            (
+                "find /etc -type f -exec sh -c ': > \"$1\"' _ {} \\;",
+                Danger,
+            ),
+            (
+                "find /var/log -name '*.log' -exec sh -c 'cat /dev/null > \"$1\"' _ {} \\;",
+                Caution,
+            ),
+            (
+                "find . -name '*.bak' -exec sh -c 'truncate -s 0 \"$1\"' _ {} \\;",
+                Caution,
+            ),
         ]);
     }
 }

@@ -157,7 +157,22 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                     && name == "perl"
                     && a[1..].chars().all(|c| c.is_ascii_lowercase())
                 || *a == "-Command")
+            || matches!(
+                *a,
+                "--eval" | "-eval" | "--execute" | "--command" | "-Command"
+            )
+            || *a == "-p" && matches!(name, "node" | "nodejs" | "bun")
     });
+    // `deno eval CODE`, `bun eval CODE`: the subcommand takes the code.
+    if matches!(name, "deno" | "bun") {
+        let pos = positionals(words);
+        if pos.first().is_some_and(|w| w.text == "eval") {
+            if let Some(code) = pos.get(1) {
+                code_run(name, &code.text, ctx.depth, acc);
+            }
+            return;
+        }
+    }
     if has_script_file {
         if let Some(w) = positionals(&before_ddash).first() {
             // A script written earlier is code of this interpreter, not shell.
@@ -219,11 +234,12 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
             }
             if is_shell(name) {
                 let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
-                assess_script(
-                    &positional_params(&script.text, &params),
-                    ctx.depth + 1,
-                    acc,
-                );
+                let mut text = positional_params(&script.text, &params);
+                // `sh -c '$0 -rf $1' rm /etc`: the word after the script is `$0`.
+                if let Some(zero) = args.get(ci + 2).filter(|_| text.contains("$0")) {
+                    text = text.replace("${0}", zero).replace("$0", zero);
+                }
+                assess_script(&text, ctx.depth + 1, acc);
             } else {
                 let code = script.text.replace(' ', "");
                 if code.contains("forkwhilefork")
@@ -239,6 +255,12 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
                     acc.danger(format!("{name} deletes the whole filesystem or home"));
                 }
                 code_run(name, &script.text, ctx.depth, acc);
+                runs_its_arguments(
+                    &script.text,
+                    &args[(ci + 2).min(args.len())..],
+                    ctx.depth,
+                    acc,
+                );
             }
         }
     }
@@ -301,6 +323,49 @@ fn positional_params(script: &str, params: &[&str]) -> String {
             .replace(&format!("${n}"), p);
     }
     out
+}
+
+/// `perl -e 'system @ARGV' rm -rf ~`, `python3 -c 'os.system(sys.argv[1])'
+/// 'rm -rf ~'`: code that hands its own arguments to a shell or exec runs
+/// them as a command.
+fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
+    const ARGS: &[&str] = &[
+        "ARGV",
+        "sys.argv",
+        "process.argv",
+        "$argv",
+        "commandArgs",
+        "arg[",
+    ];
+    const RUNS: &[&str] = &[
+        "system",
+        "exec",
+        "popen",
+        "spawn",
+        "subprocess",
+        "call(",
+        "run(",
+    ];
+    if rest.is_empty()
+        || !ARGS.iter().any(|a| code.contains(a))
+        || !RUNS.iter().any(|r| code.contains(r))
+    {
+        return;
+    }
+    let words: Vec<Word> = rest
+        .iter()
+        .map(|t| Word {
+            text: t.to_string(),
+            ..Word::default()
+        })
+        .collect();
+    // One argument is a whole command line (`'rm -rf ~'`); several are its words.
+    let text = if rest.len() == 1 {
+        rest[0].to_string()
+    } else {
+        quote_words(&words)
+    };
+    assess_script(&text, depth + 1, acc);
 }
 
 /// What code given to an interpreter deletes or hands to a shell.
@@ -425,6 +490,10 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
         "passthru",
         "proc_open",
         "execute",
+        "shell-command",
+        "call-process",
+        "Open3",
+        "Command(",
     ];
     if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
         return Vec::new();
@@ -488,6 +557,23 @@ mod tests {
         check_examples(&[
             ("tmux new -d 'rm -rf ~'", Danger),
             ("tmux new -s work", Safe),
+            ("perl -e 'exec @ARGV' shred -u /etc/shadow", Danger),
+            (
+                "python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1:])' rm -rf /srv",
+                Danger,
+            ),
+            (
+                "node -e 'require(\"child_process\").execSync(process.argv[1])' 'rm -rf ~'",
+                Danger,
+            ),
+            (
+                "python3 -c 'import sys; print(sys.argv[1:])' rm -rf /",
+                Safe,
+            ),
+            ("sh -c '$0 -rf \"$1\"' rm /boot", Danger),
+            ("sh -c 'echo $0 $1' rm /boot", Safe),
+            ("exec -a worker rm -rf ~", Danger),
+            ("v=rm; ref=v; ${!ref} -rf ~", Danger),
             ("bash -c 'shred -u \"$@\"' sh /etc/shadow", Danger),
             ("sh -c 'rm -rf \"${1}\"' x ~", Danger),
             ("sh -c 'ls -la \"$1\"' _ /etc", Safe),

@@ -72,8 +72,21 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "firewall-cmd" => {
+            let drops_ssh = ctx.args.iter().any(|a| {
+                matches!(
+                    *a,
+                    "--remove-service=ssh"
+                        | "--remove-port=22/tcp"
+                        | "--set-target=DROP"
+                        | "--set-target=REJECT"
+                )
+            });
             if ctx.args.iter().any(|a| a.starts_with("--panic-on")) {
                 acc.danger("firewalld panic mode drops all traffic");
+            } else if drops_ssh {
+                acc.danger(
+                    "firewalld stops accepting SSH (or everything): remote access is cut off",
+                );
             } else if ctx.args.iter().all(|a| {
                 a.starts_with("--list")
                     || a.starts_with("--get")
@@ -86,6 +99,24 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "ssh" => analyze_ssh(ctx, acc),
+        "scp" | "sftp" => {
+            ssh_option_commands(ctx.args, ctx.depth, acc);
+            // `scp keys host:~/.ssh/authorized_keys` replaces the remote list.
+            if let Some(dest) = ctx
+                .positionals()
+                .last()
+                .filter(|_| ctx.positionals().len() > 1)
+            {
+                if dest.text.contains(':') && replaces_authorized_keys(&dest.text) {
+                    acc.danger(format!(
+                        "{name} replaces {}: every key listed there stops working",
+                        dest.text
+                    ));
+                } else if dest.text.contains(':') {
+                    acc.caution(format!("{name} copies files onto another machine"));
+                }
+            }
+        }
         "nc" | "ncat" | "netcat" | "socat" => {
             if ctx.args.iter().any(|a| {
                 *a == "-e"
@@ -145,7 +176,9 @@ pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
                 "INPUT" | "OUTPUT" | "FORWARD" | "nat" | "filter" | "mangle" | "-t"
             )
     });
-    if flush {
+    if drops_all_input(args) {
+        acc.danger("adds a firewall rule that drops all incoming traffic (SSH included)");
+    } else if flush {
         acc.danger(
             "flushes all firewall rules (the host is exposed, or locked out under a DROP policy)",
         );
@@ -154,6 +187,43 @@ pub(crate) fn analyze_iptables(ctx: &Ctx, acc: &mut Acc) {
     } else if !list_only {
         acc.caution("changes firewall rules");
     }
+}
+
+/// `iptables -I INPUT 1 -j DROP`, `iptables -A INPUT -p tcp --dport 22 -j
+/// REJECT`: a DROP/REJECT rule on INPUT that matches everything, or SSH.
+fn drops_all_input(args: &[&str]) -> bool {
+    let adds = args.windows(2).any(|w| {
+        matches!(
+            w[0],
+            "-A" | "-I" | "--append" | "--insert" | "-R" | "--replace"
+        ) && w[1] == "INPUT"
+    });
+    let drops = args
+        .windows(2)
+        .any(|w| matches!(w[0], "-j" | "--jump") && matches!(w[1], "DROP" | "REJECT"));
+    const MATCHES: &[&str] = &[
+        "-s",
+        "--source",
+        "-d",
+        "--destination",
+        "-p",
+        "--protocol",
+        "-i",
+        "--in-interface",
+        "-m",
+        "--match",
+        "!",
+        "--dport",
+        "--sport",
+        "--src-range",
+        "--state",
+        "--ctstate",
+    ];
+    let narrowed = args.iter().any(|a| MATCHES.contains(a));
+    let ssh = args.windows(2).any(|w| {
+        matches!(w[0], "--dport" | "--dports") && w[1].split(',').any(|p| p == "22" || p == "ssh")
+    }) && !args.iter().any(|a| matches!(*a, "-s" | "--source" | "!"));
+    adds && drops && (!narrowed || ssh)
 }
 
 /// `nft add rule inet filter input drop` (a verdict with no match) or an
@@ -178,8 +248,35 @@ fn nft_drops_all_input(args: &[&str]) -> bool {
     adds && (bare_rule || policy)
 }
 
+/// ssh options whose value is a local command (`ProxyCommand`,
+/// `LocalCommand`, `KnownHostsCommand`) or the remote one (`RemoteCommand`).
+fn ssh_option_commands(args: &[&str], depth: usize, acc: &mut Acc) {
+    const RUNS: &[&str] = &[
+        "proxycommand",
+        "localcommand",
+        "knownhostscommand",
+        "remotecommand",
+    ];
+    for (i, a) in args.iter().enumerate() {
+        let opt = if *a == "-o" {
+            args.get(i + 1).copied()
+        } else {
+            a.strip_prefix("-o").filter(|o| !o.is_empty())
+        };
+        let Some(opt) = opt else { continue };
+        let (key, value) = match opt.split_once(['=', ' ']) {
+            Some((k, v)) => (k.trim().to_ascii_lowercase(), v.trim()),
+            None => continue,
+        };
+        if RUNS.contains(&key.as_str()) && !value.is_empty() && value != "none" {
+            assess_script(value, depth + 1, acc);
+        }
+    }
+}
+
 pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
+    ssh_option_commands(args, ctx.depth, acc);
     let takes = |o: &str| {
         o.len() == 2 && "BbcDEeFIiJLlmOoPpQRSWw".contains(o.chars().nth(1).unwrap_or(' '))
     };
@@ -194,7 +291,7 @@ pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
         } else if !host_seen {
             host_seen = true;
         } else {
-            let remote = args[i..].join(" ");
+            let remote = with_fed_input(&args[i..].join(" "), &ctx.cmd.redirs);
             assess_script(&remote, ctx.depth + 1, acc);
             return;
         }
@@ -307,6 +404,34 @@ mod tests {
             ),
             ("ufw default deny outgoing", Caution),
             ("iptables -F && iptables -P INPUT DROP", Danger),
+            ("ssh -o ProxyCommand='rm -rf ~' bastion", Danger),
+            ("sudo firewall-cmd --permanent --remove-service=ssh", Danger),
+            ("sudo firewall-cmd --permanent --add-service=https", Caution),
+            ("ssh db 'psql -U app' <<< 'DROP TABLE users;'", Danger),
+            ("ip link show eth0", Safe),
+            (
+                "ssh -oLocalCommand='shred -u ~/.ssh/id_rsa' -oPermitLocalCommand=yes h",
+                Danger,
+            ),
+            (
+                "scp -o 'ProxyCommand=sh -c \"rm -rf /srv\"' f h:/tmp",
+                Danger,
+            ),
+            ("ssh -o ProxyCommand='ssh -W %h:%p jump' db1", Safe),
+            ("ssh -o StrictHostKeyChecking=no build@ci uptime", Safe),
+            ("sudo iptables -A INPUT -j REJECT", Danger),
+            ("sudo ip6tables -I INPUT 1 -j DROP", Danger),
+            ("sudo iptables -A INPUT -p tcp --dport 22 -j DROP", Danger),
+            ("sudo iptables -A INPUT -s 203.0.113.7 -j DROP", Caution),
+            (
+                "sudo iptables -A INPUT -p tcp --dport 8080 -j DROP",
+                Caution,
+            ),
+            (
+                "sudo iptables -A INPUT -p tcp --dport 22 -j ACCEPT",
+                Caution,
+            ),
+            ("sudo iptables -L INPUT -n --line-numbers", Safe),
         ]);
     }
 }

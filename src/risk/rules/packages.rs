@@ -8,6 +8,10 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        // snap keeps a snapshot of a removed snap's data, unless --purge.
+        "snap" if ctx.args.first() == Some(&"remove") && ctx.args.contains(&"--purge") => {
+            acc.danger("snap remove --purge deletes the snap's data without keeping a snapshot")
+        }
         "apt" | "apt-get" | "aptitude" | "dnf" | "yum" | "zypper" | "pacman" | "apk" | "brew"
         | "snap" | "flatpak" | "pip" | "pip3" | "pipx" | "npm" | "pnpm" | "yarn" | "gem"
         | "cargo" | "dpkg" | "rpm" | "port" | "emerge" | "nix-env" | "urpmi" | "urpme"
@@ -115,6 +119,14 @@ pub(crate) fn analyze_pkg(ctx: &Ctx, acc: &mut Acc) {
                 acc.danger(format!(
                     "{name} removes packages ignoring dependencies (can break the system)"
                 ));
+            } else if ctx
+                .positionals()
+                .iter()
+                .any(|w| is_essential_package(&w.text))
+            {
+                acc.danger(format!(
+                    "{name} removes core packages (can break the system)"
+                ));
             } else {
                 acc.caution(format!("{name} removes packages"));
             }
@@ -216,10 +228,7 @@ pub(crate) fn analyze_pkg(ctx: &Ctx, acc: &mut Acc) {
     if removes
         && pos.iter().skip(1).any(|w| {
             matches!(w.text.as_str(), "*" | ".*" | "'*'")
-                || w.text == "libc6"
-                || w.text == "systemd"
-                || w.text == "sudo"
-                || w.text == "openssh-server"
+                || is_essential_package(&w.text)
                 || w.text == "python3" && name.starts_with("apt")
         })
     {
@@ -239,6 +248,111 @@ pub(crate) fn analyze_pkg(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// Packages without which the system does not boot, no one can log in or
+/// become root, or no package can be installed again to repair it, in the
+/// names of Debian, Fedora/RHEL, Arch, Alpine and SUSE.
+const ESSENTIAL: &[&str] = &[
+    "libc6",
+    "libc-bin",
+    "glibc",
+    "glibc-common",
+    "musl",
+    "systemd",
+    "systemd-sysv",
+    "init",
+    "sysvinit-core",
+    "openrc",
+    "udev",
+    "sudo",
+    "doas",
+    "openssh-server",
+    "openssh",
+    "ssh",
+    "bash",
+    "dash",
+    "coreutils",
+    "util-linux",
+    "login",
+    "passwd",
+    "shadow",
+    "shadow-utils",
+    "apt",
+    "dpkg",
+    "rpm",
+    "dnf",
+    "yum",
+    "pacman",
+    "apk-tools",
+    "zypper",
+    "base-files",
+    "base-passwd",
+    "filesystem",
+    "base",
+    "pam",
+    "libpam0g",
+    "libpam-modules",
+    "libpam-runtime",
+    "e2fsprogs",
+    "mount",
+    "kmod",
+    "iproute2",
+    "ifupdown",
+    "netplan.io",
+    "network-manager",
+    "NetworkManager",
+    "perl-base",
+    "tar",
+    "gzip",
+    "findutils",
+    "grep",
+    "sed",
+    "procps",
+    "procps-ng",
+    "zlib1g",
+    "zlib",
+    "libselinux1",
+    "linux",
+    "linux-lts",
+    "kernel",
+    "kernel-core",
+    "linux-image-generic",
+    "grub-pc",
+    "grub-efi-amd64",
+    "grub2",
+    "grub2-common",
+    "grub2-efi-x64",
+    "shim-signed",
+    "shim-x64",
+    "dracut",
+    "initramfs-tools",
+    "busybox",
+];
+
+/// An essential package, or a glob over the kernels or boot loaders
+/// (`linux-image-*`, `kernel*`, `grub*`).
+fn is_essential_package(p: &str) -> bool {
+    let p = p.trim_matches(['\'', '"']);
+    let base = p.split([':', '=']).next().unwrap_or(p);
+    ESSENTIAL.contains(&base)
+        || base.ends_with('*')
+            && [
+                "linux-image",
+                "linux",
+                "kernel",
+                "grub",
+                "systemd",
+                "libc",
+                "glibc",
+                "openssh",
+                "sudo",
+                "libpam",
+                "coreutils",
+                "bash",
+            ]
+            .iter()
+            .any(|k| base.starts_with(k))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::risk::tests::check_examples;
@@ -248,6 +362,21 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sudo dnf remove -y glibc", Danger),
+            ("sudo snap remove --purge nextcloud", Danger),
+            ("sudo apt-get remove --purge -y 'openssh*'", Danger),
+            ("sudo apt-get remove -y 'php8.1*'", Caution),
+            ("sudo snap remove vlc", Caution),
+            ("sudo apt-get purge -y 'linux-image-*'", Danger),
+            ("sudo pacman -R --noconfirm pacman", Danger),
+            ("sudo apk del openrc", Danger),
+            ("sudo zypper rm -y coreutils", Danger),
+            ("sudo apt remove -y bash:amd64", Danger),
+            ("sudo apt remove -y linux-image-5.15.0-91-generic", Caution),
+            ("sudo apt-get remove -y nginx", Caution),
+            ("sudo dnf remove -y glibc-devel", Caution),
+            ("apt-cache policy systemd", Safe),
+            ("rpm -q glibc", Safe),
             ("apt-cache policy nginx", Safe),
             ("sudo apt-get install -y nginx", Caution),
         ]);

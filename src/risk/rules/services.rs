@@ -57,6 +57,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                         }
                     }
                 };
+                if crontab_emptied(ctx, file.as_deref(), acc) {
+                    acc.danger("replaces the crontab with an empty one: every cron job is deleted");
+                }
                 match file.as_deref() {
                     None | Some("-") => fed_text(ctx, acc, judge),
                     Some(f) => {
@@ -78,16 +81,18 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         )),
         "groupdel" | "delgroup" | "useradd" | "adduser" | "usermod" | "groupadd" | "groupmod"
-        | "passwd" | "chpasswd" | "visudo" => {
+        | "passwd" | "chpasswd" | "visudo" | "chage" => {
             if name == "passwd"
                 && ctx.has_flag('d', &["--delete"])
                 && ctx.positionals().iter().any(|w| w.text == "root")
             {
                 acc.danger("removes the root password");
-            } else if name == "passwd" && ctx.has_flag('S', &["--status"]) {
-            } else if locks_own_account(name, ctx) {
+            } else if name == "passwd" && ctx.has_flag('S', &["--status"])
+                || name == "chage" && ctx.has_flag('l', &["--list"])
+            {
+            } else if locks_account(name, ctx) {
                 acc.danger(format!(
-                    "{name} locks root or the current user out (logins and sudo stop working)"
+                    "{name} locks an account out: whoever logs in or deploys with it loses access"
                 ));
             } else {
                 acc.caution("changes user accounts or passwords");
@@ -166,6 +171,7 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
     }
     let mut i = 0;
     let mut sig_kill = false;
+    let mut crashes_init = false;
     let mut pids: Vec<&str> = Vec::new();
     let mut opts_done = false;
     while i < args.len() {
@@ -176,12 +182,14 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
             sig_kill |= args.get(i + 1).is_some_and(|s| {
                 matches!(s.to_ascii_uppercase().as_str(), "KILL" | "SIGKILL" | "9")
             });
+            crashes_init |= args
+                .get(i + 1)
+                .is_some_and(|s| !init_survives(&s.to_ascii_uppercase()));
             i += 1;
         } else if !opts_done && i == 0 && a.starts_with('-') && a.len() > 1 && a != "-1" {
-            sig_kill |= matches!(
-                a[1..].to_ascii_uppercase().as_str(),
-                "9" | "KILL" | "SIGKILL"
-            );
+            let sig = a[1..].to_ascii_uppercase();
+            sig_kill |= matches!(sig.as_str(), "9" | "KILL" | "SIGKILL");
+            crashes_init |= !init_survives(&sig);
         } else if !opts_done && i == 0 && a == "-1" && args.len() > 1 {
             // `kill -1 PID`: signal 1 (HUP).
         } else {
@@ -189,9 +197,27 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
         }
         i += 1;
     }
-    if pids.contains(&"-1") {
+    // `ps -e -o pid | xargs kill -9`, `seq 1 500 | xargs kill`: every process,
+    // init included.
+    let every_process = ctx.eff.via_xargs
+        && ctx.upstream.iter().any(|c| {
+            let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+            w.first() == Some(&"ps")
+                && w.iter()
+                    .any(|a| matches!(*a, "-e" | "-A" | "ax" | "aux" | "-ax" | "-eo" | "-ef"))
+        })
+        && !ctx.upstream.iter().any(|c| {
+            c.words.first().is_some_and(|w| {
+                matches!(w.text.as_str(), "grep" | "awk" | "head" | "tail" | "sed")
+            })
+        });
+    let fed_init = ctx.eff.via_xargs
+        && eval_pipeline(ctx.upstream, acc).is_some_and(|t| t.split_whitespace().any(|p| p == "1"));
+    if every_process || fed_init && (sig_kill || crashes_init) {
+        acc.danger("kills every process, init included: the system goes down");
+    } else if pids.contains(&"-1") {
         acc.danger("kill -1 signals every process you may signal (as root: the whole system)");
-    } else if pids.contains(&"1") && sig_kill {
+    } else if pids.contains(&"1") && (sig_kill || crashes_init) {
         acc.danger("kills init (PID 1): the system crashes");
     } else if pids
         .iter()
@@ -307,12 +333,12 @@ pub(crate) fn analyze_service(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
-/// `passwd -l root`, `usermod -L "$USER"`, `usermod -s /sbin/nologin root`,
-/// `usermod -e 1 $(whoami)`: the account the user relies on can no longer log
-/// in. An account named by the user is treated as theirs when it is root, the
-/// current user or unnamed (`passwd -l` locks the caller).
-fn locks_own_account(name: &str, ctx: &Ctx) -> bool {
-    let locks = match name {
+/// `passwd -l root`, `usermod -L deploy`, `usermod -s /sbin/nologin root`,
+/// `chage -E 0 alice`: the account can no longer log in. Whoever relies on
+/// it (the user, a deploy job, a service's SSH) loses access; which account
+/// that is cannot be known, so any lock counts.
+fn locks_account(name: &str, ctx: &Ctx) -> bool {
+    match name {
         "passwd" => ctx.has_flag('l', &["--lock"]) || ctx.has_flag('e', &["--expire"]),
         "usermod" => {
             ctx.has_flag('L', &["--lock"])
@@ -322,26 +348,45 @@ fn locks_own_account(name: &str, ctx: &Ctx) -> bool {
                         && (w[1].ends_with("nologin") || w[1].ends_with("/false"))
                 })
         }
+        "chage" => ctx.args.windows(2).any(|w| {
+            matches!(w[0], "-E" | "--expiredate") && matches!(w[1], "0" | "1" | "1970-01-01")
+        }),
         _ => false,
-    };
-    if !locks {
-        return false;
     }
-    let own = |t: &str| {
-        matches!(
-            t,
-            "root" | "$USER" | "${USER}" | "$LOGNAME" | "$(whoami)" | "`whoami`" | "$(id -un)"
-        )
+}
+
+/// Signals PID 1 takes without going down: 0 only tests, HUP and USR1/2
+/// reload or log, TERM and CONT are handled by systemd and sysvinit alike.
+fn init_survives(sig: &str) -> bool {
+    let sig = sig.trim_start_matches("SIG");
+    matches!(
+        sig,
+        "0" | "1" | "HUP" | "10" | "USR1" | "12" | "USR2" | "15" | "TERM" | "18" | "CONT"
+    )
+}
+
+/// `crontab /dev/null`, `crontab -` fed nothing, `crontab empty.txt` written
+/// empty just before: the new table has no jobs, so every old one is gone.
+fn crontab_emptied(ctx: &Ctx, file: Option<&str>, acc: &Acc) -> bool {
+    let empty = |t: &str| {
+        t.lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     };
-    let pos = ctx.positionals();
-    match pos.last() {
-        Some(w) => {
-            own(&w.text)
-                || w.subs
-                    .iter()
-                    .any(|s| s.contains("whoami") || s.contains("id -u"))
+    match file {
+        Some("/dev/null") => true,
+        Some("-") | None => {
+            let redir_empty = ctx.cmd.redirs.iter().any(|r| {
+                r.kind == RedirKind::Read && r.target.text == "/dev/null"
+                    || r.kind == RedirKind::Herestring && empty(&r.target.text)
+            });
+            redir_empty
+                || !ctx.upstream.is_empty()
+                    && eval_pipeline(ctx.upstream, acc).is_some_and(|t| empty(&t))
         }
-        None => name == "passwd",
+        Some(f) => matches!(
+            acc.written.get(f.trim_start_matches("./")),
+            Some(Written::Text(t)) if empty(t)
+        ),
     }
 }
 
@@ -378,7 +423,31 @@ mod tests {
             ("passwd -l root", Danger),
             ("sudo usermod -L \"$USER\"", Danger),
             ("usermod -s /usr/sbin/nologin root", Danger),
-            ("usermod -L olduser", Caution),
+            ("usermod -L olduser", Danger),
+            ("sudo chage -E 0 deploy", Danger),
+            ("chage -l deploy", Safe),
+            ("sudo usermod -aG docker deploy", Caution),
+            ("sudo kill -ABRT 1", Danger),
+            ("ps -e -o pid= | xargs sudo kill -9", Danger),
+            ("seq 1 300 | xargs -n1 sudo kill -9", Danger),
+            ("seq 2000 2010 | xargs kill", Caution),
+            (
+                "ps aux | grep '[m]yapp' | awk '{print $2}' | xargs kill",
+                Caution,
+            ),
+            ("sudo kill -s SEGV 1", Danger),
+            ("sudo kill -HUP 1", Caution),
+            ("kill -0 1", Caution),
+            ("kill -SEGV 4242", Caution),
+            ("crontab /dev/null", Danger),
+            ("crontab - < /dev/null", Danger),
+            ("echo -n | crontab -", Danger),
+            ("printf '' > empty.cron && crontab empty.cron", Danger),
+            ("crontab ./jobs.cron", Caution),
+            (
+                "echo '0 3 * * * /usr/local/bin/backup' | crontab -",
+                Caution,
+            ),
             ("passwd -S root", Safe),
             ("crontab -r", Danger),
             ("crontab -u www-data -r", Danger),

@@ -8,6 +8,9 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        "svn" | "hg" if discards_working_copy(name, ctx.args) => acc.danger(format!(
+            "{name} throws away every uncommitted change in the working copy"
+        )),
         "svn" | "hg" => {
             if ctx.args.first().is_some_and(|a| {
                 matches!(
@@ -34,6 +37,21 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// `svn revert -R .`, `hg revert --all`, `hg update -C`, `hg purge --all`.
+fn discards_working_copy(name: &str, args: &[&str]) -> bool {
+    let sub = args.first().copied().unwrap_or("");
+    let has = |o: &str| args.contains(&o);
+    match (name, sub) {
+        ("svn", "revert") => has("-R") || has("--recursive") || has("--depth=infinity"),
+        ("svn", "cleanup") => has("--remove-unversioned") || has("--remove-ignored"),
+        ("hg", "revert") => has("--all") || has("-a"),
+        ("hg", "update" | "up" | "checkout" | "co") => has("-C") || has("--clean"),
+        ("hg", "purge" | "clean") => has("--all"),
+        ("hg", "strip") => true,
+        _ => false,
+    }
 }
 
 // One arm per command name; folding the inner `if`s into guards would let a
@@ -107,8 +125,11 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
             let staged_only = sub == "restore"
                 && has_flag(rest, 'S', &["--staged"])
                 && !has_flag(rest, 'W', &["--worktree"]);
+            // `git checkout -f BRANCH` throws local changes away like `-f` alone.
             let whole_tree = rest.iter().any(|a| matches!(*a, "." | ":/" | "*" | "-a"))
-                || has_flag(rest, 'f', &["--force"]) && !rest.iter().any(|a| !a.starts_with('-'));
+                || sub == "checkout"
+                    && has_flag(rest, 'f', &["--force"])
+                    && !rest.contains(&"--");
             if whole_tree && !staged_only {
                 acc.danger(format!(
                     "git {sub} discards every uncommitted change in the working tree"
@@ -133,7 +154,18 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
             }
         }
         "branch" => {
-            if has_flag(rest, 'D', &[]) || rest.contains(&"--delete") && rest.contains(&"--force") {
+            let force = has_flag(rest, 'D', &[]) || rest.contains(&"--delete") && rest.contains(&"--force");
+            // `git branch | grep -v main | xargs git branch -D`: every listed branch.
+            let listed = rest.contains(&FANOUT)
+                || ctx.eff.via_xargs
+                    && ctx.upstream.iter().any(|c| {
+                        c.words
+                            .iter()
+                            .any(|w| matches!(w.text.as_str(), "branch" | "for-each-ref" | "refs/heads"))
+                    });
+            if force && listed {
+                acc.danger("force-deletes every listed branch: their unmerged commits become unreachable");
+            } else if force {
                 acc.caution("force-deletes a branch (unmerged commits become unreachable)");
             } else if has_flag(rest, 'd', &["--delete"])
                 || has_flag(rest, 'm', &["--move"])
@@ -155,6 +187,20 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
         "merge" | "pull" | "cherry-pick" | "revert" | "am" | "apply" | "rm" | "mv" | "gc"
         | "prune" | "reflog" | "update-ref" | "tag" | "remote" | "submodule" | "worktree"
         | "switch" => match sub {
+            "switch" if has_flag(rest, 'f', &["--force", "--discard-changes"]) => {
+                acc.danger("git switch --discard-changes throws away every uncommitted change")
+            }
+            "update-ref" if has_flag(rest, 'd', &["--delete"]) => acc.danger(
+                "git update-ref -d deletes a ref: the commits only it pointed to are lost",
+            ),
+            "reflog"
+                if rest.contains(&"expire")
+                    && rest
+                        .iter()
+                        .any(|a| matches!(*a, "--expire=now" | "--expire=all" | "--expire-unreachable=now")) =>
+            {
+                acc.danger("git reflog expire --expire=now drops the only record of lost commits: gc then deletes them for good")
+            }
             "reflog" if !rest.iter().any(|a| *a == "expire" || *a == "delete") => {}
             "tag" if !has_flag(rest, 'd', &["--delete"]) && !has_flag(rest, 'f', &["--force"]) => {}
             "remote"
@@ -225,6 +271,31 @@ mod tests {
             ("git push --force origin main", Danger),
             ("git -c core.pager='rm -rf ~' log", Danger),
             ("git -c alias.x='!rm -rf ~' x", Danger),
+            ("git checkout --force release-2.1", Danger),
+            (
+                "git for-each-ref --format='%(refname:short)' refs/heads | xargs git branch -D",
+                Danger,
+            ),
+            (
+                "git branch --merged | grep -v main | xargs git branch -d",
+                Caution,
+            ),
+            ("git update-ref -d refs/heads/release", Danger),
+            ("git update-ref refs/heads/x HEAD", Caution),
+            ("svn revert --recursive .", Danger),
+            ("svn revert README", Caution),
+            ("hg update --clean default", Danger),
+            ("hg revert --all", Danger),
+            ("hg status", Safe),
+            ("svn status", Safe),
+            ("git switch --discard-changes main", Danger),
+            ("git reflog expire --expire=now --all", Danger),
+            ("git checkout main", Safe),
+            ("git checkout -b feature/x", Safe),
+            ("git reflog", Safe),
+            ("git reflog show --date=iso", Safe),
+            ("git gc", Safe),
+            ("git switch -c topic", Safe),
         ]);
     }
 }

@@ -1,0 +1,737 @@
+//! What interpreter code does, whatever the language: python, perl, ruby,
+//! node/deno/bun, php, lua, R, elisp. Deleting trees and files (literal
+//! paths, globs, listings walked), writing raw devices and critical files,
+//! forking without end, decoding hidden code and running it. Environment
+//! lookups (`ENVIRON["HOME"]`, `os.environ['HOME']`, `process.env.HOME`)
+//! read as the shell's `$HOME`, so paths built from them are judged too.
+
+use crate::risk::prelude::*;
+
+/// Calls that delete a directory tree, by language.
+const TREE_DELETES: &[&str] = &[
+    "rmtree",
+    "rm_rf",
+    "rm_r",
+    "remove_tree",
+    "remove_dir_all",
+    "removedirs",
+    "remove_entry_secure",
+    "rimraf",
+    "deltree",
+    "rmSync",
+    "rmdirSync",
+    "rmdir",
+    "fs.rm",
+    "promises.rm",
+    "RemoveAll",
+    "deleteRecursively",
+    "deleteDirectory",
+    "emptyDirSync",
+    "removeSync",
+    "delete-directory",
+];
+
+/// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
+/// `python3 -`) deletes or hands to a shell.
+pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+    let code = &env_lookups_as_shell(code);
+    shell_calls(code, depth, acc);
+    file_deletes(name, code, acc);
+    raw_writes(name, code, acc);
+    fork_loop(name, code, acc);
+    let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
+    for call in calls(code, TREE_DELETES) {
+        // node's rm/rmdir delete a tree only with { recursive: true }; elisp's
+        // delete-directory only with its RECURSIVE argument.
+        if (node_like || call.name == "removeSync") && !code.contains("recursive") {
+            continue;
+        }
+        if call.name == "delete-directory" && !lisp_recursive(&call.args) {
+            acc.caution(format!("{name} code deletes a directory"));
+            continue;
+        }
+        if !node_like && (call.name == "rmdir" || call.name.ends_with(".rm")) {
+            continue;
+        }
+        judge_tree_delete(name, call.args.as_str(), acc);
+    }
+    // A walk that removes what it visits deletes the tree too.
+    let walks = [
+        "walk(",
+        "rglob(",
+        "glob(",
+        "find(",
+        "Find.find",
+        "readdirSync",
+    ]
+    .iter()
+    .any(|w| code.contains(w));
+    let removes = ["remove(", "unlink(", "unlinkSync(", "rm(", "delete("]
+        .iter()
+        .any(|w| code.contains(w));
+    if walks && removes {
+        for call in calls(code, &["walk", "rglob", "glob", "find", "readdirSync"]) {
+            judge_tree_delete(name, call.args.as_str(), acc);
+        }
+    }
+    // Argument lists handed to a process: subprocess.run(['rm','-rf','/']).
+    for list in string_lists(code) {
+        assess_script(&list, depth + 1, acc);
+    }
+    decoded_and_run(name, code, acc);
+}
+
+/// Code that decodes text and runs it (`exec(b64decode(…))`,
+/// `os.system(base64.b64decode(…))`, `eval(atob(…))`) runs what cannot be
+/// seen: danger, as decoded text piped into a shell is.
+fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
+    const DECODES: &[&str] = &[
+        "b64decode",
+        "decodebytes",
+        "decodestring",
+        "atob(",
+        "'base64'",
+        "\"base64\"",
+        "decode_base64",
+        "decode64",
+        "unpack(\"m",
+        "unpack('m",
+        "fromhex(",
+        "codecs.decode",
+        "rot13",
+        "unhexlify",
+        "decompress(",
+        "base64_decode",
+        "unpack1(",
+        "pack(\"H",
+        "pack('H",
+    ];
+    const RUNS: &[&str] = &[
+        "exec(",
+        "eval(",
+        "system(",
+        "popen(",
+        "subprocess",
+        "execSync",
+        "spawn",
+        "Function(",
+        "`",
+        "%x",
+        "exec ",
+        "eval ",
+        "instance_eval",
+        "Invoke-Expression",
+        "iex",
+        "passthru",
+        "shell_exec",
+        "proc_open",
+    ];
+    if DECODES.iter().any(|d| code.contains(d)) && RUNS.iter().any(|r| code.contains(r)) {
+        acc.danger(format!("{name} decodes hidden code and runs it"));
+    }
+}
+
+/// How code names the home directory.
+const HOME_IN_CODE: &[&str] = &[
+    "expanduser",
+    "homedir()",
+    "Dir.home",
+    "ENV{HOME",
+    "ENV['HOME']",
+    "ENV[\"HOME\"]",
+    "Path.home()",
+    "environ['HOME']",
+    "environ[\"HOME\"]",
+    "getenv('HOME')",
+    "getenv(\"HOME\")",
+    "env.HOME",
+];
+
+pub(crate) fn judge_tree_delete(name: &str, args: &str, acc: &mut Acc) {
+    let path = if HOME_IN_CODE.iter().any(|h| args.contains(h)) {
+        string_literals(args)
+            .into_iter()
+            .find(|l| l.starts_with(['~', '/']))
+            .unwrap_or_else(|| "~".into())
+    } else {
+        let literals = string_literals(args);
+        let path = literals
+            .iter()
+            .find(|l| l.starts_with(['/', '~', '$']))
+            .or(literals.first())
+            .cloned();
+        match path {
+            Some(p) => p,
+            None => {
+                acc.caution(format!("{name} code deletes a directory tree"));
+                return;
+            }
+        }
+    };
+    match classify(&path) {
+        Some(c) if c != PathClass::Other => {
+            acc.danger(format!("{name} code deletes {} recursively", c.describe()))
+        }
+        _ => acc.caution(format!("{name} code deletes the directory tree {path}")),
+    }
+}
+
+/// `(delete-directory "~" t)`: a second argument other than `nil` recurses.
+fn lisp_recursive(args: &str) -> bool {
+    let rest = args.trim();
+    let after_path = match string_literals(rest).first() {
+        Some(p) => rest
+            .find(p.as_str())
+            .map_or("", |i| &rest[(i + p.len() + 1).min(rest.len())..]),
+        None => rest.split_once(char::is_whitespace).map_or("", |(_, r)| r),
+    };
+    let second = after_path.split_whitespace().next().unwrap_or("");
+    !second.is_empty() && second != "nil" && second != ")"
+}
+
+/// Environment lookups in every language written as the shell's `"$NAME"`:
+/// `ENVIRON["HOME"]`, `os.environ['HOME']`, `os.getenv("HOME")`,
+/// `process.env.HOME`, `$ENV{HOME}`, `Sys.getenv("HOME")`.
+pub(crate) fn env_lookups_as_shell(code: &str) -> String {
+    const OPENERS: &[(&str, &str)] = &[
+        ("ENVIRON[", "]"),
+        ("os.environ[", "]"),
+        ("os.environ.get(", ")"),
+        ("os.getenv(", ")"),
+        ("Sys.getenv(", ")"),
+        ("System.getenv(", ")"),
+        ("os.Getenv(", ")"),
+        ("Deno.env.get(", ")"),
+        ("getenv(", ")"),
+        ("process.env[", "]"),
+        ("$ENV{", "}"),
+        ("ENV[", "]"),
+        ("ENV.fetch(", ")"),
+        ("$_ENV[", "]"),
+        ("$_SERVER[", "]"),
+    ];
+    if !["ENV", "env", "home", "Home", "expand"]
+        .iter()
+        .any(|k| code.contains(k))
+    {
+        return code.to_string();
+    }
+    let mut out = home_lookups_as_shell(code);
+    for (open, close) in OPENERS {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(open).map(|i| i + from) {
+            let inner_start = at + open.len();
+            let Some(len) = out[inner_start..].find(close) else {
+                break;
+            };
+            let inner = out[inner_start..inner_start + len].trim();
+            let name: String = inner
+                .trim_matches(|c| c == '"' || c == '\'')
+                .split([',', '"', '\''])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                from = inner_start;
+                continue;
+            }
+            let shell = format!("\"${name}\"");
+            out.replace_range(at..inner_start + len + close.len(), &shell);
+            from = at + shell.len();
+        }
+    }
+    // `process.env.HOME`, `$env:HOME`.
+    for prefix in ["process.env.", "$env:"] {
+        while let Some(at) = out.find(prefix) {
+            let start = at + prefix.len();
+            let n = out[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .count();
+            let shell = format!("\"${}\"", &out[start..start + n]);
+            out.replace_range(at..start + n, &shell);
+        }
+    }
+    out
+}
+
+/// The home directory as code names it, written `"$HOME"` (or the literal
+/// path a function expands): in interpolated strings, call chains ending
+/// in `.homedir()`, `expanduser(…)`, `Path.home()`.
+fn home_lookups_as_shell(code: &str) -> String {
+    let mut out = code.to_string();
+    // Inside interpolated strings (`"rm -rf #{Dir.home}"`, `` `${os.homedir()}` ``)
+    // the lookup is text of the string.
+    for (from, to) in [
+        ("#{Dir.home}", "$HOME"),
+        ("#{ENV['HOME']}", "$HOME"),
+        ("#{ENV[\"HOME\"]}", "$HOME"),
+        ("${os.homedir()}", "$HOME"),
+        ("${process.env.HOME}", "$HOME"),
+        ("{os.path.expanduser('~')}", "$HOME"),
+        ("{Path.home()}", "$HOME"),
+    ] {
+        out = out.replace(from, to);
+    }
+    // `require('os').homedir()`: the whole call chain is the home directory.
+    while let Some(at) = out.find(".homedir()") {
+        let start = chain_start(&out[..at]);
+        out.replace_range(start..at + ".homedir()".len(), "\"$HOME\"");
+    }
+    // The home directory by function: `os.path.expanduser('~')`, `Path.home()`,
+    // `os.homedir()`, `Dir.home`: the literal path, or `$HOME`.
+    for f in [
+        "os.path.expanduser(",
+        "expanduser(",
+        "File.expand_path(",
+        "path.expand(",
+    ] {
+        while let Some(at) = out.find(f) {
+            let start = at + f.len();
+            let Some(len) = out[start..].find(')') else {
+                break;
+            };
+            let lit = string_literals(&out[start..start + len]).into_iter().next();
+            let shell = format!("\"{}\"", lit.unwrap_or_else(|| "$HOME".into()));
+            out.replace_range(at..start + len + 1, &shell);
+        }
+    }
+    for f in [
+        "Path.home()",
+        "os.homedir()",
+        "homedir()",
+        "Dir.home",
+        "Deno.env.get(\"HOME\")",
+    ] {
+        out = out.replace(f, "\"$HOME\"");
+    }
+    out
+}
+
+/// Where the call chain ending at the end of `before` starts:
+/// `require('os')` of `x = require('os')`, balanced parentheses skipped.
+fn chain_start(before: &str) -> usize {
+    let b = before.as_bytes();
+    let mut i = b.len();
+    let mut depth = 0usize;
+    while i > 0 {
+        let c = b[i - 1];
+        match c {
+            b')' => depth += 1,
+            b'(' if depth > 0 => depth -= 1,
+            _ if depth > 0 => {}
+            _ if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' => {}
+            _ => break,
+        }
+        i -= 1;
+    }
+    i
+}
+
+/// Calls that delete one file (or what a glob matches), by language.
+const FILE_DELETES: &[&str] = &[
+    "unlink",
+    "unlinkSync",
+    "os.remove",
+    "os.unlink",
+    "File.delete",
+    "FileUtils.rm",
+    "FileUtils.rm_f",
+    "Files.delete",
+    "file.remove",
+    "delete-file",
+    "os.Remove",
+    "fs.rmSync",
+    "Deno.remove",
+    "Deno.removeSync",
+    "Remove-Item",
+];
+
+/// Calls that list a directory, whose names a delete in the same code may
+/// take: the listing stands for every file in it.
+const LISTINGS: &[&str] = &[
+    "glob",
+    "glob.glob",
+    "iglob",
+    "Dir.glob",
+    "Dir.entries",
+    "Dir.children",
+    "listdir",
+    "scandir",
+    "iterdir",
+    "readdirSync",
+    "readdir",
+    "list.files",
+    "directory-files",
+    "opendir",
+];
+
+/// Deletes of named files: a system or data directory's files by glob or
+/// listing, a critical system file, SSH keys. `unlink glob "/etc/*"`,
+/// `for f in os.listdir('/etc'): os.remove(...)`, `File.delete(*Dir.glob(...))`.
+fn file_deletes(name: &str, code: &str, acc: &mut Acc) {
+    if !FILE_DELETES.iter().any(|d| code.contains(d)) {
+        return;
+    }
+    let deletes = calls(code, FILE_DELETES);
+    // `array_map("unlink", glob(…))`, `.forEach(fs.unlinkSync)`: the delete
+    // passed as a callback.
+    let callback = FILE_DELETES.iter().any(|d| {
+        code.contains(&format!("\"{d}\""))
+            || code.contains(&format!("'{d}'"))
+            || code.contains(&format!("({d})"))
+    });
+    if deletes.is_empty() && !callback {
+        return;
+    }
+    // R's unlink(x, recursive=TRUE), PowerShell's -Recurse: a tree.
+    for call in &deletes {
+        if call.args.contains("recursive") || call.args.contains("-Recurse") {
+            judge_tree_delete(name, &call.args, acc);
+        }
+    }
+    let mut paths: Vec<String> = deletes
+        .iter()
+        .flat_map(|c| string_literals(&c.args))
+        .collect();
+    // perl's file glob `<~/.ssh/id_*>`.
+    paths.extend(deletes.iter().filter_map(|c| {
+        let a = c.args.trim().strip_prefix('<')?;
+        a.split_once('>').map(|(g, _)| g.to_string())
+    }));
+    for list in calls(code, LISTINGS) {
+        for p in string_literals(&list.args) {
+            let glob = p.contains(['*', '?']);
+            paths.push(if glob {
+                p
+            } else {
+                format!("{}/*", p.trim_end_matches('/'))
+            });
+        }
+    }
+    for p in paths {
+        let w = Word {
+            glob: p.contains(['*', '?']),
+            text: p.clone(),
+            ..Word::default()
+        };
+        if is_critical_file(&p) {
+            acc.danger(format!("{name} code deletes the critical system file {p}"));
+        } else if is_access_key(&p) {
+            acc.danger(format!("{name} code {}", access_loss("deletes", &p)));
+        } else if let Some(why) = glob_delete_danger(&w) {
+            acc.danger(format!("{name} code {why}"));
+        }
+    }
+    acc.caution(format!("{name} code deletes files"));
+}
+
+/// Opening a disk device or a critical file for writing: `open("/dev/sda",
+/// "wb")`, `File.open('/etc/passwd', 'w')`, `fs.writeFileSync('/dev/nvme0n1', …)`.
+fn raw_writes(name: &str, code: &str, acc: &mut Acc) {
+    const WRITES: &[&str] = &[
+        "\"w",
+        "'w",
+        "\"r+",
+        "'r+",
+        "\"a\"",
+        "'a'",
+        "O_WRONLY",
+        "O_RDWR",
+        "write",
+        "fwrite",
+        "file_put_contents",
+        "writeFile",
+        "truncate",
+    ];
+    let literals = string_literals(code);
+    let Some(target) = literals
+        .iter()
+        .find(|l| is_device(l) || is_critical_file(l) || is_access_key(l))
+    else {
+        return;
+    };
+    // `open('/etc/passwd')` alone only reads; a mode or write call follows
+    // the path closely.
+    let after: String = code
+        .split(target.as_str())
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take(48)
+        .collect();
+    let after = after.as_str();
+    let before: String = code
+        .split(target.as_str())
+        .next()
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    const WRITE_CALLS: &[&str] = &[
+        "writeFile",
+        "File.write",
+        "IO.write",
+        "file_put_contents",
+        "write_text",
+        "write_bytes",
+        "truncate",
+        "spit",
+    ];
+    let writes_it =
+        WRITES.iter().any(|w| after.contains(w)) || WRITE_CALLS.iter().any(|w| before.contains(w));
+    if !writes_it {
+        return;
+    }
+    if is_device(target) {
+        acc.danger(format!("{name} code writes onto the disk device {target}"));
+    } else if is_access_key(target) {
+        acc.danger(format!("{name} code {}", access_loss("overwrites", target)));
+    } else if !after
+        .trim_start_matches(['"', '\'', ',', ' '])
+        .starts_with(['a', 'r'])
+    {
+        acc.danger(format!("{name} code overwrites the critical file {target}"));
+    } else {
+        acc.caution(format!("{name} code changes the critical file {target}"));
+    }
+}
+
+/// `perl -e 'fork while 1'`, `while True: os.fork()`, `loop { fork }`: a
+/// process that forks without end takes the machine down.
+fn fork_loop(name: &str, code: &str, acc: &mut Acc) {
+    let flat: String = outside_literals(code)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let forks = ["fork", "pcntl_fork", "spawn(process.argv", "Popen(sys.argv"]
+        .iter()
+        .any(|f| flat.contains(f));
+    let endless = [
+        "while1",
+        "while(1)",
+        "whileTrue",
+        "while(true)",
+        "whiletrue",
+        "loop{",
+        "loopdo",
+        "for(;;)",
+        "1while",
+        "until0",
+        "untilfalse",
+        "whilenot0",
+    ]
+    .iter()
+    .any(|l| flat.contains(l));
+    if forks && endless {
+        acc.danger(format!(
+            "{name} code forks without end (a fork bomb): the system hangs"
+        ));
+    }
+}
+
+/// The code with the contents of its string literals left out.
+fn outside_literals(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in code.chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Calls that hand a string to a shell, by language.
+const SHELL_CALLS: &[&str] = &[
+    "system",
+    "popen",
+    "exec",
+    "execSync",
+    "shell_exec",
+    "passthru",
+    "shell-command",
+    "async-shell-command",
+    "call-process-shell-command",
+    "getoutput",
+    "check_output",
+    "spawnSync",
+];
+
+/// `system(cmd)` with `cmd = "rm -rf " + os.environ["HOME"]` earlier: the
+/// command line the call builds, variables looked up, every other term
+/// standing for any name.
+pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
+    for call in calls(code, SHELL_CALLS) {
+        let expr = resolve_identifier(code, &call.args);
+        let text = concat_literals(&expr);
+        if !text.trim().is_empty() && text != FANOUT {
+            assess_script(&text, depth + 1, acc);
+        }
+    }
+}
+
+/// A call's argument that is a bare variable (`cmd`, `$cmd`): the expression
+/// last assigned to it in the code (`cmd="rm -rf " ENVIRON["HOME"]`).
+pub(crate) fn resolve_identifier(code: &str, args: &str) -> String {
+    let ident = args.trim().trim_start_matches('$');
+    let is_ident =
+        !ident.is_empty() && ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_ident {
+        return args.to_string();
+    }
+    let mut found = None;
+    let mut from = 0;
+    while let Some(at) = code[from..].find(ident).map(|i| i + from) {
+        from = at + ident.len();
+        let before_ok = code[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let rest = code[from..].trim_start();
+        if before_ok && rest.starts_with('=') && !rest.starts_with("==") {
+            let value = rest[1..].split([';', '\n', '}']).next().unwrap_or("");
+            found = Some(value.to_string());
+        }
+    }
+    found.unwrap_or_else(|| args.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// Interpreter code in every language, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            // Deleting trees, named in each language's own way.
+            (
+                r#"Rscript -e 'unlink("/srv/www", recursive = TRUE)'"#,
+                Danger,
+            ),
+            (
+                r#"R -e 'unlink(Sys.getenv("HOME"), recursive=TRUE)'"#,
+                Danger,
+            ),
+            (
+                r#"deno eval 'await Deno.remove("/home", { recursive: true })'"#,
+                Danger,
+            ),
+            (
+                r#"bun -e 'require("fs").rmSync(process.env.HOME, {recursive: true})'"#,
+                Danger,
+            ),
+            (
+                r#"emacs -Q --batch --eval '(delete-directory "/etc" t)'"#,
+                Danger,
+            ),
+            (
+                r#"emacs --batch --eval '(delete-directory "/tmp/x")'"#,
+                Caution,
+            ),
+            (
+                r#"ruby -e 'require "fileutils"; FileUtils.rm_rf(ENV["HOME"])'"#,
+                Danger,
+            ),
+            (
+                r#"php -r 'array_map("unlink", glob("/var/lib/mysql/*"));'"#,
+                Danger,
+            ),
+            (r#"perl -e 'unlink glob "/boot/*"'"#, Danger),
+            (r#"perl -e 'unlink <~/.ssh/id_*>'"#, Danger),
+            (
+                r#"python3 -c 'import os; [os.remove("/etc/"+f) for f in os.listdir("/etc")]'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; os.remove("/etc/shadow")'"#,
+                Danger,
+            ),
+            (r#"lua -e 'os.remove("/etc/passwd")'"#, Danger),
+            (
+                r#"python3 -c 'import os; os.remove("build/out.o")'"#,
+                Caution,
+            ),
+            (
+                r#"node -e 'require("fs").unlinkSync("./tmp/cache.json")'"#,
+                Caution,
+            ),
+            // Raw devices and critical files written.
+            (
+                r#"python3 -c 'open("/dev/nvme0n1", "wb").write(bytes(4096))'"#,
+                Danger,
+            ),
+            (
+                r#"ruby -e 'File.open("/dev/sdb", "w") { |f| f.write("\0" * 512) }'"#,
+                Danger,
+            ),
+            (
+                r#"node -e 'require("fs").writeFileSync("/etc/passwd", "")'"#,
+                Danger,
+            ),
+            (r#"python3 -c 'print(open("/etc/passwd").read())'"#, Safe),
+            (r#"python3 -c 'open("/dev/null", "w").write("x")'"#, Safe),
+            (r#"python3 -c 'open("out.txt", "w").write("hi")'"#, Safe),
+            // Shell commands built from pieces and the environment.
+            (
+                r#"awk 'BEGIN { c = "rm -rf " ENVIRON["HOME"]; system(c) }'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; d = os.environ["HOME"]; os.system("rm -rf " + d)'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; cmd = "rm -rf /var/lib/" + "mysql"; os.system(cmd)'"#,
+                Danger,
+            ),
+            (r#"perl -e '$c = "mkfs.ext4 /dev/sdb"; system($c)'"#, Danger),
+            (
+                r#"emacs --batch --eval '(shell-command "rm -rf ~")'"#,
+                Danger,
+            ),
+            (r#"awk 'BEGIN { print ENVIRON["HOME"] }'"#, Safe),
+            (
+                r#"python3 -c "import os; os.system('rm -rf ' + os.path.expanduser('~'))""#,
+                Danger,
+            ),
+            (
+                r#"python3 -c "import os; os.system('rm -rf ' + os.path.expanduser('~/build'))""#,
+                Caution,
+            ),
+            (
+                r#"node -e "require('child_process').execSync('rm -rf ' + require('os').homedir())""#,
+                Danger,
+            ),
+            (r#"ruby -e 'system("rm -rf #{Dir.home}")'"#, Danger),
+            (r#"python3 -c 'import os; print(os.environ["HOME"])'"#, Safe),
+            (r#"awk '{ system("echo " $1) }' names.txt"#, Caution),
+            // Fork bombs in any language.
+            (r#"perl -e 'fork while 1'"#, Danger),
+            (
+                r#"python3 -c 'import os
+while True: os.fork()'"#,
+                Danger,
+            ),
+            (r#"ruby -e 'loop { fork }'"#, Danger),
+            (r#"php -r 'while(1) pcntl_fork();'"#, Danger),
+            (
+                r#"python3 -c 'import os; pid = os.fork(); print(pid)'"#,
+                Safe,
+            ),
+            (r#"perl -e 'print "fork while 1\n"'"#, Safe),
+        ]);
+    }
+}

@@ -1,0 +1,241 @@
+//! Commands that write over files: cp/install/ln onto a destination, tee,
+//! truncate, rsync --delete, sed -i (and sed's `e`, which runs commands).
+
+use crate::risk::prelude::*;
+
+// One arm per command name; folding the inner `if`s into guards would let a
+// command that fails its guard fall through to unrelated later arms.
+#[allow(clippy::collapsible_match)]
+pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let pos = ctx.positionals();
+    match name {
+        "cp" | "install" | "ln" => {
+            if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
+                let from_null = pos.iter().any(|w| w.text == "/dev/null");
+                if is_device(&dest.text) && name != "ln" {
+                    acc.danger(format!("{name} writes over the device {}", dest.text));
+                } else if is_access_key(&dest.text) && (from_null || name == "ln") {
+                    acc.danger(access_loss("empties", &dest.text));
+                } else if let Some(why) = empties_system_files(dest).filter(|_| from_null) {
+                    acc.danger(why);
+                } else if replaces_authorized_keys(&dest.text) {
+                    acc.danger(format!(
+                        "{name} replaces {}: every key listed there now stops working",
+                        dest.text
+                    ));
+                } else if if name == "ln" {
+                    CRITICAL_FILES.contains(&dest.text.as_str())
+                } else {
+                    is_critical_file(&dest.text)
+                } {
+                    acc.danger(format!("{name} replaces the critical file {}", dest.text));
+                } else if matches!(
+                    classify(&dest.text),
+                    Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_))
+                ) || dest.text.starts_with("/etc/")
+                    || dest.text.starts_with("/usr/")
+                {
+                    acc.caution(format!(
+                        "{name} writes into the system directory {}",
+                        dest.text
+                    ));
+                } else if ctx.has_flag('f', &["--force"]) || name == "ln" && ctx.has_flag('f', &[])
+                {
+                    acc.caution(format!("{name} -f overwrites existing files"));
+                }
+            }
+        }
+        "tee" => {
+            for w in &pos {
+                if is_device(&w.text) {
+                    acc.danger(format!("tee writes over the device {}", w.text));
+                } else if w.text == "/proc/sysrq-trigger" {
+                    acc.danger(
+                        "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
+                    );
+                } else if is_critical_file(&w.text) && !ctx.has_flag('a', &["--append"]) {
+                    acc.danger(format!("tee overwrites the critical file {}", w.text));
+                } else if replaces_authorized_keys(&w.text) && !ctx.has_flag('a', &["--append"]) {
+                    acc.danger(format!(
+                        "tee replaces {}: every key listed there now stops working",
+                        w.text
+                    ));
+                } else if replaces_authorized_keys(&w.text) {
+                    acc.caution(format!("adds keys to {}", w.text));
+                } else if w.text.starts_with('/')
+                    && !w.text.starts_with("/tmp/")
+                    && !is_harmless_dev(&w.text)
+                {
+                    acc.caution(format!("writes the system file {}", w.text));
+                }
+            }
+        }
+        "truncate" => {
+            let shrink = ctx.args.iter().enumerate().any(|(i, a)| {
+                (*a == "-s" || *a == "--size")
+                    && ctx
+                        .args
+                        .get(i + 1)
+                        .is_some_and(|v| *v == "0" || v.starts_with('-'))
+                    || *a == "-s0"
+                    || *a == "--size=0"
+            });
+            let mut danger = false;
+            for w in &pos {
+                if is_critical_file(&w.text) || is_device(&w.text) {
+                    acc.danger(format!("truncates the critical file {}", w.text));
+                    danger = true;
+                } else if shrink && is_access_key(&w.text) {
+                    acc.danger(access_loss("empties", &w.text));
+                    danger = true;
+                } else if let Some(why) = empties_system_files(w).filter(|_| shrink) {
+                    acc.danger(why);
+                    danger = true;
+                }
+            }
+            if !danger {
+                acc.caution(if shrink {
+                    "truncates files (contents lost)"
+                } else {
+                    "changes file sizes"
+                });
+            }
+        }
+        "rsync" => {
+            let dry = ctx.has_flag('n', &["--dry-run"]);
+            let deletes = !dry
+                && ctx
+                    .args
+                    .iter()
+                    .any(|a| a.starts_with("--delete") || *a == "--remove-source-files");
+            if deletes {
+                if let Some(dest) = pos.last() {
+                    let c = classify(&dest.text).unwrap_or(PathClass::Other);
+                    // Syncing a build into the web root is how a site is deployed.
+                    let deploy = dest.text.starts_with("/var/www/");
+                    if c != PathClass::Other && !deploy {
+                        acc.danger(format!(
+                            "rsync --delete into {} removes everything not in the source",
+                            c.describe()
+                        ));
+                        return;
+                    }
+                }
+                acc.caution("rsync --delete removes files missing from the source");
+            }
+        }
+        "tar" => {
+            let extract = ctx
+                .args
+                .first()
+                .is_some_and(|a| !a.starts_with('-') && a.contains('x'))
+                || ctx.has_flag('x', &["--extract", "--get"]);
+            if extract {
+                if let Some(i) = ctx
+                    .args
+                    .iter()
+                    .position(|a| *a == "-C" || a.starts_with("--directory"))
+                {
+                    let dir = if ctx.args[i].contains('=') {
+                        ctx.args[i].split('=').nth(1).unwrap_or("")
+                    } else {
+                        ctx.args.get(i + 1).copied().unwrap_or("")
+                    };
+                    if matches!(classify(dir), Some(PathClass::Root)) {
+                        acc.caution("extracts an archive over / (may overwrite system files)");
+                    }
+                }
+                if ctx.args.iter().any(|a| {
+                    a.starts_with("--overwrite")
+                        || *a == "--unlink-first"
+                        || *a == "--recursive-unlink"
+                }) {
+                    acc.caution("tar extraction overwrites existing files");
+                }
+            }
+        }
+        "sed" => {
+            sed_executes(ctx, acc);
+            if ctx
+                .args
+                .iter()
+                .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
+            {
+                let empties = sed_deletes_every_line(ctx.args);
+                let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
+                if empties && pos.iter().any(|w| vital(&w.text)) {
+                    acc.danger("sed -i deletes every line of a system or access file");
+                } else if empties {
+                    acc.caution("sed -i empties the files");
+                } else if pos.iter().any(|w| is_critical_file(&w.text)) {
+                    acc.caution("edits a critical system file in place");
+                } else {
+                    acc.caution("edits files in place");
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// GNU sed's `e COMMAND` runs COMMAND, and the `e` flag of `s///e` runs the
+/// pattern space: `sed '1e rm -rf ~'`, `sed 's/.*/rm -rf ~/e'`.
+fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.args;
+    let mut scripts: Vec<&str> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if matches!(*a, "-e" | "--expression") {
+            scripts.extend(args.get(i + 1).copied());
+        }
+    }
+    if scripts.is_empty() {
+        scripts.extend(ctx.positionals().first().map(|w| w.text.as_str()));
+    }
+    for script in scripts {
+        for cmd in script.split(['\n', ';']) {
+            let c = cmd.trim_start_matches(|ch: char| {
+                ch.is_ascii_digit() || matches!(ch, ',' | '$' | ' ' | '!')
+            });
+            if let Some(run) = c.strip_prefix('e').filter(|r| r.starts_with(' ')) {
+                acc.caution("sed runs a shell command (e)");
+                assess_script(run.trim(), ctx.depth + 1, acc);
+            } else if let Some(body) = c.strip_prefix('s') {
+                let Some(delim) = body.chars().next() else {
+                    continue;
+                };
+                let parts: Vec<&str> = body[delim.len_utf8()..].split(delim).collect();
+                if parts.len() == 3 && parts[2].contains('e') {
+                    acc.caution("sed runs the pattern space as a shell command (s///e)");
+                    assess_script(parts[1], ctx.depth + 1, acc);
+                }
+            }
+        }
+    }
+}
+
+/// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
+fn sed_deletes_every_line(args: &[&str]) -> bool {
+    let mut scripts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if matches!(args[i], "-e" | "--expression") {
+            scripts.extend(args.get(i + 1).copied());
+            i += 1;
+        }
+        i += 1;
+    }
+    if scripts.is_empty() {
+        scripts.extend(args.iter().find(|a| !a.starts_with('-')).copied());
+    }
+    scripts.iter().any(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        matches!(s.as_str(), "s/.*//" | "s/^.*$//" | "s/.*//g" | "s/^.*//")
+            || s.strip_suffix('d').is_some_and(|addr| {
+                matches!(
+                    addr,
+                    "" | "1,$" | "0,$" | "/.*/" | "/^/" | "/$/" | "/^.*$/" | "/.*/," | "1,$!"
+                ) && !addr.ends_with('!')
+            })
+    })
+}
