@@ -475,17 +475,7 @@ pub(crate) fn lines<S>(
 where
     S: Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send + 'static,
 {
-    struct State<S> {
-        body: Pin<Box<S>>,
-        /// Received bytes; those before `start` were yielded already.
-        buf: Vec<u8>,
-        start: usize,
-        /// Bytes of `buf` already searched for a newline.
-        scanned: usize,
-        ended: bool,
-        url: String,
-    }
-    let state = State {
+    let state = LineState {
         body: Box::pin(body),
         buf: Vec::new(),
         start: 0,
@@ -495,41 +485,14 @@ where
     };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
-            if let Some(i) = st.buf[st.scanned..].iter().position(|&b| b == b'\n') {
-                let end = st.scanned + i;
-                let mut line = &st.buf[st.start..end];
-                if line.last() == Some(&b'\r') {
-                    line = &line[..line.len() - 1];
-                }
-                let s = String::from_utf8_lossy(line).into_owned();
-                st.start = end + 1;
-                st.scanned = st.start;
-                return Some((Ok(s), st));
+            if let Some(line) = st.take_line() {
+                return Some((Ok(line), st));
             }
-            // Drop what was yielded once per read, not once per line.
-            st.buf.drain(..st.start);
-            st.start = 0;
-            st.scanned = st.buf.len();
+            st.compact();
             if st.ended {
-                if st.buf.is_empty() {
-                    return None;
-                }
-                let s = String::from_utf8_lossy(&st.buf).into_owned();
-                st.buf.clear();
-                st.scanned = 0;
-                return Some((Ok(s), st));
+                return st.take_rest().map(|rest| (Ok(rest), st));
             }
-            if st.buf.len() > MAX_LINE_BYTES {
-                st.ended = true;
-                st.buf = Vec::new();
-                st.scanned = 0;
-                let err = BackendError::Garbage {
-                    url: st.url.clone(),
-                    message: format!(
-                        "a line of the stream is longer than {} MiB",
-                        MAX_LINE_BYTES >> 20
-                    ),
-                };
+            if let Some(err) = st.overlong() {
                 return Some((Err(err), st));
             }
             match st.body.next().await {
@@ -548,6 +511,70 @@ where
             }
         }
     })
+}
+
+/// What [`lines`] keeps between reads.
+struct LineState<S> {
+    body: Pin<Box<S>>,
+    /// Received bytes; those before `start` were yielded already.
+    buf: Vec<u8>,
+    start: usize,
+    /// Bytes of `buf` already searched for a newline.
+    scanned: usize,
+    ended: bool,
+    url: String,
+}
+
+impl<S> LineState<S> {
+    /// The next complete line in the buffer, if one has arrived.
+    fn take_line(&mut self) -> Option<String> {
+        let i = self.buf[self.scanned..].iter().position(|&b| b == b'\n')?;
+        let end = self.scanned + i;
+        let mut line = &self.buf[self.start..end];
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        let s = String::from_utf8_lossy(line).into_owned();
+        self.start = end + 1;
+        self.scanned = self.start;
+        Some(s)
+    }
+
+    /// Drops what was yielded, once per read rather than once per line; the rest of the
+    /// buffer holds no newline.
+    fn compact(&mut self) {
+        self.buf.drain(..self.start);
+        self.start = 0;
+        self.scanned = self.buf.len();
+    }
+
+    /// The ended stream's last line, which had no newline; `None` when there is none.
+    fn take_rest(&mut self) -> Option<String> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let s = String::from_utf8_lossy(&self.buf).into_owned();
+        self.buf.clear();
+        self.scanned = 0;
+        Some(s)
+    }
+
+    /// The error that ends the stream when the unfinished line is over [`MAX_LINE_BYTES`].
+    fn overlong(&mut self) -> Option<BackendError> {
+        if self.buf.len() <= MAX_LINE_BYTES {
+            return None;
+        }
+        self.ended = true;
+        self.buf = Vec::new();
+        self.scanned = 0;
+        Some(BackendError::Garbage {
+            url: self.url.clone(),
+            message: format!(
+                "a line of the stream is longer than {} MiB",
+                MAX_LINE_BYTES >> 20
+            ),
+        })
+    }
 }
 
 /// Passes tokens until `max_bytes` of them have come, cuts the token that crosses the cap

@@ -49,30 +49,42 @@ pub(super) fn correct(prefer: Option<Tier>, forget: bool, query: &[String]) -> O
 
 /// `route`: the decision for a query, or for each `{"query": …}` line on stdin.
 pub(super) fn run(engine: &Engine, jsonl: bool, json: bool, query: Vec<String>) -> ExitCode {
-    if !jsonl {
-        if query.is_empty() {
-            eprintln!("superhelfer: route needs a query, or --jsonl with queries on stdin");
-            return ExitCode::from(2);
-        }
-        let r = engine.route(&AskRequest {
-            query: query.join(" "),
-            ..Default::default()
-        });
-        if json {
-            println!("{}", route_json(&r));
-        } else {
-            println!(
-                "{} ({} on {}), confidence {:.2}, {} tokens: {}",
-                r.tier,
-                r.model,
-                r.backend,
-                r.analysis.confidence,
-                r.analysis.tokens,
-                r.analysis.reasons.join("; ")
-            );
-        }
-        return ExitCode::SUCCESS;
+    if jsonl {
+        route_lines(engine)
+    } else {
+        route_query(engine, json, &query)
     }
+}
+
+/// The decision for the query given as arguments, as a sentence or (`--json`) one object.
+fn route_query(engine: &Engine, json: bool, query: &[String]) -> ExitCode {
+    if query.is_empty() {
+        eprintln!("superhelfer: route needs a query, or --jsonl with queries on stdin");
+        return ExitCode::from(2);
+    }
+    let r = engine.route(&AskRequest {
+        query: query.join(" "),
+        ..Default::default()
+    });
+    if json {
+        println!("{}", route_json(&r));
+    } else {
+        println!(
+            "{} ({} on {}), confidence {:.2}, {} tokens: {}",
+            r.tier,
+            r.model,
+            r.backend,
+            r.analysis.confidence,
+            r.analysis.tokens,
+            r.analysis.reasons.join("; ")
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--jsonl`: one decision (or error object) per `{"query": …}` line on stdin; a line
+/// that is not one fails the exit code but not the lines after it.
+fn route_lines(engine: &Engine) -> ExitCode {
     let mut failed = false;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();

@@ -143,45 +143,8 @@ pub fn build(ctx: &EditorContext) -> BuiltContext {
     if base_tokens > ctx.max_tokens {
         return plan.build_cut(want_above, want_below);
     }
-    let (mut above, mut below) = (0usize, 0usize);
-    let mut estimate = base_tokens;
-    loop {
-        // Nearest first; above wins ties.
-        let take_above = if above < want_above && (above <= below || below >= want_below) {
-            true
-        } else if below < want_below {
-            false
-        } else {
-            break;
-        };
-        let idx = if take_above {
-            sel_start - above - 1
-        } else {
-            sel_end + below + 1
-        };
-        let cost = plan.line_cost(idx);
-        if estimate + cost > ctx.max_tokens {
-            break;
-        }
-        estimate += cost;
-        if take_above {
-            above += 1;
-        } else {
-            below += 1;
-        }
-    }
-    let mut rendered = plan.render(above, below);
-    let mut count = tokens::count(&rendered);
-    while count > ctx.max_tokens && above + below > 0 {
-        // Drop the farthest kept line; below goes first at equal distance.
-        if below >= above {
-            below -= 1;
-        } else {
-            above -= 1;
-        }
-        rendered = plan.render(above, below);
-        count = tokens::count(&rendered);
-    }
+    let (above, below) = plan.grow(base_tokens, want_above, want_below);
+    let (rendered, count, above, below) = plan.fit(above, below);
     BuiltContext {
         rendered,
         tokens: count,
@@ -225,6 +188,58 @@ struct Plan<'p, 'a> {
 }
 
 impl Plan<'_, '_> {
+    /// How many context lines above and below the selection fit by per-line estimates
+    /// over `base_tokens` (the selection's render): nearest first, alternating sides.
+    fn grow(&self, base_tokens: usize, want_above: usize, want_below: usize) -> (usize, usize) {
+        let (sel_start, sel_end) = self.sel;
+        let (mut above, mut below) = (0usize, 0usize);
+        let mut estimate = base_tokens;
+        loop {
+            // Nearest first; above wins ties.
+            let take_above = if above < want_above && (above <= below || below >= want_below) {
+                true
+            } else if below < want_below {
+                false
+            } else {
+                break;
+            };
+            let idx = if take_above {
+                sel_start - above - 1
+            } else {
+                sel_end + below + 1
+            };
+            let cost = self.line_cost(idx);
+            if estimate + cost > self.ctx.max_tokens {
+                break;
+            }
+            estimate += cost;
+            if take_above {
+                above += 1;
+            } else {
+                below += 1;
+            }
+        }
+        (above, below)
+    }
+
+    /// The render with `above` and `below` context lines, shrunk until its exact count
+    /// is within the budget: the rendered block, its tokens and the lines kept.
+    fn fit(&self, mut above: usize, mut below: usize) -> (String, usize, usize, usize) {
+        let mut rendered = self.render(above, below);
+        let mut count = tokens::count(&rendered);
+        while count > self.ctx.max_tokens && above + below > 0 {
+            // Drop the farthest kept line; below goes first at equal distance.
+            if below >= above {
+                below -= 1;
+            } else {
+                above -= 1;
+            }
+            rendered = self.render(above, below);
+            count = tokens::count(&rendered);
+        }
+        (rendered, count, above, below)
+    }
+
     /// Width of the line-number column; fixed from the widest possible number so that
     /// the render does not shift as lines are added.
     fn number_width(&self) -> usize {

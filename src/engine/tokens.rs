@@ -318,110 +318,97 @@ fn is_newline(c: char) -> bool {
 /// Alternatives are tried in order at each position, as the backtracking regex does.
 /// The pieces are contiguous and cover `text` exactly; `emit` can stop the scan early.
 fn split_pieces<'a>(text: &'a str, mut emit: impl FnMut(&'a str) -> ControlFlow<()>) {
-    let len = text.len();
-    let char_at = |i: usize| text[i..].chars().next();
-    // End of the run of chars from `i` that satisfy `pred`.
-    let run = |mut i: usize, pred: &dyn Fn(char) -> bool| {
-        while let Some(c) = char_at(i) {
-            if !pred(c) {
-                break;
-            }
-            i += c.len_utf8();
-        }
-        i
-    };
     let mut i = 0usize;
-    while let Some(c) = char_at(i) {
-        let next = i + c.len_utf8();
-        // 1. English contractions.
-        if c == '\'' {
-            if let Some(n) = contraction_len(&text[next..]) {
-                if emit(&text[i..next + n]).is_break() {
-                    return;
-                }
-                i = next + n;
-                continue;
-            }
-        }
-        // 2. A letter run, optionally with one leading non-letter/number/newline char.
-        if is_letter(c) {
-            let end = run(next, &is_letter);
-            if emit(&text[i..end]).is_break() {
-                return;
-            }
-            i = end;
-            continue;
-        }
-        if !is_newline(c) && !is_number(c) && char_at(next).is_some_and(is_letter) {
-            let end = run(next, &is_letter);
-            if emit(&text[i..end]).is_break() {
-                return;
-            }
-            i = end;
-            continue;
-        }
-        // 3. Up to three digits.
-        if is_number(c) {
-            let mut end = next;
-            for _ in 0..2 {
-                match char_at(end) {
-                    Some(d) if is_number(d) => end += d.len_utf8(),
-                    _ => break,
-                }
-            }
-            if emit(&text[i..end]).is_break() {
-                return;
-            }
-            i = end;
-            continue;
-        }
-        // 4. Punctuation run with an optional leading space and trailing newlines.
-        let punct_start = if c == ' ' { next } else { i };
-        if char_at(punct_start).is_some_and(is_other) {
-            let end = run(punct_start, &is_other);
-            let end = run(end, &is_newline);
-            if emit(&text[i..end]).is_break() {
-                return;
-            }
-            i = end;
-            continue;
-        }
-        // What is left is whitespace (everything else matched above).
-        let ws_end = run(i, &char::is_whitespace);
-        // 5. Whitespace up to the end of the text.
-        if ws_end == len {
-            if emit(&text[i..]).is_break() {
-                return;
-            }
-            break;
-        }
-        // 6. Whitespace up to and including its last newline.
-        if let Some(nl) = text[i..ws_end].rfind(['\r', '\n']) {
-            let end = i + nl + 1;
-            if emit(&text[i..end]).is_break() {
-                return;
-            }
-            i = end;
-            continue;
-        }
-        // 7. Whitespace not followed by non-whitespace: all but the run's last char.
-        let last = text[i..ws_end]
-            .char_indices()
-            .next_back()
-            .map_or(i, |(k, _)| i + k);
-        if last > i {
-            if emit(&text[i..last]).is_break() {
-                return;
-            }
-            i = last;
-            continue;
-        }
-        // 8. A single whitespace char (or, defensively, whatever char is here).
-        if emit(&text[i..next]).is_break() {
+    // Every piece holds at least one char, so the scan always advances.
+    while i < text.len() {
+        let end = piece_end(text, i);
+        if emit(&text[i..end]).is_break() {
             return;
         }
-        i = next;
+        i = end;
     }
+}
+
+/// The char at byte `i` (a char boundary), if any.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<char> {
+    text[i..].chars().next()
+}
+
+/// End of the run of chars from `i` that satisfy `pred`.
+#[inline]
+fn run(text: &str, mut i: usize, pred: impl Fn(char) -> bool) -> usize {
+    while let Some(c) = char_at(text, i) {
+        if !pred(c) {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+/// End of the piece that starts at `i` (a char boundary before the end of `text`): the
+/// first of the regex's alternatives that matches there.
+fn piece_end(text: &str, i: usize) -> usize {
+    let Some(c) = char_at(text, i) else {
+        return text.len();
+    };
+    let next = i + c.len_utf8();
+    // 1. English contractions.
+    if c == '\'' {
+        if let Some(n) = contraction_len(&text[next..]) {
+            return next + n;
+        }
+    }
+    // 2. A letter run, optionally with one leading non-letter/number/newline char.
+    if is_letter(c)
+        || (!is_newline(c) && !is_number(c) && char_at(text, next).is_some_and(is_letter))
+    {
+        return run(text, next, is_letter);
+    }
+    // 3. Up to three digits.
+    if is_number(c) {
+        let mut end = next;
+        for _ in 0..2 {
+            match char_at(text, end) {
+                Some(d) if is_number(d) => end += d.len_utf8(),
+                _ => break,
+            }
+        }
+        return end;
+    }
+    // 4. Punctuation run with an optional leading space and trailing newlines.
+    let punct_start = if c == ' ' { next } else { i };
+    if char_at(text, punct_start).is_some_and(is_other) {
+        let end = run(text, punct_start, is_other);
+        return run(text, end, is_newline);
+    }
+    // What is left is whitespace (everything else matched above).
+    whitespace_end(text, i, next)
+}
+
+/// End of the whitespace piece at `i` (alternatives 5 to 8); `next` is the byte after the
+/// char at `i`.
+fn whitespace_end(text: &str, i: usize, next: usize) -> usize {
+    let ws_end = run(text, i, char::is_whitespace);
+    // 5. Whitespace up to the end of the text.
+    if ws_end == text.len() {
+        return ws_end;
+    }
+    // 6. Whitespace up to and including its last newline.
+    if let Some(nl) = text[i..ws_end].rfind(['\r', '\n']) {
+        return i + nl + 1;
+    }
+    // 7. Whitespace not followed by non-whitespace: all but the run's last char.
+    let last = text[i..ws_end]
+        .char_indices()
+        .next_back()
+        .map_or(i, |(k, _)| i + k);
+    if last > i {
+        return last;
+    }
+    // 8. A single whitespace char (or, defensively, whatever char is here).
+    next
 }
 
 /// Length of the suffix matched by `(?i:[sdmt]|ll|ve|re)` at the start of `rest`.

@@ -131,11 +131,16 @@ pub fn decide(
             reason: "NVML reports no GPU".to_string(),
         };
     };
+    judge(req, gpu, snapshot.gpus.len() > 1, s)
+}
 
+/// The decision on `gpu`'s figures for a load of known size; `several` when it was chosen
+/// among more GPUs (the prompt then says which one).
+fn judge(req: &LoadRequest<'_>, gpu: &GpuInfo, several: bool, s: &GuardSettings) -> GuardDecision {
     let needed = req.estimate_bytes;
     let free = gpu.free_bytes.min(gpu.total_bytes);
     let total = gpu.total_bytes;
-    let gpu_label = if snapshot.gpus.len() > 1 {
+    let gpu_label = if several {
         format!("{} (GPU {}, most free memory)", gpu.name, gpu.index)
     } else {
         gpu.name.clone()

@@ -223,15 +223,26 @@ pub fn list(
     extra_languages: &[String],
 ) -> Vec<CodeActionOrCommand> {
     let listing = Listing { doc, uri, range };
-    let mut out = Vec::new();
+    [
+        listing.fix(diagnostics),
+        listing.generate(extra_languages),
+        listing.explain(enc),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
 
-    if let Some(first) = diagnostics.first() {
+impl Listing<'_> {
+    /// "Fix" for the diagnostics on the range, the first one named.
+    fn fix(&self, diagnostics: &[Diagnostic]) -> Option<CodeActionOrCommand> {
+        let first = diagnostics.first()?;
         let more = if diagnostics.len() > 1 {
             format!(" (+{} more)", diagnostics.len() - 1)
         } else {
             String::new()
         };
-        out.push(listing.action(
+        Some(self.action(
             format!(
                 "Fix with superhelfer: {}{more}",
                 shorten(&first.message, 60)
@@ -240,39 +251,42 @@ pub fn list(
             CommandName::Fix,
             diagnostics.to_vec(),
             None,
-        ));
+        ))
     }
 
-    let line = range.start.line as usize;
-    if let Some(dialect) = command_dialect(doc, line, extra_languages) {
-        let text = doc.line(line).unwrap_or_default();
-        if let Some(request) = line_request(&text, dialect) {
-            out.push(listing.action(
-                format!(
-                    "Generate shell command with superhelfer: {}",
-                    shorten(&request, 50)
-                ),
-                CodeActionKind::EMPTY,
-                CommandName::Generate,
-                Vec::new(),
-                Some(text),
-            ));
-        }
-    }
-
-    // One character is a cursor in block-cursor editors (Helix), not a thing to explain.
-    let a = doc.char_index(range.start, enc);
-    let b = doc.char_index(range.end, enc);
-    if b > a + 1 {
-        out.push(listing.action(
-            "Explain selection with superhelfer".into(),
+    /// "Generate shell command" on a request line of a shell document (or fence).
+    fn generate(&self, extra_languages: &[String]) -> Option<CodeActionOrCommand> {
+        let line = self.range.start.line as usize;
+        let dialect = command_dialect(self.doc, line, extra_languages)?;
+        let text = self.doc.line(line).unwrap_or_default();
+        let request = line_request(&text, dialect)?;
+        Some(self.action(
+            format!(
+                "Generate shell command with superhelfer: {}",
+                shorten(&request, 50)
+            ),
             CodeActionKind::EMPTY,
-            CommandName::Explain,
+            CommandName::Generate,
             Vec::new(),
-            None,
-        ));
+            Some(text),
+        ))
     }
-    out
+
+    /// "Explain selection" for a selection of more than one character.
+    fn explain(&self, enc: PositionEncoding) -> Option<CodeActionOrCommand> {
+        // One character is a cursor in block-cursor editors (Helix), not a thing to explain.
+        let a = self.doc.char_index(self.range.start, enc);
+        let b = self.doc.char_index(self.range.end, enc);
+        (b > a + 1).then(|| {
+            self.action(
+                "Explain selection with superhelfer".into(),
+                CodeActionKind::EMPTY,
+                CommandName::Explain,
+                Vec::new(),
+                None,
+            )
+        })
+    }
 }
 
 #[cfg(test)]

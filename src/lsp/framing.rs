@@ -160,29 +160,7 @@ impl Decoder {
         }
         match parse_header(&self.buf) {
             Header::Partial => Step::More,
-            Header::Length { len, end } => {
-                self.after_bad_body = false;
-                if len > MAX_MESSAGE_BYTES {
-                    self.buf.drain(..end);
-                    self.state = State::Skip;
-                    return refuse(
-                        ErrorCode::InvalidRequest,
-                        format!(
-                            "a message of {len} bytes is larger than the maximum of \
-                             {MAX_MESSAGE_BYTES} bytes"
-                        ),
-                        vec![Id::Null],
-                    );
-                }
-                // Lossless: `len` is at most MAX_MESSAGE_BYTES.
-                let len = len as usize;
-                self.state = State::Body {
-                    header_len: end,
-                    len,
-                    scanned: end,
-                };
-                Step::Again
-            }
+            Header::Length { len, end } => self.header(len, end),
             Header::Garbage if self.after_bad_body => self.skip_rest_of_bad_body(),
             Header::Garbage => {
                 self.state = State::Skip;
@@ -197,6 +175,32 @@ impl Decoder {
                 self.unframed(end, reason)
             }
         }
+    }
+
+    /// A whole header of `end` bytes that declares a body of `len` bytes: read the body,
+    /// or refuse one over the maximum and skip it.
+    fn header(&mut self, len: u64, end: usize) -> Step {
+        self.after_bad_body = false;
+        if len > MAX_MESSAGE_BYTES {
+            self.buf.drain(..end);
+            self.state = State::Skip;
+            return refuse(
+                ErrorCode::InvalidRequest,
+                format!(
+                    "a message of {len} bytes is larger than the maximum of \
+                     {MAX_MESSAGE_BYTES} bytes"
+                ),
+                vec![Id::Null],
+            );
+        }
+        // Lossless: `len` is at most MAX_MESSAGE_BYTES.
+        let len = len as usize;
+        self.state = State::Body {
+            header_len: end,
+            len,
+            scanned: end,
+        };
+        Step::Again
     }
 
     /// A body whose length is not known starts at `at`: when it is already here as a whole

@@ -81,95 +81,118 @@ const ENGLISH_WORDS: &[&str] = &[
 /// comments (`/* */`, `<!-- -->`) and Python docstrings. Approximate — string literals
 /// that contain a marker count too — which is fine for a language guess.
 fn comment_text(code: &str, language_id: &str) -> String {
-    let lang = language_id.to_ascii_lowercase();
-    let dash_comments = matches!(
-        lang.as_str(),
-        "sql" | "lua" | "haskell" | "ada" | "elm" | "purescript" | "plsql" | "vhdl"
-    );
-    let semicolon_comments = matches!(
-        lang.as_str(),
-        "lisp" | "scheme" | "clojure" | "racket" | "elisp" | "asm" | "nasm" | "ini"
-    );
+    let markers = LineMarkers::for_language(language_id);
     let mut out = String::new();
-    let mut in_block: Option<&str> = None;
+    let mut in_block: Option<&'static str> = None;
     for line in code.lines() {
-        let mut rest = line;
-        loop {
-            if let Some(close) = in_block {
-                match rest.find(close) {
-                    Some(i) => {
-                        out.push_str(&rest[..i]);
-                        out.push(' ');
-                        rest = &rest[i + close.len()..];
-                        in_block = None;
-                    }
-                    None => {
-                        out.push_str(rest);
-                        out.push(' ');
-                        break;
-                    }
-                }
+        line_comments(line, &markers, &mut in_block, &mut out);
+    }
+    out
+}
+
+/// The line-comment markers a language has beyond the common `#` and `//`.
+struct LineMarkers {
+    dash: bool,
+    semicolon: bool,
+}
+
+impl LineMarkers {
+    fn for_language(language_id: &str) -> Self {
+        let lang = language_id.to_ascii_lowercase();
+        LineMarkers {
+            dash: matches!(
+                lang.as_str(),
+                "sql" | "lua" | "haskell" | "ada" | "elm" | "purescript" | "plsql" | "vhdl"
+            ),
+            semicolon: matches!(
+                lang.as_str(),
+                "lisp" | "scheme" | "clojure" | "racket" | "elisp" | "asm" | "nasm" | "ini"
+            ),
+        }
+    }
+
+    /// The earliest comment marker in `rest` and where it starts (the first listed wins a
+    /// tie).
+    fn first_in(&self, rest: &str) -> Option<(usize, &'static str)> {
+        let mut markers: Vec<(usize, &'static str)> = Vec::new();
+        for m in ["//", "#", "/*", "<!--", "\"\"\"", "'''"] {
+            if let Some(i) = rest.find(m) {
+                markers.push((i, m));
             }
-            let t = rest.trim_start();
-            // Continuation lines of block comments: ` * text`.
-            if let Some(body) = t.strip_prefix("* ") {
-                out.push_str(body);
-                out.push(' ');
-                break;
+        }
+        if self.dash {
+            if let Some(i) = rest.find("--") {
+                markers.push((i, "--"));
             }
-            let mut markers: Vec<(usize, &str)> = Vec::new();
-            for m in ["//", "#", "/*", "<!--", "\"\"\"", "'''"] {
-                if let Some(i) = rest.find(m) {
-                    markers.push((i, m));
-                }
+        }
+        if self.semicolon {
+            if let Some(i) = rest.find(';') {
+                markers.push((i, ";"));
             }
-            if dash_comments {
-                if let Some(i) = rest.find("--") {
-                    markers.push((i, "--"));
-                }
-            }
-            if semicolon_comments {
-                if let Some(i) = rest.find(';') {
-                    markers.push((i, ";"));
-                }
-            }
-            let Some(&(i, m)) = markers.iter().min_by_key(|(i, _)| *i) else {
-                break;
-            };
-            let after = &rest[i + m.len()..];
-            match m {
-                "/*" => {
-                    in_block = Some("*/");
-                    rest = after;
-                }
-                "<!--" => {
-                    in_block = Some("-->");
-                    rest = after;
-                }
-                "\"\"\"" | "'''" => {
-                    in_block = Some(m);
-                    rest = after;
-                }
-                _ => {
-                    // Rust attributes and C preprocessor lines are not comments.
-                    let is_code = m == "#"
-                        && (after.starts_with('[')
-                            || after.starts_with("![")
-                            || after.starts_with("include")
-                            || after.starts_with("define")
-                            || after.starts_with('!'));
-                    if is_code {
-                        rest = after;
-                        continue;
-                    }
-                    out.push_str(after);
+        }
+        markers.into_iter().min_by_key(|(i, _)| *i)
+    }
+}
+
+/// Appends the comment text of one line to `out`. `in_block` carries an open block
+/// comment's closing marker from one line to the next.
+fn line_comments(
+    line: &str,
+    markers: &LineMarkers,
+    in_block: &mut Option<&'static str>,
+    out: &mut String,
+) {
+    let mut rest = line;
+    loop {
+        if let Some(close) = *in_block {
+            match rest.find(close) {
+                Some(i) => {
+                    out.push_str(&rest[..i]);
                     out.push(' ');
-                    break;
+                    rest = &rest[i + close.len()..];
+                    *in_block = None;
+                }
+                None => {
+                    out.push_str(rest);
+                    out.push(' ');
+                    return;
                 }
             }
         }
+        let t = rest.trim_start();
+        // Continuation lines of block comments: ` * text`.
+        if let Some(body) = t.strip_prefix("* ") {
+            out.push_str(body);
+            out.push(' ');
+            return;
+        }
+        let Some((i, m)) = markers.first_in(rest) else {
+            return;
+        };
+        let after = &rest[i + m.len()..];
+        match m {
+            "/*" => *in_block = Some("*/"),
+            "<!--" => *in_block = Some("-->"),
+            "\"\"\"" | "'''" => *in_block = Some(m),
+            // Rust attributes and C preprocessor lines are not comments.
+            _ if m == "#" && is_hash_code(after) => {}
+            _ => {
+                out.push_str(after);
+                out.push(' ');
+                return;
+            }
+        }
+        rest = after;
     }
-    out
+}
+
+/// After a `#`: a Rust attribute, a shebang or a C preprocessor line, not a comment.
+fn is_hash_code(after: &str) -> bool {
+    after.starts_with('[')
+        || after.starts_with("![")
+        || after.starts_with("include")
+        || after.starts_with("define")
+        || after.starts_with('!')
 }
 
 /// Builds the (system, user) prompt pair for explaining `selection`.
