@@ -110,3 +110,32 @@ fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
         100.0 * f.false_alarm_rate()
     );
 }
+
+/// The second blind set's held-out part (`tests/data/risk_blind3_holdout.jsonl`, 541
+/// rows: half of its main file and all of its spare file, split by class before anyone
+/// looked; 30 rows whose labels its author doubted were left out of both parts). Nobody
+/// tuned on it: its figures are what a new set can expect. Before the round that used
+/// the tune half: danger 208/254 = 81.9 %, 14 destructive rated safe, false alarms
+/// 6/287 = 2.09 %; after it: 232/254 = 91.3 %, 6 rated safe, 1/287 = 0.35 %. The
+/// targets (none safe, 95 %) are not met; the floors hold what was reached. Whoever
+/// tunes on this set must move it into the tune set and write a new held-out one.
+#[test]
+fn blind_held_out_set_holds_its_floor() {
+    let f = measure("risk_blind3_holdout.jsonl");
+    assert!(f.danger + f.others >= 500, "held-out set too small");
+    assert!(
+        f.rated_safe <= 6,
+        "{} destructive commands rated safe",
+        f.rated_safe
+    );
+    assert!(
+        f.recall() >= 0.91,
+        "danger recall fell to {:.1} %",
+        100.0 * f.recall()
+    );
+    assert!(
+        f.false_alarm_rate() <= 0.01,
+        "false alarms rose to {:.2} %",
+        100.0 * f.false_alarm_rate()
+    );
+}
