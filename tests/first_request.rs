@@ -1,7 +1,9 @@
 //! The first request after start is no slower than the second: where the server talks to
 //! the backend at start anyway (`router.warm_fast`), it also learns then which models are
 //! installed and loaded, so the editor's first "Generate shell command" waits for no
-//! probe; with `warm_fast = false` nothing is asked before the first request.
+//! probe; with `warm_fast = false` nothing is asked before the first request. The
+//! protocol layer's warm-up at start (`lsp/warm_start.rs`) shows the editor nothing and
+//! asks no backend.
 //! (`cargo bench --bench first_request` measures the times.)
 
 mod support;
@@ -9,7 +11,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::lsp_client::{default_capabilities, LspClient};
+use support::lsp_client::{default_capabilities, Event, LspClient, Spawn};
 use support::ollama_stub::{Behavior, OllamaStub, StubModel};
 
 const URI: &str = "file:///w/disk.sh";
@@ -93,4 +95,54 @@ fn without_warm_fast_nothing_is_asked_before_the_first_request() {
     assert_eq!(r["inserted"], true, "{r}");
     assert_eq!(probes(&s), (1, 1), "the request asks for itself");
     c.shutdown();
+}
+
+#[test]
+fn the_warm_up_at_start_sends_the_editor_nothing_and_asks_no_backend() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s = stub(&rt);
+    let mut c = LspClient::spawn(Spawn {
+        env: vec![("SUPERHELFER_LOG".into(), "superhelfer=debug".into())],
+        ..Default::default()
+    });
+    c.initialize(
+        json!({
+            "backends": {"ollama": {"kind": "ollama", "url": s.url()}},
+            "actions": {"shellcheck": false},
+            "router": {"warm_fast": false, "warm_ahead": false}
+        }),
+        default_capabilities(),
+    );
+    // It runs in the background after `initialized` and says when it is done.
+    let done = || c_stderr_has(&c, "protocol warm-up: ");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let log = c.stderr.lock().unwrap().clone();
+    assert!(done(), "the warm-up ran to its end:\n{log}");
+    assert!(!log.contains("protocol warm-up stopped"), "{log}");
+    c.settle(Duration::from_millis(200));
+    let sent: Vec<&Value> = c
+        .events
+        .iter()
+        .map(|e| match e {
+            Event::Notification(v) | Event::ServerRequest(v) => v,
+        })
+        .collect();
+    assert!(sent.is_empty(), "sent to the editor: {sent:?}");
+    assert!(s.requests().is_empty(), "the backend was asked");
+
+    // The editor's first request is served as before, its progress a fresh token.
+    let r = generate(&mut c);
+    assert_eq!(r["inserted"], true, "{r}");
+    assert_eq!(s.chat_requests().len(), 1);
+    let created = c.server_requests("window/workDoneProgress/create");
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_ne!(created[0]["token"], "superhelfer-warm-up");
+    c.shutdown();
+}
+
+fn c_stderr_has(c: &LspClient, what: &str) -> bool {
+    c.stderr.lock().unwrap().contains(what)
 }

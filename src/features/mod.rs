@@ -216,6 +216,7 @@ async fn answer(engine: &Engine, ui: &dyn Ui, title: &str, req: AskRequest) -> R
     tokio::pin!(work, stopped);
     let result = loop {
         tokio::select! {
+            // First: a ui that is stopped already gets no model call (`lsp/warm_start.rs`).
             biased;
             () = &mut stopped => {
                 ui.end(End::Stopped).await;

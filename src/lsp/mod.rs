@@ -19,6 +19,7 @@ pub mod session;
 pub mod transport;
 pub mod ui;
 pub mod warm;
+pub mod warm_start;
 
 use tower_lsp_server::LspService;
 

@@ -192,6 +192,7 @@ impl LanguageServer for Server {
         info!("superhelfer {} ready", env!("CARGO_PKG_VERSION"));
         let engine = self.session.engine();
         crate::engine::start::warm(engine.clone());
+        super::warm_start::warm(self.session.clone());
         if engine.config().router.warm_fast {
             tokio::spawn(async move { engine.warm_fast().await });
         }

@@ -14,7 +14,7 @@ use crate::engine::router::AskError;
 use crate::features;
 
 use super::actions::{ActionArgs, CommandName};
-use super::documents::Document;
+use super::documents::{Document, DocumentStore};
 use super::edit::{self, Anchor, Lost};
 use super::progress::CLIENT_LIMIT;
 use super::session::Session;
@@ -25,7 +25,7 @@ use explain::Kind;
 mod ask_again;
 mod explain;
 mod fix;
-mod generate;
+pub(crate) mod generate;
 mod status;
 
 /// What a command needs from the server.
@@ -95,29 +95,9 @@ impl Ctx<'_> {
             .ok_or_else(|| user_error(format!("{} is not open", uri.as_str())))
     }
 
-    /// The document now, with the request line found again: the user may have typed
-    /// between listing the action and picking it. Without a mark from the listing, the
-    /// range is taken as it is.
+    /// The document now, with the request line found again: see [`at_listed_line`].
     fn snapshot_at_listed_line(&self, args: &ActionArgs) -> Result<(Document, usize)> {
-        let docs = self.session.documents();
-        let (doc, log) = docs
-            .get_with_log(&args.uri)
-            .ok_or_else(|| user_error(format!("{} is not open", args.uri.as_str())))?;
-        let line = args.range.start.line as usize;
-        let Some(text) = &args.anchor else {
-            return Ok((doc.clone(), line));
-        };
-        let found = match args.listed {
-            Some(listed) => listed.find_lines(log, doc, std::slice::from_ref(text)),
-            None if doc.line(line).as_ref() == Some(text) => Ok(line),
-            None => Err(Lost::Changed),
-        };
-        let line = found.map_err(|e| {
-            user_error(format!(
-                "the request line {e} since the action was listed; nothing was inserted"
-            ))
-        })?;
-        Ok((doc.clone(), line))
+        at_listed_line(&self.session.documents(), args)
     }
 
     /// Where `lines`, at `first` in `snapshot`, are in the document now, following every
@@ -179,7 +159,32 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_args(command: CommandName, arguments: &[Value]) -> Result<ActionArgs> {
+/// The document in `docs` now, with the request line found again: the user may have typed
+/// between listing the action and picking it. Without a mark from the listing, the range
+/// is taken as it is.
+pub(crate) fn at_listed_line(docs: &DocumentStore, args: &ActionArgs) -> Result<(Document, usize)> {
+    let (doc, log) = docs
+        .get_with_log(&args.uri)
+        .ok_or_else(|| user_error(format!("{} is not open", args.uri.as_str())))?;
+    let line = args.range.start.line as usize;
+    let Some(text) = &args.anchor else {
+        return Ok((doc.clone(), line));
+    };
+    let found = match args.listed {
+        Some(listed) => listed.find_lines(log, doc, std::slice::from_ref(text)),
+        None if doc.line(line).as_ref() == Some(text) => Ok(line),
+        None => Err(Lost::Changed),
+    };
+    let line = found.map_err(|e| {
+        user_error(format!(
+            "the request line {e} since the action was listed; nothing was inserted"
+        ))
+    })?;
+    Ok((doc.clone(), line))
+}
+
+/// A document command's argument, as the editor sent it back from the listing.
+pub(crate) fn parse_args(command: CommandName, arguments: &[Value]) -> Result<ActionArgs> {
     // Run from a command list (Helix's `:lsp-workspace-command`, a palette) the command
     // has no document or selection: say where it works instead.
     let first = arguments.first().cloned().ok_or_else(|| {
