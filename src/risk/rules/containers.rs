@@ -303,91 +303,24 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
     let rest = &args[i + 1..];
     let rest_words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
     let name = ctx.eff.name.as_str();
-    let all_from_ps = || {
-        rest.contains(&FANOUT)
-            || rest_words.iter().any(|w| {
-                w.subs.iter().any(|s| {
-                    !s.contains("dangling")
-                        && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
-                            || s.contains("volume ls")
-                            || s.contains("images"))
-                })
-            })
-            || (ctx.eff.via_xargs
-                && ctx.upstream.iter().any(|c| {
-                    c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
-                        && c.words
-                            .first()
-                            .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
-                }))
+    let d = Docker {
+        ctx,
+        name,
+        rest,
+        rest_words,
     };
     match sub {
-        "system" => {
-            match rest.first().copied() {
-                Some("prune") => {
-                    if rest.contains(&"--volumes") {
-                        acc.danger(format!("{name} system prune --volumes deletes all unused volumes (database data)"));
-                    } else if has_flag(rest, 'a', &["--all"]) {
-                        acc.danger(format!("{name} system prune -a deletes every image, stopped container and network not in use"));
-                    } else {
-                        acc.caution(format!(
-                            "{name} system prune deletes stopped containers and dangling images"
-                        ));
-                    }
-                }
-                Some("reset") => acc.danger(format!(
-                    "{name} system reset deletes all containers, images and volumes"
-                )),
-                _ => {}
-            }
-        }
-        "volume" => match rest.first().copied() {
-            Some("prune") => acc.danger(format!(
-                "{name} volume prune deletes volumes not in use (their data is lost)"
-            )),
-            Some("rm" | "remove") => {
-                let data = rest_words
-                    .iter()
-                    .skip(1)
-                    .filter(|w| !w.text.starts_with('-'))
-                    .find(|w| names_a_store(&w.text));
-                if all_from_ps() || has_flag(rest, 'a', &["--all"]) {
-                    acc.danger(format!("{name} volume rm of every volume (all data lost)"));
-                } else if let Some(v) = data {
-                    acc.danger(format!(
-                        "{name} volume rm deletes the volume {}, a data store's files",
-                        v.text
-                    ));
-                } else {
-                    acc.caution(format!("{name} volume rm deletes a volume and its data"));
-                }
-            }
-            _ => {}
-        },
+        "system" => d.system(acc),
+        "volume" => d.volume(acc),
         "rm" | "container"
             if sub == "rm" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
         {
-            let force = has_flag(rest, 'f', &["--force"]);
-            if all_from_ps() && force {
-                acc.danger(format!(
-                    "{name} rm -f removes every container, running ones included"
-                ));
-            } else {
-                acc.caution(format!("{name} removes containers"));
-            }
+            d.rm_containers(acc)
         }
         "rmi" | "image"
             if sub == "rmi" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
         {
-            if sub == "image" && rest[0] == "prune" && has_flag(&rest[1..], 'a', &["--all"]) {
-                acc.danger(format!(
-                    "{name} image prune -a deletes every image not in use"
-                ));
-            } else if all_from_ps() {
-                acc.danger(format!("{name} removes every image"));
-            } else {
-                acc.caution(format!("{name} removes images"))
-            }
+            d.rm_images(sub, acc)
         }
         "kill" | "stop" | "restart" | "pause" => {
             acc.caution(format!("{name} {sub} interrupts containers"))
@@ -412,21 +345,137 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
         "exec" | "run" | "container"
             if sub != "container" || matches!(rest.first().copied(), Some("exec" | "run")) =>
         {
-            let (run, words) = if sub == "container" {
-                (rest[0] == "run", rest_words.get(1..).unwrap_or(&[]))
-            } else {
-                (sub == "run", rest_words)
-            };
-            inside_container_fed(run, words, &ctx.cmd.redirs, ctx.depth, acc);
-            if rest.contains(&"--privileged")
-                && rest
-                    .iter()
-                    .any(|a| a.starts_with("/:/") || a.starts_with("-v=/:"))
-            {
-                acc.caution("runs a privileged container with the host root mounted");
-            }
+            d.exec_or_run(sub, acc)
         }
         _ => {}
+    }
+}
+
+/// One `docker`/`podman` invocation after its global options.
+struct Docker<'a> {
+    ctx: &'a Ctx<'a>,
+    name: &'a str,
+    rest: &'a [&'a str],
+    rest_words: &'a [Word],
+}
+
+impl Docker<'_> {
+    /// Whether the operands are every container, image or volume a listing
+    /// names (`$(docker ps -aq)`, `docker ps -q | xargs …`).
+    fn all_from_ps(&self) -> bool {
+        self.rest.contains(&FANOUT)
+            || self.rest_words.iter().any(|w| {
+                w.subs.iter().any(|s| {
+                    !s.contains("dangling")
+                        && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
+                            || s.contains("volume ls")
+                            || s.contains("images"))
+                })
+            })
+            || (self.ctx.eff.via_xargs
+                && self.ctx.upstream.iter().any(|c| {
+                    c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
+                        && c.words
+                            .first()
+                            .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
+                }))
+    }
+
+    /// `system prune` (`-a`, `--volumes`) and `system reset`.
+    fn system(&self, acc: &mut Acc) {
+        let (name, rest) = (self.name, self.rest);
+        match rest.first().copied() {
+            Some("prune") => {
+                if rest.contains(&"--volumes") {
+                    acc.danger(format!(
+                        "{name} system prune --volumes deletes all unused volumes (database data)"
+                    ));
+                } else if has_flag(rest, 'a', &["--all"]) {
+                    acc.danger(format!("{name} system prune -a deletes every image, stopped container and network not in use"));
+                } else {
+                    acc.caution(format!(
+                        "{name} system prune deletes stopped containers and dangling images"
+                    ));
+                }
+            }
+            Some("reset") => acc.danger(format!(
+                "{name} system reset deletes all containers, images and volumes"
+            )),
+            _ => {}
+        }
+    }
+
+    /// `volume prune` and `volume rm`: a store's volume or every one.
+    fn volume(&self, acc: &mut Acc) {
+        let (name, rest, rest_words) = (self.name, self.rest, self.rest_words);
+        match rest.first().copied() {
+            Some("prune") => acc.danger(format!(
+                "{name} volume prune deletes volumes not in use (their data is lost)"
+            )),
+            Some("rm" | "remove") => {
+                let data = rest_words
+                    .iter()
+                    .skip(1)
+                    .filter(|w| !w.text.starts_with('-'))
+                    .find(|w| names_a_store(&w.text));
+                if self.all_from_ps() || has_flag(rest, 'a', &["--all"]) {
+                    acc.danger(format!("{name} volume rm of every volume (all data lost)"));
+                } else if let Some(v) = data {
+                    acc.danger(format!(
+                        "{name} volume rm deletes the volume {}, a data store's files",
+                        v.text
+                    ));
+                } else {
+                    acc.caution(format!("{name} volume rm deletes a volume and its data"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `rm` / `container rm|prune`: every container when forced over a listing.
+    fn rm_containers(&self, acc: &mut Acc) {
+        let (name, rest) = (self.name, self.rest);
+        let force = has_flag(rest, 'f', &["--force"]);
+        if self.all_from_ps() && force {
+            acc.danger(format!(
+                "{name} rm -f removes every container, running ones included"
+            ));
+        } else {
+            acc.caution(format!("{name} removes containers"));
+        }
+    }
+
+    /// `rmi` / `image rm|prune`: every image, or one.
+    fn rm_images(&self, sub: &str, acc: &mut Acc) {
+        let (name, rest) = (self.name, self.rest);
+        if sub == "image" && rest[0] == "prune" && has_flag(&rest[1..], 'a', &["--all"]) {
+            acc.danger(format!(
+                "{name} image prune -a deletes every image not in use"
+            ));
+        } else if self.all_from_ps() {
+            acc.danger(format!("{name} removes every image"));
+        } else {
+            acc.caution(format!("{name} removes images"))
+        }
+    }
+
+    /// `exec` / `run`: what runs inside, and a privileged host-root mount.
+    fn exec_or_run(&self, sub: &str, acc: &mut Acc) {
+        let (ctx, rest, rest_words) = (self.ctx, self.rest, self.rest_words);
+        let (run, words) = if sub == "container" {
+            (rest[0] == "run", rest_words.get(1..).unwrap_or(&[]))
+        } else {
+            (sub == "run", rest_words)
+        };
+        inside_container_fed(run, words, &ctx.cmd.redirs, ctx.depth, acc);
+        if rest.contains(&"--privileged")
+            && rest
+                .iter()
+                .any(|a| a.starts_with("/:/") || a.starts_with("-v=/:"))
+        {
+            acc.caution("runs a privileged container with the host root mounted");
+        }
     }
 }
 
