@@ -223,18 +223,10 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
     }
     // `ps -e -o pid | xargs kill -9`, `seq 1 500 | xargs kill`: every process,
     // init included.
-    let every_process = ctx.eff.via_xargs
-        && ctx.upstream.iter().any(|c| {
-            let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
-            w.first() == Some(&"ps")
-                && w.iter()
-                    .any(|a| matches!(*a, "-e" | "-A" | "ax" | "aux" | "-ax" | "-eo" | "-ef"))
-        })
-        && !ctx.upstream.iter().any(|c| {
-            c.words.first().is_some_and(|w| {
-                matches!(w.text.as_str(), "grep" | "awk" | "head" | "tail" | "sed")
-            })
-        });
+    let every_process = pids.contains(&EVERY_PROCESS)
+        || ctx.eff.via_xargs
+            && ctx.upstream.iter().any(|c| lists_every_process(&c.words))
+            && !ctx.upstream.iter().any(narrows_listing);
     let fed_init = ctx.eff.via_xargs
         && eval_pipeline(ctx.upstream, acc).is_some_and(|t| t.split_whitespace().any(|p| p == "1"));
     if every_process || fed_init && (sig_kill || crashes_init) {
@@ -254,6 +246,17 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
         } else {
             "terminates processes"
         });
+    }
+}
+
+/// A pipeline stage that keeps only some of a process listing; `awk '{print
+/// $2}'` only picks the PID column and keeps every line.
+fn narrows_listing(c: &Cmd) -> bool {
+    let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+    match w.first().copied() {
+        Some("awk") => !(w.len() == 2 && w[1].trim().starts_with("{print")),
+        Some(n) => matches!(n, "grep" | "head" | "tail" | "sed"),
+        None => false,
     }
 }
 
@@ -440,6 +443,23 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("systemctl status sshd", Safe),
+            // Kill loops over listings of every process, or all of root's.
+            ("for pid in $(pgrep -u 0); do kill -KILL $pid; done", Danger),
+            ("for p in $(ps -A -o pid=); do kill $p; done", Danger),
+            ("ps -ef | awk '{print $2}' | xargs kill", Danger),
+            ("pgrep -U root | xargs -r kill -9", Danger),
+            (
+                "for p in $(pgrep -u 0 gunicorn); do kill -HUP $p; done",
+                Caution,
+            ),
+            (
+                "ps -ef | grep celery | awk '{print $2}' | xargs kill",
+                Caution,
+            ),
+            (
+                "for p in $(pgrep -u root); do ps -o comm= -p $p; done",
+                Safe,
+            ),
             ("crontab -l", Safe),
             ("systemctl restart nginx", Caution),
             ("crontab cron.txt", Caution),
