@@ -262,8 +262,8 @@ pub(crate) fn lists_every_process(words: &[Word]) -> bool {
                 .iter()
                 .enumerate()
                 .filter(|(i, a)| {
-                    !a.starts_with('-')
-                        && !(*i > 0 && matches!(w[*i], "-u" | "-U" | "--euid" | "--uid"))
+                    // w[*i] is the word before `a`: a user name is no pattern.
+                    !(a.starts_with('-') || matches!(w[*i], "-u" | "-U" | "--euid" | "--uid"))
                 })
                 .map(|(_, a)| a)
                 .collect();
