@@ -27,14 +27,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             compose_inner(ctx.eff.args, ctx.depth, acc);
         }
         "kubectl" | "oc" => analyze_kubectl(ctx, acc),
-        "helm" => {
-            if matches!(
-                ctx.args.first().copied(),
-                Some("uninstall" | "delete" | "rollback" | "upgrade" | "install")
-            ) {
-                acc.caution("changes Helm releases");
-            }
-        }
+        "helm" => helm(ctx, acc),
         "virsh" => analyze_virsh(ctx, acc),
         "flux"
             if ctx
@@ -282,6 +275,59 @@ fn map_mounts(text: &str, mounts: &[&(String, String)]) -> String {
     out
 }
 
+/// `helm`: a release of a data store uninstalled takes the volumes its chart
+/// owns with it, as does every release a listing names; one other release is
+/// caution.
+fn helm(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx.args.first().copied();
+    if !matches!(
+        sub,
+        Some("uninstall" | "delete" | "del" | "un" | "rollback" | "upgrade" | "install")
+    ) {
+        return;
+    }
+    if matches!(sub, Some("uninstall" | "delete" | "del" | "un")) {
+        let pos = ctx.positionals();
+        let listed = pos.iter().any(|w| w.text == FANOUT)
+            || ctx.eff.via_xargs
+                && ctx.upstream.iter().any(|c| {
+                    c.words.first().is_some_and(|w| w.text == "helm")
+                        && c.words
+                            .iter()
+                            .any(|w| matches!(w.text.as_str(), "ls" | "list"))
+                });
+        if listed {
+            acc.danger("helm uninstall of every listed release (their volumes and data with them)");
+            return;
+        }
+        // Release names: the operands, not the values of `-n NS` and kin.
+        let mut releases = Vec::new();
+        let mut it = ctx.args.iter().skip(1);
+        while let Some(a) = it.next() {
+            if matches!(
+                *a,
+                "-n" | "--namespace"
+                    | "--kube-context"
+                    | "--kubeconfig"
+                    | "--timeout"
+                    | "--cascade"
+                    | "--description"
+            ) {
+                it.next();
+            } else if !a.starts_with('-') {
+                releases.push(*a);
+            }
+        }
+        if let Some(r) = releases.iter().find(|r| helm_store(r)) {
+            acc.danger(format!(
+                "helm uninstall of {r}, a data store: the volumes its chart owns are deleted with it"
+            ));
+            return;
+        }
+    }
+    acc.caution("changes Helm releases");
+}
+
 // One arm per command name; folding the inner `if`s into guards would let a
 // command that fails its guard fall through to unrelated later arms.
 #[allow(clippy::collapsible_match)]
@@ -504,6 +550,23 @@ pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
 
 /// A volume's name that says it holds a store's data (`pgdata`,
 /// `app_mysql`, `redis-data`), as a path naming one does.
+/// A Helm release named for a database, queue or object store. Apps that
+/// merely keep some state (dashboards, metrics, forges) are left to caution:
+/// their charts are reinstalled and their data is rebuilt or kept elsewhere.
+fn helm_store(release: &str) -> bool {
+    const APPS: &[&str] = &[
+        "grafana",
+        "prometheus",
+        "gitea",
+        "gitlab",
+        "nextcloud",
+        "registry",
+        "vault",
+    ];
+    let n = release.to_ascii_lowercase();
+    names_a_store(&n) && !APPS.iter().any(|a| n.contains(a))
+}
+
 pub(crate) fn names_a_store(name: &str) -> bool {
     const STORES: &[&str] = &[
         "data",
@@ -632,6 +695,13 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            // Helm: a store's release or every listed one, and look-alikes.
+            ("helm uninstall mysql --namespace prod", Danger),
+            ("helm delete -n cache redis-master", Danger),
+            ("helm list -q -n dev | xargs helm uninstall -n dev", Danger),
+            ("helm uninstall -n postgres api-gateway", Caution),
+            ("helm uninstall frontend", Caution),
+            ("helm status postgresql", Safe),
             (
                 "kubectl run tmp --rm -it --image=alpine -- rm -rf /data",
                 Danger,
