@@ -98,38 +98,8 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
         "command" | "type" if args.len() == 2 && matches!(args[0], "-v" | "-p" | "-P") => {
             Some(format!("/usr/bin/{}", args[1]))
         }
-        // `seq N` / `seq A B`: the numbers, bounded.
-        "seq" if (1..=2).contains(&args.len()) => {
-            let n: Vec<i64> = args.iter().map(|a| a.parse().ok()).collect::<Option<_>>()?;
-            let (from, to) = if n.len() == 1 {
-                (1, n[0])
-            } else {
-                (n[0], n[1])
-            };
-            if to - from > 10_000 {
-                return None;
-            }
-            Some(
-                (from..=to)
-                    .map(|i| i.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        }
-        "dirname" => {
-            let paths: Vec<&str> = args
-                .iter()
-                .copied()
-                .filter(|a| !a.starts_with('-'))
-                .collect();
-            Some(
-                paths
-                    .iter()
-                    .map(|p| dirname(p))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        }
+        "seq" if (1..=2).contains(&args.len()) => seq(args),
+        "dirname" => Some(dirnames(args)),
         // The resolved path names what the path names; `classify` resolves `..`.
         "realpath" | "readlink" if args.iter().any(|a| !a.starts_with('-')) => Some(
             args.iter()
@@ -141,6 +111,35 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
         "tr" if args.len() == 2 && !args[0].starts_with('-') => Some(tr(&input?, args[0], args[1])),
         _ => None,
     }
+}
+
+/// `seq N` / `seq A B`: the numbers, bounded.
+fn seq(args: &[&str]) -> Option<String> {
+    let n: Vec<i64> = args.iter().map(|a| a.parse().ok()).collect::<Option<_>>()?;
+    let (from, to) = if n.len() == 1 {
+        (1, n[0])
+    } else {
+        (n[0], n[1])
+    };
+    if to - from > 10_000 {
+        return None;
+    }
+    Some(
+        (from..=to)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// `dirname A B …`: one parent per operand.
+fn dirnames(args: &[&str]) -> String {
+    args.iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .map(dirname)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `dirname` as coreutils computes it; for a bare variable (`$HOME`) the

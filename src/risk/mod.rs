@@ -15,7 +15,8 @@
 //! `git stash clear`, force pushes, `git reflog expire --expire=now`,
 //! `update-ref -d`, `svn revert -R`, `rm -rf .git`); wiping images and
 //! volumes (`docker system prune -a`, `volume prune`, `compose down -v`, a
-//! volume named for a store such as `pgdata`); deleting cloud resources
+//! volume named for a store such as `pgdata`, a Helm release of a store
+//! such as `helm uninstall postgresql`); deleting cloud resources
 //! without being asked (`aws … delete-*`, `--quiet`/`--yes`, `terraform
 //! destroy -auto-approve`, `yes |` piped in, CLIs that never ask such as
 //! `eksctl`); disks (partition tables, filesystems, raw writes, subvolumes);
@@ -25,14 +26,18 @@
 //! input, ufw denying incoming by default enabled without an SSH allow,
 //! power-off, deleting, emptying, moving away or replacing SSH private keys
 //! or `authorized_keys`, locking any account, crashing PID 1); emptying
-//! system files, the system's logs or a store's data files; every file of a
+//! system files (`sed -i '1,$d'`, `perl -i -ne 'print if 0'`), the system's
+//! logs or a store's data files; killing every process or all of root's
+//! (`for p in $(pgrep -u root); do kill $p; done`); every file of a
 //! system or data directory by glob, listing or loop (`for f in $(ls
 //! /etc)`, `find DIR | while read f`, `*.ibd` in `/var/lib/mysql`), whose
 //! variable stands for the listed glob; every resource a listing names
 //! (`for p in $(kubectl get pods -o name)`, `… | xargs git branch -D`);
 //! another user's home (`~alice`, a service account's `~postgres/…` is its
 //! data); removing essential packages; and running code that cannot be
-//! seen: text downloaded or decoded and piped into a shell or interpreter.
+//! seen: text downloaded or decoded and piped into a shell or interpreter
+//! (PowerShell's `iex (iwr …)` included; its `Remove-Item -Recurse` of
+//! `C:\Windows` or a home is a recursive delete like any other).
 //! What runs on other machines (ssh, pdsh, salt, ansible, containers) is
 //! judged as if it ran here.
 //!

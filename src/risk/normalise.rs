@@ -240,6 +240,39 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
 /// yields, so `rm -rf "$d"` inside the loop is judged as `rm -rf *`.
 pub(crate) const FANOUT: &str = "*";
 
+/// What a loop variable stands for when it runs over `$(pgrep -u root)` or
+/// `$(ps -e -o pid=)`: every process (of root), init included.
+pub(crate) const EVERY_PROCESS: &str = "%every-process%";
+
+/// `ps -e`, `ps aux`, `pgrep -u root`, `pgrep .`: a listing of every process
+/// or of every process root runs.
+pub(crate) fn lists_every_process(words: &[Word]) -> bool {
+    let w: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let root = w
+        .windows(2)
+        .any(|p| matches!(p[0], "-u" | "-U" | "--euid" | "--uid") && matches!(p[1], "root" | "0"));
+    match w.first().copied() {
+        Some("ps") => {
+            root || w[1..]
+                .iter()
+                .any(|a| matches!(*a, "-e" | "-A" | "ax" | "aux" | "-ax" | "-eo" | "-ef"))
+        }
+        Some("pgrep") => {
+            let pattern: Vec<&&str> = w[1..]
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| {
+                    // w[*i] is the word before `a`: a user name is no pattern.
+                    !(a.starts_with('-') || matches!(w[*i], "-u" | "-U" | "--euid" | "--uid"))
+                })
+                .map(|(_, a)| a)
+                .collect();
+            root && pattern.is_empty() || pattern.iter().any(|p| matches!(**p, "." | ".*" | "''"))
+        }
+        _ => false,
+    }
+}
+
 /// Variables whose value is a program that the command runs.
 pub(crate) const PROGRAM_VARS: &[&str] = &[
     "GIT_PAGER",
@@ -590,6 +623,7 @@ pub(crate) fn listing_value(cmd: &Cmd) -> Option<String> {
             _ => Some(FANOUT.to_string()),
         },
         "locate" | "mlocate" | "plocate" => Some("/*".to_string()),
+        "ps" | "pgrep" if lists_every_process(&cmd.words) => Some(EVERY_PROCESS.to_string()),
         _ => None,
     }
 }

@@ -27,14 +27,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             compose_inner(ctx.eff.args, ctx.depth, acc);
         }
         "kubectl" | "oc" => analyze_kubectl(ctx, acc),
-        "helm" => {
-            if matches!(
-                ctx.args.first().copied(),
-                Some("uninstall" | "delete" | "rollback" | "upgrade" | "install")
-            ) {
-                acc.caution("changes Helm releases");
-            }
-        }
+        "helm" => helm(ctx, acc),
         "virsh" => analyze_virsh(ctx, acc),
         "flux"
             if ctx
@@ -282,6 +275,59 @@ fn map_mounts(text: &str, mounts: &[&(String, String)]) -> String {
     out
 }
 
+/// `helm`: a release of a data store uninstalled takes the volumes its chart
+/// owns with it, as does every release a listing names; one other release is
+/// caution.
+fn helm(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx.args.first().copied();
+    if !matches!(
+        sub,
+        Some("uninstall" | "delete" | "del" | "un" | "rollback" | "upgrade" | "install")
+    ) {
+        return;
+    }
+    if matches!(sub, Some("uninstall" | "delete" | "del" | "un")) {
+        let pos = ctx.positionals();
+        let listed = pos.iter().any(|w| w.text == FANOUT)
+            || ctx.eff.via_xargs
+                && ctx.upstream.iter().any(|c| {
+                    c.words.first().is_some_and(|w| w.text == "helm")
+                        && c.words
+                            .iter()
+                            .any(|w| matches!(w.text.as_str(), "ls" | "list"))
+                });
+        if listed {
+            acc.danger("helm uninstall of every listed release (their volumes and data with them)");
+            return;
+        }
+        // Release names: the operands, not the values of `-n NS` and kin.
+        let mut releases = Vec::new();
+        let mut it = ctx.args.iter().skip(1);
+        while let Some(a) = it.next() {
+            if matches!(
+                *a,
+                "-n" | "--namespace"
+                    | "--kube-context"
+                    | "--kubeconfig"
+                    | "--timeout"
+                    | "--cascade"
+                    | "--description"
+            ) {
+                it.next();
+            } else if !a.starts_with('-') {
+                releases.push(*a);
+            }
+        }
+        if let Some(r) = releases.iter().find(|r| helm_store(r)) {
+            acc.danger(format!(
+                "helm uninstall of {r}, a data store: the volumes its chart owns are deleted with it"
+            ));
+            return;
+        }
+    }
+    acc.caution("changes Helm releases");
+}
+
 // One arm per command name; folding the inner `if`s into guards would let a
 // command that fails its guard fall through to unrelated later arms.
 #[allow(clippy::collapsible_match)]
@@ -303,91 +349,24 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
     let rest = &args[i + 1..];
     let rest_words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
     let name = ctx.eff.name.as_str();
-    let all_from_ps = || {
-        rest.contains(&FANOUT)
-            || rest_words.iter().any(|w| {
-                w.subs.iter().any(|s| {
-                    !s.contains("dangling")
-                        && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
-                            || s.contains("volume ls")
-                            || s.contains("images"))
-                })
-            })
-            || (ctx.eff.via_xargs
-                && ctx.upstream.iter().any(|c| {
-                    c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
-                        && c.words
-                            .first()
-                            .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
-                }))
+    let d = Docker {
+        ctx,
+        name,
+        rest,
+        rest_words,
     };
     match sub {
-        "system" => {
-            match rest.first().copied() {
-                Some("prune") => {
-                    if rest.contains(&"--volumes") {
-                        acc.danger(format!("{name} system prune --volumes deletes all unused volumes (database data)"));
-                    } else if has_flag(rest, 'a', &["--all"]) {
-                        acc.danger(format!("{name} system prune -a deletes every image, stopped container and network not in use"));
-                    } else {
-                        acc.caution(format!(
-                            "{name} system prune deletes stopped containers and dangling images"
-                        ));
-                    }
-                }
-                Some("reset") => acc.danger(format!(
-                    "{name} system reset deletes all containers, images and volumes"
-                )),
-                _ => {}
-            }
-        }
-        "volume" => match rest.first().copied() {
-            Some("prune") => acc.danger(format!(
-                "{name} volume prune deletes volumes not in use (their data is lost)"
-            )),
-            Some("rm" | "remove") => {
-                let data = rest_words
-                    .iter()
-                    .skip(1)
-                    .filter(|w| !w.text.starts_with('-'))
-                    .find(|w| names_a_store(&w.text));
-                if all_from_ps() || has_flag(rest, 'a', &["--all"]) {
-                    acc.danger(format!("{name} volume rm of every volume (all data lost)"));
-                } else if let Some(v) = data {
-                    acc.danger(format!(
-                        "{name} volume rm deletes the volume {}, a data store's files",
-                        v.text
-                    ));
-                } else {
-                    acc.caution(format!("{name} volume rm deletes a volume and its data"));
-                }
-            }
-            _ => {}
-        },
+        "system" => d.system(acc),
+        "volume" => d.volume(acc),
         "rm" | "container"
             if sub == "rm" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
         {
-            let force = has_flag(rest, 'f', &["--force"]);
-            if all_from_ps() && force {
-                acc.danger(format!(
-                    "{name} rm -f removes every container, running ones included"
-                ));
-            } else {
-                acc.caution(format!("{name} removes containers"));
-            }
+            d.rm_containers(acc)
         }
         "rmi" | "image"
             if sub == "rmi" || rest.first().is_some_and(|s| *s == "rm" || *s == "prune") =>
         {
-            if sub == "image" && rest[0] == "prune" && has_flag(&rest[1..], 'a', &["--all"]) {
-                acc.danger(format!(
-                    "{name} image prune -a deletes every image not in use"
-                ));
-            } else if all_from_ps() {
-                acc.danger(format!("{name} removes every image"));
-            } else {
-                acc.caution(format!("{name} removes images"))
-            }
+            d.rm_images(sub, acc)
         }
         "kill" | "stop" | "restart" | "pause" => {
             acc.caution(format!("{name} {sub} interrupts containers"))
@@ -412,21 +391,137 @@ pub(crate) fn analyze_docker(ctx: &Ctx, acc: &mut Acc) {
         "exec" | "run" | "container"
             if sub != "container" || matches!(rest.first().copied(), Some("exec" | "run")) =>
         {
-            let (run, words) = if sub == "container" {
-                (rest[0] == "run", rest_words.get(1..).unwrap_or(&[]))
-            } else {
-                (sub == "run", rest_words)
-            };
-            inside_container_fed(run, words, &ctx.cmd.redirs, ctx.depth, acc);
-            if rest.contains(&"--privileged")
-                && rest
-                    .iter()
-                    .any(|a| a.starts_with("/:/") || a.starts_with("-v=/:"))
-            {
-                acc.caution("runs a privileged container with the host root mounted");
-            }
+            d.exec_or_run(sub, acc)
         }
         _ => {}
+    }
+}
+
+/// One `docker`/`podman` invocation after its global options.
+struct Docker<'a> {
+    ctx: &'a Ctx<'a>,
+    name: &'a str,
+    rest: &'a [&'a str],
+    rest_words: &'a [Word],
+}
+
+impl Docker<'_> {
+    /// Whether the operands are every container, image or volume a listing
+    /// names (`$(docker ps -aq)`, `docker ps -q | xargs …`).
+    fn all_from_ps(&self) -> bool {
+        self.rest.contains(&FANOUT)
+            || self.rest_words.iter().any(|w| {
+                w.subs.iter().any(|s| {
+                    !s.contains("dangling")
+                        && (s.contains(" ps") && (s.contains("-a") || s.contains("-q"))
+                            || s.contains("volume ls")
+                            || s.contains("images"))
+                })
+            })
+            || (self.ctx.eff.via_xargs
+                && self.ctx.upstream.iter().any(|c| {
+                    c.words.iter().any(|w| w.text == "ps" || w.text == "ls")
+                        && c.words
+                            .first()
+                            .is_some_and(|w| matches!(w.text.as_str(), "docker" | "podman"))
+                }))
+    }
+
+    /// `system prune` (`-a`, `--volumes`) and `system reset`.
+    fn system(&self, acc: &mut Acc) {
+        let (name, rest) = (self.name, self.rest);
+        match rest.first().copied() {
+            Some("prune") => {
+                if rest.contains(&"--volumes") {
+                    acc.danger(format!(
+                        "{name} system prune --volumes deletes all unused volumes (database data)"
+                    ));
+                } else if has_flag(rest, 'a', &["--all"]) {
+                    acc.danger(format!("{name} system prune -a deletes every image, stopped container and network not in use"));
+                } else {
+                    acc.caution(format!(
+                        "{name} system prune deletes stopped containers and dangling images"
+                    ));
+                }
+            }
+            Some("reset") => acc.danger(format!(
+                "{name} system reset deletes all containers, images and volumes"
+            )),
+            _ => {}
+        }
+    }
+
+    /// `volume prune` and `volume rm`: a store's volume or every one.
+    fn volume(&self, acc: &mut Acc) {
+        let (name, rest, rest_words) = (self.name, self.rest, self.rest_words);
+        match rest.first().copied() {
+            Some("prune") => acc.danger(format!(
+                "{name} volume prune deletes volumes not in use (their data is lost)"
+            )),
+            Some("rm" | "remove") => {
+                let data = rest_words
+                    .iter()
+                    .skip(1)
+                    .filter(|w| !w.text.starts_with('-'))
+                    .find(|w| names_a_store(&w.text));
+                if self.all_from_ps() || has_flag(rest, 'a', &["--all"]) {
+                    acc.danger(format!("{name} volume rm of every volume (all data lost)"));
+                } else if let Some(v) = data {
+                    acc.danger(format!(
+                        "{name} volume rm deletes the volume {}, a data store's files",
+                        v.text
+                    ));
+                } else {
+                    acc.caution(format!("{name} volume rm deletes a volume and its data"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `rm` / `container rm|prune`: every container when forced over a listing.
+    fn rm_containers(&self, acc: &mut Acc) {
+        let (name, rest) = (self.name, self.rest);
+        let force = has_flag(rest, 'f', &["--force"]);
+        if self.all_from_ps() && force {
+            acc.danger(format!(
+                "{name} rm -f removes every container, running ones included"
+            ));
+        } else {
+            acc.caution(format!("{name} removes containers"));
+        }
+    }
+
+    /// `rmi` / `image rm|prune`: every image, or one.
+    fn rm_images(&self, sub: &str, acc: &mut Acc) {
+        let (name, rest) = (self.name, self.rest);
+        if sub == "image" && rest[0] == "prune" && has_flag(&rest[1..], 'a', &["--all"]) {
+            acc.danger(format!(
+                "{name} image prune -a deletes every image not in use"
+            ));
+        } else if self.all_from_ps() {
+            acc.danger(format!("{name} removes every image"));
+        } else {
+            acc.caution(format!("{name} removes images"))
+        }
+    }
+
+    /// `exec` / `run`: what runs inside, and a privileged host-root mount.
+    fn exec_or_run(&self, sub: &str, acc: &mut Acc) {
+        let (ctx, rest, rest_words) = (self.ctx, self.rest, self.rest_words);
+        let (run, words) = if sub == "container" {
+            (rest[0] == "run", rest_words.get(1..).unwrap_or(&[]))
+        } else {
+            (sub == "run", rest_words)
+        };
+        inside_container_fed(run, words, &ctx.cmd.redirs, ctx.depth, acc);
+        if rest.contains(&"--privileged")
+            && rest
+                .iter()
+                .any(|a| a.starts_with("/:/") || a.starts_with("-v=/:"))
+        {
+            acc.caution("runs a privileged container with the host root mounted");
+        }
     }
 }
 
@@ -455,6 +550,23 @@ pub(crate) fn analyze_compose(args: &[&str], acc: &mut Acc) {
 
 /// A volume's name that says it holds a store's data (`pgdata`,
 /// `app_mysql`, `redis-data`), as a path naming one does.
+/// A Helm release named for a database, queue or object store. Apps that
+/// merely keep some state (dashboards, metrics, forges) are left to caution:
+/// their charts are reinstalled and their data is rebuilt or kept elsewhere.
+fn helm_store(release: &str) -> bool {
+    const APPS: &[&str] = &[
+        "grafana",
+        "prometheus",
+        "gitea",
+        "gitlab",
+        "nextcloud",
+        "registry",
+        "vault",
+    ];
+    let n = release.to_ascii_lowercase();
+    names_a_store(&n) && !APPS.iter().any(|a| n.contains(a))
+}
+
 pub(crate) fn names_a_store(name: &str) -> bool {
     const STORES: &[&str] = &[
         "data",
@@ -583,6 +695,13 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            // Helm: a store's release or every listed one, and look-alikes.
+            ("helm uninstall mysql --namespace prod", Danger),
+            ("helm delete -n cache redis-master", Danger),
+            ("helm list -q -n dev | xargs helm uninstall -n dev", Danger),
+            ("helm uninstall -n postgres api-gateway", Caution),
+            ("helm uninstall frontend", Caution),
+            ("helm status postgresql", Safe),
             (
                 "kubectl run tmp --rm -it --image=alpine -- rm -rf /data",
                 Danger,

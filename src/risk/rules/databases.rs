@@ -177,61 +177,34 @@ fn redis_fed_delete(ctx: &Ctx, acc: &mut Acc) -> bool {
 
 pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
-    let mut texts: Vec<String> = Vec::new();
-    let args = ctx.args;
-    for (i, a) in args.iter().enumerate() {
-        let takes = matches!(
-            *a,
-            "-c" | "--command"
-                | "-e"
-                | "--execute"
-                | "-execute"
-                | "--eval"
-                | "-q"
-                | "--query"
-                | "-Q"
-                | "-a"
-        ) && !(*a == "-a" && name != "cypher-shell");
-        if takes {
-            if let Some(v) = args.get(i + 1) {
-                texts.push((*v).to_string());
-            }
-        } else if let Some(v) = a
-            .strip_prefix("--command=")
-            .or_else(|| a.strip_prefix("--execute="))
-            .or_else(|| a.strip_prefix("--eval="))
-        {
-            texts.push(v.to_string());
-        } else if a.len() > 2
-            && (a.starts_with("-e") && name.starts_with("mysql")
-                || a.starts_with("-c") && name == "psql")
-            && !a.starts_with("--")
-        {
-            texts.push(a[2..].to_string());
-        }
-    }
     if name == "redis-cli" && redis_fed_delete(ctx, acc) {
         return;
     }
-    if name == "cypher-shell" {
-        texts.extend(ctx.positionals().iter().map(|w| w.text.clone()));
-    }
-    if name == "sqlite3" || name == "redis-cli" {
-        // sqlite3 DB "SQL"; redis-cli [opts] CMD …
-        let pos = ctx.positionals();
-        if name == "sqlite3" {
-            if let Some(s) = pos.get(1) {
-                texts.push(s.text.clone());
-            }
-        } else {
-            texts.push(
-                pos.iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+    let texts = sql_texts(ctx, acc);
+    for t in &texts {
+        if let Some(why) = sql_is_destructive(t) {
+            acc.danger(format!("{name}: {why}"));
+            return;
         }
     }
+    if texts.iter().any(|t| sql_mutates(t)) {
+        acc.caution(format!("{name} modifies the database"));
+    } else if ctx.cmd.redirs.iter().any(|r| r.kind == RedirKind::Read)
+        || ctx
+            .args
+            .iter()
+            .any(|a| *a == "-f" || a.starts_with("--file"))
+    {
+        acc.caution(format!("{name} runs an SQL script"));
+    }
+}
+
+/// Every SQL text the client will run, in the order the options, operands,
+/// redirections, script files, pipes and an `echo` before it give them.
+fn sql_texts(ctx: &Ctx, acc: &Acc) -> Vec<String> {
+    let mut texts = option_texts(ctx.eff.name.as_str(), ctx.args);
+    texts.extend(operand_texts(ctx));
+    let args = ctx.args;
     for r in &ctx.cmd.redirs {
         if matches!(r.kind, RedirKind::Heredoc) {
             texts.push(r.body.clone());
@@ -266,22 +239,70 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             }
         }
     }
-    for t in &texts {
-        if let Some(why) = sql_is_destructive(t) {
-            acc.danger(format!("{name}: {why}"));
-            return;
+    texts
+}
+
+/// `-c SQL`, `--execute=SQL`, `-eSQL` and their kin.
+fn option_texts(name: &str, args: &[&str]) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        let takes = matches!(
+            *a,
+            "-c" | "--command"
+                | "-e"
+                | "--execute"
+                | "-execute"
+                | "--eval"
+                | "-q"
+                | "--query"
+                | "-Q"
+                | "-a"
+        ) && !(*a == "-a" && name != "cypher-shell");
+        if takes {
+            if let Some(v) = args.get(i + 1) {
+                texts.push((*v).to_string());
+            }
+        } else if let Some(v) = a
+            .strip_prefix("--command=")
+            .or_else(|| a.strip_prefix("--execute="))
+            .or_else(|| a.strip_prefix("--eval="))
+        {
+            texts.push(v.to_string());
+        } else if a.len() > 2
+            && (a.starts_with("-e") && name.starts_with("mysql")
+                || a.starts_with("-c") && name == "psql")
+            && !a.starts_with("--")
+        {
+            texts.push(a[2..].to_string());
         }
     }
-    if texts.iter().any(|t| sql_mutates(t)) {
-        acc.caution(format!("{name} modifies the database"));
-    } else if ctx.cmd.redirs.iter().any(|r| r.kind == RedirKind::Read)
-        || ctx
-            .args
-            .iter()
-            .any(|a| *a == "-f" || a.starts_with("--file"))
-    {
-        acc.caution(format!("{name} runs an SQL script"));
+    texts
+}
+
+/// `cypher-shell QUERY`, `sqlite3 DB "SQL"`, `redis-cli [opts] CMD …`.
+fn operand_texts(ctx: &Ctx) -> Vec<String> {
+    let name = ctx.eff.name.as_str();
+    let mut texts: Vec<String> = Vec::new();
+    if name == "cypher-shell" {
+        texts.extend(ctx.positionals().iter().map(|w| w.text.clone()));
     }
+    if name == "sqlite3" || name == "redis-cli" {
+        // sqlite3 DB "SQL"; redis-cli [opts] CMD …
+        let pos = ctx.positionals();
+        if name == "sqlite3" {
+            if let Some(s) = pos.get(1) {
+                texts.push(s.text.clone());
+            }
+        } else {
+            texts.push(
+                pos.iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+    }
+    texts
 }
 
 /// The text of a file written earlier in the same command, if known.

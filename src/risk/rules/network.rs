@@ -12,135 +12,146 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             acc.caution("changes an existing SSH key or known_hosts")
         }
         "iptables" | "ip6tables" | "iptables-legacy" | "iptables-nft" => analyze_iptables(ctx, acc),
-        "nft" => {
-            let j = ctx.args.join(" ");
-            if j.contains("flush ruleset") {
-                acc.danger("nft flush ruleset removes every firewall rule");
-            } else if nft_drops_all_input(ctx.args) {
-                acc.danger("nft drops all incoming traffic: SSH is cut off");
-            } else if ctx
-                .args
-                .iter()
-                .any(|a| matches!(*a, "list" | "-a" | "describe" | "monitor"))
-                && !ctx.args.iter().any(|a| {
-                    matches!(
-                        *a,
-                        "add" | "delete" | "flush" | "insert" | "replace" | "create" | "destroy"
-                    )
-                })
-            {
-            } else if !ctx.args.is_empty() {
-                acc.caution("changes nftables firewall rules");
-            }
-        }
-        "ufw" => {
-            let sub = ctx
-                .positionals()
-                .first()
-                .map(|w| w.text.clone())
-                .unwrap_or_default();
-            match sub.as_str() {
-                "disable" => acc.danger("ufw disable switches the firewall off"),
-                "reset" => {
-                    acc.danger("ufw reset deletes all firewall rules and disables the firewall")
-                }
-                "status" | "app" | "show" | "version" | "" => {}
-                "enable" => {
-                    acc.ufw.enabled = true;
-                    acc.caution("enables the firewall (check that SSH is allowed first)")
-                }
-                "default" if ctx.args.iter().any(|a| matches!(*a, "deny" | "reject")) => {
-                    if !ctx.args.iter().any(|a| matches!(*a, "outgoing" | "routed")) {
-                        acc.ufw.default_deny = true;
-                    }
-                    acc.caution("changes the firewall's default policy")
-                }
-                "allow" | "limit" if ctx.args.iter().any(|a| is_ssh_port(a)) => {
-                    acc.ufw.ssh_allowed = true;
-                    acc.caution("changes firewall rules")
-                }
-                "deny" | "reject" | "limit"
-                    if sub != "limit"
-                        && ctx
-                            .args
-                            .iter()
-                            .any(|a| matches!(*a, "22" | "ssh" | "OpenSSH" | "22/tcp")) =>
-                {
-                    acc.danger("ufw blocks SSH: remote access is cut off")
-                }
-                _ => acc.caution("changes firewall rules"),
-            }
-        }
-        "firewall-cmd" => {
-            let drops_ssh = ctx.args.iter().any(|a| {
-                matches!(
-                    *a,
-                    "--remove-service=ssh"
-                        | "--remove-port=22/tcp"
-                        | "--set-target=DROP"
-                        | "--set-target=REJECT"
-                )
-            });
-            if ctx.args.iter().any(|a| a.starts_with("--panic-on")) {
-                acc.danger("firewalld panic mode drops all traffic");
-            } else if drops_ssh {
-                acc.danger(
-                    "firewalld stops accepting SSH (or everything): remote access is cut off",
-                );
-            } else if ctx.args.iter().all(|a| {
-                a.starts_with("--list")
-                    || a.starts_with("--get")
-                    || a.starts_with("--query")
-                    || a.starts_with("--zone")
-                    || *a == "--state"
-            }) {
-            } else {
-                acc.caution("changes firewall rules");
-            }
-        }
+        "nft" => nft(ctx, acc),
+        "ufw" => ufw(ctx, acc),
+        "firewall-cmd" => firewall_cmd(ctx, acc),
         "ssh" => analyze_ssh(ctx, acc),
-        "scp" | "sftp" => {
-            ssh_option_commands(ctx.args, ctx.depth, acc);
-            // `scp keys host:~/.ssh/authorized_keys` replaces the remote list.
-            if let Some(dest) = ctx
-                .positionals()
-                .last()
-                .filter(|_| ctx.positionals().len() > 1)
-            {
-                if dest.text.contains(':') && replaces_authorized_keys(&dest.text) {
-                    acc.danger(format!(
-                        "{name} replaces {}: every key listed there stops working",
-                        dest.text
-                    ));
-                } else if dest.text.contains(':') {
-                    acc.caution(format!("{name} copies files onto another machine"));
-                }
-            }
-        }
-        "nc" | "ncat" | "netcat" | "socat" => {
-            if ctx.args.iter().any(|a| {
-                *a == "-e"
-                    || *a == "-c"
-                    || a.starts_with("exec:")
-                    || a.starts_with("EXEC:")
-                    || a.starts_with("SYSTEM:")
-            }) && ctx.args.iter().any(|a| {
-                is_shell(basename(
-                    a.split_whitespace()
-                        .next()
-                        .unwrap_or(a)
-                        .trim_start_matches("exec:")
-                        .trim_start_matches("EXEC:"),
-                ))
-            }) {
-                acc.danger("exposes a shell over the network (remote shell)");
-            }
-        }
+        "scp" | "sftp" => scp(name, ctx, acc),
+        "nc" | "ncat" | "netcat" | "socat" => netcat(ctx, acc),
         "ip" | "ifconfig" | "ifdown" | "ifup" | "route" | "nmcli" | "brctl" | "iwconfig"
         | "dhclient" | "netplan" => analyze_net(ctx, acc),
         _ => return false,
     }
     true
+}
+
+/// `nft`: flushing or dropping all input versus listing and editing.
+fn nft(ctx: &Ctx, acc: &mut Acc) {
+    let j = ctx.args.join(" ");
+    if j.contains("flush ruleset") {
+        acc.danger("nft flush ruleset removes every firewall rule");
+    } else if nft_drops_all_input(ctx.args) {
+        acc.danger("nft drops all incoming traffic: SSH is cut off");
+    } else if ctx
+        .args
+        .iter()
+        .any(|a| matches!(*a, "list" | "-a" | "describe" | "monitor"))
+        && !ctx.args.iter().any(|a| {
+            matches!(
+                *a,
+                "add" | "delete" | "flush" | "insert" | "replace" | "create" | "destroy"
+            )
+        })
+    {
+    } else if !ctx.args.is_empty() {
+        acc.caution("changes nftables firewall rules");
+    }
+}
+
+/// `ufw`: what it cuts off; enable/default/allow are remembered for the line.
+fn ufw(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx
+        .positionals()
+        .first()
+        .map(|w| w.text.clone())
+        .unwrap_or_default();
+    match sub.as_str() {
+        "disable" => acc.danger("ufw disable switches the firewall off"),
+        "reset" => acc.danger("ufw reset deletes all firewall rules and disables the firewall"),
+        "status" | "app" | "show" | "version" | "" => {}
+        "enable" => {
+            acc.ufw.enabled = true;
+            acc.caution("enables the firewall (check that SSH is allowed first)")
+        }
+        "default" if ctx.args.iter().any(|a| matches!(*a, "deny" | "reject")) => {
+            if !ctx.args.iter().any(|a| matches!(*a, "outgoing" | "routed")) {
+                acc.ufw.default_deny = true;
+            }
+            acc.caution("changes the firewall's default policy")
+        }
+        "allow" | "limit" if ctx.args.iter().any(|a| is_ssh_port(a)) => {
+            acc.ufw.ssh_allowed = true;
+            acc.caution("changes firewall rules")
+        }
+        "deny" | "reject" | "limit"
+            if sub != "limit"
+                && ctx
+                    .args
+                    .iter()
+                    .any(|a| matches!(*a, "22" | "ssh" | "OpenSSH" | "22/tcp")) =>
+        {
+            acc.danger("ufw blocks SSH: remote access is cut off")
+        }
+        _ => acc.caution("changes firewall rules"),
+    }
+}
+
+/// `firewall-cmd`: panic mode and dropping SSH versus queries.
+fn firewall_cmd(ctx: &Ctx, acc: &mut Acc) {
+    let drops_ssh = ctx.args.iter().any(|a| {
+        matches!(
+            *a,
+            "--remove-service=ssh"
+                | "--remove-port=22/tcp"
+                | "--set-target=DROP"
+                | "--set-target=REJECT"
+        )
+    });
+    if ctx.args.iter().any(|a| a.starts_with("--panic-on")) {
+        acc.danger("firewalld panic mode drops all traffic");
+    } else if drops_ssh {
+        acc.danger("firewalld stops accepting SSH (or everything): remote access is cut off");
+    } else if ctx.args.iter().all(|a| {
+        a.starts_with("--list")
+            || a.starts_with("--get")
+            || a.starts_with("--query")
+            || a.starts_with("--zone")
+            || *a == "--state"
+    }) {
+    } else {
+        acc.caution("changes firewall rules");
+    }
+}
+
+/// `scp`/`sftp`: commands in its options and a remote `authorized_keys`.
+fn scp(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    ssh_option_commands(ctx.args, ctx.depth, acc);
+    // `scp keys host:~/.ssh/authorized_keys` replaces the remote list.
+    if let Some(dest) = ctx
+        .positionals()
+        .last()
+        .filter(|_| ctx.positionals().len() > 1)
+    {
+        if dest.text.contains(':') && replaces_authorized_keys(&dest.text) {
+            acc.danger(format!(
+                "{name} replaces {}: every key listed there stops working",
+                dest.text
+            ));
+        } else if dest.text.contains(':') {
+            acc.caution(format!("{name} copies files onto another machine"));
+        }
+    }
+}
+
+/// `nc -e sh`, `socat EXEC:bash`: a shell served over the network.
+fn netcat(ctx: &Ctx, acc: &mut Acc) {
+    if ctx.args.iter().any(|a| {
+        *a == "-e"
+            || *a == "-c"
+            || a.starts_with("exec:")
+            || a.starts_with("EXEC:")
+            || a.starts_with("SYSTEM:")
+    }) && ctx.args.iter().any(|a| {
+        is_shell(basename(
+            a.split_whitespace()
+                .next()
+                .unwrap_or(a)
+                .trim_start_matches("exec:")
+                .trim_start_matches("EXEC:"),
+        ))
+    }) {
+        acc.danger("exposes a shell over the network (remote shell)");
+    }
 }
 
 /// A ufw rule argument that names SSH.

@@ -23,194 +23,197 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// Subcommands that only read, build or run a project's own code.
+const READ_SUBS: &[&str] = &[
+    "search",
+    "show",
+    "list",
+    "info",
+    "policy",
+    "depends",
+    "rdepends",
+    "showpkg",
+    "madison",
+    "outdated",
+    "help",
+    "--version",
+    "version",
+    "whatprovides",
+    "provides",
+    "repolist",
+    "check",
+    "query",
+    "audit",
+    "ls",
+    "view",
+    "why",
+    "freeze",
+    "config",
+    "download",
+    "changelog",
+    "doctor",
+    "home",
+    "deps",
+    "leaves",
+    "cache",
+    "env",
+    "tree",
+    "run",
+    "test",
+    "build",
+    "fmt",
+    "clippy",
+    "doc",
+    "bench",
+    "vet",
+    "mod",
+    "fetch",
+    "metadata",
+    "-v",
+    "pack",
+    "exec",
+    "start",
+    "serve",
+    "dev",
+    "lint",
+    "init",
+    "new",
+    "create",
+    "pkg",
+    "interfaces",
+    "find",
+    "history",
+];
+
+/// Flags that, alone, make a package manager only query.
+const READ_FLAGS: &[&str] = &[
+    "-Q", "-Qi", "-Ql", "-Qs", "-Ss", "-Si", "-Qe", "-Qdt", "-Qo", "-l", "-L", "-s", "-q", "-qa",
+    "-qf", "-qi", "-ql", "-I", "-c", "--list", "--status", "-S",
+];
+
 pub(crate) fn analyze_pkg(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
-    let pos = ctx.positionals();
-    let sub = pos.first().map(|w| w.text.as_str()).unwrap_or("");
-    let read_subs = [
-        "search",
-        "show",
-        "list",
-        "info",
-        "policy",
-        "depends",
-        "rdepends",
-        "showpkg",
-        "madison",
-        "outdated",
-        "help",
-        "--version",
-        "version",
-        "whatprovides",
-        "provides",
-        "repolist",
-        "check",
-        "query",
-        "audit",
-        "ls",
-        "view",
-        "why",
-        "freeze",
-        "config",
-        "download",
-        "changelog",
-        "doctor",
-        "home",
-        "deps",
-        "leaves",
-        "cache",
-        "env",
-        "tree",
-        "run",
-        "test",
-        "build",
-        "fmt",
-        "clippy",
-        "doc",
-        "bench",
-        "vet",
-        "mod",
-        "fetch",
-        "metadata",
-        "-v",
-        "pack",
-        "exec",
-        "start",
-        "serve",
-        "dev",
-        "lint",
-        "init",
-        "new",
-        "create",
-        "pkg",
-        "interfaces",
-        "find",
-        "history",
-    ];
-    let read_flags = [
-        "-Q", "-Qi", "-Ql", "-Qs", "-Ss", "-Si", "-Qe", "-Qdt", "-Qo", "-l", "-L", "-s", "-q",
-        "-qa", "-qf", "-qi", "-ql", "-I", "-c", "--list", "--status", "-S",
-    ];
     if name == "dpkg" || name == "rpm" || name == "pacman" {
-        let first = ctx.args.first().copied().unwrap_or("");
-        let remove = ctx.args.iter().any(|a| {
-            matches!(
-                *a,
-                "-P" | "--purge"
-                    | "-r"
-                    | "--remove"
-                    | "-e"
-                    | "--erase"
-                    | "-R"
-                    | "-Rs"
-                    | "-Rns"
-                    | "-Rsc"
-                    | "-Rdd"
-                    | "-Rcns"
-            )
-        });
-        if remove {
-            if ctx.args.iter().any(|a| {
-                a.contains("--nodeps")
-                    || *a == "-Rdd"
-                    || *a == "--force-all"
-                    || a.starts_with("--force-remove")
-            }) {
-                acc.danger(format!(
-                    "{name} removes packages ignoring dependencies (can break the system)"
-                ));
-            } else if ctx
-                .positionals()
-                .iter()
-                .any(|w| is_essential_package(&w.text))
-            {
-                acc.danger(format!(
-                    "{name} removes core packages (can break the system)"
-                ));
-            } else {
-                acc.caution(format!("{name} removes packages"));
-            }
-            return;
-        }
-        if name == "dpkg"
-            && matches!(
-                first,
-                "-l" | "-L"
-                    | "-s"
-                    | "-S"
-                    | "-I"
-                    | "-c"
-                    | "--list"
-                    | "--status"
-                    | "--get-selections"
-                    | "-p"
-                    | "--print-architecture"
-            )
-        {
-            return;
-        }
-        if name == "rpm" && first.starts_with("-q") {
-            return;
-        }
-        if name == "pacman"
-            && (first.starts_with("-Q")
-                || first.starts_with("-Ss")
-                || first.starts_with("-Si")
-                || first == "-Sl")
-        {
-            return;
-        }
-        if !ctx.args.is_empty() {
-            acc.caution(format!("{name} installs or changes packages"));
-        }
+        analyze_low_level(name, ctx, acc);
         return;
     }
+    let pos = ctx.positionals();
+    let sub = pos.first().map(|w| w.text.as_str()).unwrap_or("");
     let sub_lc = sub.to_ascii_lowercase();
     if sub.is_empty()
         && ctx
             .args
             .iter()
-            .all(|a| read_flags.contains(a) || *a == "--version" || *a == "-h" || *a == "--help")
+            .all(|a| READ_FLAGS.contains(a) || *a == "--version" || *a == "-h" || *a == "--help")
     {
         return;
     }
-    if read_subs.contains(&sub_lc.as_str()) && !(name == "go" && matches!(sub, "install" | "get")) {
-        if (name == "npm" || name == "pnpm" || name == "yarn") && sub == "run" {
-            return;
-        }
-        if name.starts_with("pip")
-            && sub == "cache"
-            && pos
-                .get(1)
-                .is_some_and(|w| w.text == "purge" || w.text == "remove")
-        {
-            acc.caution("clears the pip cache");
-        }
-        if name == "cargo"
-            && matches!(
-                sub,
-                "build"
-                    | "run"
-                    | "test"
-                    | "fmt"
-                    | "clippy"
-                    | "doc"
-                    | "bench"
-                    | "fetch"
-                    | "metadata"
-                    | "new"
-                    | "init"
-            )
-        {
-            return;
-        }
+    if READ_SUBS.contains(&sub_lc.as_str()) && !(name == "go" && matches!(sub, "install" | "get")) {
+        read_sub(name, sub, &pos, acc);
         return;
     }
     if name == "go" && !matches!(sub, "install" | "get" | "clean") {
         return;
     }
+    install_or_remove(name, sub, &sub_lc, &pos, acc);
+}
+
+/// `dpkg`, `rpm` and `pacman`, whose actions are flags rather than subcommands.
+fn analyze_low_level(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    let first = ctx.args.first().copied().unwrap_or("");
+    let remove = ctx.args.iter().any(|a| {
+        matches!(
+            *a,
+            "-P" | "--purge"
+                | "-r"
+                | "--remove"
+                | "-e"
+                | "--erase"
+                | "-R"
+                | "-Rs"
+                | "-Rns"
+                | "-Rsc"
+                | "-Rdd"
+                | "-Rcns"
+        )
+    });
+    if remove {
+        low_level_remove(name, ctx, acc);
+        return;
+    }
+    if low_level_query(name, first) {
+        return;
+    }
+    if !ctx.args.is_empty() {
+        acc.caution(format!("{name} installs or changes packages"));
+    }
+}
+
+fn low_level_remove(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    if ctx.args.iter().any(|a| {
+        a.contains("--nodeps")
+            || *a == "-Rdd"
+            || *a == "--force-all"
+            || a.starts_with("--force-remove")
+    }) {
+        acc.danger(format!(
+            "{name} removes packages ignoring dependencies (can break the system)"
+        ));
+    } else if ctx
+        .positionals()
+        .iter()
+        .any(|w| is_essential_package(&w.text))
+    {
+        acc.danger(format!(
+            "{name} removes core packages (can break the system)"
+        ));
+    } else {
+        acc.caution(format!("{name} removes packages"));
+    }
+}
+
+/// Whether the first flag makes `dpkg`, `rpm` or `pacman` only query.
+fn low_level_query(name: &str, first: &str) -> bool {
+    match name {
+        "dpkg" => matches!(
+            first,
+            "-l" | "-L"
+                | "-s"
+                | "-S"
+                | "-I"
+                | "-c"
+                | "--list"
+                | "--status"
+                | "--get-selections"
+                | "-p"
+                | "--print-architecture"
+        ),
+        "rpm" => first.starts_with("-q"),
+        "pacman" => {
+            first.starts_with("-Q")
+                || first.starts_with("-Ss")
+                || first.starts_with("-Si")
+                || first == "-Sl"
+        }
+        _ => false,
+    }
+}
+
+/// A read-only subcommand; only clearing pip's cache is worth a word.
+fn read_sub(name: &str, sub: &str, pos: &[&Word], acc: &mut Acc) {
+    if name.starts_with("pip")
+        && sub == "cache"
+        && pos
+            .get(1)
+            .is_some_and(|w| w.text == "purge" || w.text == "remove")
+    {
+        acc.caution("clears the pip cache");
+    }
+}
+
+fn install_or_remove(name: &str, sub: &str, sub_lc: &str, pos: &[&Word], acc: &mut Acc) {
     let removes = matches!(
-        sub_lc.as_str(),
+        sub_lc,
         "remove"
             | "purge"
             | "autoremove"

@@ -54,129 +54,36 @@ pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
     } else {
         mode
     };
-    let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
-    // `chmod -x /bin/chmod`, `chmod 644 /usr/bin/sudo`: a system program
-    // that no longer runs (the tools to undo it may be the ones broken).
-    let takes_exec = mode.is_some_and(|m| {
-        let sym = m.trim_start_matches(['u', 'g', 'o', 'a']);
-        sym.starts_with('-') && sym.contains('x')
-            || m.len() >= 3
-                && m.chars().all(|c| c.is_ascii_digit())
-                && m.chars()
-                    .rev()
-                    .nth(2)
-                    .is_some_and(|d| matches!(d, '0' | '2' | '4' | '6'))
-    });
     let files: &[&Word] = if mode.is_some_and(|m| m.starts_with('-')) {
         &pos[..]
     } else {
         targets
     };
-    if name == "chmod" && takes_exec {
-        const BIN_DIRS: &[&str] = &[
-            "/bin/",
-            "/sbin/",
-            "/usr/bin/",
-            "/usr/sbin/",
-            "/usr/libexec/",
-        ];
-        if let Some(w) = files
-            .iter()
-            .find(|w| BIN_DIRS.iter().any(|d| w.text.starts_with(d)))
-        {
-            acc.danger(format!(
-                "chmod makes the system program {} unrunnable",
-                w.text
-            ));
-            return;
-        }
-    }
-    if name == "chmod" {
-        if let Some(w) = files.iter().find(|w| hides_world_readable(mode, &w.text)) {
-            acc.danger(format!(
-                "chmod makes {} unreadable to users: logins, sudo and name lookups break",
-                w.text
-            ));
-            return;
-        }
-        if let Some(w) = files.iter().find(|w| drops_setuid(mode, &w.text)) {
-            acc.danger(format!(
-                "chmod takes the setuid bit from {}: it can no longer grant root, and the way back may need it",
-                w.text
-            ));
-            return;
-        }
+    if name == "chmod" && breaks_system_program(mode, files, acc) {
+        return;
     }
     // Taking the owner's access to SSH keys or their lists locks the user out.
-    let owner_loses = mode.is_some_and(|m| {
-        let digits = m.trim_start_matches('0');
-        m.chars().all(|c| c.is_ascii_digit())
-            && (digits.len() < 3 || digits.starts_with(['0', '1', '2', '3']))
-            || m.starts_with("a-")
-            || m.starts_with("u-r")
-            || m.starts_with("-r")
-    });
     if name == "chmod"
-        && owner_loses
+        && owner_loses(mode)
         && targets
             .iter()
             .any(|w| is_access_file(&w.text) || w.text.trim_end_matches('/').ends_with(".ssh"))
     {
         acc.danger("chmod takes away access to SSH keys: logins with them stop working");
     }
-    // Giving a critical file to someone other than root is a privilege hole;
-    // `chown root:root /etc/sudoers` is a repair.
-    let hands_to_non_root = (name == "chown" || name == "chgrp")
-        && mode.is_some_and(|owner| {
-            let user = owner.split([':', '.']).next().unwrap_or("");
-            !(user.is_empty() || user == "root" || user == "0")
-        });
-    let mut danger = false;
-    let targets_all: Vec<&Word> = if name == "chmod" && mode.is_some_and(|m| m.starts_with('-')) {
-        pos.clone()
+    let targets_all: &[&Word] = if name == "chmod" && mode.is_some_and(|m| m.starts_with('-')) {
+        &pos[..]
     } else {
-        targets.to_vec()
+        targets
     };
-    for w in targets_all {
-        let t = w.text.as_str();
-        let class = classify(t).unwrap_or(PathClass::Other);
-        let system = matches!(
-            class,
-            PathClass::Root
-                | PathClass::TopLevel(_)
-                | PathClass::SystemDir(_)
-                | PathClass::EmptyVarRoot(_)
-        );
-        if recursive && system {
-            acc.danger(format!("recursive {name} on {}", class.describe()));
-            danger = true;
-        } else if recursive
-            && name == "chmod"
-            && matches!(class, PathClass::Home(_) | PathClass::HomeVital(_))
-        {
-            acc.danger(format!(
-                "recursive chmod on {} (breaks SSH keys and private files)",
-                class.describe()
-            ));
-            danger = true;
-        } else if ww && (system || is_critical_file(t)) {
-            acc.danger(format!("makes {t} world-writable"));
-            danger = true;
-        } else if is_critical_file(t)
-            && t.starts_with("/etc/")
-            && (hands_to_non_root
-                || name == "chmod" && mode.is_some_and(|m| m == "000" || m == "0"))
-        {
-            acc.danger(format!(
-                "changes ownership/permissions of the critical file {t}"
-            ));
-            danger = true;
-        } else if !recursive && matches!(class, PathClass::Root) {
-            acc.danger(format!("{name} on / itself"));
-            danger = true;
-        }
-    }
-    if !danger {
+    let ww = name == "chmod" && mode.is_some_and(world_writable_mode);
+    let change = Change {
+        name,
+        mode,
+        recursive,
+        ww,
+    };
+    if !change.targets_danger(targets_all, acc) {
         if recursive {
             acc.caution(format!(
                 "{name} -R changes ownership/permissions of a whole tree"
@@ -186,6 +93,139 @@ pub(crate) fn analyze_chmod(ctx: &Ctx, acc: &mut Acc) {
         } else {
             acc.caution(format!("{name} changes ownership/permissions"));
         }
+    }
+}
+
+/// `chmod -x /bin/chmod`, `chmod 644 /usr/bin/sudo`, `chmod 600 /etc/passwd`,
+/// `chmod u-s /usr/bin/sudo`: a system program or file that no longer
+/// works (the tools to undo it may be the ones broken). `true` once rated.
+fn breaks_system_program(mode: Option<&str>, files: &[&Word], acc: &mut Acc) -> bool {
+    const BIN_DIRS: &[&str] = &[
+        "/bin/",
+        "/sbin/",
+        "/usr/bin/",
+        "/usr/sbin/",
+        "/usr/libexec/",
+    ];
+    if takes_exec(mode) {
+        if let Some(w) = files
+            .iter()
+            .find(|w| BIN_DIRS.iter().any(|d| w.text.starts_with(d)))
+        {
+            acc.danger(format!(
+                "chmod makes the system program {} unrunnable",
+                w.text
+            ));
+            return true;
+        }
+    }
+    if let Some(w) = files.iter().find(|w| hides_world_readable(mode, &w.text)) {
+        acc.danger(format!(
+            "chmod makes {} unreadable to users: logins, sudo and name lookups break",
+            w.text
+        ));
+        return true;
+    }
+    if let Some(w) = files.iter().find(|w| drops_setuid(mode, &w.text)) {
+        acc.danger(format!(
+            "chmod takes the setuid bit from {}: it can no longer grant root, and the way back may need it",
+            w.text
+        ));
+        return true;
+    }
+    false
+}
+
+/// A mode that takes execute permission from the owner.
+fn takes_exec(mode: Option<&str>) -> bool {
+    mode.is_some_and(|m| {
+        let sym = m.trim_start_matches(['u', 'g', 'o', 'a']);
+        sym.starts_with('-') && sym.contains('x')
+            || m.len() >= 3
+                && m.chars().all(|c| c.is_ascii_digit())
+                && m.chars()
+                    .rev()
+                    .nth(2)
+                    .is_some_and(|d| matches!(d, '0' | '2' | '4' | '6'))
+    })
+}
+
+/// A mode that takes read permission from the owner.
+fn owner_loses(mode: Option<&str>) -> bool {
+    mode.is_some_and(|m| {
+        let digits = m.trim_start_matches('0');
+        m.chars().all(|c| c.is_ascii_digit())
+            && (digits.len() < 3 || digits.starts_with(['0', '1', '2', '3']))
+            || m.starts_with("a-")
+            || m.starts_with("u-r")
+            || m.starts_with("-r")
+    })
+}
+
+/// One `chmod`/`chown`/`chgrp`/`setfacl` invocation, judged per target.
+struct Change<'a> {
+    name: &'a str,
+    mode: Option<&'a str>,
+    recursive: bool,
+    ww: bool,
+}
+
+impl Change<'_> {
+    /// Giving a critical file to someone other than root is a privilege
+    /// hole; `chown root:root /etc/sudoers` is a repair.
+    fn hands_to_non_root(&self) -> bool {
+        (self.name == "chown" || self.name == "chgrp")
+            && self.mode.is_some_and(|owner| {
+                let user = owner.split([':', '.']).next().unwrap_or("");
+                !(user.is_empty() || user == "root" || user == "0")
+            })
+    }
+
+    /// Rates each target that makes the change dangerous; `true` if any did.
+    fn targets_danger(&self, targets: &[&Word], acc: &mut Acc) -> bool {
+        let (name, mode, recursive) = (self.name, self.mode, self.recursive);
+        let hands_to_non_root = self.hands_to_non_root();
+        let mut danger = false;
+        for w in targets {
+            let t = w.text.as_str();
+            let class = classify(t).unwrap_or(PathClass::Other);
+            let system = matches!(
+                class,
+                PathClass::Root
+                    | PathClass::TopLevel(_)
+                    | PathClass::SystemDir(_)
+                    | PathClass::EmptyVarRoot(_)
+            );
+            if recursive && system {
+                acc.danger(format!("recursive {name} on {}", class.describe()));
+                danger = true;
+            } else if recursive
+                && name == "chmod"
+                && matches!(class, PathClass::Home(_) | PathClass::HomeVital(_))
+            {
+                acc.danger(format!(
+                    "recursive chmod on {} (breaks SSH keys and private files)",
+                    class.describe()
+                ));
+                danger = true;
+            } else if self.ww && (system || is_critical_file(t)) {
+                acc.danger(format!("makes {t} world-writable"));
+                danger = true;
+            } else if is_critical_file(t)
+                && t.starts_with("/etc/")
+                && (hands_to_non_root
+                    || name == "chmod" && mode.is_some_and(|m| m == "000" || m == "0"))
+            {
+                acc.danger(format!(
+                    "changes ownership/permissions of the critical file {t}"
+                ));
+                danger = true;
+            } else if !recursive && matches!(class, PathClass::Root) {
+                acc.danger(format!("{name} on / itself"));
+                danger = true;
+            }
+        }
+        danger
     }
 }
 

@@ -11,23 +11,8 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "kill" => analyze_kill(ctx, acc),
         "killall5" => acc.danger("killall5 signals every process on the system"),
         "pkill" | "killall" | "skill" | "slay" => analyze_pkill(ctx, acc),
-        "shutdown" => {
-            if ctx.has_flag('c', &[]) || ctx.has_flag('k', &[]) {
-            } else if ctx.has_flag('r', &["--reboot"]) {
-                acc.caution("reboots the machine");
-            } else {
-                acc.danger("powers off the machine (a remote host stays down until someone switches it on)");
-            }
-        }
-        "poweroff" | "halt" => {
-            if ctx.has_flag('r', &["--reboot"]) {
-                acc.caution("reboots the machine")
-            } else {
-                acc.danger(format!(
-                    "{name} switches the machine off (a remote host stays down)"
-                ))
-            }
-        }
+        "shutdown" => shutdown(ctx, acc),
+        "poweroff" | "halt" => power_off(name, ctx, acc),
         "reboot" => acc.caution("reboots the machine"),
         "init" | "telinit" => match ctx.args.first().copied() {
             Some("0") => acc.danger("init 0 powers off the machine"),
@@ -40,38 +25,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         },
         "systemctl" => analyze_systemctl(ctx, acc),
         "service" => analyze_service(ctx, acc),
-        "crontab" => {
-            if ctx.has_flag('r', &[]) && ctx.has_flag('i', &[]) {
-                acc.caution("crontab -r -i deletes all of the user's cron jobs after asking");
-            } else if ctx.has_flag('r', &[]) {
-                acc.danger("crontab -r deletes all of the user's cron jobs without confirmation");
-            } else if ctx.has_flag('l', &[]) {
-            } else {
-                acc.caution("edits or replaces the crontab");
-                // The new table's jobs: from stdin or a file written earlier.
-                let file = ctx.positionals().first().map(|w| w.text.clone());
-                let judge = |text: &str, depth: usize, acc: &mut Acc| {
-                    for line in text.lines() {
-                        for c in cron_commands(line) {
-                            assess_script(&c, depth, acc);
-                        }
-                    }
-                };
-                if crontab_emptied(ctx, file.as_deref(), acc) {
-                    acc.danger("replaces the crontab with an empty one: every cron job is deleted");
-                }
-                match file.as_deref() {
-                    None | Some("-") => fed_text(ctx, acc, judge),
-                    Some(f) => {
-                        if let Some(Written::Text(t)) =
-                            acc.written.get(f.trim_start_matches("./")).cloned()
-                        {
-                            judge(&t, ctx.depth + 1, acc);
-                        }
-                    }
-                }
-            }
-        }
+        "crontab" => crontab(ctx, acc),
         "userdel" | "deluser" => acc.danger(format!(
             "{name} deletes a user account{}",
             if ctx.has_flag('r', &["--remove", "--remove-home", "--remove-all-files"]) {
@@ -81,48 +35,15 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         )),
         "groupdel" | "delgroup" | "useradd" | "adduser" | "usermod" | "groupadd" | "groupmod"
-        | "passwd" | "chpasswd" | "visudo" | "chage" => {
-            if name == "passwd"
-                && ctx.has_flag('d', &["--delete"])
-                && ctx.positionals().iter().any(|w| w.text == "root")
-            {
-                acc.danger("removes the root password");
-            } else if name == "passwd" && ctx.has_flag('S', &["--status"])
-                || name == "chage" && ctx.has_flag('l', &["--list"])
-            {
-            } else if locks_account(name, ctx) {
-                acc.danger(format!(
-                    "{name} locks an account out: whoever logs in or deploys with it loses access"
-                ));
-            } else {
-                acc.caution("changes user accounts or passwords");
-            }
-        }
+        | "passwd" | "chpasswd" | "visudo" | "chage" => accounts(name, ctx, acc),
         "history" => {
             if ctx.has_flag('c', &[]) {
                 acc.caution("clears the shell history");
             }
         }
-        "sysctl" => {
-            if ctx.has_flag('w', &["--write"])
-                || ctx.has_flag('p', &["--load"])
-                || ctx.args.iter().any(|a| a.contains('='))
-            {
-                acc.caution("changes kernel parameters");
-            }
-        }
+        "sysctl" => sysctl(ctx, acc),
         "mount" | "umount" | "swapoff" | "swapon" | "losetup" | "modprobe" | "rmmod" | "insmod" => {
-            // `mount` alone or `mount -l` only lists.
-            let lists_only = name == "mount"
-                && ctx
-                    .args
-                    .iter()
-                    .all(|a| *a == "-l" || *a == "-t" || a.starts_with("ext"));
-            if !ctx.args.is_empty() && !lists_only {
-                acc.caution(format!(
-                    "{name} changes mounted filesystems or kernel modules"
-                ));
-            }
+            mounts(name, ctx, acc)
         }
         "update-grub" | "grub-install" | "grub-mkconfig" | "update-initramfs" | "dracut"
         | "efibootmgr" | "bootctl" => acc.caution("changes the boot configuration"),
@@ -135,16 +56,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         | "ldconfig"
         | "setenforce"
         | "aa-disable"
-        | "usermod." => {
-            if !ctx.args.is_empty()
-                && !matches!(
-                    ctx.args.first().copied(),
-                    Some("status" | "list" | "show" | "--display" | "list-sessions")
-                )
-            {
-                acc.caution("changes system configuration");
-            }
-        }
+        | "usermod." => system_config(ctx, acc),
         "journalctl" => {
             if ctx
                 .args
@@ -159,6 +71,118 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// `poweroff`, `halt`: off unless `--reboot`.
+fn power_off(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    if ctx.has_flag('r', &["--reboot"]) {
+        acc.caution("reboots the machine")
+    } else {
+        acc.danger(format!(
+            "{name} switches the machine off (a remote host stays down)"
+        ))
+    }
+}
+
+/// `sysctl`: writing kernel parameters.
+fn sysctl(ctx: &Ctx, acc: &mut Acc) {
+    if ctx.has_flag('w', &["--write"])
+        || ctx.has_flag('p', &["--load"])
+        || ctx.args.iter().any(|a| a.contains('='))
+    {
+        acc.caution("changes kernel parameters");
+    }
+}
+
+/// `shutdown`: cancel, warn, reboot or power off.
+fn shutdown(ctx: &Ctx, acc: &mut Acc) {
+    if ctx.has_flag('c', &[]) || ctx.has_flag('k', &[]) {
+    } else if ctx.has_flag('r', &["--reboot"]) {
+        acc.caution("reboots the machine");
+    } else {
+        acc.danger(
+            "powers off the machine (a remote host stays down until someone switches it on)",
+        );
+    }
+}
+
+/// `crontab`: removing the table, or the jobs of the new one.
+fn crontab(ctx: &Ctx, acc: &mut Acc) {
+    if ctx.has_flag('r', &[]) && ctx.has_flag('i', &[]) {
+        acc.caution("crontab -r -i deletes all of the user's cron jobs after asking");
+    } else if ctx.has_flag('r', &[]) {
+        acc.danger("crontab -r deletes all of the user's cron jobs without confirmation");
+    } else if ctx.has_flag('l', &[]) {
+    } else {
+        acc.caution("edits or replaces the crontab");
+        // The new table's jobs: from stdin or a file written earlier.
+        let file = ctx.positionals().first().map(|w| w.text.clone());
+        let judge = |text: &str, depth: usize, acc: &mut Acc| {
+            for line in text.lines() {
+                for c in cron_commands(line) {
+                    assess_script(&c, depth, acc);
+                }
+            }
+        };
+        if crontab_emptied(ctx, file.as_deref(), acc) {
+            acc.danger("replaces the crontab with an empty one: every cron job is deleted");
+        }
+        match file.as_deref() {
+            None | Some("-") => fed_text(ctx, acc, judge),
+            Some(f) => {
+                if let Some(Written::Text(t)) = acc.written.get(f.trim_start_matches("./")).cloned()
+                {
+                    judge(&t, ctx.depth + 1, acc);
+                }
+            }
+        }
+    }
+}
+
+/// Account and password tools: root's password, locked accounts.
+fn accounts(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    if name == "passwd"
+        && ctx.has_flag('d', &["--delete"])
+        && ctx.positionals().iter().any(|w| w.text == "root")
+    {
+        acc.danger("removes the root password");
+    } else if name == "passwd" && ctx.has_flag('S', &["--status"])
+        || name == "chage" && ctx.has_flag('l', &["--list"])
+    {
+    } else if locks_account(name, ctx) {
+        acc.danger(format!(
+            "{name} locks an account out: whoever logs in or deploys with it loses access"
+        ));
+    } else {
+        acc.caution("changes user accounts or passwords");
+    }
+}
+
+/// Mounts, swap, loop devices and kernel modules.
+fn mounts(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    // `mount` alone or `mount -l` only lists.
+    let lists_only = name == "mount"
+        && ctx
+            .args
+            .iter()
+            .all(|a| *a == "-l" || *a == "-t" || a.starts_with("ext"));
+    if !ctx.args.is_empty() && !lists_only {
+        acc.caution(format!(
+            "{name} changes mounted filesystems or kernel modules"
+        ));
+    }
+}
+
+/// System configuration tools; their listing subcommands only read.
+fn system_config(ctx: &Ctx, acc: &mut Acc) {
+    if !ctx.args.is_empty()
+        && !matches!(
+            ctx.args.first().copied(),
+            Some("status" | "list" | "show" | "--display" | "list-sessions")
+        )
+    {
+        acc.caution("changes system configuration");
+    }
 }
 
 pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
@@ -199,18 +223,10 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
     }
     // `ps -e -o pid | xargs kill -9`, `seq 1 500 | xargs kill`: every process,
     // init included.
-    let every_process = ctx.eff.via_xargs
-        && ctx.upstream.iter().any(|c| {
-            let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
-            w.first() == Some(&"ps")
-                && w.iter()
-                    .any(|a| matches!(*a, "-e" | "-A" | "ax" | "aux" | "-ax" | "-eo" | "-ef"))
-        })
-        && !ctx.upstream.iter().any(|c| {
-            c.words.first().is_some_and(|w| {
-                matches!(w.text.as_str(), "grep" | "awk" | "head" | "tail" | "sed")
-            })
-        });
+    let every_process = pids.contains(&EVERY_PROCESS)
+        || ctx.eff.via_xargs
+            && ctx.upstream.iter().any(|c| lists_every_process(&c.words))
+            && !ctx.upstream.iter().any(narrows_listing);
     let fed_init = ctx.eff.via_xargs
         && eval_pipeline(ctx.upstream, acc).is_some_and(|t| t.split_whitespace().any(|p| p == "1"));
     if every_process || fed_init && (sig_kill || crashes_init) {
@@ -230,6 +246,17 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
         } else {
             "terminates processes"
         });
+    }
+}
+
+/// A pipeline stage that keeps only some of a process listing; `awk '{print
+/// $2}'` only picks the PID column and keeps every line.
+fn narrows_listing(c: &Cmd) -> bool {
+    let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+    match w.first().copied() {
+        Some("awk") => !(w.len() == 2 && w[1].trim().starts_with("{print")),
+        Some(n) => matches!(n, "grep" | "head" | "tail" | "sed"),
+        None => false,
     }
 }
 
@@ -416,6 +443,23 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("systemctl status sshd", Safe),
+            // Kill loops over listings of every process, or all of root's.
+            ("for pid in $(pgrep -u 0); do kill -KILL $pid; done", Danger),
+            ("for p in $(ps -A -o pid=); do kill $p; done", Danger),
+            ("ps -ef | awk '{print $2}' | xargs kill", Danger),
+            ("pgrep -U root | xargs -r kill -9", Danger),
+            (
+                "for p in $(pgrep -u 0 gunicorn); do kill -HUP $p; done",
+                Caution,
+            ),
+            (
+                "ps -ef | grep celery | awk '{print $2}' | xargs kill",
+                Caution,
+            ),
+            (
+                "for p in $(pgrep -u root); do ps -o comm= -p $p; done",
+                Safe,
+            ),
             ("crontab -l", Safe),
             ("systemctl restart nginx", Caution),
             ("crontab cron.txt", Caution),

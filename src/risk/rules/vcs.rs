@@ -77,103 +77,12 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
     };
     let rest = &args[i + 1..];
     match sub {
-        "push" => {
-            let force = has_flag(rest, 'f', &["--force"])
-                && !rest.iter().any(|a| {
-                    a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes")
-                })
-                || rest.iter().any(|a| a.starts_with('+') && a.len() > 1);
-            if force {
-                acc.danger("git push --force overwrites remote history (commits others pushed can be lost)");
-            } else if rest.iter().any(|a| a.starts_with("--force-with-lease")) {
-                acc.caution("force-pushes with lease: rewrites remote history, but refuses if the remote moved");
-            } else if rest.contains(&"--mirror") {
-                acc.caution("git push --mirror overwrites and deletes remote refs");
-            } else if rest.iter().any(|a| *a == "--delete" || *a == "-d")
-                || rest.iter().any(|a| a.starts_with(':') && a.len() > 1)
-            {
-                acc.caution("deletes a remote branch or tag");
-            } else {
-                acc.caution("publishes commits to a remote");
-            }
-        }
-        "reset" => {
-            if rest.contains(&"--hard") || rest.contains(&"--merge") || rest.contains(&"--keep") {
-                acc.git_reset_hard = true;
-                acc.danger(
-                    "git reset --hard discards all uncommitted changes (they cannot be recovered)",
-                );
-            } else if rest.contains(&"--") || rest.first() == Some(&"HEAD") && rest.len() > 1 {
-                // `git reset HEAD file`: unstages, the work stays.
-            } else {
-                acc.caution("git reset moves the branch pointer");
-            }
-        }
-        "clean" => {
-            let dry = has_flag(rest, 'n', &["--dry-run"]);
-            let force = has_flag(rest, 'f', &["--force"]);
-            if !dry && force {
-                if has_flag(rest, 'x', &[]) || has_flag(rest, 'X', &[]) {
-                    acc.git_clean_all = true;
-                    acc.danger("git clean -x deletes untracked and ignored files (.env, build output, local config) for good");
-                } else {
-                    acc.caution("git clean deletes untracked files");
-                }
-            }
-        }
-        "checkout" | "restore" => {
-            let staged_only = sub == "restore"
-                && has_flag(rest, 'S', &["--staged"])
-                && !has_flag(rest, 'W', &["--worktree"]);
-            // `git checkout -f BRANCH` throws local changes away like `-f` alone.
-            let whole_tree = rest.iter().any(|a| matches!(*a, "." | ":/" | "*" | "-a"))
-                || sub == "checkout"
-                    && has_flag(rest, 'f', &["--force"])
-                    && !rest.contains(&"--");
-            if whole_tree && !staged_only {
-                acc.danger(format!(
-                    "git {sub} discards every uncommitted change in the working tree"
-                ));
-            } else if rest.contains(&"--")
-                || rest.contains(&".")
-                || sub == "restore"
-                || has_flag(rest, 'f', &["--force"])
-            {
-                acc.caution("discards local changes to files");
-            }
-        }
-        "config" => {
-            // git config core.pager '…': the value runs later.
-            if let [key, value, ..] = rest
-                .iter()
-                .filter(|a| !a.starts_with('-'))
-                .copied()
-                .collect::<Vec<_>>()[..]
-            {
-                git_config_program(&format!("{key}={value}"), ctx.depth, acc);
-            }
-        }
-        "branch" => {
-            let force = has_flag(rest, 'D', &[]) || rest.contains(&"--delete") && rest.contains(&"--force");
-            // `git branch | grep -v main | xargs git branch -D`: every listed branch.
-            let listed = rest.contains(&FANOUT)
-                || ctx.eff.via_xargs
-                    && ctx.upstream.iter().any(|c| {
-                        c.words
-                            .iter()
-                            .any(|w| matches!(w.text.as_str(), "branch" | "for-each-ref" | "refs/heads"))
-                    });
-            if force && listed {
-                acc.danger("force-deletes every listed branch: their unmerged commits become unreachable");
-            } else if force {
-                acc.caution("force-deletes a branch (unmerged commits become unreachable)");
-            } else if has_flag(rest, 'd', &["--delete"])
-                || has_flag(rest, 'm', &["--move"])
-                || has_flag(rest, 'M', &[])
-            {
-                acc.caution("deletes or renames a branch");
-            }
-        }
+        "push" => push(rest, acc),
+        "reset" => reset(rest, acc),
+        "clean" => clean(rest, acc),
+        "checkout" | "restore" => checkout(sub, rest, acc),
+        "config" => config(ctx, rest, acc),
+        "branch" => branch(ctx, rest, acc),
         "stash" => match rest.first().copied() {
             Some("clear") => acc.danger("git stash clear deletes every stash"),
             Some("drop") => acc.caution("deletes stashed changes"),
@@ -186,34 +95,149 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
         }
         "merge" | "pull" | "cherry-pick" | "revert" | "am" | "apply" | "rm" | "mv" | "gc"
         | "prune" | "reflog" | "update-ref" | "tag" | "remote" | "submodule" | "worktree"
-        | "switch" => match sub {
-            "switch" if has_flag(rest, 'f', &["--force", "--discard-changes"]) => {
-                acc.danger("git switch --discard-changes throws away every uncommitted change")
-            }
-            "update-ref" if has_flag(rest, 'd', &["--delete"]) => acc.danger(
-                "git update-ref -d deletes a ref: the commits only it pointed to are lost",
-            ),
-            "reflog"
-                if rest.contains(&"expire")
-                    && rest
-                        .iter()
-                        .any(|a| matches!(*a, "--expire=now" | "--expire=all" | "--expire-unreachable=now")) =>
-            {
-                acc.danger("git reflog expire --expire=now drops the only record of lost commits: gc then deletes them for good")
-            }
-            "reflog" if !rest.iter().any(|a| *a == "expire" || *a == "delete") => {}
-            "tag" if !has_flag(rest, 'd', &["--delete"]) && !has_flag(rest, 'f', &["--force"]) => {}
-            "remote"
-                if !rest
-                    .iter()
-                    .any(|a| matches!(*a, "remove" | "rm" | "set-url" | "prune")) => {}
-            "submodule" if !rest.iter().any(|a| matches!(*a, "deinit" | "update")) => {}
-            "worktree" if !rest.iter().any(|a| matches!(*a, "remove" | "prune")) => {}
-            "switch" if !has_flag(rest, 'f', &["--force", "--discard-changes"]) => {}
-            "gc" if !rest.iter().any(|a| a.starts_with("--prune")) => {}
-            _ => acc.caution(format!("git {sub} changes the repository")),
-        },
+        | "switch" => other(sub, rest, acc),
         _ => {}
+    }
+}
+
+/// The subcommands that change the repository but discard nothing unless
+/// told to.
+fn other(sub: &str, rest: &[&str], acc: &mut Acc) {
+    match sub {
+        "switch" if has_flag(rest, 'f', &["--force", "--discard-changes"]) => {
+            acc.danger("git switch --discard-changes throws away every uncommitted change")
+        }
+        "update-ref" if has_flag(rest, 'd', &["--delete"]) => acc.danger(
+            "git update-ref -d deletes a ref: the commits only it pointed to are lost",
+        ),
+        "reflog"
+            if rest.contains(&"expire")
+                && rest
+                    .iter()
+                    .any(|a| matches!(*a, "--expire=now" | "--expire=all" | "--expire-unreachable=now")) =>
+        {
+            acc.danger("git reflog expire --expire=now drops the only record of lost commits: gc then deletes them for good")
+        }
+        "reflog" if !rest.iter().any(|a| *a == "expire" || *a == "delete") => {}
+        "tag" if !has_flag(rest, 'd', &["--delete"]) && !has_flag(rest, 'f', &["--force"]) => {}
+        "remote"
+            if !rest
+                .iter()
+                .any(|a| matches!(*a, "remove" | "rm" | "set-url" | "prune")) => {}
+        "submodule" if !rest.iter().any(|a| matches!(*a, "deinit" | "update")) => {}
+        "worktree" if !rest.iter().any(|a| matches!(*a, "remove" | "prune")) => {}
+        "switch" if !has_flag(rest, 'f', &["--force", "--discard-changes"]) => {}
+        "gc" if !rest.iter().any(|a| a.starts_with("--prune")) => {}
+        _ => acc.caution(format!("git {sub} changes the repository")),
+    }
+}
+
+/// `git push`: forced, mirrored, deleting or plain.
+fn push(rest: &[&str], acc: &mut Acc) {
+    let force = has_flag(rest, 'f', &["--force"])
+        && !rest
+            .iter()
+            .any(|a| a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes"))
+        || rest.iter().any(|a| a.starts_with('+') && a.len() > 1);
+    if force {
+        acc.danger(
+            "git push --force overwrites remote history (commits others pushed can be lost)",
+        );
+    } else if rest.iter().any(|a| a.starts_with("--force-with-lease")) {
+        acc.caution(
+            "force-pushes with lease: rewrites remote history, but refuses if the remote moved",
+        );
+    } else if rest.contains(&"--mirror") {
+        acc.caution("git push --mirror overwrites and deletes remote refs");
+    } else if rest.iter().any(|a| *a == "--delete" || *a == "-d")
+        || rest.iter().any(|a| a.starts_with(':') && a.len() > 1)
+    {
+        acc.caution("deletes a remote branch or tag");
+    } else {
+        acc.caution("publishes commits to a remote");
+    }
+}
+
+/// `git reset`: `--hard` discards the work.
+fn reset(rest: &[&str], acc: &mut Acc) {
+    if rest.contains(&"--hard") || rest.contains(&"--merge") || rest.contains(&"--keep") {
+        acc.git_reset_hard = true;
+        acc.danger("git reset --hard discards all uncommitted changes (they cannot be recovered)");
+    } else if rest.contains(&"--") || rest.first() == Some(&"HEAD") && rest.len() > 1 {
+        // `git reset HEAD file`: unstages, the work stays.
+    } else {
+        acc.caution("git reset moves the branch pointer");
+    }
+}
+
+/// `git clean -f`: with `-x` the ignored files go too.
+fn clean(rest: &[&str], acc: &mut Acc) {
+    let dry = has_flag(rest, 'n', &["--dry-run"]);
+    let force = has_flag(rest, 'f', &["--force"]);
+    if !dry && force {
+        if has_flag(rest, 'x', &[]) || has_flag(rest, 'X', &[]) {
+            acc.git_clean_all = true;
+            acc.danger("git clean -x deletes untracked and ignored files (.env, build output, local config) for good");
+        } else {
+            acc.caution("git clean deletes untracked files");
+        }
+    }
+}
+
+/// `git checkout`/`restore`: the whole tree or named files.
+fn checkout(sub: &str, rest: &[&str], acc: &mut Acc) {
+    let staged_only = sub == "restore"
+        && has_flag(rest, 'S', &["--staged"])
+        && !has_flag(rest, 'W', &["--worktree"]);
+    // `git checkout -f BRANCH` throws local changes away like `-f` alone.
+    let whole_tree = rest.iter().any(|a| matches!(*a, "." | ":/" | "*" | "-a"))
+        || sub == "checkout" && has_flag(rest, 'f', &["--force"]) && !rest.contains(&"--");
+    if whole_tree && !staged_only {
+        acc.danger(format!(
+            "git {sub} discards every uncommitted change in the working tree"
+        ));
+    } else if rest.contains(&"--")
+        || rest.contains(&".")
+        || sub == "restore"
+        || has_flag(rest, 'f', &["--force"])
+    {
+        acc.caution("discards local changes to files");
+    }
+}
+
+/// `git config KEY VALUE`: a program-valued key runs later.
+fn config(ctx: &Ctx, rest: &[&str], acc: &mut Acc) {
+    // git config core.pager '…': the value runs later.
+    if let [key, value, ..] = rest
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .copied()
+        .collect::<Vec<_>>()[..]
+    {
+        git_config_program(&format!("{key}={value}"), ctx.depth, acc);
+    }
+}
+
+/// `git branch -D`: one branch, or every listed one.
+fn branch(ctx: &Ctx, rest: &[&str], acc: &mut Acc) {
+    let force = has_flag(rest, 'D', &[]) || rest.contains(&"--delete") && rest.contains(&"--force");
+    // `git branch | grep -v main | xargs git branch -D`: every listed branch.
+    let listed = rest.contains(&FANOUT)
+        || ctx.eff.via_xargs
+            && ctx.upstream.iter().any(|c| {
+                c.words
+                    .iter()
+                    .any(|w| matches!(w.text.as_str(), "branch" | "for-each-ref" | "refs/heads"))
+            });
+    if force && listed {
+        acc.danger("force-deletes every listed branch: their unmerged commits become unreachable");
+    } else if force {
+        acc.caution("force-deletes a branch (unmerged commits become unreachable)");
+    } else if has_flag(rest, 'd', &["--delete"])
+        || has_flag(rest, 'm', &["--move"])
+        || has_flag(rest, 'M', &[])
+    {
+        acc.caution("deletes or renames a branch");
     }
 }
 

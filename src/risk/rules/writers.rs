@@ -10,172 +10,185 @@ pub(crate) fn analyze_file_writers(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
     let pos = ctx.positionals();
     match name {
-        "cp" | "install" | "ln" => {
-            if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
-                let from_null = pos.iter().any(|w| w.text == "/dev/null");
-                if is_device(&dest.text) && name != "ln" {
-                    acc.danger(format!("{name} writes over the device {}", dest.text));
-                } else if is_access_key(&dest.text) && (from_null || name == "ln") {
-                    acc.danger(access_loss("empties", &dest.text));
-                } else if let Some(why) = empties_system_files(dest).filter(|_| from_null) {
-                    acc.danger(why);
-                } else if replaces_authorized_keys(&dest.text) {
-                    acc.danger(format!(
-                        "{name} replaces {}: every key listed there now stops working",
-                        dest.text
-                    ));
-                } else if if name == "ln" {
-                    CRITICAL_FILES.contains(&dest.text.as_str())
-                } else {
-                    is_critical_file(&dest.text)
-                } {
-                    acc.danger(format!("{name} replaces the critical file {}", dest.text));
-                } else if matches!(
-                    classify(&dest.text),
-                    Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_))
-                ) || dest.text.starts_with("/etc/")
-                    || dest.text.starts_with("/usr/")
-                {
-                    acc.caution(format!(
-                        "{name} writes into the system directory {}",
-                        dest.text
-                    ));
-                } else if ctx.has_flag('f', &["--force"]) || name == "ln" && ctx.has_flag('f', &[])
-                {
-                    acc.caution(format!("{name} -f overwrites existing files"));
-                }
-            }
-        }
-        "tee" => {
-            for w in &pos {
-                if is_device(&w.text) {
-                    acc.danger(format!("tee writes over the device {}", w.text));
-                } else if w.text == "/proc/sysrq-trigger" {
-                    acc.danger(
-                        "writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)",
-                    );
-                } else if is_critical_file(&w.text) && !ctx.has_flag('a', &["--append"]) {
-                    acc.danger(format!("tee overwrites the critical file {}", w.text));
-                } else if replaces_authorized_keys(&w.text) && !ctx.has_flag('a', &["--append"]) {
-                    acc.danger(format!(
-                        "tee replaces {}: every key listed there now stops working",
-                        w.text
-                    ));
-                } else if replaces_authorized_keys(&w.text) {
-                    acc.caution(format!("adds keys to {}", w.text));
-                } else if w.text.starts_with('/')
-                    && !w.text.starts_with("/tmp/")
-                    && !is_harmless_dev(&w.text)
-                {
-                    acc.caution(format!("writes the system file {}", w.text));
-                }
-            }
-        }
-        "truncate" => {
-            let shrink = ctx.args.iter().enumerate().any(|(i, a)| {
-                (*a == "-s" || *a == "--size")
-                    && ctx
-                        .args
-                        .get(i + 1)
-                        .is_some_and(|v| *v == "0" || v.starts_with('-'))
-                    || *a == "-s0"
-                    || *a == "--size=0"
-            });
-            let mut danger = false;
-            for w in &pos {
-                if is_critical_file(&w.text) || is_device(&w.text) {
-                    acc.danger(format!("truncates the critical file {}", w.text));
-                    danger = true;
-                } else if shrink && is_access_key(&w.text) {
-                    acc.danger(access_loss("empties", &w.text));
-                    danger = true;
-                } else if let Some(why) = empties_system_files(w).filter(|_| shrink) {
-                    acc.danger(why);
-                    danger = true;
-                }
-            }
-            if !danger {
-                acc.caution(if shrink {
-                    "truncates files (contents lost)"
-                } else {
-                    "changes file sizes"
-                });
-            }
-        }
-        "rsync" => {
-            let dry = ctx.has_flag('n', &["--dry-run"]);
-            let deletes = !dry
-                && ctx
-                    .args
-                    .iter()
-                    .any(|a| a.starts_with("--delete") || *a == "--remove-source-files");
-            if deletes {
-                if let Some(dest) = pos.last() {
-                    let c = classify(&dest.text).unwrap_or(PathClass::Other);
-                    // Syncing a build into the web root is how a site is deployed.
-                    let deploy = dest.text.starts_with("/var/www/");
-                    if c != PathClass::Other && !deploy {
-                        acc.danger(format!(
-                            "rsync --delete into {} removes everything not in the source",
-                            c.describe()
-                        ));
-                        return;
-                    }
-                }
-                acc.caution("rsync --delete removes files missing from the source");
-            }
-        }
-        "tar" => {
-            let extract = ctx
-                .args
-                .first()
-                .is_some_and(|a| !a.starts_with('-') && a.contains('x'))
-                || ctx.has_flag('x', &["--extract", "--get"]);
-            if extract {
-                if let Some(i) = ctx
-                    .args
-                    .iter()
-                    .position(|a| *a == "-C" || a.starts_with("--directory"))
-                {
-                    let dir = if ctx.args[i].contains('=') {
-                        ctx.args[i].split('=').nth(1).unwrap_or("")
-                    } else {
-                        ctx.args.get(i + 1).copied().unwrap_or("")
-                    };
-                    if matches!(classify(dir), Some(PathClass::Root)) {
-                        acc.caution("extracts an archive over / (may overwrite system files)");
-                    }
-                }
-                if ctx.args.iter().any(|a| {
-                    a.starts_with("--overwrite")
-                        || *a == "--unlink-first"
-                        || *a == "--recursive-unlink"
-                }) {
-                    acc.caution("tar extraction overwrites existing files");
-                }
-            }
-        }
-        "sed" => {
-            sed_executes(ctx, acc);
-            if ctx
-                .args
-                .iter()
-                .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
-            {
-                let empties = sed_deletes_every_line(ctx.args);
-                let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
-                if empties && pos.iter().any(|w| vital(&w.text)) {
-                    acc.danger("sed -i deletes every line of a system or access file");
-                } else if empties {
-                    acc.caution("sed -i empties the files");
-                } else if pos.iter().any(|w| is_critical_file(&w.text)) {
-                    acc.caution("edits a critical system file in place");
-                } else {
-                    acc.caution("edits files in place");
-                }
-            }
-        }
+        "cp" | "install" | "ln" => copy_like(name, ctx, &pos, acc),
+        "tee" => tee(ctx, &pos, acc),
+        "truncate" => truncate(ctx, &pos, acc),
+        "rsync" => rsync(ctx, &pos, acc),
+        "tar" => tar(ctx, acc),
+        "sed" => sed(ctx, &pos, acc),
         _ => {}
+    }
+}
+
+/// `cp`, `install`, `ln`: what the destination is.
+fn copy_like(name: &str, ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
+    if let Some(dest) = pos.last().filter(|_| pos.len() >= 2) {
+        let from_null = pos.iter().any(|w| w.text == "/dev/null");
+        if is_device(&dest.text) && name != "ln" {
+            acc.danger(format!("{name} writes over the device {}", dest.text));
+        } else if is_access_key(&dest.text) && (from_null || name == "ln") {
+            acc.danger(access_loss("empties", &dest.text));
+        } else if let Some(why) = empties_system_files(dest).filter(|_| from_null) {
+            acc.danger(why);
+        } else if replaces_authorized_keys(&dest.text) {
+            acc.danger(format!(
+                "{name} replaces {}: every key listed there now stops working",
+                dest.text
+            ));
+        } else if if name == "ln" {
+            CRITICAL_FILES.contains(&dest.text.as_str())
+        } else {
+            is_critical_file(&dest.text)
+        } {
+            acc.danger(format!("{name} replaces the critical file {}", dest.text));
+        } else if matches!(
+            classify(&dest.text),
+            Some(PathClass::Root | PathClass::TopLevel(_) | PathClass::SystemDir(_))
+        ) || dest.text.starts_with("/etc/")
+            || dest.text.starts_with("/usr/")
+        {
+            acc.caution(format!(
+                "{name} writes into the system directory {}",
+                dest.text
+            ));
+        } else if ctx.has_flag('f', &["--force"]) || name == "ln" && ctx.has_flag('f', &[]) {
+            acc.caution(format!("{name} -f overwrites existing files"));
+        }
+    }
+}
+
+/// `tee`: every operand is written over (or appended to with `-a`).
+fn tee(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
+    for w in pos {
+        if is_device(&w.text) {
+            acc.danger(format!("tee writes over the device {}", w.text));
+        } else if w.text == "/proc/sysrq-trigger" {
+            acc.danger("writes to /proc/sysrq-trigger (can crash or reboot the machine instantly)");
+        } else if is_critical_file(&w.text) && !ctx.has_flag('a', &["--append"]) {
+            acc.danger(format!("tee overwrites the critical file {}", w.text));
+        } else if replaces_authorized_keys(&w.text) && !ctx.has_flag('a', &["--append"]) {
+            acc.danger(format!(
+                "tee replaces {}: every key listed there now stops working",
+                w.text
+            ));
+        } else if replaces_authorized_keys(&w.text) {
+            acc.caution(format!("adds keys to {}", w.text));
+        } else if w.text.starts_with('/')
+            && !w.text.starts_with("/tmp/")
+            && !is_harmless_dev(&w.text)
+        {
+            acc.caution(format!("writes the system file {}", w.text));
+        }
+    }
+}
+
+/// `truncate`: emptying (`-s 0`, shrinking) versus resizing.
+fn truncate(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
+    let shrink = ctx.args.iter().enumerate().any(|(i, a)| {
+        (*a == "-s" || *a == "--size")
+            && ctx
+                .args
+                .get(i + 1)
+                .is_some_and(|v| *v == "0" || v.starts_with('-'))
+            || *a == "-s0"
+            || *a == "--size=0"
+    });
+    let mut danger = false;
+    for w in pos {
+        if is_critical_file(&w.text) || is_device(&w.text) {
+            acc.danger(format!("truncates the critical file {}", w.text));
+            danger = true;
+        } else if shrink && is_access_key(&w.text) {
+            acc.danger(access_loss("empties", &w.text));
+            danger = true;
+        } else if let Some(why) = empties_system_files(w).filter(|_| shrink) {
+            acc.danger(why);
+            danger = true;
+        }
+    }
+    if !danger {
+        acc.caution(if shrink {
+            "truncates files (contents lost)"
+        } else {
+            "changes file sizes"
+        });
+    }
+}
+
+/// `rsync --delete`: what the destination loses.
+fn rsync(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
+    let dry = ctx.has_flag('n', &["--dry-run"]);
+    let deletes = !dry
+        && ctx
+            .args
+            .iter()
+            .any(|a| a.starts_with("--delete") || *a == "--remove-source-files");
+    if deletes {
+        if let Some(dest) = pos.last() {
+            let c = classify(&dest.text).unwrap_or(PathClass::Other);
+            // Syncing a build into the web root is how a site is deployed.
+            let deploy = dest.text.starts_with("/var/www/");
+            if c != PathClass::Other && !deploy {
+                acc.danger(format!(
+                    "rsync --delete into {} removes everything not in the source",
+                    c.describe()
+                ));
+                return;
+            }
+        }
+        acc.caution("rsync --delete removes files missing from the source");
+    }
+}
+
+/// `tar` extraction over `/` or over existing files.
+fn tar(ctx: &Ctx, acc: &mut Acc) {
+    let extract = ctx
+        .args
+        .first()
+        .is_some_and(|a| !a.starts_with('-') && a.contains('x'))
+        || ctx.has_flag('x', &["--extract", "--get"]);
+    if extract {
+        if let Some(i) = ctx
+            .args
+            .iter()
+            .position(|a| *a == "-C" || a.starts_with("--directory"))
+        {
+            let dir = if ctx.args[i].contains('=') {
+                ctx.args[i].split('=').nth(1).unwrap_or("")
+            } else {
+                ctx.args.get(i + 1).copied().unwrap_or("")
+            };
+            if matches!(classify(dir), Some(PathClass::Root)) {
+                acc.caution("extracts an archive over / (may overwrite system files)");
+            }
+        }
+        if ctx.args.iter().any(|a| {
+            a.starts_with("--overwrite") || *a == "--unlink-first" || *a == "--recursive-unlink"
+        }) {
+            acc.caution("tar extraction overwrites existing files");
+        }
+    }
+}
+
+/// `sed`: commands it runs (`e`, `w`) and in-place edits.
+fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
+    sed_executes(ctx, acc);
+    if ctx
+        .args
+        .iter()
+        .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
+    {
+        let empties = sed_deletes_every_line(ctx.args);
+        let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
+        if empties && pos.iter().any(|w| vital(&w.text)) {
+            acc.danger("sed -i deletes every line of a system or access file");
+        } else if empties {
+            acc.caution("sed -i empties the files");
+        } else if pos.iter().any(|w| is_critical_file(&w.text)) {
+            acc.caution("edits a critical system file in place");
+        } else {
+            acc.caution("edits files in place");
+        }
     }
 }
 
