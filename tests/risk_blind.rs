@@ -116,7 +116,7 @@ fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
 /// looked; 30 rows whose labels its author doubted were left out of both parts). Nobody
 /// tuned on it: its figures are what a new set can expect. Before the round that used
 /// the tune half: danger 208/254 = 81.9 %, 14 destructive rated safe, false alarms
-/// 6/287 = 2.09 %; after it: 232/254 = 91.3 %, 6 rated safe, 1/287 = 0.35 %. The
+/// 6/287 = 2.09 %; after it: 233/254 = 91.7 %, 6 rated safe, 1/287 = 0.35 %. The
 /// targets (none safe, 95 %) are not met; the floors hold what was reached. Whoever
 /// tunes on this set must move it into the tune set and write a new held-out one.
 #[test]
@@ -129,7 +129,7 @@ fn blind_held_out_set_holds_its_floor() {
         f.rated_safe
     );
     assert!(
-        f.recall() >= 0.91,
+        f.recall() >= 0.915,
         "danger recall fell to {:.1} %",
         100.0 * f.recall()
     );
