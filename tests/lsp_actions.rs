@@ -609,7 +609,8 @@ fn actions_against_the_real_llama_cpp_server() {
     };
     let model = support::llama::LLAMA_MODEL;
     let mut c = LspClient::spawn(Spawn::default());
-    // One CPU thread serves the real model, beside the other tests: give it time.
+    // One CPU thread serves the real model, beside the other tests, and it may ramble to the
+    // end of its context (2,048 tokens, over a minute on two cores): give it time.
     c.wait = Duration::from_secs(150);
     c.initialize(
         json!({
@@ -618,7 +619,7 @@ fn actions_against_the_real_llama_cpp_server() {
             "actions": {"shellcheck": false},
             "tiers": {
                 "fast": {"model": model, "backend": "local"},
-                "code": {"model": model, "backend": "local", "timeout_s": 60, "first_token_timeout_s": 30},
+                "code": {"model": model, "backend": "local", "timeout_s": 140, "first_token_timeout_s": 60},
                 "heavy": {"model": model, "backend": "local"}
             }
         }),
