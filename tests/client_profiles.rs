@@ -106,20 +106,8 @@ impl World {
 
 fn generate(c: &mut LspClient, uri: &str, text: &str) -> Result<Value, Value> {
     c.open(uri, "shellscript", text);
-    let list = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "context": {"diagnostics": []}}),
-        )
-        .unwrap();
-    let action = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"].as_str().unwrap_or("").starts_with("Generate"))
-        .expect("Generate listed")["command"]
-        .clone();
-    c.request("workspace/executeCommand", action)
+    let command = c.listed_command(uri, 1, "Generate");
+    c.request("workspace/executeCommand", command)
 }
 
 fn messages(c: &LspClient) -> Vec<String> {

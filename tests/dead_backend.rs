@@ -159,25 +159,8 @@ fn shown(c: &LspClient) -> Vec<String> {
 fn generate(c: &mut LspClient) -> Result<Value, Value> {
     let uri = "file:///w/d.sh";
     c.open(uri, "shellscript", "#!/bin/bash\n# list the files here\n");
-    let list = c
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                "context": {"diagnostics": []}
-            }),
-        )
-        .expect("codeAction");
-    let action = list
-        .as_array()
-        .and_then(|l| {
-            l.iter()
-                .find(|a| a["title"].as_str().unwrap_or("").starts_with("Generate"))
-        })
-        .cloned()
-        .expect("a Generate action");
-    c.request("workspace/executeCommand", action["command"].clone())
+    let command = c.listed_command(uri, 1, "Generate");
+    c.request("workspace/executeCommand", command)
 }
 
 fn editor(code_url: &str, fast_url: &str) -> LspClient {

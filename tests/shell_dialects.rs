@@ -35,26 +35,9 @@ fn prompt_for(language_id: &str, text: &str) -> (String, String) {
     );
     let uri = "file:///w/script";
     c.open(uri, language_id, text);
-    let list = c
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": {"uri": uri},
-                "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                "context": {"diagnostics": []}
-            }),
-        )
-        .expect("codeAction");
-    let action = list
-        .as_array()
-        .and_then(|l| {
-            l.iter()
-                .find(|a| a["title"].as_str().unwrap_or("").starts_with("Generate"))
-        })
-        .cloned()
-        .unwrap_or_else(|| panic!("no Generate action in {list}"));
+    let command = c.listed_command(uri, 1, "Generate");
     let r = c
-        .request("workspace/executeCommand", action["command"].clone())
+        .request("workspace/executeCommand", command)
         .expect("generated");
     assert_eq!(r["inserted"], true, "{r}");
     let sent: Value = stub

@@ -250,25 +250,8 @@ impl World {
             "shellscript",
             "#!/bin/bash\n# free up space in my home\n",
         );
-        let list = c
-            .request(
-                "textDocument/codeAction",
-                json!({
-                    "textDocument": {"uri": uri},
-                    "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                    "context": {"diagnostics": []}
-                }),
-            )
-            .expect("codeAction");
-        let generate = list
-            .as_array()
-            .and_then(|l| {
-                l.iter()
-                    .find(|a| a["title"].as_str().unwrap_or("").starts_with("Generate"))
-            })
-            .cloned()
-            .unwrap_or_else(|| panic!("no Generate action in {list}"));
-        let id = c.send_request("workspace/executeCommand", generate["command"].clone());
+        let command = c.listed_command(uri, 1, "Generate");
+        let id = c.send_request("workspace/executeCommand", command);
         (c, id)
     }
 }

@@ -417,6 +417,28 @@ impl LspClient {
         }
     }
 
+    /// The command of the code action listed at the start of `line` (no diagnostics in
+    /// the context) whose title starts with `prefix`; panics naming what was listed.
+    pub fn listed_command(&mut self, uri: &str, line: u32, prefix: &str) -> Value {
+        let list = self
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+                    "context": {"diagnostics": []}
+                }),
+            )
+            .expect("codeAction");
+        list.as_array()
+            .and_then(|l| {
+                l.iter()
+                    .find(|a| a["title"].as_str().unwrap_or("").starts_with(prefix))
+            })
+            .map(|a| a["command"].clone())
+            .unwrap_or_else(|| panic!("no {prefix} action in {list}"))
+    }
+
     pub fn open(&mut self, uri: &str, language_id: &str, text: &str) {
         self.docs.insert(uri.to_string(), (text.to_string(), 1));
         self.notify(
