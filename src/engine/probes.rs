@@ -21,6 +21,10 @@ use crate::backends::{Backend, BackendError, InstalledModel, LoadedModel};
 /// The longest any one probe may wait (a local Ollama answers these in milliseconds).
 pub const PROBE_LIMIT: Duration = Duration::from_secs(1);
 
+/// The connect timeout of the clients that probes and `status` use. One value, so that
+/// the client built (and warmed) once is the one every probe reuses.
+pub const PROBE_CONNECT_S: u64 = 2;
+
 /// How long a failed probe is remembered before the backend is asked again.
 pub const FAILURE_TTL: Duration = Duration::from_secs(10);
 

@@ -12,15 +12,11 @@ use std::sync::Arc;
 
 use super::analyzer;
 use super::context::{self, EditorContext, LineRange};
-use super::probes::PROBE_LIMIT;
+use super::probes::{PROBE_CONNECT_S, PROBE_LIMIT};
 use super::router::Engine;
 use super::tier::Tier;
 use crate::backends;
 use crate::config::BackendKind;
-
-/// The connect timeout the router's probes and `status` build their clients with
-/// (`Engine::backend(name, 2)` in router.rs and status.rs).
-const PROBE_CONNECT_S: u64 = 2;
 
 /// Warms `engine` in the background; returns at once. Needs a Tokio runtime.
 pub fn warm(engine: Arc<Engine>) {

@@ -12,6 +12,7 @@ use crate::config::{BackendKind, Refusal};
 
 use super::counters::TierCounters;
 use super::gpu::GpuSnapshot;
+use super::probes::PROBE_CONNECT_S;
 use super::router::Engine;
 use super::tier::Tier;
 use super::vram;
@@ -183,7 +184,7 @@ impl Engine {
                 if !installed {
                     return None;
                 }
-                let backend = self.backend(backend, 2).ok()?;
+                let backend = self.backend(backend, PROBE_CONNECT_S).ok()?;
                 tokio::time::timeout(Duration::from_secs(3), backend.show(model))
                     .await
                     .ok()?
@@ -214,7 +215,7 @@ impl Engine {
             status.error = Some("not used by any tier".into());
             return status;
         }
-        let backend = match self.backend(name, 2) {
+        let backend = match self.backend(name, PROBE_CONNECT_S) {
             Ok(b) => b,
             Err(e) => {
                 status.usable = !matches!(e, backends::BackendError::Unusable { .. });

@@ -9,6 +9,7 @@ use crate::backends::{self, InstalledModel};
 use crate::config::BackendKind;
 use crate::engine::budget::Budget;
 use crate::engine::gpu::{GpuError, GpuSnapshot};
+use crate::engine::probes::PROBE_CONNECT_S;
 use crate::engine::vram::{self, GuardDecision, GuardSettings, LoadRequest};
 use crate::tier::Tier;
 
@@ -35,7 +36,7 @@ impl Engine {
         if !is_ollama {
             return;
         }
-        let Ok(backend) = self.backend(name, 2) else {
+        let Ok(backend) = self.backend(name, PROBE_CONNECT_S) else {
             return;
         };
         let residency = self.config.vram.enabled && self.local_ollama(name);
@@ -52,7 +53,7 @@ impl Engine {
         backend_name: &str,
         limit: Duration,
     ) -> Option<Vec<InstalledModel>> {
-        let backend = self.backend(backend_name, 2).ok()?;
+        let backend = self.backend(backend_name, PROBE_CONNECT_S).ok()?;
         self.probes.installed(backend_name, &backend, limit).await
     }
 
@@ -176,7 +177,7 @@ impl Engine {
         }
         let started = Instant::now();
         let left = || limit.saturating_sub(started.elapsed());
-        let resident = match self.backend(&t.backend, 2) {
+        let resident = match self.backend(&t.backend, PROBE_CONNECT_S) {
             Ok(b) => self.probes.resident(&t.backend, &b, model, left()).await,
             Err(_) => false,
         };
