@@ -8,7 +8,7 @@ use crate::engine::router::{AskRequest, Engine, Outcome};
 use crate::tasks::fix_error::{self, Fix, Region};
 use crate::tasks::ANSWER_MAX_TOKENS;
 
-use super::{answer, build_context, off_thread, thought_out, Document, Error, Result, Ui};
+use super::{answer, build_context, off_thread, Document, Error, Result, Ui};
 
 pub const TITLE: &str = "superhelfer: Fix error";
 
@@ -57,11 +57,10 @@ pub async fn run(engine: &Engine, input: Input, ui: &dyn Ui) -> Result<Output> {
         ..AskRequest::with_prompt(query, system, user, None)
     };
     let outcome = answer(engine, ui, TITLE, req).await?;
-    let fix = fix_error::parse_fix(&thought_out(&outcome.answer), &region).map_err(|e| {
-        Error::Unusable {
-            reason: e.to_string(),
-            answer: outcome.answer.clone(),
-        }
+    // parse_fix strips reasoning blocks before it reads the answer.
+    let fix = fix_error::parse_fix(&outcome.answer, &region).map_err(|e| Error::Unusable {
+        reason: e.to_string(),
+        answer: outcome.answer.clone(),
     })?;
     Ok(Output { fix, outcome })
 }

@@ -11,7 +11,7 @@ use crate::tasks::shell_command::{self, CommandRequest, Dialect};
 use crate::tasks::COMMAND_MAX_TOKENS;
 
 use super::{answer, build_context, cut_to_budget, tell_cut, DangerChoice, Document, Error};
-use super::{thought_out, Result, Ui};
+use super::{Result, Ui};
 
 pub const TITLE: &str = "superhelfer: Generate shell command";
 
@@ -96,9 +96,10 @@ pub async fn run(engine: &Engine, input: Input, ui: &dyn Ui) -> Result<Output> {
     })
 }
 
-/// The command in an answer; thinking aloud (`<think>…</think>`) is never part of it.
+/// The command in an answer; thinking aloud (`<think>…</think>`) is never part of it
+/// (`extract_command` strips reasoning blocks before it reads anything).
 fn extract(answer: &str, dialect: Dialect) -> Result<String> {
-    shell_command::extract_command(&thought_out(answer), dialect).map_err(|e| Error::Unusable {
+    shell_command::extract_command(answer, dialect).map_err(|e| Error::Unusable {
         reason: e.to_string(),
         answer: answer.to_string(),
     })

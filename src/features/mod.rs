@@ -243,8 +243,9 @@ async fn answer(engine: &Engine, ui: &dyn Ui, title: &str, req: AskRequest) -> R
     }
 }
 
-/// An answer without its reasoning blocks: every parse of an answer starts here, so that
-/// what a model thinks aloud never becomes a command, a fix or an explanation.
+/// An answer without its reasoning blocks, for the explanation's several readers (the
+/// parsers of commands and fixes strip them themselves, in `tasks/`), so that what a
+/// model thinks aloud never becomes part of what the user is shown.
 fn thought_out(answer: &str) -> String {
     crate::text::reasoning::strip(answer)
 }
