@@ -72,7 +72,7 @@ pub async fn run(engine: &Engine, input: Input, ui: &dyn Ui) -> Result<Output> {
     let (system, user) = shell_command::build_prompt(&CommandRequest {
         request: &request,
         dialect,
-        os: &os,
+        os,
         context: &context,
     });
     // Commands are the coder model's work unless the user says otherwise.

@@ -73,15 +73,20 @@ pub struct CommandRequest<'a> {
     pub context: &'a str,
 }
 /// This machine's OS as the prompt names it ("Debian GNU/Linux 12 (bookworm)").
-pub fn os_name() -> String {
-    std::fs::read_to_string("/etc/os-release")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-                .map(|v| v.trim_matches('"').to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::OS.to_string())
+/// Read once per process: it does not change under a running server, and each
+/// Generate would otherwise read `/etc/os-release` again.
+pub fn os_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        std::fs::read_to_string("/etc/os-release")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+            .unwrap_or_else(|| std::env::consts::OS.to_string())
+    })
 }
 
 /// Builds the (system, user) prompt pair. The system prompt pins the shell
