@@ -77,6 +77,7 @@
 
 mod evaluate;
 mod functions;
+mod glob_name;
 mod lexer;
 mod normalise;
 mod parser;
@@ -91,6 +92,7 @@ mod written;
 mod prelude {
     pub(crate) use super::evaluate::*;
     pub(crate) use super::functions::*;
+    pub(crate) use super::glob_name::*;
     pub(crate) use super::lexer::*;
     pub(crate) use super::normalise::*;
     pub(crate) use super::parser::*;

@@ -281,7 +281,10 @@ fn runs_elsewhere(
         }
         fan_out(cmd, eff, upstream, depth, acc);
     }
-    if computed_name(name_word, eff, depth, acc) || expand_alias(eff, depth, acc) {
+    if computed_name(name_word, eff, depth, acc)
+        || pattern_name(name_word, eff, depth, acc)
+        || expand_alias(eff, depth, acc)
+    {
         return true;
     }
     if acc.functions.contains_key(&eff.name) {

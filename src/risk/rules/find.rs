@@ -213,6 +213,17 @@ pub(crate) fn analyze_find_exec(
                         judge("-exec sh empties", acc);
                         return;
                     }
+                    // What the script destroys whatever file it is given
+                    // (`-exec sh -c 'rm -rf ~' \;`) is judged on its own.
+                    let mut own = Acc::default();
+                    assess_script(script, depth + 1, &mut own);
+                    let own = own.finish();
+                    if own.level == RiskLevel::Danger {
+                        for reason in own.reasons {
+                            acc.danger(format!("find -exec runs a script that: {reason}"));
+                        }
+                        return;
+                    }
                     let start = starts.first().copied().unwrap_or(".");
                     let replaced = script
                         .replace("{}", start)
@@ -305,6 +316,11 @@ mod tests {
                 Caution,
             ),
             ("find /etc -name '*.conf' -exec grep -l ssl {} +", Safe),
+            ("find . -name x -exec sh -c 'rm -rf ~' \\;", Danger),
+            (
+                "find . -name '*.md' -exec sh -c 'wc -l \"$1\"' _ {} \\;",
+                Safe,
+            ),
             (
                 "find /etc -type f -exec sh -c ': > \"$1\"' _ {} \\;",
                 Danger,
