@@ -8,7 +8,9 @@
 //!
 //! **Danger** is what can destroy data, a system or access beyond easy
 //! recovery: recursive deletes outside the working tree (`/`, system trees,
-//! a home directory, everything in or above the working directory) or of
+//! a home directory or any directory of the user's in it that is not a
+//! cache, a build output or a temporary one, everything in or above the
+//! working directory) or of
 //! data directories (`/var/lib/mysql`, `/srv/…`, paths naming a database or a
 //! store); discarding uncommitted or ignored work or history (`git reset
 //! --hard`, `git clean -x`, `git checkout -- .`, `git checkout -f BRANCH`,

@@ -60,6 +60,10 @@ pub(crate) enum PathClass {
     Home(String),
     /// Precious content in a home directory (`~/.ssh`, `~/Documents`).
     HomeVital(String),
+    /// Any other directory of the user's in a home directory (`~/keys`,
+    /// `/home/alice/notes`): outside the working tree and not a cache or a
+    /// build output, so it is the user's data.
+    HomeData(String),
     /// The current or parent directory or everything in it (`.`, `*`, `../*`).
     Cwd(String),
     /// An unguarded variable followed by `/`: empty variable means `/`.
@@ -86,6 +90,7 @@ impl PathClass {
             PathClass::SystemDir(p) => format!("the system directory {p}"),
             PathClass::Home(p) => format!("the home directory ({p})"),
             PathClass::HomeVital(p) => format!("{p} in the home directory"),
+            PathClass::HomeData(p) => format!("the user's directory {p}"),
             PathClass::Cwd(p) => format!("the whole current/parent directory ({p})"),
             PathClass::EmptyVarRoot(p) => {
                 format!("{p} (if the variable is empty or unset this is /)")
@@ -316,8 +321,61 @@ pub(crate) fn classify_home_rest(raw: &str, rest: &str) -> PathClass {
         {
             PathClass::HomeVital(raw.to_string())
         }
+        [_, ..] if !disposable(&comps) => PathClass::HomeData(raw.to_string()),
         _ => PathClass::Other,
     }
+}
+
+/// Names in a home path that mark what can be regenerated or was meant to be
+/// thrown away: caches, build outputs, temporary and trash folders.
+const DISPOSABLE: &[&str] = &[
+    "node_modules",
+    "__pycache__",
+    "build",
+    "dist",
+    "target",
+    "out",
+    "venv",
+    ".venv",
+    ".tox",
+    ".npm",
+    ".yarn",
+    ".pnpm-store",
+    ".gradle",
+    ".m2",
+    ".cargo",
+    ".rustup",
+    "go",
+    ".terraform",
+    ".next",
+    ".nuxt",
+    "coverage",
+    "log",
+    "logs",
+];
+
+/// A home path whose loss costs nothing that cannot be rebuilt, or one that
+/// names files rather than a directory (`notes.txt`, `*.iso`).
+fn disposable(comps: &[&str]) -> bool {
+    let throwaway = |c: &&str| {
+        let lower = c.to_ascii_lowercase();
+        DISPOSABLE.contains(c)
+            || ["cache", "tmp", "temp", "trash"]
+                .iter()
+                .any(|w| lower.contains(w))
+    };
+    let last = comps.last().copied().unwrap_or_default();
+    let dotfile = last.starts_with('.')
+        && (last.ends_with("rc")
+            || last.ends_with("profile")
+            || last.ends_with("history")
+            || matches!(last, ".gitconfig" | ".viminfo" | ".Xauthority" | ".lesshst"));
+    let names_files = dotfile
+        || last.contains(['*', '?', '[']) && !is_broad_glob(last)
+        || last
+            .rsplit_once('.')
+            .is_some_and(|(stem, ext)| !stem.is_empty() && (1..=5).contains(&ext.len()));
+    comps.iter().any(throwaway) || names_files
 }
 
 pub(crate) const TOP_SAFE: &[&str] = &["tmp"];
@@ -491,6 +549,11 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 && HOME_VITAL.contains(sub) =>
         {
             PathClass::HomeVital(raw.to_string())
+        }
+        [top, _user, rest @ ..]
+            if (*top == "home" || *top == "Users") && !rest.is_empty() && !disposable(rest) =>
+        {
+            PathClass::HomeData(raw.to_string())
         }
         _ => PathClass::Other,
     }

@@ -528,6 +528,16 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            // The user's own directories outside the working tree are data;
+            // caches, build outputs and named files are not.
+            ("rm -rf ~/keys", Danger),
+            ("rm -rf /home/alice/notes", Danger),
+            ("rm -rf ~/.local/share/keyrings", Danger),
+            ("rm -rf ~/.cache/pip", Caution),
+            ("rm -rf ~/src/app/node_modules ~/src/app/target", Caution),
+            ("rm -rf ~/Downloads/*.iso", Caution),
+            ("rm -rf ~/old-notes.txt", Caution),
+            ("rm -rf ~/.bash_history", Caution),
             ("ls -la ~/../", Safe),
             // Brace expansion builds the words before anything runs.
             ("{rm,-r,-f,/var/lib/postgresql}", Danger),
