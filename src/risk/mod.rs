@@ -83,6 +83,7 @@ mod functions;
 mod glob_name;
 mod lexer;
 mod normalise;
+mod params;
 mod parser;
 mod paths;
 mod rules;
@@ -98,6 +99,7 @@ mod prelude {
     pub(crate) use super::glob_name::*;
     pub(crate) use super::lexer::*;
     pub(crate) use super::normalise::*;
+    pub(crate) use super::params::*;
     pub(crate) use super::parser::*;
     pub(crate) use super::paths::*;
     pub(crate) use super::rules::*;

@@ -10,6 +10,11 @@ pub(crate) fn basename(s: &str) -> &str {
 pub(crate) fn is_assignment(w: &Word) -> bool {
     match w.text.split_once('=') {
         Some((name, _)) => {
+            // `a[0]=rm`: an element of an array.
+            let name = match name.split_once('[') {
+                Some((array, index)) if index.ends_with(']') => array,
+                _ => name,
+            };
             !name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && !name.starts_with(|c: char| c.is_ascii_digit())
@@ -424,7 +429,9 @@ pub(crate) fn substitute_vars(text: &str, vars: &VarMap) -> String {
                     .iter()
                     .rev()
                     .find_map(|p| op.strip_prefix(p));
-                if let Some(v) = trimmed_value(name, op, vars) {
+                if let Some(v) =
+                    trimmed_value(name, op, vars).or_else(|| operator_value(name, op, vars))
+                {
                     out.push_str(&v);
                     i = close + 1;
                     continue;

@@ -74,6 +74,8 @@ struct Parser {
     /// Inside a loop or case header: words until the separator are not a command.
     header: Option<(String, Vec<Word>)>,
     broken: Option<&'static str>,
+    /// The keyword `time` just started the command (its `-p` is no command name).
+    after_time: bool,
 }
 
 impl Parser {
@@ -132,6 +134,9 @@ impl Parser {
         let at_start = self.cmd.words.is_empty() && !w.quoted;
         if at_start {
             let t = w.text.as_str();
+            if std::mem::replace(&mut self.after_time, t == "time") && matches!(t, "-p" | "--") {
+                return;
+            }
             match t {
                 "if" | "while" | "until" | "{" => {
                     let opener = match t {
@@ -220,6 +225,7 @@ impl Parser {
 /// Pipelines, and why the tokens are not a well-formed script (a compound
 /// command left open or closed twice), if they are not.
 pub(crate) fn parse_checked(toks: &[Tok]) -> (Vec<Pipeline>, Option<&'static str>) {
+    let toks = &array_assignments(toks);
     let mut p = Parser::default();
     for t in toks {
         match t {

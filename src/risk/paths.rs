@@ -236,6 +236,18 @@ pub(crate) fn classify(raw: &str) -> Option<PathClass> {
     if all_dots {
         return Some(PathClass::Cwd(raw.to_string()));
     }
+    // `../../home/alice`: climbing to a name only the root holds means that
+    // tree, from wherever the command runs.
+    let ups = comps.iter().take_while(|c| **c == "..").count();
+    let climbs_to_root_tree = comps.get(ups).is_some_and(|top| {
+        matches!(
+            *top,
+            "home" | "etc" | "usr" | "var" | "srv" | "root" | "boot" | "Users" | "opt"
+        )
+    });
+    if ups > 0 && climbs_to_root_tree {
+        return Some(classify_abs(raw, &format!("/{}", comps[ups..].join("/"))));
+    }
     Some(PathClass::Other)
 }
 
@@ -493,7 +505,7 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
                 PathClass::HomeVital(raw.to_string())
             } else if *top == "srv"
                 || *top == "var" && *sub == "www"
-                || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top)
+                || (DATA_NAMES.contains(sub) || DATA_NAMES.contains(top)) && !TOP_SAFE.contains(top)
             {
                 PathClass::DataDir(raw.to_string())
             } else if vital_second(top, sub)

@@ -199,6 +199,7 @@ pub(crate) fn analyze_cmd(
         analyze_redirect(r, acc);
     }
     record_assignments(&cmd.words, acc);
+    read_herestring(cmd, acc);
     read_from_listing(cmd, upstream, acc);
     let expanded = normalise_cmd(cmd, acc);
     let cmd = &expanded;

@@ -538,6 +538,12 @@ mod tests {
             ("rm -rf ~/Downloads/*.iso", Caution),
             ("rm -rf ~/old-notes.txt", Caution),
             ("rm -rf ~/.bash_history", Caution),
+            ("rm -rf ../../home/alice", Danger),
+            ("rm -rf ../../etc", Danger),
+            ("rm -rf ../lib/build", Caution),
+            ("rm -rf /data/warehouse", Danger),
+            ("time -p rm -rf /var/lib/couchdb", Danger),
+            ("time -p dash -c 'rm -rf ~'", Danger),
             ("ls -la ~/../", Safe),
             // Brace expansion builds the words before anything runs.
             ("{rm,-r,-f,/var/lib/postgresql}", Danger),
