@@ -26,8 +26,45 @@ pub(crate) fn is_decoder(name: &str, args: &[&str]) -> bool {
         "uudecode" | "zcat" | "gunzip" | "bzcat" | "bunzip2" | "xzcat" | "unxz" | "zstdcat"
         | "lz4cat" | "unzstd" => true,
         "gzip" | "bzip2" | "xz" | "zstd" | "lz4" => has_flag(args, 'd', &["--decompress"]),
-        _ => false,
+        _ => interpreter_decodes(name, args),
     }
+}
+
+/// An interpreter whose inline program decodes text
+/// (`python3 -c 'print(base64.b64decode(…))'`, `perl -e 'print pack("H*", …)'`).
+fn interpreter_decodes(name: &str, args: &[&str]) -> bool {
+    const INTERPRETERS: &[&str] = &[
+        "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "deno", "bun",
+    ];
+    const DECODERS: &[&str] = &[
+        "b64decode",
+        "b32decode",
+        "a85decode",
+        "codecs.decode",
+        "unhexlify",
+        "fromhex",
+        "decompress",
+        "rot13",
+        "rot_13",
+        "decode_base64",
+        "decode64",
+        "base64.decode",
+        "base64_decode",
+        "str_rot13",
+        "hex2bin",
+        "gzinflate",
+        "pack(",
+        "pack \"",
+        "unpack1",
+        "atob(",
+        "'base64')",
+        "\"base64\")",
+        "'hex')",
+        "\"hex\")",
+    ];
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    (INTERPRETERS.contains(&name) || INTERPRETERS.contains(&base))
+        && args.iter().any(|a| DECODERS.iter().any(|d| a.contains(d)))
 }
 
 /// The text `cmds` (one pipeline) prints, when every stage is a known
@@ -383,5 +420,14 @@ mod tests {
         assert!(is_decoder("xxd", &["-r", "-p"]));
         assert!(is_decoder("gzip", &["-dc"]));
         assert!(!is_decoder("gzip", &["-9"]));
+        assert!(is_decoder(
+            "python3",
+            &[
+                "-c",
+                "import codecs;print(codecs.decode('ez -es ~','rot13'))"
+            ]
+        ));
+        assert!(is_decoder("perl", &["-e", "print pack(\"H*\", $ARGV[0])"]));
+        assert!(!is_decoder("python3", &["-c", "print('hello')"]));
     }
 }

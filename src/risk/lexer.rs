@@ -68,7 +68,8 @@ pub(crate) struct Lexer<'a> {
     pub(crate) toks: Vec<Tok>,
     /// Here-documents whose bodies start after the next newline:
     /// (token index, delimiter, strip leading tabs).
-    pub(crate) pending_heredocs: Vec<(usize, String, bool)>,
+    /// Token index, delimiter, `<<-`, delimiter quoted.
+    pub(crate) pending_heredocs: Vec<(usize, String, bool, bool)>,
     pub(crate) _src: &'a str,
     /// Why the text is not well-formed shell, if it is not.
     pub(crate) broken: Option<&'static str>,
@@ -302,7 +303,8 @@ impl Lexer<'_> {
             body: String::new(),
         }));
         if !delim.text.is_empty() {
-            self.pending_heredocs.push((idx, delim.text, strip_tabs));
+            self.pending_heredocs
+                .push((idx, delim.text, strip_tabs, delim.quoted));
         }
     }
 
@@ -323,7 +325,7 @@ impl Lexer<'_> {
 
     pub(crate) fn read_heredoc_bodies(&mut self) {
         let pending = std::mem::take(&mut self.pending_heredocs);
-        for (idx, delim, strip_tabs) in pending {
+        for (idx, delim, strip_tabs, quoted) in pending {
             let mut body = String::new();
             let mut terminated = false;
             while let Some(line) = self.read_line() {
@@ -343,7 +345,11 @@ impl Lexer<'_> {
                 self.broken = Some("a here-document has no terminating line");
             }
             if let Some(Tok::Redir(r)) = self.toks.get_mut(idx) {
-                r.body = body;
+                r.body = if quoted {
+                    body
+                } else {
+                    unescape_heredoc(&body)
+                };
             }
         }
     }
@@ -602,4 +608,22 @@ impl Lexer<'_> {
         }
         w
     }
+}
+
+/// The body of an unquoted here-document as the command reading it gets it:
+/// `\$`, `` \` `` and `\\` lose their backslash, `\` before a newline joins
+/// the lines (`bash <<EOF … rm -rf "\$u" … EOF` runs `rm -rf "$u"`).
+fn unescape_heredoc(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('$' | '`' | '\\')) => out.extend(chars.next()),
+            ('\\', Some('\n')) => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }

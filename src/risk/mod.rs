@@ -82,6 +82,7 @@ mod evaluate;
 mod functions;
 mod glob_name;
 mod lexer;
+mod listing;
 mod normalise;
 mod params;
 mod parser;
@@ -98,6 +99,7 @@ mod prelude {
     pub(crate) use super::functions::*;
     pub(crate) use super::glob_name::*;
     pub(crate) use super::lexer::*;
+    pub(crate) use super::listing::*;
     pub(crate) use super::normalise::*;
     pub(crate) use super::params::*;
     pub(crate) use super::parser::*;

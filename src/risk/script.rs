@@ -387,9 +387,20 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
                     .then(|| eval_pipeline(upstream, acc))
                     .flatten()
             });
+        if fed.is_none() && listed_fan_out(&template, replace.as_deref(), upstream, depth, acc) {
+            return;
+        }
         let Some(text) = fed else { return };
         let lines = replace.is_some();
-        let items = if lines {
+        // `xargs -0`: items end at NUL only, so text without one is a single item.
+        let nul = wrapper
+            .iter()
+            .any(|w| matches!(w.text.as_str(), "-0" | "--null"));
+        let items = if nul {
+            text.split('\0')
+                .map(|i| i.trim_end_matches('\n').to_string())
+                .collect()
+        } else if lines {
             text.lines().map(str::to_string).collect()
         } else {
             text.split_whitespace().map(str::to_string).collect()

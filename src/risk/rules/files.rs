@@ -28,6 +28,8 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.danger("shred destroys a critical system file");
             } else if let Some(w) = ctx.positionals().iter().find(|w| is_access_key(&w.text)) {
                 acc.danger(access_loss("shreds", &w.text));
+            } else if let Some(why) = ctx.positionals().iter().find_map(|w| glob_delete_danger(w)) {
+                acc.danger(format!("shred irrecoverably {why}"));
             } else if ctx.eff.via_xargs
                 && ctx.positionals().iter().all(|w| w.text == "{}")
                 && upstream_find_start(ctx).is_some_and(|s| find_start_is_broad(&s))
@@ -215,6 +217,14 @@ pub(crate) fn glob_delete_danger(w: &Word) -> Option<String> {
         return Some(format!("deletes system files matching {text}"));
     }
     if matches!(class, PathClass::DataDir(_)) && (broad || data_file_glob(text)) {
+        return Some(format!("deletes every file in {}", class.describe()));
+    }
+    // `~/Documents/*`, `~/notes/*`: every file of the user's own directory.
+    let home = matches!(
+        class,
+        PathClass::Home(_) | PathClass::HomeVital(_) | PathClass::HomeData(_)
+    );
+    if home && text.rsplit('/').next().is_some_and(is_broad_glob) {
         return Some(format!("deletes every file in {}", class.describe()));
     }
     None
@@ -543,6 +553,12 @@ mod tests {
             ("rm -rf ../lib/build", Caution),
             ("rm -rf /data/warehouse", Danger),
             ("time -p rm -rf /var/lib/couchdb", Danger),
+            ("rm ~/Documents/*", Danger),
+            ("rm -f ~/*", Danger),
+            ("rm -f ~/Downloads/*.iso", Caution),
+            ("shred -u /etc/*", Danger),
+            ("shred -u ~/notes/*", Danger),
+            ("shred -u ./secret.txt", Caution),
             ("time -p dash -c 'rm -rf ~'", Danger),
             ("ls -la ~/../", Safe),
             // Brace expansion builds the words before anything runs.
