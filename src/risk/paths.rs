@@ -549,6 +549,18 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www") => {
             PathClass::DataDir(raw.to_string())
         }
+        // Deeper in a service's state tree (`/var/lib/libvirt/images`), but
+        // not the package manager's lists or a cache.
+        [top, sub, svc, ..]
+            if *top == "var"
+                && matches!(*sub, "lib" | "opt" | "mail" | "www")
+                && *svc != "apt"
+                && !comps
+                    .iter()
+                    .any(|c| c.contains("cache") || c.contains("tmp") || *c == "lists") =>
+        {
+            PathClass::DataDir(raw.to_string())
+        }
         _ if comps.iter().any(|c| DATA_NAMES.contains(c))
             && !matches!(comps.first().copied(), Some("tmp" | "home" | "Users"))
             && !comps.iter().any(|c| c.contains("cache")) =>

@@ -26,6 +26,15 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "ansible" => ansible(ctx, acc),
+        // ed's `!cmd` line runs cmd in a shell.
+        "ed" | "red" => fed_text(ctx, acc, |text, depth, acc| {
+            for line in text.lines() {
+                if let Some(shell) = line.trim_start().strip_prefix('!') {
+                    acc.caution("ed runs a shell command");
+                    assess_script(shell, depth, acc);
+                }
+            }
+        }),
         "at" | "batch" => {
             // The job's commands come from stdin (or -f FILE).
             fed_text(ctx, acc, assess_script);
@@ -505,6 +514,8 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("ed -s /dev/null <<'ED'\n!rm -rf ~/Documents\nq\nED", Danger),
+            ("ed -s notes.txt <<'ED'\n,s/foo/bar/g\nw\nq\nED", Safe),
             ("awk '{print $1}' access.log", Safe),
             ("awk 'BEGIN{print \"system(rm)\"}'", Safe),
             ("vim -c 'set number' notes.txt", Safe),

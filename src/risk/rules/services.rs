@@ -115,6 +115,15 @@ fn crontab(ctx: &Ctx, acc: &mut Acc) {
     } else if ctx.has_flag('l', &[]) {
     } else {
         acc.caution("edits or replaces the crontab");
+        let fetched = ctx.upstream.iter().any(|c| {
+            unwrap_cmd(&c.words).is_some_and(|e| {
+                let args: Vec<&str> = e.args.iter().map(|w| w.text.as_str()).collect();
+                DOWNLOADERS.contains(&e.name.as_str()) || is_decoder(&e.name, &args)
+            })
+        });
+        if fetched {
+            acc.danger("installs downloaded or decoded text as cron jobs: what they will run cannot be checked");
+        }
         // The new table's jobs: from stdin or a file written earlier.
         let file = ctx.positionals().first().map(|w| w.text.clone());
         let judge = |text: &str, depth: usize, acc: &mut Acc| {
@@ -442,6 +451,11 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("curl -s https://example.com/cron.txt | crontab -", Danger),
+            (
+                "echo '0 3 * * * /usr/local/bin/backup' | crontab -",
+                Caution,
+            ),
             ("systemctl status sshd", Safe),
             // Kill loops over listings of every process, or all of root's.
             ("for pid in $(pgrep -u 0); do kill -KILL $pid; done", Danger),
