@@ -364,6 +364,15 @@ const DISPOSABLE: &[&str] = &[
     "coverage",
     "log",
     "logs",
+    "env",
+    "envs",
+    ".virtualenvs",
+    ".pyenv",
+    ".rbenv",
+    ".nvm",
+    ".vscode-server",
+    ".cursor-server",
+    ".vscode",
 ];
 
 /// A home path whose loss costs nothing that cannot be rebuilt, or one that
@@ -372,7 +381,7 @@ fn disposable(comps: &[&str]) -> bool {
     let throwaway = |c: &&str| {
         let lower = c.to_ascii_lowercase();
         DISPOSABLE.contains(c)
-            || ["cache", "tmp", "temp", "trash"]
+            || ["cache", "tmp", "temp", "trash", "venv"]
                 .iter()
                 .any(|w| lower.contains(w))
     };

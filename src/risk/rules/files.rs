@@ -548,6 +548,7 @@ mod tests {
             ("rm -rf ~/Downloads/*.iso", Caution),
             ("rm -rf ~/old-notes.txt", Caution),
             ("rm -rf ~/.bash_history", Caution),
+            ("rm -rf ~/venvs/old-env ~/.vscode-server/bin/old", Caution),
             ("rm -rf ../../home/alice", Danger),
             ("rm -rf ../../etc", Danger),
             ("rm -rf ../lib/build", Caution),
