@@ -135,7 +135,67 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
         "prlimit" => matches!(opt, "-p" | "--pid"),
         "sshpass" => matches!(opt, "-p" | "-f" | "-d" | "-P"),
         "runuser" | "su" => matches!(opt, "-u" | "-g" | "-G" | "-s" | "--shell" | "--group"),
+        "unshare" => matches!(
+            opt,
+            "--propagation"
+                | "--setgroups"
+                | "-S"
+                | "--setuid"
+                | "-G"
+                | "--setgid"
+                | "--map-user"
+                | "--map-group"
+                | "--map-users"
+                | "--map-groups"
+                | "-R"
+                | "--root"
+                | "-w"
+                | "--wd"
+        ),
+        "bwrap" => bwrap_arity(opt) > 0,
+        "systemd-run" => matches!(
+            opt,
+            "-p" | "--property"
+                | "-u"
+                | "--unit"
+                | "-E"
+                | "--setenv"
+                | "-H"
+                | "--host"
+                | "-M"
+                | "--machine"
+                | "--description"
+                | "--slice"
+                | "--uid"
+                | "--gid"
+                | "--nice"
+                | "-D"
+                | "--working-directory"
+                | "--on-active"
+                | "--on-calendar"
+                | "--on-boot"
+                | "--on-unit-active"
+        ),
+        "setpriv" => false,
         _ => false,
+    }
+}
+
+/// How many words a bubblewrap option takes: `--bind SRC DEST` two,
+/// `--overlay RW WORK DEST` three, `--tmpfs DEST` one.
+fn bwrap_arity(opt: &str) -> usize {
+    match opt {
+        "--overlay" => 3,
+        "--bind" | "--ro-bind" | "--dev-bind" | "--bind-try" | "--ro-bind-try"
+        | "--dev-bind-try" | "--symlink" | "--setenv" | "--chmod" | "--file" | "--bind-data"
+        | "--ro-bind-data" => 2,
+        "--tmpfs" | "--proc" | "--dev" | "--dir" | "--chdir" | "--unsetenv" | "--uid" | "--gid"
+        | "--hostname" | "--remount-ro" | "--args" | "--userns" | "--perms" | "--size"
+        | "--cap-add" | "--cap-drop" | "--seccomp" | "--info-fd" | "--json-status-fd"
+        | "--sync-fd" | "--block-fd" | "--lock-file" | "--mqueue" | "--exec-label"
+        | "--file-label" | "--argv0" | "--overlay-src" | "--tmp-overlay" | "--ro-overlay"
+        | "--userns2" | "--pidns" => 1,
+        _ => 0,
     }
 }
 
@@ -178,7 +238,20 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
             | "dbus-launch" | "systemd-inhibit" | "numactl" | "cgexec" | "sem" | "tini"
             | "dumb-init" | "catatonit" | "chpst" | "setpriv" | "gosu" | "su-exec"
             | "s6-setuidgid" | "sg" | "faketime" | "mpirun" | "mpiexec" | "srun" | "prlimit"
-            | "nocache" | "trickle" | "with-contenv" | "sshpass" => {
+            | "nocache" | "trickle" | "with-contenv" | "sshpass" | "entr" => {
+                // `runuser -l USER -c CMD`: without `-u` the word after
+                // the options is a user, and what runs is `-c` (as `su`).
+                if name == "runuser"
+                    && !words[i + 1..]
+                        .iter()
+                        .any(|a| a.text == "-u" || a.text.starts_with("--user"))
+                {
+                    return Some(Effective {
+                        name,
+                        args: &words[i + 1..],
+                        via_xargs,
+                    });
+                }
                 if name == "xargs" || name == "parallel" {
                     via_xargs = true;
                 }
@@ -194,7 +267,7 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
                         let opt = t.split('=').next().unwrap_or(t);
                         i += 1;
                         if !t.contains('=') && wrapper_opt_takes_arg(&name, opt) {
-                            i += 1;
+                            i += if name == "bwrap" { bwrap_arity(opt) } else { 1 };
                         }
                         continue;
                     }
@@ -226,6 +299,7 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
                 }
             }
             _ => {
+                let name = canonical_interpreter(&name).map_or(name, str::to_string);
                 return Some(Effective {
                     name,
                     args: &words[i + 1..],

@@ -203,6 +203,7 @@ pub(crate) fn analyze_cmd(
     let expanded = normalise_cmd(cmd, acc);
     let cmd = &expanded;
     program_vars(cmd, depth, acc);
+    debugger_commands(&cmd.words, depth, acc);
     let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
@@ -667,7 +668,46 @@ pub(crate) const INTERPRETERS: &[&str] = &[
     "powershell",
     "iex",
     "invoke-expression",
+    "pypy",
+    "pypy3",
+    "jruby",
+    "erl",
+    "escript",
+    "expect",
+    "wish",
+    "racket",
+    "guile",
+    "sbcl",
+    "clojure",
+    "clj",
+    "bb",
+    "raku",
+    "perl6",
+    "scala",
+    "kotlin",
+    "qjs",
+    "gjs",
+    "jshell",
 ];
+
+/// `python3.11`, `lua5.4`, `php8.2`, `tclsh8.6`, `ruby3.2`: a versioned
+/// interpreter is that interpreter (`python3.11` is `python3`).
+pub(crate) fn canonical_interpreter(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".exe").unwrap_or(&lower);
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-');
+    if stem == lower || stem.is_empty() {
+        return None;
+    }
+    let keep3 = stem == "python" && lower[stem.len()..].starts_with('3');
+    let keep2 = stem == "python" && lower[stem.len()..].starts_with('2');
+    let want = match (keep3, keep2) {
+        (true, _) => "python3",
+        (_, true) => "python2",
+        _ => stem,
+    };
+    INTERPRETERS.iter().copied().find(|i| *i == want)
+}
 
 pub(crate) const DOWNLOADERS: &[&str] = &[
     "curl",

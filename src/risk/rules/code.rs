@@ -309,7 +309,8 @@ pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
                 .chars()
                 .next_back()
                 .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-            let after = code[from..].trim_start();
+            // ruby's and elixir's `rm_rf!(…)`, `exists?(…)`.
+            let after = code[from..].trim_start_matches(['!', '?']).trim_start();
             if !before_ok || inside_string(&code[..start]) {
                 continue;
             }

@@ -1,4 +1,7 @@
-//! Interpreters and code runners: shells, eval, source, perl/python/ruby/node.
+//! Interpreters: shells, eval, source, and the code given to
+//! perl/python/ruby/node/php/lua/R/julia/tcl and others (`-c`, `-e`, a
+//! here-doc, a script written earlier). Programs that start other commands
+//! are in `runners`, PowerShell text in `powershell`.
 
 use crate::risk::prelude::*;
 
@@ -9,36 +12,9 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "eval" => analyze_eval(ctx, acc),
-        // PowerShell cmdlets typed at a PowerShell prompt.
-        "Remove-Item" | "Invoke-Expression" | "iex" => {
-            let text = format!("{name} {}", quote_words(ctx.eff.args));
-            powershell(&text, acc);
-        }
         "source" | "." => source(ctx, acc),
-        "su" => {
-            if let Some(i) = ctx
-                .args
-                .iter()
-                .position(|a| *a == "-c" || *a == "--command")
-            {
-                if let Some(s) = ctx.args.get(i + 1) {
-                    assess_script(s, ctx.depth + 1, acc);
-                }
-            }
-        }
         "perl" | "ruby" => perl_in_place(name, ctx, acc),
         "python" | "python3" | "node" => {}
-        // `tmux new -d 'CMD'`, `screen -dm CMD…`, `xterm -e CMD…`: they run CMD.
-        "tmux" => tmux(ctx, acc),
-        "screen" => screen(ctx, acc),
-        "xterm"
-        | "gnome-terminal"
-        | "konsole"
-        | "alacritty"
-        | "kitty"
-        | "urxvt"
-        | "x-terminal-emulator" => terminal(ctx, acc),
-        "chroot" => chroot(ctx, acc),
         _ => return false,
     }
     true
@@ -122,75 +98,6 @@ fn perl_empties(args: &[&str], acc: &mut Acc) {
         ));
     } else {
         acc.caution("perl -i empties the files");
-    }
-}
-
-/// `tmux new -d 'CMD'`: the session runs CMD.
-fn tmux(ctx: &Ctx, acc: &mut Acc) {
-    let runs = ctx.positionals().first().is_some_and(|w| {
-        matches!(
-            w.text.as_str(),
-            "new"
-                | "new-session"
-                | "new-window"
-                | "neww"
-                | "split-window"
-                | "splitw"
-                | "respawn-pane"
-        )
-    });
-    if let Some(cmd) = ctx
-        .positionals()
-        .last()
-        .filter(|_| runs && ctx.positionals().len() > 1)
-    {
-        assess_script(&cmd.text, ctx.depth + 1, acc);
-    }
-}
-
-/// `screen -dm CMD…`: the words after the options run.
-fn screen(ctx: &Ctx, acc: &mut Acc) {
-    let args = ctx.eff.args;
-    let mut j = 0;
-    while let Some(w) = args.get(j) {
-        if !w.text.starts_with('-') {
-            break;
-        }
-        if w.text.ends_with('S')
-            || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
-        {
-            j += 1;
-        }
-        j += 1;
-    }
-    if j < args.len() {
-        assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
-    }
-}
-
-/// `xterm -e CMD…` and other terminals: the words after `-e` run.
-fn terminal(ctx: &Ctx, acc: &mut Acc) {
-    let args = ctx.eff.args;
-    if let Some(p) = args
-        .iter()
-        .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
-    {
-        assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
-    }
-}
-
-/// `chroot DIR CMD…`: CMD runs on the system under DIR.
-fn chroot(ctx: &Ctx, acc: &mut Acc) {
-    // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
-    // words, options included, and runs on the system under DIR.
-    let args = ctx.eff.args;
-    let dir = args
-        .iter()
-        .position(|w| !w.text.starts_with('-') || w.quoted);
-    if let Some(i) = dir {
-        if i + 1 < args.len() {
-            assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
-        }
     }
 }
 
@@ -481,119 +388,29 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
 }
 
 /// What code given to an interpreter deletes or hands to a shell.
-fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+pub(crate) fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
     // Shell commands the code hands to a shell (system, exec, backticks…).
+    // A quoted single word (`"rm"` of `system "echo", "rm"`) is a word of
+    // an argument list, judged with its list; backticks and `qx` run alone.
+    let list_word = |s: &str| {
+        !s.contains(char::is_whitespace)
+            && (code.contains(&format!("\"{s}\"")) || code.contains(&format!("'{s}'")))
+    };
     for inner in interpreter_shell_strings(code) {
-        assess_script(&inner, depth + 1, acc);
+        if !list_word(&inner) {
+            assess_script(&inner, depth + 1, acc);
+        }
     }
     code_effects(name, code, depth, acc);
+    if matches!(name, "tclsh" | "wish" | "expect") {
+        super::tcl::tcl_code(code, depth, acc);
+    }
     if matches!(
         name.to_ascii_lowercase().as_str(),
         "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe"
     ) {
-        powershell(code, acc);
+        super::powershell::powershell(code, acc);
     }
-}
-
-/// PowerShell text: `iex (iwr …)` runs what it downloads (danger), any other
-/// `Invoke-Expression` runs text computed at run time (caution), and
-/// `Remove-Item -Recurse` is judged by the tree it names.
-fn powershell(code: &str, acc: &mut Acc) {
-    let toks: Vec<String> = code
-        .split(|c: char| c.is_whitespace() || "();{}".contains(c))
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_ascii_lowercase())
-        .collect();
-    let lc = code.to_ascii_lowercase();
-    let runs_text = toks
-        .iter()
-        .any(|t| matches!(t.as_str(), "iex" | "invoke-expression"));
-    let downloads = toks.iter().any(|t| {
-        matches!(
-            t.as_str(),
-            "iwr" | "irm" | "invoke-webrequest" | "invoke-restmethod" | "curl" | "wget"
-        )
-    }) || lc.contains("downloadstring")
-        || lc.contains("net.webclient");
-    if runs_text && downloads {
-        acc.danger(
-            "PowerShell runs text downloaded from the network (Invoke-Expression of a download)",
-        );
-    } else if runs_text {
-        acc.caution("PowerShell Invoke-Expression runs text computed at run time");
-    }
-    for stmt in code.split([';', '|', '\n']) {
-        ps_remove(stmt, acc);
-    }
-}
-
-/// One PowerShell statement: `Remove-Item -Recurse PATH` (and its aliases).
-fn ps_remove(stmt: &str, acc: &mut Acc) {
-    let words: Vec<&str> = stmt
-        .split(|c: char| c.is_whitespace() || "(){}".contains(c))
-        .filter(|t| !t.is_empty())
-        .collect();
-    let Some(first) = words.first() else {
-        return;
-    };
-    let remove = matches!(
-        first.to_ascii_lowercase().as_str(),
-        "remove-item" | "ri" | "rd" | "rmdir" | "del" | "erase"
-    );
-    let recurse = words
-        .iter()
-        .any(|w| w.len() > 2 && "-recurse".starts_with(&w.to_ascii_lowercase()));
-    if !remove || !recurse {
-        return;
-    }
-    let paths = words[1..]
-        .iter()
-        .filter(|w| !w.starts_with('-'))
-        .map(|w| w.trim_matches(['"', '\'']));
-    match paths.clone().find(|p| ps_vital_path(p)) {
-        Some(p) => acc.danger(format!(
-            "PowerShell Remove-Item -Recurse deletes {p}, a system or home tree"
-        )),
-        None => acc.caution("PowerShell Remove-Item -Recurse deletes a tree"),
-    }
-}
-
-/// A Windows system or home tree, or a path the POSIX classes call vital.
-fn ps_vital_path(p: &str) -> bool {
-    let l = p.trim_end_matches(['\\', '/']).to_ascii_lowercase();
-    let l = l.replace('/', "\\");
-    const VARS: &[&str] = &[
-        "$home",
-        "~",
-        "$env:userprofile",
-        "$env:homepath",
-        "$env:systemroot",
-        "$env:windir",
-        "$env:programfiles",
-        "$env:programdata",
-        "$env:appdata",
-        "$env:systemdrive",
-    ];
-    let drive_root = l.len() == 2 && l.ends_with(':');
-    let system = [
-        "windows",
-        "users",
-        "program files",
-        "program files (x86)",
-        "programdata",
-    ]
-    .iter()
-    .any(|d| {
-        l.get(3..).is_some_and(|rest| {
-            l.as_bytes().get(1) == Some(&b':')
-                && (rest == *d || rest.starts_with(&format!("{d}\\")) && *d == "windows")
-        })
-    });
-    drive_root
-        || system
-        || VARS.contains(&l.as_str())
-        || l.starts_with("c:\\users\\") && l[9..].split('\\').count() == 1
-        || classify(p).is_some_and(|c| c != PathClass::Other)
 }
 
 /// A shell or interpreter reading its program from stdin (a pipe, a here-doc,
@@ -689,80 +506,6 @@ fn analyze_eval(ctx: &Ctx, acc: &mut Acc) {
     }
     let script: Vec<&str> = ctx.args.to_vec();
     assess_script(&script.join(" "), ctx.depth + 1, acc);
-}
-
-/// The string literals in interpreter code (`perl -e`, `python3 -c`, `ruby -e`, `node -e`)
-/// that the code runs through a shell: only when the code calls one (`system`, `exec`,
-/// `popen`, backticks, `qx`, `subprocess`, `child_process`), so printing a dangerous string
-/// stays harmless.
-pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
-    const RUNS_SHELL: &[&str] = &[
-        "system",
-        "exec",
-        "popen",
-        "spawn",
-        "subprocess",
-        "child_process",
-        "qx",
-        "`",
-        "%x",
-        "passthru",
-        "proc_open",
-        "execute",
-        "shell-command",
-        "call-process",
-        "Open3",
-        "Command(",
-    ];
-    if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let chars: Vec<char> = code.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        // Perl's q{…}, qq{…}, qx{…}, q(…): a quote-like operator with a bracket.
-        let perl_open = if c == 'q' {
-            let j = if chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
-                i + 2
-            } else {
-                i + 1
-            };
-            chars
-                .get(j)
-                .and_then(|&b| match b {
-                    '{' => Some((j, '}')),
-                    '(' => Some((j, ')')),
-                    '[' => Some((j, ']')),
-                    _ => None,
-                })
-                .filter(|_| i == 0 || !chars[i - 1].is_alphanumeric())
-        } else {
-            None
-        };
-        let (start, close) = match (c, perl_open) {
-            (_, Some((j, close))) => (j + 1, close),
-            ('\'' | '"' | '`', None) => (i + 1, c),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let mut j = start;
-        while j < chars.len() && chars[j] != close {
-            if chars[j] == '\\' {
-                j += 1;
-            }
-            j += 1;
-        }
-        let end = j.min(chars.len());
-        if start <= end {
-            out.push(chars[start..end].iter().collect());
-        }
-        i = end + 1;
-    }
-    out
 }
 
 #[cfg(test)]

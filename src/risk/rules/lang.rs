@@ -5,6 +5,7 @@
 //! lookups (`ENVIRON["HOME"]`, `os.environ['HOME']`, `process.env.HOME`)
 //! read as the shell's `$HOME`, so paths built from them are judged too.
 
+use super::walks::{file_deletes, listed_trees};
 use crate::risk::prelude::*;
 
 /// Calls that delete a directory tree, by language.
@@ -36,7 +37,7 @@ const TREE_DELETES: &[&str] = &[
 pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
     let code = &env_lookups_as_shell(code);
     shell_calls(code, depth, acc);
-    file_deletes(name, code, acc);
+    file_deletes(name, code, depth, acc);
     raw_writes(name, code, acc);
     fork_loop(name, code, acc);
     let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
@@ -54,6 +55,7 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
             continue;
         }
         judge_tree_delete(name, call.args.as_str(), acc);
+        listed_trees(code, &call.args, depth, acc);
     }
     // A walk that removes what it visits deletes the tree too.
     let walks = [
@@ -310,7 +312,7 @@ fn home_lookups_as_shell(code: &str) -> String {
 
 /// Where the call chain ending at the end of `before` starts:
 /// `require('os')` of `x = require('os')`, balanced parentheses skipped.
-fn chain_start(before: &str) -> usize {
+pub(crate) fn chain_start(before: &str) -> usize {
     let b = before.as_bytes();
     let mut i = b.len();
     let mut depth = 0usize;
@@ -326,104 +328,6 @@ fn chain_start(before: &str) -> usize {
         i -= 1;
     }
     i
-}
-
-/// Calls that delete one file (or what a glob matches), by language.
-const FILE_DELETES: &[&str] = &[
-    "unlink",
-    "unlinkSync",
-    "os.remove",
-    "os.unlink",
-    "File.delete",
-    "FileUtils.rm",
-    "FileUtils.rm_f",
-    "Files.delete",
-    "file.remove",
-    "delete-file",
-    "os.Remove",
-    "fs.rmSync",
-    "Deno.remove",
-    "Deno.removeSync",
-    "Remove-Item",
-];
-
-/// Calls that list a directory, whose names a delete in the same code may
-/// take: the listing stands for every file in it.
-const LISTINGS: &[&str] = &[
-    "glob",
-    "glob.glob",
-    "iglob",
-    "Dir.glob",
-    "Dir.entries",
-    "Dir.children",
-    "listdir",
-    "scandir",
-    "iterdir",
-    "readdirSync",
-    "readdir",
-    "list.files",
-    "directory-files",
-    "opendir",
-];
-
-/// Deletes of named files: a system or data directory's files by glob or
-/// listing, a critical system file, SSH keys. `unlink glob "/etc/*"`,
-/// `for f in os.listdir('/etc'): os.remove(...)`, `File.delete(*Dir.glob(...))`.
-fn file_deletes(name: &str, code: &str, acc: &mut Acc) {
-    if !FILE_DELETES.iter().any(|d| code.contains(d)) {
-        return;
-    }
-    let deletes = calls(code, FILE_DELETES);
-    // `array_map("unlink", glob(…))`, `.forEach(fs.unlinkSync)`: the delete
-    // passed as a callback.
-    let callback = FILE_DELETES.iter().any(|d| {
-        code.contains(&format!("\"{d}\""))
-            || code.contains(&format!("'{d}'"))
-            || code.contains(&format!("({d})"))
-    });
-    if deletes.is_empty() && !callback {
-        return;
-    }
-    // R's unlink(x, recursive=TRUE), PowerShell's -Recurse: a tree.
-    for call in &deletes {
-        if call.args.contains("recursive") || call.args.contains("-Recurse") {
-            judge_tree_delete(name, &call.args, acc);
-        }
-    }
-    let mut paths: Vec<String> = deletes
-        .iter()
-        .flat_map(|c| string_literals(&c.args))
-        .collect();
-    // perl's file glob `<~/.ssh/id_*>`.
-    paths.extend(deletes.iter().filter_map(|c| {
-        let a = c.args.trim().strip_prefix('<')?;
-        a.split_once('>').map(|(g, _)| g.to_string())
-    }));
-    for list in calls(code, LISTINGS) {
-        for p in string_literals(&list.args) {
-            let glob = p.contains(['*', '?']);
-            paths.push(if glob {
-                p
-            } else {
-                format!("{}/*", p.trim_end_matches('/'))
-            });
-        }
-    }
-    for p in paths {
-        let w = Word {
-            glob: p.contains(['*', '?']),
-            text: p.clone(),
-            ..Word::default()
-        };
-        if is_critical_file(&p) {
-            acc.danger(format!("{name} code deletes the critical system file {p}"));
-        } else if is_access_key(&p) {
-            acc.danger(format!("{name} code {}", access_loss("deletes", &p)));
-        } else if let Some(why) = glob_delete_danger(&w) {
-            acc.danger(format!("{name} code {why}"));
-        }
-    }
-    acc.caution(format!("{name} code deletes files"));
 }
 
 /// Opening a disk device or a critical file for writing: `open("/dev/sda",
@@ -535,7 +439,7 @@ fn fork_loop(name: &str, code: &str, acc: &mut Acc) {
 }
 
 /// The code with the contents of its string literals left out.
-fn outside_literals(code: &str) -> String {
+pub(crate) fn outside_literals(code: &str) -> String {
     let mut out = String::with_capacity(code.len());
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -550,61 +454,6 @@ fn outside_literals(code: &str) -> String {
         }
     }
     out
-}
-
-/// Calls that hand a string to a shell, by language.
-const SHELL_CALLS: &[&str] = &[
-    "system",
-    "popen",
-    "exec",
-    "execSync",
-    "shell_exec",
-    "passthru",
-    "shell-command",
-    "async-shell-command",
-    "call-process-shell-command",
-    "getoutput",
-    "check_output",
-    "spawnSync",
-];
-
-/// `system(cmd)` with `cmd = "rm -rf " + os.environ["HOME"]` earlier: the
-/// command line the call builds, variables looked up, every other term
-/// standing for any name.
-pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
-    for call in calls(code, SHELL_CALLS) {
-        let expr = resolve_identifier(code, &call.args);
-        let text = concat_literals(&expr);
-        if !text.trim().is_empty() && text != FANOUT {
-            assess_script(&text, depth + 1, acc);
-        }
-    }
-}
-
-/// A call's argument that is a bare variable (`cmd`, `$cmd`): the expression
-/// last assigned to it in the code (`cmd="rm -rf " ENVIRON["HOME"]`).
-pub(crate) fn resolve_identifier(code: &str, args: &str) -> String {
-    let ident = args.trim().trim_start_matches('$');
-    let is_ident =
-        !ident.is_empty() && ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !is_ident {
-        return args.to_string();
-    }
-    let mut found = None;
-    let mut from = 0;
-    while let Some(at) = code[from..].find(ident).map(|i| i + from) {
-        from = at + ident.len();
-        let before_ok = code[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        let rest = code[from..].trim_start();
-        if before_ok && rest.starts_with('=') && !rest.starts_with("==") {
-            let value = rest[1..].split([';', '\n', '}']).next().unwrap_or("");
-            found = Some(value.to_string());
-        }
-    }
-    found.unwrap_or_else(|| args.to_string())
 }
 
 #[cfg(test)]

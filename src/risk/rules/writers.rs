@@ -218,12 +218,33 @@ fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
                     continue;
                 };
                 let parts: Vec<&str> = body[delim.len_utf8()..].split(delim).collect();
-                if parts.len() == 3 && parts[2].contains('e') {
+                if parts.len() == 3
+                    && parts[2]
+                        .split(['w', ' '])
+                        .next()
+                        .is_some_and(|f| f.contains('e'))
+                {
                     acc.caution("sed runs the pattern space as a shell command (s///e)");
-                    assess_script(parts[1], ctx.depth + 1, acc);
+                    assess_script(&sed_substituted(parts[0], parts[1]), ctx.depth + 1, acc);
                 }
             }
         }
+    }
+}
+
+/// The line `s/RE/REPL/e` runs: REPL with the matched text (`&`, `\\1`…)
+/// standing for any name, and the rest of an input line, unknown, kept
+/// beside it: `s/^/rm -rf /e` runs `rm -rf *`.
+fn sed_substituted(re: &str, repl: &str) -> String {
+    let mut out = repl.replace('&', FANOUT);
+    for d in 1..=9 {
+        out = out.replace(&format!("\\{d}"), FANOUT);
+    }
+    match re {
+        ".*" | "^.*$" | "^.*" | ".*$" | "^\\(.*\\)$" | "\\(.*\\)" | "^(.*)$" | "(.*)" => out,
+        "^" => format!("{out}{FANOUT}"),
+        "$" => format!("{FANOUT}{out}"),
+        _ => format!("{out} {FANOUT}"),
     }
 }
 

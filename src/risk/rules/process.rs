@@ -1,0 +1,373 @@
+//! How code in any language starts processes: strings handed to a shell
+//! (`system`, `exec`, backticks, `qx`, `popen`) and argument lists handed
+//! to a program (`system "rm", "-rf", P`, `subprocess.run([…])`,
+//! `os.execlp`, `spawnSync('rm', […])`, `System.cmd`, `call-process`),
+//! assembled into the command line that runs.
+
+use crate::risk::prelude::*;
+
+/// The string literals in interpreter code (`perl -e`, `python3 -c`, `ruby -e`, `node -e`)
+/// that the code runs through a shell: only when the code calls one (`system`, `exec`,
+/// `popen`, backticks, `qx`, `subprocess`, `child_process`), so printing a dangerous string
+/// stays harmless.
+pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
+    const RUNS_SHELL: &[&str] = &[
+        "system",
+        "exec",
+        "popen",
+        "spawn",
+        "subprocess",
+        "child_process",
+        "qx",
+        "`",
+        "%x",
+        "passthru",
+        "proc_open",
+        "execute",
+        "shell-command",
+        "call-process",
+        "Open3",
+        "Command(",
+    ];
+    if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let chars: Vec<char> = code.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // Perl's q{…}, qq{…}, qx{…}, q(…): a quote-like operator with a bracket.
+        let perl_open = if c == 'q' {
+            let j = if chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
+                i + 2
+            } else {
+                i + 1
+            };
+            chars
+                .get(j)
+                .and_then(|&b| match b {
+                    '{' => Some((j, '}')),
+                    '(' => Some((j, ')')),
+                    '[' => Some((j, ']')),
+                    _ => None,
+                })
+                .filter(|_| i == 0 || !chars[i - 1].is_alphanumeric())
+        } else {
+            None
+        };
+        let (start, close) = match (c, perl_open) {
+            (_, Some((j, close))) => (j + 1, close),
+            ('\'' | '"' | '`', None) => (i + 1, c),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut j = start;
+        while j < chars.len() && chars[j] != close {
+            if chars[j] == '\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        let end = j.min(chars.len());
+        if start <= end {
+            out.push(chars[start..end].iter().collect());
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// Calls that start a process, by language. With one string the string is
+/// a shell command line (`system("rm -rf ~")`, `os.execute`, `popen`);
+/// with an argument list the list is the program and its words
+/// (`system "rm", "-rf", P`, `spawnSync("rm", ["-rf", P])`).
+const PROCESS_CALLS: &[&str] = &[
+    "system",
+    "popen",
+    "exec",
+    "execSync",
+    "shell_exec",
+    "passthru",
+    "shell-command",
+    "async-shell-command",
+    "call-process-shell-command",
+    "getoutput",
+    "getstatusoutput",
+    "check_output",
+    "check_call",
+    "spawn",
+    "spawnSync",
+    "execFile",
+    "execFileSync",
+    "execv",
+    "execvp",
+    "execve",
+    "execvpe",
+    "execl",
+    "execlp",
+    "execle",
+    "execlpe",
+    "spawnl",
+    "spawnlp",
+    "spawnv",
+    "spawnvp",
+    "posix_spawn",
+    "posix_spawnp",
+    "pcntl_exec",
+    "proc_open",
+    "popen2",
+    "popen3",
+    "capture2",
+    "capture2e",
+    "capture3",
+    "system2",
+    "System.cmd",
+    "os.execute",
+    "io.popen",
+    "os:cmd",
+    "do shell script",
+    "call-process",
+    "start-process",
+    "process-file",
+    "run-program",
+    "ProcessBuilder",
+    "Command",
+    "shell",
+    "sh",
+];
+
+/// Generic names that start a process only in code that imports the
+/// module they belong to (`subprocess.run`).
+const QUALIFIED: &[(&str, &str)] = &[
+    ("run", "subprocess"),
+    ("call", "subprocess"),
+    ("Popen", "subprocess"),
+];
+
+/// `system(cmd)` with `cmd = "rm -rf " + os.environ["HOME"]` earlier: the
+/// command line the call builds, variables looked up, every other term
+/// standing for any name; an argument list is assembled into its words.
+pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
+    let mut found = calls(code, PROCESS_CALLS);
+    for (name, module) in QUALIFIED {
+        if code.contains(module) {
+            found.extend(calls(code, &[name]));
+        }
+    }
+    found.extend(perl_exec_blocks(code));
+    for call in found {
+        if let Some(line) = argv_line(&call.args) {
+            assess_script(&line, depth + 1, acc);
+            continue;
+        }
+        let first = first_arg(&call.args);
+        let expr = resolve_identifier(code, &first);
+        let text = concat_literals(&expr);
+        if !text.trim().is_empty() && text != FANOUT {
+            assess_script(&text, depth + 1, acc);
+        }
+    }
+}
+
+/// perl's `exec { PROG } LIST` and `system { PROG } LIST`: LIST is the
+/// argument vector, its first word the name the program is given.
+fn perl_exec_blocks(code: &str) -> Vec<Call> {
+    let mut out = Vec::new();
+    for kw in ["exec", "system"] {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(kw).map(|i| i + from) {
+            from = at + kw.len();
+            let rest = code[from..].trim_start();
+            let Some(block) = rest.strip_prefix('{') else {
+                continue;
+            };
+            let Some((_, list)) = block.split_once('}') else {
+                continue;
+            };
+            let args = list.split([';', '\n']).next().unwrap_or("").to_string();
+            out.push(Call {
+                name: kw.to_string(),
+                args,
+            });
+        }
+    }
+    out
+}
+
+/// The first argument of a call: the text before a top-level comma.
+fn first_arg(args: &str) -> String {
+    match top_level(args).find(|(_, c)| *c == ',') {
+        Some((i, _)) => args[..i].to_string(),
+        None => args.to_string(),
+    }
+}
+
+/// The arguments of a call split at top-level commas (or, in lisp code
+/// without commas, at blanks), brackets and strings kept whole.
+fn split_args(args: &str) -> Vec<String> {
+    let has_comma = top_level(args).any(|(_, c)| c == ',');
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in top_level(args) {
+        if has_comma && c == ',' || !has_comma && c.is_whitespace() {
+            out.push(args[start..i].trim().to_string());
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(args[start..].trim().to_string());
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The characters of `s` outside strings and brackets, with their offsets.
+fn top_level(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    s.char_indices().filter(move |&(_, c)| {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                _ => return depth == 0,
+            },
+        }
+        false
+    })
+}
+
+/// Arguments that configure the call rather than name words: `nil`,
+/// `None`, mode constants (`os.P_WAIT`), keyword arguments, option objects.
+fn not_a_word(p: &str) -> bool {
+    let bare = p.rsplit('.').next().unwrap_or(p);
+    matches!(
+        p,
+        "nil" | "None" | "null" | "NULL" | "undef" | "true" | "false" | "True" | "False" | "t"
+    ) || p.chars().all(|c| c.is_ascii_digit())
+        || !bare.is_empty() && bare.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        || p.starts_with('{') && !p.contains("args") && !p.contains("cmd")
+        || p.starts_with(':')
+        || p.contains("=>")
+        || p.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+/// The words an argument stands for: a string (or a concatenation) is one
+/// word, a list (`[…]`, `(…)`, `c(…)`, `%w(…)`, `'(…)`, `{args: […]}`) its
+/// items, any other term one word that may be any name.
+fn arg_words(p: &str, out: &mut Vec<String>) {
+    let p = p.trim().trim_start_matches('*');
+    if not_a_word(p) {
+        return;
+    }
+    let list = [
+        "[",
+        "(",
+        "c(",
+        "%w(",
+        "%w[",
+        "'(",
+        "array(",
+        "list(",
+        "List.of(",
+        "Arrays.asList(",
+    ]
+    .iter()
+    .find(|o| p.starts_with(**o));
+    if p.starts_with('{') {
+        if let Some(open) = p.find('[') {
+            let inner = &p[open..];
+            arg_words(
+                inner.split(']').next().unwrap_or("").trim_end_matches(']'),
+                out,
+            );
+            return;
+        }
+    }
+    if let Some(open) = list {
+        let inner = p[open.len()..].trim_end_matches([']', ')', ',']);
+        if open.starts_with("%w") {
+            out.extend(inner.split_whitespace().map(str::to_string));
+            return;
+        }
+        for item in split_args(inner) {
+            arg_words(&item, out);
+        }
+    } else if p.starts_with(['"', '\'']) {
+        out.push(concat_literals(p));
+    } else {
+        out.push(FANOUT.to_string());
+    }
+}
+
+/// A call's arguments as an argument vector, when they are one: a list
+/// first (`run(["rm", "-rf", P])`), or two words or more with a string or
+/// list second (`system "rm", "-rf", P`; `spawn("rm", ["-rf", P])`). The
+/// name a program is given twice (`execlp("rm", "rm", …)`) is kept once.
+/// `None` for a single command line, which a shell runs.
+fn argv_line(args: &str) -> Option<String> {
+    let parts: Vec<String> = split_args(args)
+        .into_iter()
+        .filter(|p| !not_a_word(p))
+        .collect();
+    let listy = |p: &str| p.starts_with(['[', '(']) || p.starts_with("c(") || p.starts_with("%w");
+    let first_list = parts.first().is_some_and(|p| listy(p));
+    let second = parts.get(1).is_some_and(|p| {
+        p.starts_with(['"', '\'', '{']) || listy(p) || p.starts_with("$ENV") || p.starts_with("\"$")
+    });
+    if !first_list && !second {
+        return None;
+    }
+    let mut words = Vec::new();
+    for p in &parts {
+        arg_words(p, &mut words);
+    }
+    if words.len() >= 2 && basename(&words[0]) == basename(&words[1]) {
+        words.remove(0);
+    }
+    let words: Vec<Word> = words
+        .into_iter()
+        .map(|text| Word {
+            glob: text.contains(FANOUT),
+            quoted: !text.contains(FANOUT),
+            text,
+            ..Word::default()
+        })
+        .collect();
+    Some(quote_words(&words))
+}
+
+/// A call's argument that is a bare variable (`cmd`, `$cmd`): the expression
+/// last assigned to it in the code (`cmd="rm -rf " ENVIRON["HOME"]`).
+pub(crate) fn resolve_identifier(code: &str, args: &str) -> String {
+    let ident = args.trim().trim_start_matches('$');
+    let is_ident =
+        !ident.is_empty() && ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_ident {
+        return args.to_string();
+    }
+    let mut found = None;
+    let mut from = 0;
+    while let Some(at) = code[from..].find(ident).map(|i| i + from) {
+        from = at + ident.len();
+        let before_ok = code[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let rest = code[from..].trim_start();
+        if before_ok && rest.starts_with('=') && !rest.starts_with("==") {
+            let value = rest[1..].split([';', '\n', '}']).next().unwrap_or("");
+            found = Some(value.to_string());
+        }
+    }
+    found.unwrap_or_else(|| args.to_string())
+}

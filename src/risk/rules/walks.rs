@@ -1,0 +1,221 @@
+//! Code that lists a directory and deletes what it finds, in any language:
+//! `[shutil.rmtree(p) for p in Path('/home').iterdir()]`, `for f in
+//! os.listdir('/etc'): os.remove(…)`, perl's `unlink glob "/etc/*"`, ruby's
+//! `Dir["/srv/*"].each { … }`, lua's `io.popen("ls /etc")` walked. A delete
+//! whose argument comes from the listing deletes every entry of the listed
+//! directory: judged as `rm -f DIR/*` (files) or `rm -rf DIR/*` (trees).
+
+use crate::risk::prelude::*;
+
+/// Calls that delete one file (or what a glob matches), by language.
+const FILE_DELETES: &[&str] = &[
+    "unlink",
+    "unlinkSync",
+    "os.remove",
+    "os.unlink",
+    "File.delete",
+    "FileUtils.rm",
+    "FileUtils.rm_f",
+    "Files.delete",
+    "file.remove",
+    "delete-file",
+    "os.Remove",
+    "fs.rmSync",
+    "Deno.remove",
+    "Deno.removeSync",
+    "Remove-Item",
+    "File.rm",
+    "remove_file",
+    "rm",
+];
+
+/// Calls that list a directory, whose names a delete in the same code may
+/// take: the listing stands for every file in it.
+const LISTINGS: &[&str] = &[
+    "glob",
+    "glob.glob",
+    "iglob",
+    "Dir.glob",
+    "Dir.entries",
+    "Dir.children",
+    "Dir.each_child",
+    "listdir",
+    "scandir",
+    "iterdir",
+    "readdirSync",
+    "readdir",
+    "list.files",
+    "dir",
+    "directory-files",
+    "opendir",
+    "walk",
+    "walkdir",
+    "ls",
+    "File.ls",
+    "File.ls!",
+];
+
+/// Methods that list the directory their receiver names:
+/// `Path("/home").iterdir()`, `Path("/etc").glob("*")`, `File("/x").listFiles()`.
+const RECEIVER_LISTINGS: &[&str] = &[
+    ".iterdir(",
+    ".glob(",
+    ".rglob(",
+    ".listFiles(",
+    ".children(",
+    ".each_child(",
+    ".entries(",
+];
+
+/// Every directory the code lists, as a glob of what the listing yields
+/// (`/etc/*`, `/var/log/*.log`).
+pub(crate) fn listed_globs(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let as_glob = |p: &str| {
+        if p.contains(['*', '?']) {
+            p.to_string()
+        } else {
+            format!("{}/*", p.trim_end_matches('/'))
+        }
+    };
+    for list in calls(code, LISTINGS) {
+        out.extend(string_literals(&list.args).iter().map(|p| as_glob(p)));
+    }
+    for m in RECEIVER_LISTINGS {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(m).map(|i| i + from) {
+            from = at + m.len();
+            let receiver = &code[chain_start(&code[..at])..at];
+            let Some(dir) = string_literals(receiver).into_iter().next() else {
+                continue;
+            };
+            let pattern = string_literals(&code[from..]).into_iter().next();
+            let pattern = pattern.filter(|p| !p.starts_with('/') && p.contains(['*', '?']));
+            out.push(match pattern {
+                Some(p) => format!("{}/{p}", dir.trim_end_matches('/')),
+                None => as_glob(&dir),
+            });
+        }
+    }
+    // ruby's `Dir["/srv/*"]`.
+    let mut from = 0;
+    while let Some(at) = code[from..].find("Dir[").map(|i| i + from) {
+        from = at + 4;
+        let inner = code[from..].split(']').next().unwrap_or("");
+        out.extend(string_literals(inner).iter().map(|p| as_glob(p)));
+    }
+    // `io.popen("ls /etc")`, `` `ls /srv` ``: a shell listing run by the code.
+    for s in interpreter_shell_strings(code) {
+        if let Some(c) = first_cmd(&s) {
+            let listing = unwrap_cmd(&c.words).filter(|e| matches!(e.name.as_str(), "ls" | "find"));
+            if let Some(dir) =
+                listing.and_then(|e| positionals(e.args).first().map(|w| w.text.clone()))
+            {
+                out.push(as_glob(&dir));
+            }
+        }
+    }
+    out.retain(|g| g.starts_with(['/', '~', '$']));
+    out
+}
+
+/// Whether `name` occurs in `code` as a word outside string literals
+/// (perl's `unlink for glob …`, `map { unlink } …`, a callback).
+fn mentions(code: &str, name: &str) -> bool {
+    let outside = outside_literals(code);
+    let mut from = 0;
+    while let Some(at) = outside[from..].find(name).map(|i| i + from) {
+        from = at + name.len();
+        let ok_before = outside[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let ok_after = outside[from..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        if ok_before && ok_after {
+            return true;
+        }
+    }
+    false
+}
+
+/// Deletes of named files: a system or data directory's files by glob or
+/// listing, a critical system file, SSH keys. `unlink glob "/etc/*"`,
+/// `for f in os.listdir('/etc'): os.remove(...)`, `File.delete(*Dir.glob(...))`.
+pub(crate) fn file_deletes(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+    if !FILE_DELETES.iter().any(|d| code.contains(d)) {
+        return;
+    }
+    let deletes = calls(code, FILE_DELETES);
+    // `array_map("unlink", glob(…))`, `.forEach(fs.unlinkSync)`, perl's
+    // bare `unlink`: the delete passed as a callback or on `$_`.
+    let bare = FILE_DELETES.iter().filter(|d| **d != "rm").any(|d| {
+        code.contains(&format!("\"{d}\"")) || code.contains(&format!("'{d}'")) || mentions(code, d)
+    });
+    if deletes.is_empty() && !bare {
+        return;
+    }
+    // R's unlink(x, recursive=TRUE), julia's rm(x; recursive=true),
+    // PowerShell's -Recurse: a tree.
+    for call in &deletes {
+        if call.args.contains("recursive") || call.args.contains("-Recurse") {
+            judge_tree_delete(name, &call.args, acc);
+            listed_trees(code, &call.args, depth, acc);
+        }
+    }
+    let mut paths: Vec<String> = deletes
+        .iter()
+        .flat_map(|c| string_literals(&c.args))
+        .collect();
+    // perl's file glob `<~/.ssh/id_*>`.
+    paths.extend(deletes.iter().filter_map(|c| {
+        let a = c.args.trim().strip_prefix('<')?;
+        a.split_once('>').map(|(g, _)| g.to_string())
+    }));
+    paths.extend(listed_globs(code));
+    // `os.remove("/etc/" + f)` over a listing: the directory's every file.
+    let listed = !listed_globs(code).is_empty();
+    paths.extend(
+        deletes
+            .iter()
+            .map(|c| concat_literals(&c.args))
+            .filter(|p| listed && p.starts_with('/') && p.ends_with(FANOUT)),
+    );
+    for p in paths {
+        let w = Word {
+            glob: p.contains(['*', '?']),
+            text: p.clone(),
+            ..Word::default()
+        };
+        if is_critical_file(&p) {
+            acc.danger(format!("{name} code deletes the critical system file {p}"));
+        } else if is_access_key(&p) {
+            acc.danger(format!("{name} code {}", access_loss("deletes", &p)));
+        } else if let Some(why) = glob_delete_danger(&w) {
+            acc.danger(format!("{name} code {why}"));
+        }
+    }
+    acc.caution(format!("{name} code deletes files"));
+}
+
+/// A tree delete whose argument is not a literal path (`rmtree(p)`,
+/// `FileUtils.rm_rf(File.join("/home", d))`) in code that lists a
+/// directory: every entry of it, judged as `rm -rf DIR/*`.
+pub(crate) fn listed_trees(code: &str, args: &str, depth: usize, acc: &mut Acc) {
+    let literal_path = string_literals(args)
+        .iter()
+        .any(|l| l.starts_with(['/', '~', '$']) && !l.ends_with('/'));
+    if literal_path {
+        return;
+    }
+    for g in listed_globs(code) {
+        let w = Word {
+            text: g,
+            glob: true,
+            ..Word::default()
+        };
+        assess_script(&format!("rm -rf -- {}", quote_words(&[w])), depth + 1, acc);
+    }
+}
