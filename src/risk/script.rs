@@ -384,7 +384,10 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
                     .then(|| eval_pipeline(upstream, acc))
                     .flatten()
             });
-        let Some(text) = fed else { return };
+        let Some(text) = fed else {
+            unknown_items(&template, replace.as_deref(), depth, acc);
+            return;
+        };
         let lines = replace.is_some();
         let items = if lines {
             text.lines().map(str::to_string).collect()
@@ -424,6 +427,26 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
         }));
         assess_script(&quote_words(&words), depth + 1, acc);
     }
+}
+
+/// `xargs -I{} sh -c 'rm -rf {}' < list`: items not known from the text
+/// stand for any name where the replace string is.
+fn unknown_items(template: &[Word], replace: Option<&str>, depth: usize, acc: &mut Acc) {
+    let Some(slot) = replace.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    if !template.iter().any(|w| w.text.contains(slot)) {
+        return;
+    }
+    let words: Vec<Word> = template
+        .iter()
+        .map(|w| Word {
+            glob: w.glob || w.text.contains(slot),
+            text: w.text.replace(slot, FANOUT),
+            ..w.clone()
+        })
+        .collect();
+    assess_script(&quote_words(&words), depth + 1, acc);
 }
 
 /// xargs's `-I STR` / `-ISTR` / `--replace=STR` / `-i` (meaning `{}`).

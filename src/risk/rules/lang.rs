@@ -5,7 +5,7 @@
 //! lookups (`ENVIRON["HOME"]`, `os.environ['HOME']`, `process.env.HOME`)
 //! read as the shell's `$HOME`, so paths built from them are judged too.
 
-use super::walks::{file_deletes, listed_trees};
+use super::walks::{file_deletes, listed_trees, receiver_deletes};
 use crate::risk::prelude::*;
 
 /// Calls that delete a directory tree, by language.
@@ -30,6 +30,7 @@ const TREE_DELETES: &[&str] = &[
     "emptyDirSync",
     "removeSync",
     "delete-directory",
+    "delete-tree",
 ];
 
 /// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
@@ -38,6 +39,7 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     let code = &env_lookups_as_shell(code);
     shell_calls(code, depth, acc);
     file_deletes(name, code, depth, acc);
+    receiver_deletes(code, depth, acc);
     raw_writes(name, code, acc);
     fork_loop(name, code, acc);
     let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
@@ -581,6 +583,17 @@ while True: os.fork()'"#,
                 Safe,
             ),
             (r#"perl -e 'print "fork while 1\n"'"#, Safe),
+            // Languages named by version, and their own delete calls.
+            (
+                r#"python3.12 -c 'import shutil; shutil.rmtree("/var/lib/docker")'"#,
+                Danger,
+            ),
+            (r#"lua5.4 -e 'os.execute("rm -rf ~")'"#, Danger),
+            (r#"julia -e 'rm("/srv/x"; recursive=true)'"#, Danger),
+            (r#"elixir -e 'File.rm_rf!("/srv")'"#, Danger),
+            (r#"bb -e '(babashka.fs/delete-tree "/srv")'"#, Danger),
+            (r#"julia -e 'rm("tmp.txt")'"#, Caution),
+            (r#"julia -e 'println("rm -rf /")'"#, Safe),
         ]);
     }
 }

@@ -38,7 +38,9 @@ pub(crate) use find::*;
 pub(crate) use lang::{
     chain_start, code_effects, env_lookups_as_shell, judge_tree_delete, outside_literals,
 };
-pub(crate) use process::{interpreter_shell_strings, resolve_identifier, shell_calls};
+pub(crate) use process::{
+    interpreter_shell_strings, resolve_identifier, shell_calls, shell_strings_run,
+};
 pub(crate) use runners::debugger_commands;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;

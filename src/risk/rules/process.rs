@@ -29,7 +29,9 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
         "Open3",
         "Command(",
     ];
-    if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
+    // The keyword must be code, not text (`cat("system(…)")` only prints).
+    let outside = outside_literals(code);
+    if !RUNS_SHELL.iter().any(|k| outside.contains(k)) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -38,8 +40,8 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
     while i < chars.len() {
         let c = chars[i];
         // Perl's q{…}, qq{…}, qx{…}, q(…): a quote-like operator with a bracket.
-        let perl_open = if c == 'q' {
-            let j = if chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
+        let perl_open = if c == 'q' || c == '%' && chars.get(i + 1) == Some(&'x') {
+            let j = if c == '%' || chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
                 i + 2
             } else {
                 i + 1
@@ -80,6 +82,55 @@ pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
     out
 }
 
+/// The string literals of interpreter code that a shell runs, less those
+/// that only look like commands: a single quoted word (`"rm"` of `system
+/// "echo", "rm"`) and the words of an argument list (judged with their
+/// list), what print calls print, a javascript template string or julia
+/// command literal not run (`` $`cmd` `` is run), and tcl, walked by its
+/// own rules.
+pub(crate) fn shell_strings_run(name: &str, code: &str) -> Vec<String> {
+    const PRINTS: &[&str] = &[
+        "print",
+        "puts",
+        "echo",
+        "say",
+        "printf",
+        "println",
+        "console.log",
+        "cat",
+        "message",
+        "display",
+        "format",
+        "warn",
+        "die",
+        "write",
+        "IO.puts",
+        "io.format",
+    ];
+    if matches!(name, "tclsh" | "wish" | "expect") {
+        return Vec::new();
+    }
+    let list_word = |s: &str| {
+        !s.contains(char::is_whitespace)
+            && (code.contains(&format!("\"{s}\"")) || code.contains(&format!("'{s}'")))
+    };
+    let argv = argv_literals(code);
+    let printed: Vec<String> = calls(code, PRINTS)
+        .iter()
+        .flat_map(|c| string_literals(&c.args))
+        .collect();
+    let js_like = matches!(
+        name,
+        "node" | "nodejs" | "deno" | "bun" | "julia" | "qjs" | "gjs"
+    );
+    let template =
+        |s: &str| js_like && code.contains(&format!("`{s}`")) && !code.contains(&format!("$`{s}`"));
+    interpreter_shell_strings(code)
+        .into_iter()
+        .filter(|s| !list_word(s) && !argv.contains(s) && !template(s) && !printed.contains(s))
+        .collect()
+}
+
 /// Calls that start a process, by language. With one string the string is
 /// a shell command line (`system("rm -rf ~")`, `os.execute`, `popen`);
 /// with an argument list the list is the program and its words
@@ -115,6 +166,8 @@ const PROCESS_CALLS: &[&str] = &[
     "spawnv",
     "spawnvp",
     "posix_spawn",
+    "create_subprocess_exec",
+    "create_subprocess_shell",
     "posix_spawnp",
     "pcntl_exec",
     "proc_open",
@@ -145,6 +198,10 @@ const QUALIFIED: &[(&str, &str)] = &[
     ("run", "subprocess"),
     ("call", "subprocess"),
     ("Popen", "subprocess"),
+    // julia's command literals: run(`rm -rf x`), read(`cmd`, String).
+    ("run", "`"),
+    ("read", "`"),
+    ("success", "`"),
 ];
 
 /// `system(cmd)` with `cmd = "rm -rf " + os.environ["HOME"]` earlier: the
@@ -159,17 +216,64 @@ pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
     }
     found.extend(perl_exec_blocks(code));
     for call in found {
-        if let Some(line) = argv_line(&call.args) {
+        let args = resolve_identifier(code, &call.args);
+        if let Some(line) = argv_line(&args) {
             assess_script(&line, depth + 1, acc);
             continue;
         }
-        let first = first_arg(&call.args);
+        let first = first_arg(&args);
         let expr = resolve_identifier(code, &first);
-        let text = concat_literals(&expr);
+        let text = joined_text(&expr);
         if !text.trim().is_empty() && text != FANOUT {
             assess_script(&text, depth + 1, acc);
         }
     }
+}
+
+/// The string an expression builds: literals and terms (`concat_literals`),
+/// the joiners `paste(…)`/`paste0(…)`/`str(…)`/`string-append` with their
+/// parts, `sprintf("rm -rf %s", d)` with each `%s` standing for any name.
+fn joined_text(expr: &str) -> String {
+    let e = expr.trim();
+    for (f, sep) in [
+        ("paste0(", ""),
+        ("paste(", " "),
+        ("str(", ""),
+        ("string-append ", ""),
+        ("concat(", ""),
+        ("sprintf(", ""),
+        ("format(", ""),
+    ] {
+        let Some(inner) = e.strip_prefix(f) else {
+            continue;
+        };
+        let inner = inner.strip_suffix(')').unwrap_or(inner);
+        let parts: Vec<String> = split_args(inner)
+            .iter()
+            .filter(|p| !p.contains('='))
+            .map(|p| concat_literals(p))
+            .collect();
+        if f == "sprintf(" || f == "format(" {
+            return parts
+                .first()
+                .map_or_else(String::new, |t| t.replace("%s", FANOUT));
+        }
+        return parts.join(sep);
+    }
+    concat_literals(expr).replace("%s", FANOUT)
+}
+
+/// The string literals of every call that hands a program an argument
+/// list: they are words of that list, not command lines of their own
+/// (`system("grep", "-r", "rm -rf", ".")` only searches).
+fn argv_literals(code: &str) -> Vec<String> {
+    let mut found = calls(code, PROCESS_CALLS);
+    found.extend(perl_exec_blocks(code));
+    found
+        .into_iter()
+        .filter(|c| argv_line(&resolve_identifier(code, &c.args)).is_some())
+        .flat_map(|c| string_literals(&c.args))
+        .collect()
 }
 
 /// perl's `exec { PROG } LIST` and `system { PROG } LIST`: LIST is the
@@ -349,7 +453,7 @@ fn argv_line(args: &str) -> Option<String> {
 /// A call's argument that is a bare variable (`cmd`, `$cmd`): the expression
 /// last assigned to it in the code (`cmd="rm -rf " ENVIRON["HOME"]`).
 pub(crate) fn resolve_identifier(code: &str, args: &str) -> String {
-    let ident = args.trim().trim_start_matches('$');
+    let ident = args.trim().trim_start_matches(['$', '@', '*']);
     let is_ident =
         !ident.is_empty() && ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !is_ident {
@@ -370,4 +474,84 @@ pub(crate) fn resolve_identifier(code: &str, args: &str) -> String {
         }
     }
     found.unwrap_or_else(|| args.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// Process APIs in every language, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            // Argument lists are command lines.
+            (r#"perl -e 'system "rm", "-rf", "/etc"'"#, Danger),
+            (r#"perl -e 'exec { "rm" } "rm", "-rf", "/home"'"#, Danger),
+            (
+                r#"perl -e 'my @c = ("rm", "-rf", "/home"); system @c'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; os.execlp("rm", "rm", "-rf", "/etc")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; os.spawnlp(os.P_WAIT, "rm", "rm", "-rf", "/boot")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import subprocess; subprocess.call(("rm", "-rf", "/home"))'"#,
+                Danger,
+            ),
+            (
+                r#"node -e 'require("child_process").spawnSync("rm", ["-rf", "/home"])'"#,
+                Danger,
+            ),
+            (r#"ruby -e 'Process.spawn("rm", "-rf", "/home")'"#, Danger),
+            (r#"ruby -e 'IO.popen(["rm", "-rf", "/etc"]).read'"#, Danger),
+            (r#"R -e 'system2("rm", c("-rf", "/etc"))'"#, Danger),
+            (r#"elixir -e 'System.cmd("rm", ["-rf", "/home"])'"#, Danger),
+            (
+                r#"emacs --batch --eval '(call-process "rm" nil nil nil "-rf" "/home")'"#,
+                Danger,
+            ),
+            (
+                r#"deno eval 'new Deno.Command("rm", {args: ["-rf", "/home"]}).outputSync()'"#,
+                Danger,
+            ),
+            // Command strings built by joiners and templates.
+            (
+                r#"Rscript -e 'system(paste("rm -rf", "/var/lib/mysql"))'"#,
+                Danger,
+            ),
+            (
+                r#"node -e 'require("child_process").execSync(`rm -rf ${process.env.HOME}`)'"#,
+                Danger,
+            ),
+            (r#"ruby -e '%x(rm -rf /var/www)'"#, Danger),
+            (r#"osascript -e 'do shell script "rm -rf ~"'"#, Danger),
+            (
+                r#"erl -noshell -eval 'os:cmd("rm -rf /home"), halt().'"#,
+                Danger,
+            ),
+            (r#"bun -e 'await Bun.$`rm -rf ~`'"#, Danger),
+            // Look-alikes: lists that only print or search, text printed.
+            (r#"perl -e 'system "echo", "rm", "-rf", "/"'"#, Safe),
+            (r#"ruby -e 'system("grep", "-r", "rm -rf", ".")'"#, Safe),
+            (r#"python3 -c 'print(["rm","-rf","/"])'"#, Safe),
+            (
+                r#"python3 -c 'import subprocess; subprocess.run(["echo", "hi"]); print("rm -rf /")'"#,
+                Safe,
+            ),
+            (
+                r#"node -e 'console.log(`rm -rf ${process.env.HOME}`)'"#,
+                Safe,
+            ),
+            (r#"julia -e 'print(`rm -rf /`)'"#, Safe),
+            (r#"Rscript -e 'cat("system(rm -rf /)\n")'"#, Safe),
+            (r#"php -r 'echo exec("whoami");'"#, Safe),
+            (r#"ruby -e 'system("rm", "-rf", "tmp/cache")'"#, Caution),
+        ]);
+    }
 }

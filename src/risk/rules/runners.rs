@@ -104,7 +104,6 @@ fn gdb_command(cmd: &str, depth: usize, acc: &mut Acc) {
                 .and_then(|p| p.split_once('|').map(|(_, c)| c))
         });
     if let Some(s) = shell {
-        acc.caution("gdb runs a shell command");
         assess_script(s, depth + 1, acc);
     } else if let Some(code) = cmd
         .strip_prefix("python ")
@@ -180,5 +179,59 @@ fn chroot(ctx: &Ctx, acc: &mut Acc) {
         if i + 1 < args.len() {
             assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// Programs that start other commands, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("tmux new -d 'rm -rf ~'", Danger),
+            ("tmux new -s work", Safe),
+            ("screen -dm bash -c 'rm -rf ~'", Danger),
+            ("screen -S build -dm make", Safe),
+            ("xterm -e 'rm -rf ~'", Danger),
+            ("chroot /mnt/sysroot rm -rf /usr", Danger),
+            (
+                "runuser -l postgres -c 'rm -rf /var/lib/postgresql/data'",
+                Danger,
+            ),
+            ("runuser -u app -- rm -rf /srv/app", Danger),
+            ("su -c 'rm -rf /etc' root", Danger),
+            ("su - postgres -c 'psql -c \"select 1\"'", Safe),
+            ("runuser -l postgres -c 'pg_dump app > /tmp/app.sql'", Safe),
+            ("capsh -- -c 'rm -rf ~'", Danger),
+            ("capsh --drop=cap_net_raw -- -c 'ping -c1 localhost'", Safe),
+            ("capsh --print", Safe),
+            ("gdb -batch -ex 'shell rm -rf ~'", Danger),
+            ("gdb -batch -ex '!rm -rf /etc' ./app", Danger),
+            (
+                "gdb -q -batch -ex 'pipe info frame | rm -rf ~' ./app",
+                Danger,
+            ),
+            (
+                "gdb -batch -ex 'python import shutil; shutil.rmtree(\"/home\")'",
+                Danger,
+            ),
+            ("gdb -batch -ex bt ./app core", Safe),
+            ("gdb -batch -ex 'shell ls' ./app", Safe),
+            ("gdb -batch -ex 'python print(\"rm -rf /\")'", Safe),
+            // Wrappers whose options take words (bwrap's two, unshare's one).
+            (
+                "unshare -m --propagation private sh -c 'rm -rf /srv'",
+                Danger,
+            ),
+            ("bwrap --bind / / rm -rf /home", Danger),
+            ("bwrap --ro-bind / / --tmpfs /tmp bash -c 'ls /tmp'", Safe),
+            ("ls | entr -s 'rm -rf ~'", Danger),
+            ("entr -c make test <<< main.go", Safe),
+            ("chroot /mnt /bin/bash -c 'rm -rf /etc'", Danger),
+            ("chroot /mnt ls /", Safe),
+        ]);
     }
 }

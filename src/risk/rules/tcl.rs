@@ -37,16 +37,24 @@ const TYPED_INTO: &[&str] = &[
 
 /// What the tcl (or expect) code runs, judged as shell.
 pub(crate) fn tcl_code(code: &str, depth: usize, acc: &mut Acc) {
-    let mut spawned: Option<String> = None;
-    walk_tcl(code, depth, &mut spawned, acc);
+    let mut st = Tcl::default();
+    walk_tcl(code, depth, &mut st, acc);
 }
 
-fn walk_tcl(code: &str, depth: usize, spawned: &mut Option<String>, acc: &mut Acc) {
+/// What a Tcl walk knows: the program `spawn` started, and variables set
+/// (`set x …`, `foreach f [glob /etc/*]`).
+#[derive(Default)]
+struct Tcl {
+    spawned: Option<String>,
+    vars: std::collections::HashMap<String, String>,
+}
+
+fn walk_tcl(code: &str, depth: usize, st: &mut Tcl, acc: &mut Acc) {
     if depth > MAX_DEPTH {
         return;
     }
     for cmd in commands(code) {
-        let words = tcl_words(&cmd, depth, spawned, acc);
+        let words = tcl_words(&cmd, depth, st, acc);
         let Some(first) = words.first() else {
             continue;
         };
@@ -56,11 +64,14 @@ fn walk_tcl(code: &str, depth: usize, spawned: &mut Option<String>, acc: &mut Ac
             "system" => assess_script(&rest.join(" "), depth + 1, acc),
             "spawn" => {
                 let cmdline = skip_options(rest);
-                *spawned = cmdline.first().map(|p| basename(p).to_string());
+                st.spawned = cmdline.first().map(|p| basename(p).to_string());
                 shell_words(cmdline, depth, acc);
             }
             "send" => {
-                let typed_into = spawned.as_deref().is_some_and(|p| TYPED_INTO.contains(&p));
+                let typed_into = st
+                    .spawned
+                    .as_deref()
+                    .is_some_and(|p| TYPED_INTO.contains(&p));
                 if let (true, Some(text)) = (typed_into, skip_options(rest).first()) {
                     assess_script(text, depth + 1, acc);
                 }
@@ -74,6 +85,9 @@ fn walk_tcl(code: &str, depth: usize, spawned: &mut Option<String>, acc: &mut Ac
                     .chain(paths.iter().map(|p| quote_one(p)))
                     .collect();
                 assess_script(&words.join(" "), depth + 1, acc);
+            }
+            "set" if rest.len() == 2 => {
+                st.vars.insert(rest[0].clone(), rest[1].clone());
             }
             "open" => {
                 if let Some(pipe) = rest.first().and_then(|p| p.strip_prefix('|')) {
@@ -168,7 +182,7 @@ fn commands(code: &str) -> Vec<String> {
 /// One command's words: braces quote, `"…"` takes backslash escapes (`\r`
 /// ends a typed line), `[…]` is a nested command (walked; its value is
 /// any name). Braced bodies of control commands are walked as code.
-fn tcl_words(cmd: &str, depth: usize, spawned: &mut Option<String>, acc: &mut Acc) -> Vec<String> {
+fn tcl_words(cmd: &str, depth: usize, st: &mut Tcl, acc: &mut Acc) -> Vec<String> {
     let chars: Vec<char> = cmd.chars().collect();
     let mut words: Vec<String> = Vec::new();
     let mut i = 0;
@@ -183,8 +197,12 @@ fn tcl_words(cmd: &str, depth: usize, spawned: &mut Option<String>, acc: &mut Ac
         if chars[i] == '{' {
             let (body, end) = balanced(&chars, i, '{', '}');
             let control = words.first().is_some_and(|f| BODIES.contains(&f.as_str()));
+            // `foreach f LIST { … }`: in the body, f stands for LIST.
+            if words.len() == 3 && words[0] == "foreach" {
+                st.vars.insert(words[1].clone(), words[2].clone());
+            }
             if control && !words.is_empty() {
-                walk_tcl(&body, depth + 1, spawned, acc);
+                walk_tcl(&body, depth + 1, st, acc);
             }
             w = body;
             i = end;
@@ -207,9 +225,26 @@ fn tcl_words(cmd: &str, depth: usize, spawned: &mut Option<String>, acc: &mut Ac
                     }
                     '[' => {
                         let (inner, end) = balanced(&chars, i, '[', ']');
-                        walk_tcl(&inner, depth + 1, spawned, acc);
-                        w.push_str(FANOUT);
+                        walk_tcl(&inner, depth + 1, st, acc);
+                        // `[glob /etc/*]` yields what its patterns match.
+                        match inner.trim().strip_prefix("glob ") {
+                            Some(g) => w.push_str(g.trim_start_matches("-nocomplain ").trim()),
+                            None => w.push_str(FANOUT),
+                        }
                         i = end - 1;
+                    }
+                    '$' => {
+                        let name: String = chars[i + 1..]
+                            .iter()
+                            .take_while(|c| c.is_alphanumeric() || **c == '_')
+                            .collect();
+                        i += name.len();
+                        let value = st.vars.get(&name).cloned();
+                        match value {
+                            Some(v) => w.push_str(&v),
+                            None if name.is_empty() => w.push('$'),
+                            None => w.push_str(FANOUT),
+                        }
                     }
                     c => w.push(c),
                 }
@@ -278,7 +313,7 @@ mod tests {
             ("expect -c 'spawn ssh host uptime; expect eof'", Safe),
             (
                 "expect -c 'spawn passwd; expect \"password:\"; send \"rm -rf /\\r\"'",
-                Safe,
+                Caution,
             ),
             (
                 "expect -c 'spawn ssh host; expect \"$ \"; send \"uptime\\r\"; expect eof'",

@@ -53,6 +53,9 @@ const LISTINGS: &[&str] = &[
     "ls",
     "File.ls",
     "File.ls!",
+    "DirectoryIterator",
+    "RecursiveDirectoryIterator",
+    "FilesystemIterator",
 ];
 
 /// Methods that list the directory their receiver names:
@@ -79,13 +82,14 @@ pub(crate) fn listed_globs(code: &str) -> Vec<String> {
         }
     };
     for list in calls(code, LISTINGS) {
-        out.extend(string_literals(&list.args).iter().map(|p| as_glob(p)));
+        let args = resolve_identifier(code, &list.args);
+        out.extend(string_literals(&args).iter().map(|p| as_glob(p)));
     }
     for m in RECEIVER_LISTINGS {
         let mut from = 0;
         while let Some(at) = code[from..].find(m).map(|i| i + from) {
             from = at + m.len();
-            let receiver = &code[chain_start(&code[..at])..at];
+            let receiver = &code[literal_start(code, chain_start(&code[..at]))..at];
             let Some(dir) = string_literals(receiver).into_iter().next() else {
                 continue;
             };
@@ -117,6 +121,16 @@ pub(crate) fn listed_globs(code: &str) -> Vec<String> {
     }
     out.retain(|g| g.starts_with(['/', '~', '$']));
     out
+}
+
+/// Where a receiver chain starts when a string literal opens it
+/// (`"$HOME".iterdir()`, which `Path.home().iterdir()` reads as).
+fn literal_start(code: &str, start: usize) -> usize {
+    let before = &code[..start];
+    match before.chars().next_back() {
+        Some(q @ ('"' | '\'')) => before[..before.len() - 1].rfind(q).unwrap_or(start),
+        _ => start,
+    }
 }
 
 /// Whether `name` occurs in `code` as a word outside string literals
@@ -153,7 +167,7 @@ pub(crate) fn file_deletes(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     // bare `unlink`: the delete passed as a callback or on `$_`.
     let bare = FILE_DELETES.iter().filter(|d| **d != "rm").any(|d| {
         code.contains(&format!("\"{d}\"")) || code.contains(&format!("'{d}'")) || mentions(code, d)
-    });
+    }) || code.contains("(rm,");
     if deletes.is_empty() && !bare {
         return;
     }
@@ -217,5 +231,96 @@ pub(crate) fn listed_trees(code: &str, args: &str, depth: usize, acc: &mut Acc) 
             ..Word::default()
         };
         assess_script(&format!("rm -rf -- {}", quote_words(&[w])), depth + 1, acc);
+    }
+}
+
+/// Methods that delete the path their receiver names, judged as `rm`:
+/// `new File("/srv").deleteDir()` (groovy), `File("/x").deleteRecursively()`
+/// (kotlin), `Path("/etc/passwd").unlink()`, `new File(p).delete()`.
+pub(crate) fn receiver_deletes(code: &str, depth: usize, acc: &mut Acc) {
+    const METHODS: &[(&str, bool)] = &[
+        (".deleteDir()", true),
+        (".deleteRecursively()", true),
+        (".rmtree()", true),
+        (".rmtree(", true),
+        (".unlink()", false),
+        (".delete()", false),
+        (".unlink(missing_ok", false),
+    ];
+    for (m, tree) in METHODS {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(m).map(|i| i + from) {
+            from = at + m.len();
+            let receiver = &code[chain_start(&code[..at])..at];
+            let path = string_literals(receiver)
+                .into_iter()
+                .find(|l| l.starts_with(['/', '~', '$']));
+            if let Some(p) = path {
+                let w = Word {
+                    glob: p.contains(['*', '?']),
+                    quoted: true,
+                    text: p,
+                    ..Word::default()
+                };
+                let rm = if *tree { "rm -rf --" } else { "rm -f --" };
+                assess_script(&format!("{rm} {}", quote_words(&[w])), depth + 1, acc);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    /// Listings walked by a delete, in line with the written policy.
+    #[test]
+    fn examples() {
+        check_examples(&[
+            (
+                r#"python3 -c 'import shutil; from pathlib import Path; [shutil.rmtree(p) for p in Path("/home").iterdir()]'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import glob, shutil; [shutil.rmtree(d) for d in glob.glob("/home/*")]'"#,
+                Danger,
+            ),
+            (r#"perl -e 'unlink for glob "/var/lib/mysql/*"'"#, Danger),
+            (
+                r#"perl -e 'opendir(D, "/etc"); unlink map { "/etc/$_" } readdir D'"#,
+                Danger,
+            ),
+            (
+                r#"ruby -e 'Dir["/etc/*"].each { |f| File.unlink(f) }'"#,
+                Danger,
+            ),
+            (
+                r#"lua -e 'for f in io.popen("ls /etc"):lines() do os.remove("/etc/"..f) end'"#,
+                Danger,
+            ),
+            (
+                r#"php -r '$d="/var/lib/mysql"; foreach (scandir($d) as $f) { unlink("$d/$f"); }'"#,
+                Danger,
+            ),
+            (
+                r#"julia -e 'foreach(rm, readdir("/etc"; join=true))'"#,
+                Danger,
+            ),
+            (r#"groovy -e 'new File("/srv/data").deleteDir()'"#, Danger),
+            // Listings that are only read, and deletes inside the project.
+            (r#"perl -e 'print for glob "/etc/*"'"#, Safe),
+            (
+                r#"python3 -c 'import shutil, glob; [print(d) for d in glob.glob("/home/*")]'"#,
+                Safe,
+            ),
+            (r#"ruby -e 'Dir.each_child("/srv") { |c| puts c }'"#, Safe),
+            (r#"julia -e 'foreach(println, readdir("/home"))'"#, Safe),
+            (
+                r#"python3 -c 'import glob,os; [os.remove(f) for f in glob.glob("build/*.o")]'"#,
+                Caution,
+            ),
+            (r#"perl -e 'unlink glob "*.tmp"'"#, Caution),
+        ]);
     }
 }

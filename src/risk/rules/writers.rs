@@ -210,8 +210,9 @@ fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
             let c = cmd.trim_start_matches(|ch: char| {
                 ch.is_ascii_digit() || matches!(ch, ',' | '$' | ' ' | '!')
             });
-            if let Some(run) = c.strip_prefix('e').filter(|r| r.starts_with(' ')) {
-                acc.caution("sed runs a shell command (e)");
+            if c.trim() == "e" {
+                acc.caution("sed runs its input lines as shell commands (e)");
+            } else if let Some(run) = c.strip_prefix('e').filter(|r| r.starts_with(' ')) {
                 assess_script(run.trim(), ctx.depth + 1, acc);
             } else if let Some(body) = c.strip_prefix('s') {
                 let Some(delim) = body.chars().next() else {
