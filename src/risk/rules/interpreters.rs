@@ -335,7 +335,9 @@ fn script_from_stream(ctx: &Ctx, acc: &mut Acc) {
 /// known only at run time is at least caution.
 fn program_from_stream(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
-    let Some(w) = ctx.positionals().first().copied().filter(|w| w.procsub) else {
+    // `deno run -A <(…)`: the subcommand comes first.
+    let first = ctx.positionals().into_iter().find(|w| w.text != "run");
+    let Some(w) = first.filter(|w| w.procsub) else {
         return;
     };
     for s in &w.subs {
@@ -414,6 +416,12 @@ pub(crate) fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
     // Shell commands the code hands to a shell (system, exec, backticks…).
     for inner in shell_strings_run(name, code) {
         assess_script(&inner, depth + 1, acc);
+    }
+    // `exec('import shutil; …')`, `eval("require(…)…")`: code in a string.
+    if depth < MAX_DEPTH {
+        for inner in evaluated_code(code) {
+            code_run(name, &inner, depth + 1, acc);
+        }
     }
     code_effects(name, code, depth, acc);
     if matches!(name, "tclsh" | "wish" | "expect") {

@@ -36,7 +36,7 @@ const TREE_DELETES: &[&str] = &[
 /// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
 /// `python3 -`) deletes or hands to a shell.
 pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
-    let code = &env_lookups_as_shell(code);
+    let code = &import_aliases(&env_lookups_as_shell(code));
     shell_calls(code, depth, acc);
     file_deletes(name, code, depth, acc);
     receiver_deletes(code, depth, acc);
@@ -133,6 +133,52 @@ fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
     if DECODES.iter().any(|d| code.contains(d)) && RUNS.iter().any(|r| code.contains(r)) {
         acc.danger(format!("{name} decodes hidden code and runs it"));
     }
+}
+
+/// `import shutil as s`, `from shutil import rmtree as r`: the code with
+/// each alias written as the name it stands for (`s.rmtree(` is
+/// `shutil.rmtree(`, `r(` is `rmtree(`), so calls are known by their names.
+fn import_aliases(code: &str) -> String {
+    if !code.contains(" as ") || !code.contains("import") {
+        return code.to_string();
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for stmt in code.split([';', '\n']) {
+        let stmt = stmt.trim();
+        let list = match stmt.split_once("import ") {
+            Some((head, list)) if head.is_empty() || head.starts_with("from ") => list,
+            _ => continue,
+        };
+        for item in list.split(',') {
+            if let Some((name, alias)) = item.trim().split_once(" as ") {
+                pairs.push((alias.trim().to_string(), name.trim().to_string()));
+            }
+        }
+    }
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = code.to_string();
+    for (alias, name) in pairs {
+        if alias.is_empty() || !alias.chars().all(ident) {
+            continue;
+        }
+        for suffix in ["(", "."] {
+            let from = format!("{alias}{suffix}");
+            let mut at = 0;
+            while let Some(i) = out[at..].find(&from).map(|i| i + at) {
+                let boundary = out[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !ident(c) && c != '.');
+                if boundary {
+                    out.replace_range(i..i + alias.len(), &name);
+                    at = i + name.len() + suffix.len();
+                } else {
+                    at = i + from.len();
+                }
+            }
+        }
+    }
+    out
 }
 
 /// How code names the home directory.
@@ -594,6 +640,19 @@ while True: os.fork()'"#,
             (r#"bb -e '(babashka.fs/delete-tree "/srv")'"#, Danger),
             (r#"julia -e 'rm("tmp.txt")'"#, Caution),
             (r#"julia -e 'println("rm -rf /")'"#, Safe),
+            // Import aliases name the call they stand for.
+            (
+                r#"python3 -c 'from shutil import rmtree as r; r("/home")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import shutil as s; s.rmtree("/home")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import shutil as s; print(s.disk_usage("/"))'"#,
+                Safe,
+            ),
         ]);
     }
 }

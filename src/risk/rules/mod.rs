@@ -39,7 +39,7 @@ pub(crate) use lang::{
     chain_start, code_effects, env_lookups_as_shell, judge_tree_delete, outside_literals,
 };
 pub(crate) use process::{
-    interpreter_shell_strings, resolve_identifier, shell_calls, shell_strings_run,
+    evaluated_code, interpreter_shell_strings, resolve_identifier, shell_calls, shell_strings_run,
 };
 pub(crate) use runners::debugger_commands;
 

@@ -131,6 +131,65 @@ pub(crate) fn shell_strings_run(name: &str, code: &str) -> Vec<String> {
         .collect()
 }
 
+/// Code held in a string and run by the language itself: `exec('…')`,
+/// `eval("…")`, `instance_eval`, `new Function("…")`, ruby's `eval %q{…}`.
+pub(crate) fn evaluated_code(code: &str) -> Vec<String> {
+    const EVALS: &[&str] = &[
+        "exec",
+        "eval",
+        "instance_eval",
+        "class_eval",
+        "Function",
+        "compile",
+    ];
+    let mut out: Vec<String> = calls(code, EVALS)
+        .iter()
+        .map(|c| concat_literals(&first_arg(&c.args)))
+        .collect();
+    for q in ["eval %q{", "eval %q(", "eval q{"] {
+        if let Some((_, rest)) = code.split_once(q) {
+            out.push(
+                rest.rsplit_once(['}', ')'])
+                    .map_or(rest, |(b, _)| b)
+                    .to_string(),
+            );
+        }
+    }
+    out.retain(|c| c.contains(['(', ';', ' ']) && c != FANOUT);
+    out
+}
+
+/// perl's and ruby's pipe opens: `open(P, "|-", "cmd")`, `open(P, "cmd |")`,
+/// `open("|cmd")`: the command runs.
+fn pipe_opens(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for call in calls(code, &["open"]) {
+        let lits = string_literals(&call.args);
+        if let Some(i) = lits.iter().position(|l| l == "|-" || l == "-|") {
+            let rest: Vec<Word> = lits[i + 1..]
+                .iter()
+                .map(|t| Word {
+                    text: t.clone(),
+                    quoted: true,
+                    ..Word::default()
+                })
+                .collect();
+            match rest.as_slice() {
+                [one] => out.push(one.text.clone()),
+                _ => out.push(quote_words(&rest)),
+            }
+            continue;
+        }
+        for l in lits {
+            let t = l.trim();
+            if let Some(cmd) = t.strip_prefix('|').or_else(|| t.strip_suffix('|')) {
+                out.push(cmd.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Calls that start a process, by language. With one string the string is
 /// a shell command line (`system("rm -rf ~")`, `os.execute`, `popen`);
 /// with an argument list the list is the program and its words
@@ -215,6 +274,9 @@ pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
         }
     }
     found.extend(perl_exec_blocks(code));
+    for cmd in pipe_opens(code) {
+        assess_script(&cmd, depth + 1, acc);
+    }
     for call in found {
         let args = resolve_identifier(code, &call.args);
         if let Some(line) = argv_line(&args) {
@@ -536,6 +598,20 @@ mod tests {
                 Danger,
             ),
             (r#"bun -e 'await Bun.$`rm -rf ~`'"#, Danger),
+            // Pipe opens, and code run from a string.
+            (r#"perl -e 'open(my $p, "|-", "rm -rf ~")'"#, Danger),
+            (r#"perl -e 'open(P, "rm -rf /srv |"); print <P>'"#, Danger),
+            (r#"ruby -e 'open("|rm -rf ~")'"#, Danger),
+            (
+                r#"python3 -c "exec('import shutil; shutil.rmtree(\"/home\")')""#,
+                Danger,
+            ),
+            (r#"ruby -e 'eval %q{system("rm -rf ~")}'"#, Danger),
+            (r#"python3 -c "exec('print(1)')""#, Safe),
+            (
+                r#"perl -e 'open(my $f, "<", "/etc/passwd"); print <$f>'"#,
+                Safe,
+            ),
             // Look-alikes: lists that only print or search, text printed.
             (r#"perl -e 'system "echo", "rm", "-rf", "/"'"#, Safe),
             (r#"ruby -e 'system("grep", "-r", "rm -rf", ".")'"#, Safe),
