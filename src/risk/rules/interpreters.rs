@@ -389,10 +389,7 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
         "call(",
         "run(",
     ];
-    if rest.is_empty()
-        || !ARGS.iter().any(|a| code.contains(a))
-        || !RUNS.iter().any(|r| code.contains(r))
-    {
+    if rest.is_empty() || !ARGS.iter().any(|a| code.contains(a)) {
         return;
     }
     let words: Vec<Word> = rest
@@ -402,6 +399,29 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
             ..Word::default()
         })
         .collect();
+    // `os.remove(sys.argv[1])`, `FileUtils.rm_rf(ARGV)`: it deletes them.
+    const TREE: &[&str] = &[
+        "rmtree",
+        "rm_rf",
+        "remove_tree",
+        "rmSync",
+        "rimraf",
+        "RemoveAll",
+    ];
+    const FILE: &[&str] = &["remove(", "unlink", "File.delete", "os.Remove"];
+    let rm = if TREE.iter().any(|t| code.contains(t)) {
+        Some("rm -rf --")
+    } else if FILE.iter().any(|t| code.contains(t)) {
+        Some("rm -f --")
+    } else {
+        None
+    };
+    if let Some(rm) = rm {
+        assess_script(&format!("{rm} {}", quote_words(&words)), depth + 1, acc);
+    }
+    if !RUNS.iter().any(|r| code.contains(r)) {
+        return;
+    }
     // One argument is a whole command line (`'rm -rf ~'`); several are its words.
     let text = if rest.len() == 1 {
         rest[0].to_string()
@@ -633,6 +653,19 @@ mod tests {
                 Danger,
             ),
             (r#"python3 <(echo 'print(1)')"#, Safe),
+            // Code that deletes the arguments it is given.
+            (
+                r#"python3 -c 'import os, sys; os.remove(sys.argv[1])' /etc/shadow"#,
+                Danger,
+            ),
+            (
+                r#"ruby -e 'require "fileutils"; FileUtils.rm_rf(ARGV)' /srv"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os, sys; print(sys.argv[1])' 'rm -rf /srv'"#,
+                Safe,
+            ),
         ]);
     }
 }

@@ -18,6 +18,8 @@ const TREE_DELETES: &[&str] = &[
     "removedirs",
     "remove_entry_secure",
     "rimraf",
+    "rimraf.sync",
+    "rimrafSync",
     "deltree",
     "rmSync",
     "rmdirSync",
@@ -46,7 +48,13 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     for call in calls(code, TREE_DELETES) {
         // node's rm/rmdir delete a tree only with { recursive: true }; elisp's
         // delete-directory only with its RECURSIVE argument.
-        if (node_like || call.name == "removeSync") && !code.contains("recursive") {
+        let needs_flag = node_like
+            && matches!(
+                call.name.as_str(),
+                "rmSync" | "rmdirSync" | "rmdir" | "fs.rm" | "promises.rm"
+            )
+            || call.name == "removeSync" && code.contains("Deno");
+        if needs_flag && !code.contains("recursive") {
             continue;
         }
         if call.name == "delete-directory" && !lisp_recursive(&call.args) {
@@ -139,6 +147,14 @@ fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
 /// each alias written as the name it stands for (`s.rmtree(` is
 /// `shutil.rmtree(`, `r(` is `rmtree(`), so calls are known by their names.
 fn import_aliases(code: &str) -> String {
+    // node's `require("rimraf").sync(…)`: the module by its name.
+    let mut code = code.to_string();
+    for q in ['"', '\''] {
+        for m in ["rimraf", "fs-extra", "shelljs"] {
+            code = code.replace(&format!("require({q}{m}{q})"), m);
+        }
+    }
+    let code = code.as_str();
     if !code.contains(" as ") || !code.contains("import") {
         return code.to_string();
     }
@@ -651,6 +667,15 @@ while True: os.fork()'"#,
             ),
             (
                 r#"python3 -c 'import shutil as s; print(s.disk_usage("/"))'"#,
+                Safe,
+            ),
+            (r#"node -e 'require("rimraf").sync("/home")'"#, Danger),
+            (
+                r#"node -e 'require("fs-extra").removeSync("/var/www")'"#,
+                Danger,
+            ),
+            (
+                r#"node -e 'console.log(require("fs").existsSync("/home"))'"#,
                 Safe,
             ),
         ]);

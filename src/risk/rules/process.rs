@@ -286,9 +286,18 @@ pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
         let first = first_arg(&args);
         let expr = resolve_identifier(code, &first);
         let text = joined_text(&expr);
-        if !text.trim().is_empty() && text != FANOUT {
+        if text == FANOUT && call.name != "exec" && call.name != "run" {
+            // `os.system(input())`, `system($cmd)`: unknown is not safe.
+            acc.caution(format!(
+                "code runs a command computed at run time ({}): what runs cannot be checked",
+                call.name
+            ));
+        } else if !text.trim().is_empty() && text != FANOUT {
             assess_script(&text, depth + 1, acc);
         }
+    }
+    for line in shell_named_calls(code) {
+        assess_script(&line, depth + 1, acc);
     }
 }
 
@@ -336,6 +345,29 @@ fn argv_literals(code: &str) -> Vec<String> {
         .filter(|c| argv_line(&resolve_identifier(code, &c.args)).is_some())
         .flat_map(|c| string_literals(&c.args))
         .collect()
+}
+
+/// Calls named for a shell command and given its flags, as shelljs and
+/// similar libraries take them: `shell.rm("-rf", "/srv")` is `rm -rf /srv`.
+fn shell_named_calls(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for call in calls(code, &["rm", "chmod", "chown", "mv", "cp"]) {
+        let words = string_literals(&call.args);
+        if !words.first().is_some_and(|w| w.starts_with('-')) {
+            continue;
+        }
+        let words: Vec<Word> = std::iter::once(call.name.clone())
+            .chain(words)
+            .map(|text| Word {
+                glob: text.contains(['*', '?']),
+                quoted: true,
+                text,
+                ..Word::default()
+            })
+            .collect();
+        out.push(quote_words(&words));
+    }
+    out
 }
 
 /// perl's `exec { PROG } LIST` and `system { PROG } LIST`: LIST is the
@@ -608,6 +640,11 @@ mod tests {
             ),
             (r#"ruby -e 'eval %q{system("rm -rf ~")}'"#, Danger),
             (r#"python3 -c "exec('print(1)')""#, Safe),
+            // Library calls named for shell commands; commands only known later.
+            (r#"node -e 'require("shelljs").rm("-rf", "/srv")'"#, Danger),
+            (r#"node -e 'require("shelljs").ls("-la", "/etc")'"#, Safe),
+            (r#"python3 -c 'import os; os.system(input())'"#, Caution),
+            (r#"perl -e 'my $c = <STDIN>; system($c)'"#, Caution),
             (
                 r#"perl -e 'open(my $f, "<", "/etc/passwd"); print <$f>'"#,
                 Safe,
