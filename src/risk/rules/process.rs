@@ -261,6 +261,7 @@ const QUALIFIED: &[(&str, &str)] = &[
     ("run", "`"),
     ("read", "`"),
     ("success", "`"),
+    ("pipeline", "`"),
 ];
 
 /// `system(cmd)` with `cmd = "rm -rf " + os.environ["HOME"]` earlier: the
@@ -285,7 +286,7 @@ pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
         }
         let first = first_arg(&args);
         let expr = resolve_identifier(code, &first);
-        let text = joined_text(&expr);
+        let text = joined_text(code, &expr);
         if text == FANOUT && call.name != "exec" && call.name != "run" {
             // `os.system(input())`, `system($cmd)`: unknown is not safe.
             acc.caution(format!(
@@ -304,8 +305,11 @@ pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
 /// The string an expression builds: literals and terms (`concat_literals`),
 /// the joiners `paste(…)`/`paste0(…)`/`str(…)`/`string-append` with their
 /// parts, `sprintf("rm -rf %s", d)` with each `%s` standing for any name.
-fn joined_text(expr: &str) -> String {
+fn joined_text(code: &str, expr: &str) -> String {
     let e = expr.trim();
+    if let Some(t) = formatted(code, e) {
+        return t;
+    }
     for (f, sep) in [
         ("paste0(", ""),
         ("paste(", " "),
@@ -326,12 +330,89 @@ fn joined_text(expr: &str) -> String {
             .collect();
         if f == "sprintf(" || f == "format(" {
             return parts
-                .first()
-                .map_or_else(String::new, |t| t.replace("%s", FANOUT));
+                .split_first()
+                .map_or_else(String::new, |(t, rest)| fill(t, rest));
         }
         return parts.join(sep);
     }
     concat_literals(expr).replace("%s", FANOUT)
+}
+
+/// Python's formatting: `"rm -rf %s" % d`, `"rm -rf {}".format(d)`,
+/// `f"rm -rf {d}"`, with each value a literal (looked up when a variable
+/// names one) or any name.
+fn formatted(code: &str, e: &str) -> Option<String> {
+    let value = |v: &str| {
+        let v = resolve_identifier(code, v.trim());
+        match v.trim_start().starts_with(['"', '\'']) {
+            true => concat_literals(&v),
+            false => FANOUT.to_string(),
+        }
+    };
+    let values =
+        |args: &str| -> Vec<String> { split_args(args).iter().map(|a| value(a)).collect() };
+    if let Some(body) = e.strip_prefix("f\"").or_else(|| e.strip_prefix("f'")) {
+        let body = body.trim_end_matches(['"', '\'']);
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some((before, after)) = rest.split_once('{') {
+            out.push_str(before);
+            let (inner, tail) = after.split_once('}').unwrap_or((after, ""));
+            out.push_str(&value(inner));
+            rest = tail;
+        }
+        out.push_str(rest);
+        return Some(out);
+    }
+    if !e.starts_with(['"', '\'']) {
+        return None;
+    }
+    let lit_end = top_level(e).next().map_or(e.len(), |(i, _)| i);
+    let (fmt, rest) = e.split_at(lit_end);
+    let rest = rest.trim();
+    let args = if let Some(a) = rest.strip_prefix(".format(") {
+        values(a.strip_suffix(')').unwrap_or(a))
+    } else if let Some(a) = rest.strip_prefix('%') {
+        let a = a.trim();
+        match a.strip_prefix('(') {
+            Some(t) => values(t.strip_suffix(')').unwrap_or(t)),
+            None => vec![value(a)],
+        }
+    } else {
+        return None;
+    };
+    Some(fill(&concat_literals(fmt), &args))
+}
+
+/// A format with its placeholders (`%s`, `%d`, `{}`, `{0}`, `{name}`)
+/// filled in turn by `args`, any left over standing for any name.
+fn fill(fmt: &str, args: &[String]) -> String {
+    let mut out = String::new();
+    let mut next = args.iter();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        let placeholder = match (c, chars.peek()) {
+            ('%', Some('s' | 'd' | 'r')) => {
+                chars.next();
+                true
+            }
+            ('{', Some(_)) if fmt.contains('}') => {
+                for n in chars.by_ref() {
+                    if n == '}' {
+                        break;
+                    }
+                }
+                true
+            }
+            _ => false,
+        };
+        if placeholder {
+            out.push_str(next.next().map_or(FANOUT, String::as_str));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The string literals of every call that hands a program an argument
@@ -644,6 +725,24 @@ mod tests {
             (r#"node -e 'require("shelljs").rm("-rf", "/srv")'"#, Danger),
             (r#"node -e 'require("shelljs").ls("-la", "/etc")'"#, Safe),
             (r#"python3 -c 'import os; os.system(input())'"#, Caution),
+            // Python's string formatting fills the command line.
+            (
+                r#"python3 -c 'import os; os.system("rm -rf %s" % "/var/www")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; os.system("rm -rf {}".format("/home"))'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; d="/etc"; os.system(f"rm -rf {d}")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os; os.system("rm -rf {}".format("build"))'"#,
+                Caution,
+            ),
+            (r#"julia -e 'run(pipeline(`rm -rf /var/www`))'"#, Danger),
             (r#"perl -e 'my $c = <STDIN>; system($c)'"#, Caution),
             (
                 r#"perl -e 'open(my $f, "<", "/etc/passwd"); print <$f>'"#,

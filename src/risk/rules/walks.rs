@@ -53,6 +53,7 @@ const LISTINGS: &[&str] = &[
     "ls",
     "File.ls",
     "File.ls!",
+    "finddepth",
     "DirectoryIterator",
     "RecursiveDirectoryIterator",
     "FilesystemIterator",
@@ -81,7 +82,12 @@ pub(crate) fn listed_globs(code: &str) -> Vec<String> {
             format!("{}/*", p.trim_end_matches('/'))
         }
     };
-    for list in calls(code, LISTINGS) {
+    // perl's File::Find: `find(sub { … }, "/etc")`.
+    let perl_find = code.contains("File::Find").then(|| calls(code, &["find"]));
+    for list in calls(code, LISTINGS)
+        .into_iter()
+        .chain(perl_find.into_iter().flatten())
+    {
         let args = resolve_identifier(code, &list.args);
         out.extend(string_literals(&args).iter().map(|p| as_glob(p)));
     }
@@ -308,6 +314,15 @@ mod tests {
                 Danger,
             ),
             (r#"groovy -e 'new File("/srv/data").deleteDir()'"#, Danger),
+            (
+                r#"perl -MFile::Find -e 'finddepth(sub { unlink $_ or rmdir $_ }, "/etc")'"#,
+                Danger,
+            ),
+            (
+                r#"perl -MFile::Find -e 'find(sub { print "$File::Find::name
+" }, "/etc")'"#,
+                Safe,
+            ),
             // Listings that are only read, and deletes inside the project.
             (r#"perl -e 'print for glob "/etc/*"'"#, Safe),
             (
