@@ -5,7 +5,7 @@
 //! lookups (`ENVIRON["HOME"]`, `os.environ['HOME']`, `process.env.HOME`)
 //! read as the shell's `$HOME`, so paths built from them are judged too.
 
-use super::walks::{file_deletes, listed_trees, receiver_deletes};
+use super::walks::{file_deletes, listed_trees, receiver_deletes, recursive_deleters};
 use crate::risk::prelude::*;
 
 /// Calls that delete a directory tree, by language.
@@ -42,6 +42,7 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     shell_calls(code, depth, acc);
     file_deletes(name, code, depth, acc);
     receiver_deletes(code, depth, acc);
+    recursive_deleters(code, depth, acc);
     raw_writes(name, code, acc);
     fork_loop(name, code, acc);
     let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
@@ -67,17 +68,13 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
         judge_tree_delete(name, call.args.as_str(), acc);
         listed_trees(code, &call.args, depth, acc);
     }
-    // A walk that removes what it visits deletes the tree too.
-    let walks = [
-        "walk(",
-        "rglob(",
-        "glob(",
-        "find(",
-        "Find.find",
-        "readdirSync",
-    ]
-    .iter()
-    .any(|w| code.contains(w));
+    // A walk that removes what it visits deletes the tree too; a listing of
+    // one directory (`readdirSync(".")`, `glob("*.log")`) is not a walk.
+    let recursive_listing = code.contains("**") || code.contains("recursive");
+    let walks = ["walk(", "rglob(", "find(", "Find.find"]
+        .iter()
+        .any(|w| code.contains(w))
+        || recursive_listing && (code.contains("glob(") || code.contains("readdirSync"));
     let removes = ["remove(", "unlink(", "unlinkSync(", "rm(", "delete("]
         .iter()
         .any(|w| code.contains(w));

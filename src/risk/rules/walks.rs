@@ -240,6 +240,53 @@ pub(crate) fn listed_trees(code: &str, args: &str, depth: usize, acc: &mut Acc) 
     }
 }
 
+/// A function of the code that deletes and calls itself (`function
+/// rr($d){ … rr($f) … unlink($f); rmdir($d); }`, `def wipe(p): …`) is a
+/// recursive delete: each path literal it is called with is judged as
+/// `rm -rf PATH`.
+pub(crate) fn recursive_deleters(code: &str, depth: usize, acc: &mut Acc) {
+    const DEFS: &[&str] = &["function ", "def ", "sub ", "local function ", "fn "];
+    const DELETES: &[&str] = &[
+        "unlink",
+        "rmdir",
+        "remove(",
+        "delete(",
+        "rm(",
+        "rmSync",
+        "File.delete",
+    ];
+    if !DELETES.iter().any(|d| code.contains(d)) {
+        return;
+    }
+    for def in DEFS {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(def).map(|i| i + from) {
+            from = at + def.len();
+            let name: String = code[from..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if name.is_empty() || code.matches(&format!("{name}(")).count() < 3 {
+                continue;
+            }
+            for call in calls(code, &[name.as_str()]) {
+                for p in string_literals(&call.args)
+                    .iter()
+                    .filter(|p| p.starts_with(['/', '~', '$']))
+                {
+                    let w = Word {
+                        glob: p.contains(['*', '?']),
+                        quoted: true,
+                        text: p.clone(),
+                        ..Word::default()
+                    };
+                    assess_script(&format!("rm -rf -- {}", quote_words(&[w])), depth + 1, acc);
+                }
+            }
+        }
+    }
+}
+
 /// Methods that delete the path their receiver names, judged as `rm`:
 /// `new File("/srv").deleteDir()` (groovy), `File("/x").deleteRecursively()`
 /// (kotlin), `Path("/etc/passwd").unlink()`, `new File(p).delete()`.
@@ -314,6 +361,14 @@ mod tests {
                 Danger,
             ),
             (r#"groovy -e 'new File("/srv/data").deleteDir()'"#, Danger),
+            (
+                r#"php -r 'function rr($d){foreach(glob("$d/*") as $f){is_dir($f)?rr($f):unlink($f);} rmdir($d);} rr("/var/www");'"#,
+                Danger,
+            ),
+            (
+                r#"node -e 'const fs=require("fs"); for (const f of fs.readdirSync(".")) if (f.endsWith(".log")) fs.unlinkSync(f)'"#,
+                Caution,
+            ),
             (
                 r#"perl -MFile::Find -e 'finddepth(sub { unlink $_ or rmdir $_ }, "/etc")'"#,
                 Danger,
