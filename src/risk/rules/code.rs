@@ -218,6 +218,49 @@ fn vim(ctx: &Ctx, acc: &mut Acc) {
         {
             assess_script(c[2..].trim_start_matches(['!', ' ']), ctx.depth + 1, acc);
         }
+        vim_embedded(c, ctx.depth, acc);
+    }
+}
+
+/// vim commands that run other code: `:lua CODE`, `:py3 CODE` (and perl,
+/// ruby), `:terminal CMD`, and `delete(PATH, "rf")`, vim's `rm -rf`.
+fn vim_embedded(c: &str, depth: usize, acc: &mut Acc) {
+    const LANGS: &[(&str, &str)] = &[
+        ("lua ", "lua"),
+        ("py3 ", "python3"),
+        ("python3 ", "python3"),
+        ("py ", "python3"),
+        ("python ", "python3"),
+        ("perl ", "perl"),
+        ("ruby ", "ruby"),
+    ];
+    if let Some((code, lang)) = LANGS
+        .iter()
+        .find_map(|(p, l)| c.strip_prefix(p).map(|code| (code, *l)))
+    {
+        super::interpreters::code_run(lang, code, depth + 1, acc);
+    }
+    if let Some(cmd) = c
+        .strip_prefix("terminal ")
+        .or_else(|| c.strip_prefix("term "))
+    {
+        assess_script(cmd, depth + 1, acc);
+    }
+    for call in calls(c, &["delete"]) {
+        let lits = string_literals(&call.args);
+        let Some(path) = lits.first() else { continue };
+        let rm = match lits.get(1).map(String::as_str) {
+            Some(f) if f.contains('r') => "rm -rf --",
+            Some(f) if f.contains('d') => "rmdir --",
+            _ => "rm -f --",
+        };
+        let w = Word {
+            glob: path.contains(['*', '?']),
+            quoted: true,
+            text: path.clone(),
+            ..Word::default()
+        };
+        assess_script(&format!("{rm} {}", quote_words(&[w])), depth + 1, acc);
     }
 }
 
@@ -675,6 +718,23 @@ mod tests {
             ("make -f <(printf 'all:\\n\\trm -rf ~\\n')", Danger),
             ("make -n -f - <<'EOF'\nall:\n\trm -rf ~\nEOF", Safe),
             ("make -n clean", Safe),
+            // vim running other languages and deleting trees.
+            (
+                "nvim --headless -c 'lua os.execute(\"rm -rf ~\")' -c qa",
+                Danger,
+            ),
+            (
+                "vim -c 'py3 import shutil; shutil.rmtree(\"/home\")' -c q",
+                Danger,
+            ),
+            ("vim -c 'call delete(\"/etc\", \"rf\")' -c q", Danger),
+            (
+                "nvim --headless -c 'lua vim.fn.delete(\"/home\", \"rf\")' -c qa",
+                Danger,
+            ),
+            ("vim -c 'terminal rm -rf ~'", Danger),
+            ("vim -c 'call delete(\"notes.txt\")' -c q", Caution),
+            ("nvim --headless -c 'lua print(\"rm -rf ~\")' -c qa", Safe),
             // sed's e runs the pattern space (s///e) or a command.
             ("sed 's/.*/rm -rf &/e' dirs.txt", Danger),
             ("echo /home | sed 's/^/rm -rf /e'", Danger),

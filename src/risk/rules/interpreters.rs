@@ -337,6 +337,13 @@ fn program_from_stream(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
     // `deno run -A <(…)`: the subcommand comes first.
     let first = ctx.positionals().into_iter().find(|w| w.text != "run");
+    // `python3 /dev/stdin <<< CODE`, `emacs --batch -l /dev/stdin <<< …`.
+    if first.is_some_and(|w| matches!(w.text.as_str(), "/dev/stdin" | "/dev/fd/0")) {
+        fed_text(ctx, acc, |text, depth, acc| {
+            code_run(name, text, depth, acc)
+        });
+        return;
+    }
     let Some(w) = first.filter(|w| w.procsub) else {
         return;
     };

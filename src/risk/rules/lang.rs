@@ -33,6 +33,7 @@ const TREE_DELETES: &[&str] = &[
     "removeSync",
     "delete-directory",
     "delete-tree",
+    "dired-delete-file",
 ];
 
 /// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
@@ -58,7 +59,8 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
         if needs_flag && !code.contains("recursive") {
             continue;
         }
-        if call.name == "delete-directory" && !lisp_recursive(&call.args) {
+        let lisp = matches!(call.name.as_str(), "delete-directory" | "dired-delete-file");
+        if lisp && !lisp_recursive(&call.args) {
             acc.caution(format!("{name} code deletes a directory"));
             continue;
         }
@@ -653,6 +655,14 @@ while True: os.fork()'"#,
             (r#"bb -e '(babashka.fs/delete-tree "/srv")'"#, Danger),
             (r#"julia -e 'rm("tmp.txt")'"#, Caution),
             (r#"julia -e 'println("rm -rf /")'"#, Safe),
+            (
+                r#"emacs --batch --eval "(dired-delete-file \"/srv\" 'always)""#,
+                Danger,
+            ),
+            (
+                r#"emacs --batch -l /dev/stdin <<< '(delete-directory "/srv" t)'"#,
+                Danger,
+            ),
             // Import aliases name the call they stand for.
             (
                 r#"python3 -c 'from shutil import rmtree as r; r("/home")'"#,
