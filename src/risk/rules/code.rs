@@ -1,6 +1,8 @@
-//! Code that other programs run: awk's `system()`, vim's `!` and scripted
-//! edits, `at` jobs, makefiles fed in, ansible's ad-hoc commands, and the
-//! delete and process calls in python/perl/ruby/node/php/lua code.
+//! Code that other programs run: awk's `system()` and pipes (`print … |
+//! "sh"`, `"cmd" | getline`), vim's `!`, `:lua`/`:py3`, `delete()` and
+//! scripted edits, `at` jobs, makefiles fed in or printed (`make -n` only
+//! prints), ansible's ad-hoc commands; and the helpers that read calls,
+//! string literals and argument lists out of interpreter code.
 
 use crate::risk::prelude::*;
 

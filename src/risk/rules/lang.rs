@@ -1,9 +1,12 @@
 //! What interpreter code does, whatever the language: python, perl, ruby,
-//! node/deno/bun, php, lua, R, elisp. Deleting trees and files (literal
-//! paths, globs, listings walked), writing raw devices and critical files,
-//! forking without end, decoding hidden code and running it. Environment
+//! node/deno/bun, php, lua, R, julia, elixir, groovy, elisp. Deleting trees
+//! and files (literal paths, globs; listings walked are in `walks`),
+//! writing raw devices and critical files, forking without end, decoding
+//! hidden code and running it; process calls are in `process`. Environment
 //! lookups (`ENVIRON["HOME"]`, `os.environ['HOME']`, `process.env.HOME`)
-//! read as the shell's `$HOME`, so paths built from them are judged too.
+//! read as the shell's `$HOME`, and import aliases (`import shutil as s`)
+//! as the names they stand for, so calls and paths built from them are
+//! judged too.
 
 use super::walks::{file_deletes, listed_trees, receiver_deletes, recursive_deleters};
 use crate::risk::prelude::*;
