@@ -716,6 +716,10 @@ pub(crate) const INTERPRETERS: &[&str] = &[
 /// `python3.11`, `lua5.4`, `php8.2`, `tclsh8.6`, `ruby3.2`: a versioned
 /// interpreter is that interpreter (`python3.11` is `python3`).
 pub(crate) fn canonical_interpreter(name: &str) -> Option<&'static str> {
+    // Most names end in a letter: nothing to strip, nothing to allocate.
+    if !name.ends_with(|c: char| c.is_ascii_digit()) && !name.ends_with(".exe") {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
     let lower = lower.strip_suffix(".exe").unwrap_or(&lower);
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-');

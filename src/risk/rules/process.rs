@@ -110,6 +110,10 @@ pub(crate) fn shell_strings_run(name: &str, code: &str) -> Vec<String> {
     if matches!(name, "tclsh" | "wish" | "expect") {
         return Vec::new();
     }
+    let strings = interpreter_shell_strings(code);
+    if strings.is_empty() {
+        return strings;
+    }
     let list_word = |s: &str| {
         !s.contains(char::is_whitespace)
             && (code.contains(&format!("\"{s}\"")) || code.contains(&format!("'{s}'")))
@@ -125,7 +129,7 @@ pub(crate) fn shell_strings_run(name: &str, code: &str) -> Vec<String> {
     );
     let template =
         |s: &str| js_like && code.contains(&format!("`{s}`")) && !code.contains(&format!("$`{s}`"));
-    interpreter_shell_strings(code)
+    strings
         .into_iter()
         .filter(|s| !list_word(s) && !argv.contains(s) && !template(s) && !printed.contains(s))
         .collect()

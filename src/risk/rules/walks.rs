@@ -194,14 +194,15 @@ pub(crate) fn file_deletes(name: &str, code: &str, depth: usize, acc: &mut Acc) 
         let a = c.args.trim().strip_prefix('<')?;
         a.split_once('>').map(|(g, _)| g.to_string())
     }));
-    paths.extend(listed_globs(code));
+    let listed = listed_globs(code);
+    let walked = !listed.is_empty();
+    paths.extend(listed);
     // `os.remove("/etc/" + f)` over a listing: the directory's every file.
-    let listed = !listed_globs(code).is_empty();
     paths.extend(
         deletes
             .iter()
             .map(|c| concat_literals(&c.args))
-            .filter(|p| listed && p.starts_with('/') && p.ends_with(FANOUT)),
+            .filter(|p| walked && p.starts_with('/') && p.ends_with(FANOUT)),
     );
     for p in paths {
         let w = Word {
