@@ -41,7 +41,13 @@
 //! (PowerShell's `iex (iwr …)` included; its `Remove-Item -Recurse` of
 //! `C:\Windows` or a home is a recursive delete like any other).
 //! What runs on other machines (ssh, pdsh, salt, ansible, containers) is
-//! judged as if it ran here.
+//! judged as if it ran here. Code given to another program is judged by
+//! what it does, in any language: a string handed to a "run a shell
+//! command" API is a shell script, an argument list handed to a process
+//! API (`system "rm", "-rf", P`, `spawnSync('rm', ['-rf', P])`) is a
+//! command line, a recursive-delete API applied to a path is `rm -rf PATH`,
+//! and a delete applied to every entry a listing yields (`[rmtree(p) for p
+//! in Path('/home').iterdir()]`) deletes the listed directory.
 //!
 //! **Caution** is what is scoped, reversible or asked about first: deleting
 //! named files or a build directory, a soft reset, one container, pod or
@@ -71,7 +77,11 @@
 //! `ssh`, `ansible`, `docker exec/run`, `kubectl exec`, here-docs fed to
 //! shells, process substitutions run as scripts, makefiles fed to make), and
 //! hands each to [`rules`], one file per command family, each with its table
-//! of examples.
+//! of examples. Interpreter code is read by text, not parsed per language:
+//! process calls and their argument lists, delete calls and the listings
+//! they walk, tcl/expect commands (`exec`, `spawn`/`send`), awk pipes,
+//! sed's `e`, gdb's `-ex shell`; versioned names (`python3.11`, `lua5.4`)
+//! are the interpreter they name.
 //!
 //! The parser is hand-written rather than a crate (tree-sitter-bash needs a
 //! C build; brush-parser and conch-parser reject the broken, partial text a

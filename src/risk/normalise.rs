@@ -140,7 +140,71 @@ pub(crate) fn wrapper_opt_takes_arg(wrapper: &str, opt: &str) -> bool {
         "prlimit" => matches!(opt, "-p" | "--pid"),
         "sshpass" => matches!(opt, "-p" | "-f" | "-d" | "-P"),
         "runuser" | "su" => matches!(opt, "-u" | "-g" | "-G" | "-s" | "--shell" | "--group"),
+        "unshare" => UNSHARE_OPTS.contains(&opt),
+        "bwrap" => bwrap_arity(opt) > 0,
+        "systemd-run" => SYSTEMD_RUN_OPTS.contains(&opt),
         _ => false,
+    }
+}
+
+/// unshare's options that take a word (`--propagation private`).
+const UNSHARE_OPTS: &[&str] = &[
+    "--propagation",
+    "--setgroups",
+    "-S",
+    "--setuid",
+    "-G",
+    "--setgid",
+    "--map-user",
+    "--map-group",
+    "--map-users",
+    "--map-groups",
+    "-R",
+    "--root",
+    "-w",
+    "--wd",
+];
+
+/// systemd-run's options that take a word (`-p User=app`, `--unit NAME`).
+const SYSTEMD_RUN_OPTS: &[&str] = &[
+    "-p",
+    "--property",
+    "-u",
+    "--unit",
+    "-E",
+    "--setenv",
+    "-H",
+    "--host",
+    "-M",
+    "--machine",
+    "--description",
+    "--slice",
+    "--uid",
+    "--gid",
+    "--nice",
+    "-D",
+    "--working-directory",
+    "--on-active",
+    "--on-calendar",
+    "--on-boot",
+    "--on-unit-active",
+];
+
+/// How many words a bubblewrap option takes: `--bind SRC DEST` two,
+/// `--overlay RW WORK DEST` three, `--tmpfs DEST` one.
+fn bwrap_arity(opt: &str) -> usize {
+    match opt {
+        "--overlay" => 3,
+        "--bind" | "--ro-bind" | "--dev-bind" | "--bind-try" | "--ro-bind-try"
+        | "--dev-bind-try" | "--symlink" | "--setenv" | "--chmod" | "--file" | "--bind-data"
+        | "--ro-bind-data" => 2,
+        "--tmpfs" | "--proc" | "--dev" | "--dir" | "--chdir" | "--unsetenv" | "--uid" | "--gid"
+        | "--hostname" | "--remount-ro" | "--args" | "--userns" | "--perms" | "--size"
+        | "--cap-add" | "--cap-drop" | "--seccomp" | "--info-fd" | "--json-status-fd"
+        | "--sync-fd" | "--block-fd" | "--lock-file" | "--mqueue" | "--exec-label"
+        | "--file-label" | "--argv0" | "--overlay-src" | "--tmp-overlay" | "--ro-overlay"
+        | "--userns2" | "--pidns" => 1,
+        _ => 0,
     }
 }
 
@@ -160,85 +224,150 @@ pub(crate) fn unwrap_cmd(words: &[Word]) -> Option<Effective<'_>> {
         }
         let w = words.get(i)?;
         let name = basename(&w.text).to_string();
+        let rest = &words[i + 1..];
         // `command -v rm` looks the name up and prints it; it runs nothing.
-        if name == "command"
-            && words
-                .get(i + 1)
-                .is_some_and(|a| matches!(a.text.as_str(), "-v" | "-V"))
-        {
+        // `runuser -l USER -c CMD`: without `-u` the word after the options
+        // is a user, and what runs is `-c` (as for `su`).
+        let lookup = name == "command"
+            && rest
+                .first()
+                .is_some_and(|a| matches!(a.text.as_str(), "-v" | "-V"));
+        let as_su = name == "runuser"
+            && !rest
+                .iter()
+                .any(|a| a.text == "-u" || a.text.starts_with("--user"));
+        if !WRAPPERS.contains(&name.as_str()) || lookup || as_su {
+            let name = canonical_interpreter(&name).map_or(name, str::to_string);
             return Some(Effective {
                 name,
-                args: &words[i + 1..],
+                args: rest,
                 via_xargs,
             });
         }
-        match name.as_str() {
-            "sudo" | "doas" | "env" | "nice" | "nohup" | "timeout" | "xargs" | "ionice"
-            | "stdbuf" | "command" | "builtin" | "exec" | "time" | "caffeinate" | "chronic"
-            | "unbuffer" | "watch" | "torsocks" | "proxychains" | "proxychains4" | "runuser"
-            | "setsid" | "flock" | "chrt" | "taskset" | "systemd-run" | "pkexec" | "busybox"
-            | "parallel" | "nsenter" | "unshare" | "firejail" | "bwrap" | "strace" | "ltrace"
-            | "valgrind" | "perf" | "gdb" | "catchsegv" | "eatmydata" | "fakeroot"
-            | "fakechroot" | "tsocks" | "rlwrap" | "xvfb-run" | "dbus-run-session"
-            | "dbus-launch" | "systemd-inhibit" | "numactl" | "cgexec" | "sem" | "tini"
-            | "dumb-init" | "catatonit" | "chpst" | "setpriv" | "gosu" | "su-exec"
-            | "s6-setuidgid" | "sg" | "faketime" | "mpirun" | "mpiexec" | "srun" | "prlimit"
-            | "nocache" | "trickle" | "with-contenv" | "sshpass" => {
-                if name == "xargs" || name == "parallel" {
-                    via_xargs = true;
-                }
-                i += 1;
-                let mut positional_skipped = false;
-                while let Some(a) = words.get(i) {
-                    let t = a.text.as_str();
-                    if t == "--" || name == "gdb" && t == "--args" {
-                        i += 1;
-                        break;
-                    }
-                    if t.starts_with('-') && t.len() > 1 {
-                        let opt = t.split('=').next().unwrap_or(t);
-                        i += 1;
-                        if !t.contains('=') && wrapper_opt_takes_arg(&name, opt) {
-                            i += 1;
-                        }
-                        continue;
-                    }
-                    if name == "env" && is_assignment(a) {
-                        i += 1;
-                        continue;
-                    }
-                    // timeout DURATION, flock FILE, chrt PRIO, taskset MASK take one positional.
-                    // So do gosu/su-exec/sg USER, faketime TIME and perf's subcommand.
-                    if matches!(
-                        name.as_str(),
-                        "timeout"
-                            | "flock"
-                            | "chrt"
-                            | "taskset"
-                            | "gosu"
-                            | "su-exec"
-                            | "s6-setuidgid"
-                            | "sg"
-                            | "faketime"
-                            | "perf"
-                    ) && !positional_skipped
-                    {
-                        positional_skipped = true;
-                        i += 1;
-                        continue;
-                    }
-                    break;
-                }
-            }
-            _ => {
-                return Some(Effective {
-                    name,
-                    args: &words[i + 1..],
-                    via_xargs,
-                });
-            }
-        }
+        via_xargs |= name == "xargs" || name == "parallel";
+        i = skip_wrapper_words(&name, words, i + 1);
     }
+}
+
+/// Commands that run the command named after their own options.
+const WRAPPERS: &[&str] = &[
+    "sudo",
+    "doas",
+    "env",
+    "nice",
+    "nohup",
+    "timeout",
+    "xargs",
+    "ionice",
+    "stdbuf",
+    "command",
+    "builtin",
+    "exec",
+    "time",
+    "caffeinate",
+    "chronic",
+    "unbuffer",
+    "watch",
+    "torsocks",
+    "proxychains",
+    "proxychains4",
+    "runuser",
+    "setsid",
+    "flock",
+    "chrt",
+    "taskset",
+    "systemd-run",
+    "pkexec",
+    "busybox",
+    "parallel",
+    "nsenter",
+    "unshare",
+    "firejail",
+    "bwrap",
+    "strace",
+    "ltrace",
+    "valgrind",
+    "perf",
+    "gdb",
+    "catchsegv",
+    "eatmydata",
+    "fakeroot",
+    "fakechroot",
+    "tsocks",
+    "rlwrap",
+    "xvfb-run",
+    "dbus-run-session",
+    "dbus-launch",
+    "systemd-inhibit",
+    "numactl",
+    "cgexec",
+    "sem",
+    "tini",
+    "dumb-init",
+    "catatonit",
+    "chpst",
+    "setpriv",
+    "gosu",
+    "su-exec",
+    "s6-setuidgid",
+    "sg",
+    "faketime",
+    "mpirun",
+    "mpiexec",
+    "srun",
+    "prlimit",
+    "nocache",
+    "trickle",
+    "with-contenv",
+    "sshpass",
+    "entr",
+];
+
+/// Wrappers taking one positional before the command: timeout DURATION,
+/// flock FILE, chrt PRIO, taskset MASK, gosu/su-exec/sg USER, faketime
+/// TIME, perf's subcommand.
+const ONE_POSITIONAL: &[&str] = &[
+    "timeout",
+    "flock",
+    "chrt",
+    "taskset",
+    "gosu",
+    "su-exec",
+    "s6-setuidgid",
+    "sg",
+    "faketime",
+    "perf",
+];
+
+/// The index of the first word after wrapper `name`'s own options (and its
+/// one positional, if it takes one), from `i`.
+fn skip_wrapper_words(name: &str, words: &[Word], mut i: usize) -> usize {
+    let mut positional_skipped = false;
+    while let Some(a) = words.get(i) {
+        let t = a.text.as_str();
+        if t == "--" || name == "gdb" && t == "--args" {
+            return i + 1;
+        }
+        if t.starts_with('-') && t.len() > 1 {
+            let opt = t.split('=').next().unwrap_or(t);
+            i += 1;
+            if !t.contains('=') && wrapper_opt_takes_arg(name, opt) {
+                i += if name == "bwrap" { bwrap_arity(opt) } else { 1 };
+            }
+            continue;
+        }
+        if name == "env" && is_assignment(a) {
+            i += 1;
+            continue;
+        }
+        if ONE_POSITIONAL.contains(&name) && !positional_skipped {
+            positional_skipped = true;
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    i
 }
 
 /// What a loop variable or a `read` target stands for: every name a listing

@@ -204,6 +204,7 @@ pub(crate) fn analyze_cmd(
     let expanded = normalise_cmd(cmd, acc);
     let cmd = &expanded;
     program_vars(cmd, depth, acc);
+    debugger_commands(&cmd.words, depth, acc);
     let bare = cmd.words.len() == 1 && matches!(cmd.words[0].text.as_str(), ":" | "true");
     let eff = if bare { None } else { unwrap_cmd(&cmd.words) };
     let Some(eff) = eff else {
@@ -390,7 +391,10 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
         if fed.is_none() && listed_fan_out(&template, replace.as_deref(), upstream, depth, acc) {
             return;
         }
-        let Some(text) = fed else { return };
+        let Some(text) = fed else {
+            unknown_items(&template, replace.as_deref(), depth, acc);
+            return;
+        };
         let lines = replace.is_some();
         // `xargs -0`: items end at NUL only, so text without one is a single item.
         let nul = wrapper
@@ -438,6 +442,26 @@ fn fan_out(cmd: &Cmd, eff: &Effective, upstream: &[Cmd], depth: usize, acc: &mut
         }));
         assess_script(&quote_words(&words), depth + 1, acc);
     }
+}
+
+/// `xargs -I{} sh -c 'rm -rf {}' < list`: items not known from the text
+/// stand for any name where the replace string is.
+fn unknown_items(template: &[Word], replace: Option<&str>, depth: usize, acc: &mut Acc) {
+    let Some(slot) = replace.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    if !template.iter().any(|w| w.text.contains(slot)) {
+        return;
+    }
+    let words: Vec<Word> = template
+        .iter()
+        .map(|w| Word {
+            glob: w.glob || w.text.contains(slot),
+            text: w.text.replace(slot, FANOUT),
+            ..w.clone()
+        })
+        .collect();
+    assess_script(&quote_words(&words), depth + 1, acc);
 }
 
 /// xargs's `-I STR` / `-ISTR` / `--replace=STR` / `-i` (meaning `{}`).
@@ -682,7 +706,50 @@ pub(crate) const INTERPRETERS: &[&str] = &[
     "powershell",
     "iex",
     "invoke-expression",
+    "pypy",
+    "pypy3",
+    "jruby",
+    "erl",
+    "escript",
+    "expect",
+    "wish",
+    "racket",
+    "guile",
+    "sbcl",
+    "clojure",
+    "clj",
+    "bb",
+    "raku",
+    "perl6",
+    "scala",
+    "kotlin",
+    "qjs",
+    "gjs",
+    "jshell",
 ];
+
+/// `python3.11`, `lua5.4`, `php8.2`, `tclsh8.6`, `ruby3.2`: a versioned
+/// interpreter is that interpreter (`python3.11` is `python3`).
+pub(crate) fn canonical_interpreter(name: &str) -> Option<&'static str> {
+    // Most names end in a letter: nothing to strip, nothing to allocate.
+    if !name.ends_with(|c: char| c.is_ascii_digit()) && !name.ends_with(".exe") {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".exe").unwrap_or(&lower);
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-');
+    if stem == lower || stem.is_empty() {
+        return None;
+    }
+    let keep3 = stem == "python" && lower[stem.len()..].starts_with('3');
+    let keep2 = stem == "python" && lower[stem.len()..].starts_with('2');
+    let want = match (keep3, keep2) {
+        (true, _) => "python3",
+        (_, true) => "python2",
+        _ => stem,
+    };
+    INTERPRETERS.iter().copied().find(|i| *i == want)
+}
 
 pub(crate) const DOWNLOADERS: &[&str] = &[
     "curl",

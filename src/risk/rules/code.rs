@@ -1,6 +1,8 @@
-//! Code that other programs run: awk's `system()`, vim's `!` and scripted
-//! edits, `at` jobs, makefiles fed in, ansible's ad-hoc commands, and the
-//! delete and process calls in python/perl/ruby/node/php/lua code.
+//! Code that other programs run: awk's `system()` and pipes (`print … |
+//! "sh"`, `"cmd" | getline`), vim's `!`, `:lua`/`:py3`, `delete()` and
+//! scripted edits, `at` jobs, makefiles fed in or printed (`make -n` only
+//! prints), ansible's ad-hoc commands; and the helpers that read calls,
+//! string literals and argument lists out of interpreter code.
 
 use crate::risk::prelude::*;
 
@@ -93,27 +95,90 @@ fn awk(ctx: &Ctx, acc: &mut Acc) {
         }
         i += 1;
     }
-    let Some(program) = args.get(i) else { return };
-    let program = &env_lookups_as_shell(program);
-    let mut found = false;
-    for call in calls(program, &["system"]) {
-        found = true;
-        let expr = resolve_identifier(program, &call.args);
-        assess_script(&concat_literals(&expr), ctx.depth + 1, acc);
+    // `awk -f <(echo 'PROGRAM')`, `awk -f prog.awk` written earlier.
+    let from_file = ctx
+        .eff
+        .args
+        .windows(2)
+        .find(|w| w[0].text == "-f")
+        .and_then(|w| match &w[1] {
+            f if f.procsub => f.subs.first().and_then(|s| eval_script(s, acc)),
+            f => match acc.written.get(f.text.trim_start_matches("./")) {
+                Some(Written::Text(t)) => Some(t.clone()),
+                _ => None,
+            },
+        });
+    let program = match (from_file, args.get(i)) {
+        (Some(p), _) => p,
+        (None, Some(p)) => p.to_string(),
+        (None, None) => return,
+    };
+    let program = &env_lookups_as_shell(&program);
+    // A fixed command is judged as it is; one built from the input at run
+    // time is at least caution.
+    let mut built = false;
+    let system = calls(program, &["system"])
+        .into_iter()
+        .map(|call| concat_literals(&resolve_identifier(program, &call.args)));
+    for run in system.chain(awk_pipes(program)) {
+        built |= run.contains(FANOUT);
+        assess_script(&run, ctx.depth + 1, acc);
     }
-    let to_shell = ["\"sh\"", "\"bash\"", "\"/bin/sh\"", "\"/bin/bash\""]
-        .iter()
-        .any(|s| program.contains(&format!("| {s}")) || program.contains(&format!("|{s}")))
-        || program.contains("getline") && program.contains('|');
-    if to_shell {
-        found = true;
-        for s in string_literals(program) {
-            assess_script(&s, ctx.depth + 1, acc);
+    if built {
+        acc.caution(format!(
+            "{} runs shell commands built from its input",
+            ctx.eff.name
+        ));
+    }
+}
+
+/// What awk's pipes run: `print EXPR | "sh"` runs the printed text as a
+/// script, `print … | "CMD"` and `"CMD" | getline` (or `cmd | getline`
+/// with `cmd` assigned earlier) run CMD. Text built from fields stands for
+/// any name: `print "rm -rf " $1 | "sh"` runs `rm -rf *`.
+fn awk_pipes(program: &str) -> Vec<String> {
+    const SHELLS: &[&str] = &["sh", "bash", "/bin/sh", "/bin/bash", "dash", "zsh"];
+    let mut out = Vec::new();
+    for stmt in program.split([';', '{', '}', '\n']) {
+        let Some((lhs, rhs)) = stmt.split_once('|') else {
+            continue;
+        };
+        let (lhs, rhs) = (lhs.trim(), rhs.trim().trim_start_matches('&').trim());
+        if rhs.starts_with("getline") {
+            let expr = lhs
+                .trim_start_matches(['(', ' '])
+                .trim_start_matches("while");
+            let expr = expr.trim_start_matches(['(', ' ']);
+            out.push(concat_literals(&resolve_identifier(program, expr)));
+            continue;
+        }
+        let printed = lhs
+            .strip_prefix("printf")
+            .or_else(|| lhs.strip_prefix("print"))
+            .map(str::trim);
+        let Some(printed) = printed else {
+            continue;
+        };
+        let target = concat_literals(&resolve_identifier(program, rhs));
+        if SHELLS.contains(&target.trim()) {
+            // printf's format: each conversion stands for any name.
+            let text = if lhs.starts_with("printf") {
+                let format = printed.split(',').next().unwrap_or("");
+                concat_literals(format)
+                    .replace("%s", FANOUT)
+                    .replace("%d", FANOUT)
+            } else {
+                concat_literals(printed)
+            };
+            if !text.is_empty() {
+                out.push(text);
+            }
+        } else if !target.trim().is_empty() {
+            out.push(target);
         }
     }
-    if found {
-        acc.caution(format!("{} runs shell commands", ctx.eff.name));
-    }
+    out.retain(|t| !t.trim().is_empty() && t != FANOUT);
+    out
 }
 
 /// vim's `-c CMD`, `+CMD` and `--cmd CMD`: `!cmd` and `system()` run a shell.
@@ -164,19 +229,68 @@ fn vim(ctx: &Ctx, acc: &mut Acc) {
         {
             assess_script(c[2..].trim_start_matches(['!', ' ']), ctx.depth + 1, acc);
         }
+        vim_embedded(c, ctx.depth, acc);
     }
 }
 
-/// `make -f - <<EOF`: the makefile is the text fed in (or written earlier
-/// in the same text); its recipe lines are shell commands.
+/// vim commands that run other code: `:lua CODE`, `:py3 CODE` (and perl,
+/// ruby), `:terminal CMD`, and `delete(PATH, "rf")`, vim's `rm -rf`.
+fn vim_embedded(c: &str, depth: usize, acc: &mut Acc) {
+    const LANGS: &[(&str, &str)] = &[
+        ("lua ", "lua"),
+        ("py3 ", "python3"),
+        ("python3 ", "python3"),
+        ("py ", "python3"),
+        ("python ", "python3"),
+        ("perl ", "perl"),
+        ("ruby ", "ruby"),
+    ];
+    if let Some((code, lang)) = LANGS
+        .iter()
+        .find_map(|(p, l)| c.strip_prefix(p).map(|code| (code, *l)))
+    {
+        super::interpreters::code_run(lang, code, depth + 1, acc);
+    }
+    if let Some(cmd) = c
+        .strip_prefix("terminal ")
+        .or_else(|| c.strip_prefix("term "))
+    {
+        assess_script(cmd, depth + 1, acc);
+    }
+    for call in calls(c, &["delete"]) {
+        let lits = string_literals(&call.args);
+        let Some(path) = lits.first() else { continue };
+        let rm = match lits.get(1).map(String::as_str) {
+            Some(f) if f.contains('r') => "rm -rf --",
+            Some(f) if f.contains('d') => "rmdir --",
+            _ => "rm -f --",
+        };
+        let w = Word {
+            glob: path.contains(['*', '?']),
+            quoted: true,
+            text: path.clone(),
+            ..Word::default()
+        };
+        assess_script(&format!("{rm} {}", quote_words(&[w])), depth + 1, acc);
+    }
+}
+
+/// `make -f - <<EOF`, `make -f <(printf …)`: the makefile is the text fed
+/// in, printed, or written earlier in the same text; its recipe lines are
+/// shell commands, and `$(shell CMD)` runs CMD as the makefile is read.
+/// `make -n` prints recipes instead of running them, except lines marked
+/// `+` or calling `$(MAKE)`.
 pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
-    let file = args.iter().enumerate().find_map(|(i, a)| match *a {
-        "-f" | "--file" | "--makefile" => args.get(i + 1).copied(),
-        _ => a
-            .strip_prefix("--file=")
-            .or_else(|| a.strip_prefix("--makefile="))
-            .or_else(|| a.strip_prefix("-f").filter(|f| !f.is_empty())),
+    let f_at = args
+        .iter()
+        .position(|a| matches!(*a, "-f" | "--file" | "--makefile"));
+    let file = f_at.and_then(|i| args.get(i + 1).copied()).or_else(|| {
+        args.iter().find_map(|a| {
+            a.strip_prefix("--file=")
+                .or_else(|| a.strip_prefix("--makefile="))
+                .or_else(|| a.strip_prefix("-f").filter(|f| !f.is_empty()))
+        })
     });
     // Without -f, make reads GNUmakefile, makefile or Makefile.
     let file = file.or_else(|| {
@@ -185,12 +299,30 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
             .find(|f| acc.written.contains_key(*f))
     });
     let Some(file) = file else { return };
-    let judge = |text: &str, depth: usize, acc: &mut Acc| {
+    let dry = ctx.has_flag('n', &["--just-print", "--dry-run", "--recon"]);
+    let judge = move |text: &str, depth: usize, acc: &mut Acc| {
+        for call in text.split("$(shell ").skip(1) {
+            assess_script(call.split(')').next().unwrap_or(""), depth, acc);
+        }
         for line in text.lines().filter_map(|l| l.strip_prefix('\t')) {
-            assess_script(line.trim_start_matches(['@', '-', '+']), depth, acc);
+            let forced =
+                line.starts_with('+') || line.contains("$(MAKE)") || line.contains("${MAKE}");
+            if !dry || forced {
+                assess_script(line.trim_start_matches(['@', '-', '+']), depth, acc);
+            }
         }
     };
-    if matches!(file, "-" | "/dev/stdin" | "/dev/fd/0") {
+    let procsub = f_at
+        .and_then(|i| ctx.eff.args.get(i + 1))
+        .filter(|w| w.procsub);
+    if let Some(w) = procsub {
+        for sub in &w.subs {
+            match eval_script(sub, acc) {
+                Some(text) => judge(&text, ctx.depth + 1, acc),
+                None => acc.caution("make reads a makefile that a command prints at run time"),
+            }
+        }
+    } else if matches!(file, "-" | "/dev/stdin" | "/dev/fd/0") {
         fed_text(ctx, acc, judge);
     } else if let Some(Written::Text(t)) = acc.written.get(file.trim_start_matches("./")).cloned() {
         judge(&t, ctx.depth + 1, acc);
@@ -318,13 +450,14 @@ pub(crate) fn calls(code: &str, names: &[&str]) -> Vec<Call> {
                 .chars()
                 .next_back()
                 .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-            let after = code[from..].trim_start();
+            // ruby's and elixir's `rm_rf!(…)`, `exists?(…)`.
+            let after = code[from..].trim_start_matches(['!', '?']).trim_start();
             if !before_ok || inside_string(&code[..start]) {
                 continue;
             }
             let args = if let Some(rest) = after.strip_prefix('(') {
                 balanced_parens(rest)
-            } else if after.starts_with(['"', '\'', '$', 'D', 'E', 'P'])
+            } else if after.starts_with(['"', '\'', '$', '@', 'D', 'E', 'P'])
                 || after.starts_with("glob")
                 || after.starts_with('<')
             {
@@ -391,7 +524,7 @@ pub(crate) fn concat_literals(expr: &str) -> String {
     let mut chars = expr.chars().peekable();
     let mut pending_term = false;
     while let Some(c) = chars.next() {
-        if c == '"' || c == '\'' {
+        if c == '"' || c == '\'' || c == '`' {
             if pending_term {
                 out.push_str(FANOUT);
                 pending_term = false;
@@ -400,9 +533,19 @@ pub(crate) fn concat_literals(expr: &str) -> String {
                 if n == c {
                     break;
                 }
+                // A template string's `${expr}`: a literal inside, or any name.
+                if c == '`' && n == '$' && chars.peek() == Some(&'{') {
+                    let inner: String = chars.by_ref().skip(1).take_while(|x| *x != '}').collect();
+                    let lit = string_literals(&inner).into_iter().next();
+                    out.push_str(lit.as_deref().unwrap_or(FANOUT));
+                    continue;
+                }
                 if n == '\\' {
-                    if let Some(e) = chars.next() {
-                        out.push(e);
+                    match chars.next() {
+                        Some('n' | 'r') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some(e) => out.push(e),
+                        None => {}
                     }
                     continue;
                 }
@@ -574,6 +717,46 @@ mod tests {
                 Danger,
             ),
             ("echo 'rm -rf ~' | at now + 1 minute", Danger),
+            // awk's pipes, and makefiles printed or only listed.
+            ("awk '{print \"rm -rf \" $1 | \"sh\"}' dirs.txt", Danger),
+            (
+                "awk '{ printf \"rm -rf %s\\n\", $1 | \"bash\" }' dirs.txt",
+                Danger,
+            ),
+            ("awk 'BEGIN { \"rm -rf /srv\" | getline }'", Danger),
+            ("awk -f <(echo 'BEGIN{system(\"rm -rf ~\")}')", Danger),
+            ("awk '{print \"rm -rf \" $1}' dirs.txt", Safe),
+            ("awk '{ print | \"sort\" }' names.txt", Safe),
+            ("awk 'BEGIN { \"date\" | getline d; print d }'", Safe),
+            ("make -f <(printf 'all:\\n\\trm -rf ~\\n')", Danger),
+            ("make -n -f - <<'EOF'\nall:\n\trm -rf ~\nEOF", Safe),
+            ("make -n clean", Safe),
+            // vim running other languages and deleting trees.
+            (
+                "nvim --headless -c 'lua os.execute(\"rm -rf ~\")' -c qa",
+                Danger,
+            ),
+            (
+                "vim -c 'py3 import shutil; shutil.rmtree(\"/home\")' -c q",
+                Danger,
+            ),
+            ("vim -c 'call delete(\"/etc\", \"rf\")' -c q", Danger),
+            (
+                "nvim --headless -c 'lua vim.fn.delete(\"/home\", \"rf\")' -c qa",
+                Danger,
+            ),
+            ("vim -c 'terminal rm -rf ~'", Danger),
+            ("vim -c 'call delete(\"notes.txt\")' -c q", Caution),
+            ("nvim --headless -c 'lua print(\"rm -rf ~\")' -c qa", Safe),
+            // sed's e runs the pattern space (s///e) or a command.
+            ("sed 's/.*/rm -rf &/e' dirs.txt", Danger),
+            ("echo /home | sed 's/^/rm -rf /e'", Danger),
+            ("ls /etc | sed 's|^|rm -f /etc/|e'", Danger),
+            ("sed -n '1e rm -rf ~' notes.txt", Danger),
+            ("sed -n 's/^/echo /ep' names.txt", Caution),
+            ("sed 's/rm -rf/echo/' notes.txt", Safe),
+            ("sed 's/e/E/g' notes.txt", Safe),
+            ("sed -n 'e date' /dev/null", Safe),
         ]);
     }
 }

@@ -49,7 +49,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                     *a,
                     "install" | "uninstall" | "clean" | "distclean" | "--install"
                 )
-            }) =>
+            }) && !ctx.has_flag('n', &["--just-print", "--dry-run", "--recon"]) =>
         {
             make_recipes(ctx, acc);
             acc.caution("make install/clean writes or deletes files outside the build")

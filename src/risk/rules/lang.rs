@@ -1,10 +1,14 @@
 //! What interpreter code does, whatever the language: python, perl, ruby,
-//! node/deno/bun, php, lua, R, elisp. Deleting trees and files (literal
-//! paths, globs, listings walked), writing raw devices and critical files,
-//! forking without end, decoding hidden code and running it. Environment
+//! node/deno/bun, php, lua, R, julia, elixir, groovy, elisp. Deleting trees
+//! and files (literal paths, globs; listings walked are in `walks`),
+//! writing raw devices and critical files, forking without end, decoding
+//! hidden code and running it; process calls are in `process`. Environment
 //! lookups (`ENVIRON["HOME"]`, `os.environ['HOME']`, `process.env.HOME`)
-//! read as the shell's `$HOME`, so paths built from them are judged too.
+//! read as the shell's `$HOME`, and import aliases (`import shutil as s`)
+//! as the names they stand for, so calls and paths built from them are
+//! judged too.
 
+use super::walks::{file_deletes, listed_trees, receiver_deletes, recursive_deleters};
 use crate::risk::prelude::*;
 
 /// Calls that delete a directory tree, by language.
@@ -17,6 +21,8 @@ const TREE_DELETES: &[&str] = &[
     "removedirs",
     "remove_entry_secure",
     "rimraf",
+    "rimraf.sync",
+    "rimrafSync",
     "deltree",
     "rmSync",
     "rmdirSync",
@@ -29,24 +35,35 @@ const TREE_DELETES: &[&str] = &[
     "emptyDirSync",
     "removeSync",
     "delete-directory",
+    "delete-tree",
+    "dired-delete-file",
 ];
 
 /// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
 /// `python3 -`) deletes or hands to a shell.
 pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
-    let code = &env_lookups_as_shell(code);
+    let code = &import_aliases(&env_lookups_as_shell(code));
     shell_calls(code, depth, acc);
-    file_deletes(name, code, acc);
+    file_deletes(name, code, depth, acc);
+    receiver_deletes(code, depth, acc);
+    recursive_deleters(code, depth, acc);
     raw_writes(name, code, acc);
     fork_loop(name, code, acc);
     let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
     for call in calls(code, TREE_DELETES) {
         // node's rm/rmdir delete a tree only with { recursive: true }; elisp's
         // delete-directory only with its RECURSIVE argument.
-        if (node_like || call.name == "removeSync") && !code.contains("recursive") {
+        let needs_flag = node_like
+            && matches!(
+                call.name.as_str(),
+                "rmSync" | "rmdirSync" | "rmdir" | "fs.rm" | "promises.rm"
+            )
+            || call.name == "removeSync" && code.contains("Deno");
+        if needs_flag && !code.contains("recursive") {
             continue;
         }
-        if call.name == "delete-directory" && !lisp_recursive(&call.args) {
+        let lisp = matches!(call.name.as_str(), "delete-directory" | "dired-delete-file");
+        if lisp && !lisp_recursive(&call.args) {
             acc.caution(format!("{name} code deletes a directory"));
             continue;
         }
@@ -54,18 +71,15 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
             continue;
         }
         judge_tree_delete(name, call.args.as_str(), acc);
+        listed_trees(code, &call.args, depth, acc);
     }
-    // A walk that removes what it visits deletes the tree too.
-    let walks = [
-        "walk(",
-        "rglob(",
-        "glob(",
-        "find(",
-        "Find.find",
-        "readdirSync",
-    ]
-    .iter()
-    .any(|w| code.contains(w));
+    // A walk that removes what it visits deletes the tree too; a listing of
+    // one directory (`readdirSync(".")`, `glob("*.log")`) is not a walk.
+    let recursive_listing = code.contains("**") || code.contains("recursive");
+    let walks = ["walk(", "rglob(", "find(", "Find.find"]
+        .iter()
+        .any(|w| code.contains(w))
+        || recursive_listing && (code.contains("glob(") || code.contains("readdirSync"));
     let removes = ["remove(", "unlink(", "unlinkSync(", "rm(", "delete("]
         .iter()
         .any(|w| code.contains(w));
@@ -129,6 +143,60 @@ fn decoded_and_run(name: &str, code: &str, acc: &mut Acc) {
     if DECODES.iter().any(|d| code.contains(d)) && RUNS.iter().any(|r| code.contains(r)) {
         acc.danger(format!("{name} decodes hidden code and runs it"));
     }
+}
+
+/// `import shutil as s`, `from shutil import rmtree as r`: the code with
+/// each alias written as the name it stands for (`s.rmtree(` is
+/// `shutil.rmtree(`, `r(` is `rmtree(`), so calls are known by their names.
+fn import_aliases(code: &str) -> String {
+    // node's `require("rimraf").sync(…)`: the module by its name.
+    let mut code = code.to_string();
+    for q in ['"', '\''] {
+        for m in ["rimraf", "fs-extra", "shelljs"] {
+            code = code.replace(&format!("require({q}{m}{q})"), m);
+        }
+    }
+    let code = code.as_str();
+    if !code.contains(" as ") || !code.contains("import") {
+        return code.to_string();
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for stmt in code.split([';', '\n']) {
+        let stmt = stmt.trim();
+        let list = match stmt.split_once("import ") {
+            Some((head, list)) if head.is_empty() || head.starts_with("from ") => list,
+            _ => continue,
+        };
+        for item in list.split(',') {
+            if let Some((name, alias)) = item.trim().split_once(" as ") {
+                pairs.push((alias.trim().to_string(), name.trim().to_string()));
+            }
+        }
+    }
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = code.to_string();
+    for (alias, name) in pairs {
+        if alias.is_empty() || !alias.chars().all(ident) {
+            continue;
+        }
+        for suffix in ["(", "."] {
+            let from = format!("{alias}{suffix}");
+            let mut at = 0;
+            while let Some(i) = out[at..].find(&from).map(|i| i + at) {
+                let boundary = out[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !ident(c) && c != '.');
+                if boundary {
+                    out.replace_range(i..i + alias.len(), &name);
+                    at = i + name.len() + suffix.len();
+                } else {
+                    at = i + from.len();
+                }
+            }
+        }
+    }
+    out
 }
 
 /// How code names the home directory.
@@ -310,7 +378,7 @@ fn home_lookups_as_shell(code: &str) -> String {
 
 /// Where the call chain ending at the end of `before` starts:
 /// `require('os')` of `x = require('os')`, balanced parentheses skipped.
-fn chain_start(before: &str) -> usize {
+pub(crate) fn chain_start(before: &str) -> usize {
     let b = before.as_bytes();
     let mut i = b.len();
     let mut depth = 0usize;
@@ -326,104 +394,6 @@ fn chain_start(before: &str) -> usize {
         i -= 1;
     }
     i
-}
-
-/// Calls that delete one file (or what a glob matches), by language.
-const FILE_DELETES: &[&str] = &[
-    "unlink",
-    "unlinkSync",
-    "os.remove",
-    "os.unlink",
-    "File.delete",
-    "FileUtils.rm",
-    "FileUtils.rm_f",
-    "Files.delete",
-    "file.remove",
-    "delete-file",
-    "os.Remove",
-    "fs.rmSync",
-    "Deno.remove",
-    "Deno.removeSync",
-    "Remove-Item",
-];
-
-/// Calls that list a directory, whose names a delete in the same code may
-/// take: the listing stands for every file in it.
-const LISTINGS: &[&str] = &[
-    "glob",
-    "glob.glob",
-    "iglob",
-    "Dir.glob",
-    "Dir.entries",
-    "Dir.children",
-    "listdir",
-    "scandir",
-    "iterdir",
-    "readdirSync",
-    "readdir",
-    "list.files",
-    "directory-files",
-    "opendir",
-];
-
-/// Deletes of named files: a system or data directory's files by glob or
-/// listing, a critical system file, SSH keys. `unlink glob "/etc/*"`,
-/// `for f in os.listdir('/etc'): os.remove(...)`, `File.delete(*Dir.glob(...))`.
-fn file_deletes(name: &str, code: &str, acc: &mut Acc) {
-    if !FILE_DELETES.iter().any(|d| code.contains(d)) {
-        return;
-    }
-    let deletes = calls(code, FILE_DELETES);
-    // `array_map("unlink", glob(…))`, `.forEach(fs.unlinkSync)`: the delete
-    // passed as a callback.
-    let callback = FILE_DELETES.iter().any(|d| {
-        code.contains(&format!("\"{d}\""))
-            || code.contains(&format!("'{d}'"))
-            || code.contains(&format!("({d})"))
-    });
-    if deletes.is_empty() && !callback {
-        return;
-    }
-    // R's unlink(x, recursive=TRUE), PowerShell's -Recurse: a tree.
-    for call in &deletes {
-        if call.args.contains("recursive") || call.args.contains("-Recurse") {
-            judge_tree_delete(name, &call.args, acc);
-        }
-    }
-    let mut paths: Vec<String> = deletes
-        .iter()
-        .flat_map(|c| string_literals(&c.args))
-        .collect();
-    // perl's file glob `<~/.ssh/id_*>`.
-    paths.extend(deletes.iter().filter_map(|c| {
-        let a = c.args.trim().strip_prefix('<')?;
-        a.split_once('>').map(|(g, _)| g.to_string())
-    }));
-    for list in calls(code, LISTINGS) {
-        for p in string_literals(&list.args) {
-            let glob = p.contains(['*', '?']);
-            paths.push(if glob {
-                p
-            } else {
-                format!("{}/*", p.trim_end_matches('/'))
-            });
-        }
-    }
-    for p in paths {
-        let w = Word {
-            glob: p.contains(['*', '?']),
-            text: p.clone(),
-            ..Word::default()
-        };
-        if is_critical_file(&p) {
-            acc.danger(format!("{name} code deletes the critical system file {p}"));
-        } else if is_access_key(&p) {
-            acc.danger(format!("{name} code {}", access_loss("deletes", &p)));
-        } else if let Some(why) = glob_delete_danger(&w) {
-            acc.danger(format!("{name} code {why}"));
-        }
-    }
-    acc.caution(format!("{name} code deletes files"));
 }
 
 /// Opening a disk device or a critical file for writing: `open("/dev/sda",
@@ -535,7 +505,7 @@ fn fork_loop(name: &str, code: &str, acc: &mut Acc) {
 }
 
 /// The code with the contents of its string literals left out.
-fn outside_literals(code: &str) -> String {
+pub(crate) fn outside_literals(code: &str) -> String {
     let mut out = String::with_capacity(code.len());
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -550,61 +520,6 @@ fn outside_literals(code: &str) -> String {
         }
     }
     out
-}
-
-/// Calls that hand a string to a shell, by language.
-const SHELL_CALLS: &[&str] = &[
-    "system",
-    "popen",
-    "exec",
-    "execSync",
-    "shell_exec",
-    "passthru",
-    "shell-command",
-    "async-shell-command",
-    "call-process-shell-command",
-    "getoutput",
-    "check_output",
-    "spawnSync",
-];
-
-/// `system(cmd)` with `cmd = "rm -rf " + os.environ["HOME"]` earlier: the
-/// command line the call builds, variables looked up, every other term
-/// standing for any name.
-pub(crate) fn shell_calls(code: &str, depth: usize, acc: &mut Acc) {
-    for call in calls(code, SHELL_CALLS) {
-        let expr = resolve_identifier(code, &call.args);
-        let text = concat_literals(&expr);
-        if !text.trim().is_empty() && text != FANOUT {
-            assess_script(&text, depth + 1, acc);
-        }
-    }
-}
-
-/// A call's argument that is a bare variable (`cmd`, `$cmd`): the expression
-/// last assigned to it in the code (`cmd="rm -rf " ENVIRON["HOME"]`).
-pub(crate) fn resolve_identifier(code: &str, args: &str) -> String {
-    let ident = args.trim().trim_start_matches('$');
-    let is_ident =
-        !ident.is_empty() && ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !is_ident {
-        return args.to_string();
-    }
-    let mut found = None;
-    let mut from = 0;
-    while let Some(at) = code[from..].find(ident).map(|i| i + from) {
-        from = at + ident.len();
-        let before_ok = code[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        let rest = code[from..].trim_start();
-        if before_ok && rest.starts_with('=') && !rest.starts_with("==") {
-            let value = rest[1..].split([';', '\n', '}']).next().unwrap_or("");
-            found = Some(value.to_string());
-        }
-    }
-    found.unwrap_or_else(|| args.to_string())
 }
 
 #[cfg(test)]
@@ -732,6 +647,47 @@ while True: os.fork()'"#,
                 Safe,
             ),
             (r#"perl -e 'print "fork while 1\n"'"#, Safe),
+            // Languages named by version, and their own delete calls.
+            (
+                r#"python3.12 -c 'import shutil; shutil.rmtree("/var/lib/docker")'"#,
+                Danger,
+            ),
+            (r#"lua5.4 -e 'os.execute("rm -rf ~")'"#, Danger),
+            (r#"julia -e 'rm("/srv/x"; recursive=true)'"#, Danger),
+            (r#"elixir -e 'File.rm_rf!("/srv")'"#, Danger),
+            (r#"bb -e '(babashka.fs/delete-tree "/srv")'"#, Danger),
+            (r#"julia -e 'rm("tmp.txt")'"#, Caution),
+            (r#"julia -e 'println("rm -rf /")'"#, Safe),
+            (
+                r#"emacs --batch --eval "(dired-delete-file \"/srv\" 'always)""#,
+                Danger,
+            ),
+            (
+                r#"emacs --batch -l /dev/stdin <<< '(delete-directory "/srv" t)'"#,
+                Danger,
+            ),
+            // Import aliases name the call they stand for.
+            (
+                r#"python3 -c 'from shutil import rmtree as r; r("/home")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import shutil as s; s.rmtree("/home")'"#,
+                Danger,
+            ),
+            (
+                r#"python3 -c 'import shutil as s; print(s.disk_usage("/"))'"#,
+                Safe,
+            ),
+            (r#"node -e 'require("rimraf").sync("/home")'"#, Danger),
+            (
+                r#"node -e 'require("fs-extra").removeSync("/var/www")'"#,
+                Danger,
+            ),
+            (
+                r#"node -e 'console.log(require("fs").existsSync("/home"))'"#,
+                Safe,
+            ),
         ]);
     }
 }

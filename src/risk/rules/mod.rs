@@ -17,20 +17,31 @@ mod lang;
 mod network;
 mod packages;
 mod perms;
+mod powershell;
+mod process;
 mod remote;
+mod runners;
 mod services;
+mod tcl;
 mod vcs;
+mod walks;
 mod writers;
 
 pub(crate) use code::{
-    calls, concat_literals, fed_text, make_recipes, string_lists, string_literals,
+    calls, concat_literals, fed_text, make_recipes, string_lists, string_literals, Call,
 };
 pub(crate) use files::{
     access_loss, analyze_generic_args, analyze_redirect, data_file_glob, empties_system_files,
     glob_delete_danger, replaces_authorized_keys,
 };
 pub(crate) use find::*;
-pub(crate) use lang::{code_effects, env_lookups_as_shell, resolve_identifier};
+pub(crate) use lang::{
+    chain_start, code_effects, env_lookups_as_shell, judge_tree_delete, outside_literals,
+};
+pub(crate) use process::{
+    evaluated_code, interpreter_shell_strings, resolve_identifier, shell_calls, shell_strings_run,
+};
+pub(crate) use runners::debugger_commands;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 
@@ -47,6 +58,8 @@ const FAMILIES: &[Check] = &[
     services::check,
     network::check,
     interpreters::check,
+    runners::check,
+    powershell::check,
     code::check,
     packages::check,
 ];

@@ -210,20 +210,42 @@ fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
             let c = cmd.trim_start_matches(|ch: char| {
                 ch.is_ascii_digit() || matches!(ch, ',' | '$' | ' ' | '!')
             });
-            if let Some(run) = c.strip_prefix('e').filter(|r| r.starts_with(' ')) {
-                acc.caution("sed runs a shell command (e)");
+            if c.trim() == "e" {
+                acc.caution("sed runs its input lines as shell commands (e)");
+            } else if let Some(run) = c.strip_prefix('e').filter(|r| r.starts_with(' ')) {
                 assess_script(run.trim(), ctx.depth + 1, acc);
             } else if let Some(body) = c.strip_prefix('s') {
                 let Some(delim) = body.chars().next() else {
                     continue;
                 };
                 let parts: Vec<&str> = body[delim.len_utf8()..].split(delim).collect();
-                if parts.len() == 3 && parts[2].contains('e') {
+                if parts.len() == 3
+                    && parts[2]
+                        .split(['w', ' '])
+                        .next()
+                        .is_some_and(|f| f.contains('e'))
+                {
                     acc.caution("sed runs the pattern space as a shell command (s///e)");
-                    assess_script(parts[1], ctx.depth + 1, acc);
+                    assess_script(&sed_substituted(parts[0], parts[1]), ctx.depth + 1, acc);
                 }
             }
         }
+    }
+}
+
+/// The line `s/RE/REPL/e` runs: REPL with the matched text (`&`, `\\1`…)
+/// standing for any name, and the rest of an input line, unknown, kept
+/// beside it: `s/^/rm -rf /e` runs `rm -rf *`.
+fn sed_substituted(re: &str, repl: &str) -> String {
+    let mut out = repl.replace('&', FANOUT);
+    for d in 1..=9 {
+        out = out.replace(&format!("\\{d}"), FANOUT);
+    }
+    match re {
+        ".*" | "^.*$" | "^.*" | ".*$" | "^\\(.*\\)$" | "\\(.*\\)" | "^(.*)$" | "(.*)" => out,
+        "^" => format!("{out}{FANOUT}"),
+        "$" => format!("{FANOUT}{out}"),
+        _ => format!("{out} {FANOUT}"),
     }
 }
 
