@@ -308,7 +308,8 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
             let forced =
                 line.starts_with('+') || line.contains("$(MAKE)") || line.contains("${MAKE}");
             if !dry || forced {
-                assess_script(line.trim_start_matches(['@', '-', '+']), depth, acc);
+                let line = make_vars_as_shell(line.trim_start_matches(['@', '-', '+']));
+                assess_script(&line, depth, acc);
             }
         }
     };
@@ -327,6 +328,41 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
     } else if let Some(Written::Text(t)) = acc.written.get(file.trim_start_matches("./")).cloned() {
         judge(&t, ctx.depth + 1, acc);
     }
+}
+
+/// A recipe line as the shell gets it: make puts in its variables, which
+/// come from the environment (`$(HOME)`, `${USER}`; `$(CURDIR)` is the
+/// working directory), and `$$` becomes `$`.
+fn make_vars_as_shell(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let close = match tail.chars().next() {
+            Some('(') => Some(')'),
+            Some('{') => Some('}'),
+            _ => None,
+        };
+        let name = close.and_then(|c| tail[1..].find(c).map(|end| &tail[1..=end]));
+        match name {
+            Some(n) if n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                out.push('$');
+                out.push_str(if n == "CURDIR" { "PWD" } else { n });
+                rest = &tail[n.len() + 2..];
+            }
+            _ if tail.starts_with('$') => {
+                out.push('$');
+                rest = &tail[1..];
+            }
+            _ => {
+                out.push('$');
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `ansible HOSTS -m shell -a CMD`: CMD runs on every host (`command` is the
@@ -657,6 +693,18 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "make -f - <<'MK'\nwipe:\n\trm -rf $(HOME)/Documents\nMK",
+                Danger,
+            ),
+            (
+                "make -f - <<'MK'\nclean:\n\trm -rf $(CURDIR)/build\nMK",
+                Caution,
+            ),
+            (
+                "make -f - <<'MK'\nall:\n\tfor f in *.c; do echo $$f; done\nMK",
+                Safe,
+            ),
             ("ed -s /dev/null <<'ED'\n!rm -rf ~/Documents\nq\nED", Danger),
             ("ed -s notes.txt <<'ED'\n,s/foo/bar/g\nw\nq\nED", Safe),
             ("awk '{print $1}' access.log", Safe),

