@@ -103,6 +103,14 @@ impl PathClass {
 
 /// A glob component that matches (nearly) everything: `*`, `.*`, `*.*`, `**`.
 pub(crate) fn is_broad_glob(comp: &str) -> bool {
+    // `[A-Z]*`, `[!.]*`: a class of first characters, then anything.
+    if let Some(rest) = comp.strip_prefix('[') {
+        if let Some((_, tail)) = rest.split_once(']') {
+            if !tail.is_empty() && tail.chars().all(|c| c == '*') {
+                return true;
+            }
+        }
+    }
     !comp.is_empty()
         && comp.contains(['*', '?'])
         && comp
@@ -556,6 +564,21 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         }
         // A site under the web root is its content.
         [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www") => {
+            PathClass::DataDir(raw.to_string())
+        }
+        // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,
+        // builds, logs and caches are what a deploy recreates.
+        [top, _, ..]
+            if *top == "srv"
+                && !comps.iter().any(|c| {
+                    c.contains("cache")
+                        || c.contains("tmp")
+                        || matches!(
+                            *c,
+                            "releases" | "builds" | "build" | "dist" | "artifacts" | "logs" | "log"
+                        )
+                }) =>
+        {
             PathClass::DataDir(raw.to_string())
         }
         // Deeper in a service's state tree (`/var/lib/libvirt/images`), but

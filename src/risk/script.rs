@@ -560,8 +560,14 @@ fn computed_name(name_word: &Word, eff: &Effective, depth: usize, acc: &mut Acc)
     let from_decoder = name_word.subs.iter().any(|s| script_decodes(s));
     if name_word.subs.iter().any(|s| script_downloads(s)) {
         acc.danger("runs downloaded text as a command");
-    } else if from_decoder {
+    } else if from_decoder && name_word.text.contains('$') {
         acc.danger("runs decoded text as a command");
+    } else if from_decoder {
+        // Decoded here already: what it names is judged like any command.
+        acc.caution(format!(
+            "the command name is decoded at run time ({})",
+            name_word.text
+        ));
     }
     // `IFS=,; c=rm,-rf,/; $c`: the value splits at the IFS characters set
     // earlier; `rm${IFS}-rf${IFS}$HOME` at the default blank, and the words

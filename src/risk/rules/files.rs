@@ -8,6 +8,15 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        // `rm -ri DIR` asks before each removal (`-I` once); unless a pipe
+        // answers for the user, it is asked about first.
+        "rm" if ctx.upstream.is_empty()
+            && (ctx.has_flag('i', &["--interactive", "--interactive=always"])
+                || ctx.has_flag('I', &["--interactive=once"]))
+            && !ctx.has_flag('f', &["--force"]) =>
+        {
+            acc.caution("rm asks before it removes (-i/-I)");
+        }
         "rm" | "unlink" | "srm" => analyze_rm(ctx, acc),
         "rmdir" => {
             if ctx
@@ -555,6 +564,17 @@ mod tests {
             ("rm -rf /data/warehouse", Danger),
             ("time -p rm -rf /var/lib/couchdb", Danger),
             ("rm ~/Documents/*", Danger),
+            ("rm -ri ~/old-projects", Caution),
+            ("sudo rm --recursive --force /srv/nfs/exports", Danger),
+            ("rm -rf /srv/www/cache/*", Caution),
+            (
+                "find ~/ -mindepth 1 -maxdepth 1 -name '[A-Z]*' -exec rm -r {} +",
+                Danger,
+            ),
+            ("rm -f ./*.[ch]", Caution),
+            ("rm -rI /srv/www", Caution),
+            ("yes | rm -ri ~/old-projects", Danger),
+            ("rm -rif ~/old-projects", Danger),
             ("rm -rf /var/lib/libvirt/images", Danger),
             ("rm -rf /var/lib/apt/lists/*", Caution),
             ("rm -rf /var/www/html/wp-content/cache", Caution),
