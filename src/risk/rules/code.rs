@@ -28,6 +28,20 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "ansible" => ansible(ctx, acc),
+        // m4's syscmd(…)/esyscmd(…) run their argument in a shell.
+        "m4" => {
+            let judge = |text: &str, depth: usize, acc: &mut Acc| {
+                for call in text.split("syscmd(").skip(1) {
+                    let inner = call.rsplit_once(')').map_or(call, |(i, _)| i);
+                    acc.caution("m4 runs a shell command (syscmd)");
+                    assess_script(inner.trim_matches(['`', '\'']), depth, acc);
+                }
+            };
+            for a in ctx.args {
+                judge(a, ctx.depth + 1, acc);
+            }
+            fed_text(ctx, acc, judge);
+        }
         // ed's `!cmd` line runs cmd in a shell.
         "ed" | "red" => fed_text(ctx, acc, |text, depth, acc| {
             for line in text.lines() {
@@ -693,6 +707,8 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("m4 <<< 'esyscmd(rm -rf /var/lib/redis)'", Danger),
+            ("m4 -D VERSION=1.2 config.m4 > config.h", Safe),
             (
                 "make -f - <<'MK'\nwipe:\n\trm -rf $(HOME)/Documents\nMK",
                 Danger,

@@ -218,7 +218,7 @@ fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
                 let Some(delim) = body.chars().next() else {
                     continue;
                 };
-                let parts: Vec<&str> = body[delim.len_utf8()..].split(delim).collect();
+                let parts = split_unescaped(&body[delim.len_utf8()..], delim);
                 if parts.len() == 3
                     && parts[2]
                         .split(['w', ' '])
@@ -226,11 +226,32 @@ fn sed_executes(ctx: &Ctx, acc: &mut Acc) {
                         .is_some_and(|f| f.contains('e'))
                 {
                     acc.caution("sed runs the pattern space as a shell command (s///e)");
-                    assess_script(&sed_substituted(parts[0], parts[1]), ctx.depth + 1, acc);
+                    assess_script(&sed_substituted(&parts[0], &parts[1]), ctx.depth + 1, acc);
                 }
             }
         }
     }
+}
+
+/// `RE/REPL/FLAGS` cut at `delim`, where `\/` stands for the delimiter itself.
+fn split_unescaped(text: &str, delim: char) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == delim {
+            parts.push(String::new());
+            continue;
+        }
+        let c = if c == '\\' && chars.peek() == Some(&delim) {
+            chars.next().unwrap_or(c)
+        } else {
+            c
+        };
+        if let Some(p) = parts.last_mut() {
+            p.push(c);
+        }
+    }
+    parts
 }
 
 /// The line `s/RE/REPL/e` runs: REPL with the matched text (`&`, `\\1`…)
@@ -273,4 +294,19 @@ fn sed_deletes_every_line(args: &[&str]) -> bool {
                 ) && !addr.ends_with('!')
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::risk::tests::check_examples;
+    use crate::risk::RiskLevel::*;
+
+    #[test]
+    fn examples() {
+        check_examples(&[
+            ("echo x | sed 's/x/rm -rf \\/srv\\/git/e'", Danger),
+            ("sed 's/\\/usr\\/local/\\/opt/' paths.txt", Safe),
+            ("sed 's|/usr/local|/opt|g' paths.txt", Safe),
+        ]);
+    }
 }
