@@ -434,6 +434,7 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             } else if *top == "root" && HOME_VITAL.contains(sub) {
                 PathClass::HomeVital(raw.to_string())
             } else if *top == "srv"
+                || *top == "opt" && !sub.contains(['*', '?', '['])
                 || *top == "var" && *sub == "www"
                 || DATA_NAMES.contains(sub) && !TOP_SAFE.contains(top)
             {
@@ -476,7 +477,9 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             PathClass::SystemDir(raw.to_string())
         }
         // A site under the web root is its content.
-        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www") => {
+        [top, sub, _]
+            if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www" | "spool") =>
+        {
             PathClass::DataDir(raw.to_string())
         }
         _ if comps.iter().any(|c| DATA_NAMES.contains(c))

@@ -58,10 +58,19 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             } else if j.contains(" delete") || j.starts_with("s3 rm") || j.starts_with("s3 rb") {
                 acc.caution("deletes cloud resources");
             } else if j.starts_with("s3 sync") && ctx.args.contains(&"--delete") {
-                acc.caution("s3 sync --delete removes files not present in the source");
+                acc.danger(sync_delete("aws s3 sync --delete"));
             } else if j.starts_with("s3 cp") || j.starts_with("s3 mv") || j.starts_with("s3 sync") {
                 acc.caution("uploads or moves objects in S3 (overwrites existing keys)");
             }
+        }
+        "azcopy" => azcopy(ctx, acc),
+        "gsutil" | "gcloud" if mirror_deletes(name, ctx.args) => {
+            if !gsutil_dry_run(name, ctx.args) {
+                acc.danger(sync_delete(&format!("{name} rsync")));
+            }
+        }
+        "gsutil" | "gcloud" if copies_objects(name, ctx.args) => {
+            acc.caution(format!("{name} copies objects (overwrites existing ones)"))
         }
         "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
             // `az storage blob delete-batch` deletes every blob that matches, unasked.
@@ -109,6 +118,68 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// Why a sync or mirror that deletes is danger: it removes, without asking,
+/// every object at the destination that the source lacks.
+fn sync_delete(what: &str) -> String {
+    format!("{what} deletes every object at the destination that the source lacks, without asking")
+}
+
+/// `gsutil rsync -d`, `gcloud storage rsync --delete-unmatched-destination-objects`.
+fn mirror_deletes(name: &str, args: &[&str]) -> bool {
+    args.contains(&"rsync")
+        && if name == "gsutil" {
+            args.iter()
+                .skip_while(|a| **a != "rsync")
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('d'))
+                || args.contains(&"--delete-unmatched-destination-objects")
+        } else {
+            args.contains(&"--delete-unmatched-destination-objects")
+        }
+}
+
+/// `gsutil cp|mv|rsync`, `gcloud storage cp|mv|rsync`: objects written over.
+fn copies_objects(name: &str, args: &[&str]) -> bool {
+    let sub = if name == "gsutil" {
+        args.iter().find(|a| !a.starts_with('-'))
+    } else {
+        args.windows(2).find(|w| w[0] == "storage").map(|w| &w[1])
+    };
+    sub.is_some_and(|s| matches!(*s, "cp" | "mv" | "rsync")) && !gsutil_dry_run(name, args)
+}
+
+/// `gsutil rsync -n` and `gcloud storage rsync --dry-run` only list.
+fn gsutil_dry_run(name: &str, args: &[&str]) -> bool {
+    args.contains(&"--dry-run")
+        || name == "gsutil"
+            && args
+                .iter()
+                .skip_while(|a| **a != "rsync")
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('n'))
+}
+
+/// `azcopy sync --delete-destination=true` deletes what the source lacks;
+/// `azcopy remove --recursive` a whole tree; `--dry-run` only lists.
+fn azcopy(ctx: &Ctx, acc: &mut Acc) {
+    let sub = ctx.args.first().copied().unwrap_or("");
+    if ctx.args.iter().any(|a| a.starts_with("--dry-run")) {
+        return;
+    }
+    let deletes = ctx
+        .args
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case("--delete-destination=true"));
+    match sub {
+        "sync" if deletes => acc.danger(sync_delete("azcopy sync --delete-destination=true")),
+        "remove" | "rm" if ctx.args.iter().any(|a| a.starts_with("--recursive")) => {
+            acc.danger("azcopy remove --recursive deletes a whole remote tree without asking")
+        }
+        "copy" | "cp" | "sync" | "remove" | "rm" | "make" | "set-properties" => {
+            acc.caution(format!("azcopy {sub} changes or deletes remote data"))
+        }
+        _ => {}
+    }
+}
+
 /// Object-storage clients and cluster tools: a recursive or forced delete
 /// of a bucket or remote tree, `rclone purge`, an app deleted with its
 /// resources, every image removed. A sync that may delete is caution.
@@ -122,8 +193,12 @@ fn storage_and_clusters(name: &str, ctx: &Ctx, acc: &mut Acc) {
         ctx.has_flag('f', &["--force"]) || ctx.args.iter().any(|a| matches!(*a, "-y" | "--yes"));
     let recursive = ctx.has_flag('r', &["--recursive"]);
     let all = ctx.has_flag('a', &["--all"]);
+    let flag = |f: &str| ctx.args.iter().any(|a| a.split('=').next() == Some(f));
     let danger = match (name, sub.as_str()) {
-        ("rclone", "purge" | "delete" | "rmdirs") => true,
+        ("rclone", "purge" | "delete" | "rmdirs" | "sync") => true,
+        ("mc" | "minio-client", "mirror") => flag("--remove"),
+        ("s3cmd", "sync") => flag("--delete-removed") || flag("--delete-after"),
+        ("b2", "sync") => flag("--delete"),
         ("mc" | "minio-client", "rm") => recursive && forced,
         ("mc" | "minio-client", "rb") => forced,
         ("s3cmd", "del" | "rm") => recursive,
@@ -136,11 +211,33 @@ fn storage_and_clusters(name: &str, ctx: &Ctx, acc: &mut Acc) {
         ("crictl", "rmi") => all,
         _ => false,
     };
+    // Copies overwrite what the destination holds under the same names.
     let changes = matches!(
         sub.as_str(),
-        "sync" | "move" | "moveto" | "deletefile" | "rm" | "rb" | "del" | "mirror" | "app" | "rmi"
+        "sync"
+            | "move"
+            | "moveto"
+            | "deletefile"
+            | "rm"
+            | "rb"
+            | "del"
+            | "mirror"
+            | "app"
+            | "rmi"
+            | "copy"
+            | "copyto"
+            | "cp"
+            | "put"
+            | "upload-file"
     );
-    if danger {
+    let dry = ctx.args.iter().any(|a| {
+        matches!(*a, "--dry-run" | "--dryrun" | "--dryRun")
+            || matches!(name, "s3cmd" | "rclone") && *a == "-n"
+    });
+    if dry {
+    } else if danger && matches!(sub.as_str(), "sync" | "mirror") {
+        acc.danger(sync_delete(&format!("{name} {sub}")));
+    } else if danger {
         acc.danger(format!(
             "{name} {sub} deletes a bucket, a remote tree or every resource, without asking"
         ));
@@ -283,7 +380,29 @@ mod tests {
             ("gsutil -m rm gs://prod-media/**", Danger),
             ("argocd app delete shop --cascade -y", Danger),
             ("crictl rmi --all", Danger),
-            ("rclone sync ./site r2:site", Caution),
+            ("rclone sync ./site r2:site", Danger),
+            ("rclone copy ./site r2:site", Caution),
+            ("rclone sync --dry-run ./site r2:site", Safe),
+            ("aws s3 sync ./dist s3://site --delete", Danger),
+            ("aws s3 sync ./dist s3://site --delete --dryrun", Safe),
+            ("aws s3 sync ./dist s3://site", Caution),
+            ("gsutil -m rsync -d -r ./public gs://site", Danger),
+            ("gsutil -m rsync -d -r -n ./public gs://site", Safe),
+            ("gsutil rsync -r ./public gs://site", Caution),
+            ("gcloud storage cp -r ./out gs://bucket", Caution),
+            (
+                "gcloud storage rsync ./out gs://b --recursive --delete-unmatched-destination-objects",
+                Danger,
+            ),
+            (
+                "azcopy sync ./site 'https://a.blob.core.windows.net/$web' --delete-destination=true",
+                Danger,
+            ),
+            ("azcopy copy ./x 'https://a.blob.core.windows.net/c/x'", Caution),
+            ("mc mirror --remove ./site myminio/site", Danger),
+            ("mc mirror ./site myminio/site", Caution),
+            ("s3cmd sync --delete-removed ./www s3://site/", Danger),
+            ("s3cmd sync --dry-run --delete-removed ./www s3://site/", Safe),
             ("mc rm local/logs/app.log", Caution),
             ("rclone lsd remote:", Safe),
             ("mc ls local", Safe),

@@ -30,7 +30,10 @@ pub(crate) use files::{
     glob_delete_danger, replaces_authorized_keys,
 };
 pub(crate) use find::*;
+pub(crate) use interpreters::analyze_interpreter;
 pub(crate) use lang::{code_effects, env_lookups_as_shell, resolve_identifier};
+pub(crate) use remote::{reads_script, remote_shell_stdin};
+pub(crate) use services::{lists_ssh_server, SSHD_PIDS};
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 
@@ -115,6 +118,12 @@ fn only_prints(ctx: &Ctx) -> bool {
         "parallel-ssh",
         "dsh",
         "salt",
+        "salt-call",
+        "salt-ssh",
+        "mosh",
+        "tsh",
+        "nomad",
+        "mussh",
         "knife",
         "multipass",
         "pct",

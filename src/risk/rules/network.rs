@@ -19,7 +19,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "scp" | "sftp" => scp(name, ctx, acc),
         "nc" | "ncat" | "netcat" | "socat" => netcat(ctx, acc),
         "ip" | "ifconfig" | "ifdown" | "ifup" | "route" | "nmcli" | "brctl" | "iwconfig"
-        | "dhclient" | "netplan" => analyze_net(ctx, acc),
+        | "dhclient" | "netplan" | "networkctl" | "tc" => analyze_net(ctx, acc),
         _ => return false,
     }
     true
@@ -302,16 +302,30 @@ pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
         } else if !host_seen {
             host_seen = true;
         } else {
-            let remote = with_fed_input(&args[i..].join(" "), &ctx.cmd.redirs);
+            let command = args[i..].join(" ");
+            if reads_script(&command) {
+                remote_shell_stdin(ctx, acc);
+            }
+            let remote = with_fed_input(&command, &ctx.cmd.redirs);
             assess_script(&remote, ctx.depth + 1, acc);
             return;
         }
         i += 1;
     }
+    // No command: the remote login shell reads its script on stdin.
+    if host_seen {
+        remote_shell_stdin(ctx, acc);
+    }
 }
 
 pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
+    if let Some(what) = cuts_network(name, ctx.args) {
+        acc.danger(format!(
+            "{what}: remote sessions over it are cut off (stopping remote access)"
+        ));
+        return;
+    }
     let a = ctx.args;
     let read = match name {
         "ip" => a.iter().all(|x| {
@@ -361,11 +375,15 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
                     | "reload"
             )
         }),
+        "networkctl" => a
+            .first()
+            .is_none_or(|x| matches!(*x, "list" | "status" | "lldp" | "label" | "cat" | "--help")),
         "brctl" => a.iter().any(|x| x.starts_with("show")),
         "iwconfig" => a.len() <= 1,
         "netplan" => a
             .first()
             .is_some_and(|x| *x == "get" || *x == "info" || *x == "status"),
+        "tc" => a.iter().any(|x| matches!(*x, "show" | "ls" | "list")),
         _ => false,
     };
     if !read {
@@ -379,6 +397,119 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
             acc.caution(format!("{name} changes network configuration"));
         }
     }
+}
+
+/// Interfaces no remote session runs over: bridges and links of containers
+/// and virtual machines, which their runtime puts back.
+fn is_local_virtual(iface: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "docker", "veth", "virbr", "br-", "cni", "flannel", "tap", "vnet", "dummy", "kube-",
+        "lxcbr", "lxdbr", "podman", "cali", "vxlan", "weave",
+    ];
+    PREFIXES.iter().any(|p| iface.starts_with(p))
+}
+
+/// What takes the machine off the network: an interface down (the loopback
+/// too: local services stop answering), the default route deleted or the
+/// routing table flushed, addresses flushed, networking or radios off, all
+/// traffic dropped by a qdisc. `None` for anything scoped to a container's
+/// or VM's virtual link, or that adds rather than removes.
+fn cuts_network(name: &str, args: &[&str]) -> Option<String> {
+    let words: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let iface_after = |keys: &[&str]| {
+        words
+            .windows(2)
+            .find(|w| keys.contains(&w[0]))
+            .map(|w| w[1])
+    };
+    let physical = |i: Option<&str>| i.is_some_and(|i| !is_local_virtual(i));
+    match name {
+        "ip" => ip_cuts(
+            &words,
+            physical(iface_after(&["dev"]).or_else(|| iface_after(&["set", "delete", "del"]))),
+        ),
+        "ifconfig" => {
+            (words.len() >= 2 && words.contains(&"down") && physical(words.first().copied()))
+                .then(|| format!("ifconfig takes {} down", words[0]))
+        }
+        "ifdown" => (args.iter().any(|a| matches!(*a, "-a" | "--all"))
+            || words.iter().any(|w| !is_local_virtual(w)))
+        .then(|| "ifdown takes interfaces down".to_string()),
+        "networkctl" => (words.first() == Some(&"down")
+            && words[1..].iter().any(|w| !is_local_virtual(w)))
+        .then(|| "networkctl takes an interface down".to_string()),
+        "nmcli" => nmcli_cuts(&words),
+        "route" => (words
+            .first()
+            .is_some_and(|w| matches!(*w, "del" | "delete"))
+            && words
+                .iter()
+                .any(|w| matches!(*w, "default" | "0.0.0.0" | "0.0.0.0/0")))
+        .then(|| "route deletes the default route".to_string()),
+        "dhclient" => (args.iter().any(|a| matches!(*a, "-r" | "-x"))
+            && words.iter().all(|w| !is_local_virtual(w)))
+        .then(|| "dhclient releases the address".to_string()),
+        "tc" => (words.contains(&"netem")
+            && words
+                .windows(2)
+                .any(|w| w[0] == "loss" && w[1].trim_end_matches('%') == "100")
+            && physical(iface_after(&["dev"])))
+        .then(|| "tc drops every packet on the interface".to_string()),
+        _ => None,
+    }
+}
+
+/// `ip link set IF down`, `ip route del default`, `ip route flush table
+/// main`, `ip addr flush dev IF`, `ip link delete IF` (abbreviations too).
+fn ip_cuts(words: &[&str], physical: bool) -> Option<String> {
+    let (obj, verb) = (*words.first()?, words.get(1).copied().unwrap_or(""));
+    let is = |w: &str, full: &str| !w.is_empty() && full.starts_with(w);
+    let rest = words.get(2..).unwrap_or(&[]);
+    if is(obj, "link") && is(verb, "set") && rest.contains(&"down") && physical {
+        return Some("ip link takes the interface down".into());
+    }
+    if is(obj, "link") && (is(verb, "delete") || verb == "del") && physical {
+        return Some("ip link deletes the interface".into());
+    }
+    if is(obj, "route") && (is(verb, "delete") || verb == "del") {
+        return rest
+            .iter()
+            .any(|w| matches!(*w, "default" | "0.0.0.0/0" | "0/0" | "::/0"))
+            .then(|| "ip route deletes the default route".into());
+    }
+    if is(obj, "route") && is(verb, "flush") {
+        let scoped_virtual = rest.contains(&"dev") && !physical;
+        return (!rest.contains(&"cache") && !scoped_virtual)
+            .then(|| "ip route flushes the routing table".into());
+    }
+    if is(obj, "address") && is(verb, "flush") && physical {
+        return Some("ip addr flushes the interface's addresses".into());
+    }
+    None
+}
+
+/// `nmcli networking off`, `nmcli radio all off`, `nmcli connection down
+/// X`, `nmcli device disconnect IF` (abbreviated objects too).
+fn nmcli_cuts(words: &[&str]) -> Option<String> {
+    let (obj, verb) = (*words.first()?, words.get(1).copied().unwrap_or(""));
+    let is = |w: &str, full: &str| !w.is_empty() && full.starts_with(w);
+    let target = words.get(2).copied().unwrap_or("");
+    let hit = if is(obj, "networking") {
+        verb == "off"
+    } else if is(obj, "radio") {
+        matches!(verb, "all" | "wifi") && words.get(2) == Some(&"off")
+    } else if is(obj, "connection") {
+        verb == "down" && !is_local_virtual(target)
+    } else if is(obj, "device") {
+        matches!(verb, "disconnect" | "down") && !is_local_virtual(target)
+    } else {
+        false
+    };
+    hit.then(|| format!("nmcli {obj} {verb} takes the machine off the network"))
 }
 
 #[cfg(test)]

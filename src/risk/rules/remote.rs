@@ -1,8 +1,11 @@
 //! Remote and fan-out shells: the command they run on other machines is
 //! judged as if run here (pdsh, clush, pssh, dsh, salt, knife, vagrant ssh,
 //! gcloud compute ssh, multipass, pct, lxc-attach, machinectl, toolbox,
-//! distrobox, systemd-nspawn, docker-machine ssh). Run on twenty hosts, a
-//! destructive command is no less so.
+//! distrobox, systemd-nspawn, docker-machine ssh, `aws ssm send-command`,
+//! `az vm run-command`, `nomad alloc exec`). Run on twenty hosts, a
+//! destructive command is no less so. A remote shell given no command reads
+//! its script on stdin (`printf '…' | ssh host`, `ssh host < x.sh`, `ssh
+//! host bash -s <<EOF`): that text is judged like a local shell's input.
 
 use crate::risk::prelude::*;
 
@@ -37,16 +40,44 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             after_options(words, takes)
         }
         "mussh" => value_of(words, &["-c", "--command"]),
-        "salt" | "salt-ssh" => words
-            .iter()
-            .position(|w| matches!(w.text.as_str(), "cmd.run" | "cmd.shell" | "cmd.exec_code"))
-            .and_then(|i| words.get(i + 1))
-            .map(|w| w.text.clone()),
+        "aws" if ctx.args.starts_with(&["ssm", "send-command"]) => ssm_commands(ctx, acc),
+        "az" if ctx
+            .args
+            .windows(2)
+            .any(|w| w == ["run-command", "invoke"] || w == ["run-command", "create"]) =>
+        {
+            run_command_scripts(ctx, acc)
+        }
+        "nomad" if ctx.args.starts_with(&["alloc", "exec"]) => nomad_exec(words),
+        "salt" | "salt-ssh" | "salt-call" => salt_function(words),
+        "mosh" => after_host(words, |o| {
+            matches!(o, "-p" | "--port" | "--ssh" | "--server")
+        }),
+        "tsh" if ctx.args.first() == Some(&"ssh") => after_host(&words[1..], |o| {
+            matches!(
+                o,
+                "-l" | "--login"
+                    | "-p"
+                    | "--port"
+                    | "-L"
+                    | "-R"
+                    | "--cluster"
+                    | "--proxy"
+                    | "--user"
+            )
+        }),
         "knife" if ctx.args.first() == Some(&"ssh") => {
             positionals(words).get(2).map(|w| w.text.clone())
         }
         "vagrant" if ctx.args.first() == Some(&"ssh") => value_of(words, &["-c", "--command"]),
-        "gcloud" if ctx.args.contains(&"ssh") => value_of(words, &["--command"]),
+        "gcloud" if ctx.args.contains(&"ssh") => value_of(words, &["--command"]).or_else(|| {
+            // `gcloud compute ssh VM -- [ssh flags] CMD`: the words after
+            // `--` go to ssh, whose first non-option word is the command.
+            let p = words.iter().position(|w| w.text == "--")?;
+            let rest = &words[p + 1..];
+            let i = rest.iter().position(|w| !w.text.starts_with('-'))?;
+            Some(quote_words(&rest[i..]))
+        }),
         "docker-machine" if ctx.args.first() == Some(&"ssh") => {
             words.get(2..).filter(|w| !w.is_empty()).map(quote_words)
         }
@@ -82,6 +113,203 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// A salt execution function and its arguments, as the shell command it
+/// stands for: `cmd.run CMD` runs CMD; `file.remove P` deletes P
+/// recursively; `pkg.remove`, `service.stop`, `system.poweroff` act as
+/// their package manager, systemctl or poweroff would.
+fn salt_function(words: &[Word]) -> Option<String> {
+    // The target comes first and may contain dots (`'db.prod'`): the
+    // function is the first word naming one of salt's modules.
+    const MODULES: &[&str] = &["cmd.", "file.", "pkg.", "service.", "system."];
+    let i = words
+        .iter()
+        .position(|w| MODULES.iter().any(|m| w.text.starts_with(m)))?;
+    let func = words[i].text.as_str();
+    let args: Vec<Word> = words[i + 1..]
+        .iter()
+        .filter(|w| !w.text.contains('=') || w.text.starts_with('/'))
+        .cloned()
+        .collect();
+    let joined = quote_words(&args);
+    let first = args.first().map(|w| w.text.clone());
+    match func {
+        "cmd.run" | "cmd.shell" | "cmd.exec_code" | "cmd.run_all" | "cmd.run_stdout" => first,
+        "file.remove" | "file.rmdir" | "file.delete" => Some(format!("rm -rf -- {joined}")),
+        "pkg.remove" | "pkg.purge" => Some(format!("apt-get purge -y {joined}")),
+        "service.stop" | "service.disable" | "service.dead" | "service.mask" => {
+            Some(format!("systemctl stop {joined}"))
+        }
+        "system.poweroff" | "system.halt" | "system.shutdown" => Some("poweroff".into()),
+        "system.reboot" => Some("reboot".into()),
+        "cmd.script" => Some(format!("sh {joined}")),
+        _ => None,
+    }
+}
+
+/// `mosh HOST -- CMD`, `tsh ssh HOST CMD`: the words after the host (and an
+/// optional `--`), options and their values skipped before it.
+fn after_host(words: &[Word], takes: impl Fn(&str) -> bool) -> Option<String> {
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        if !w.text.starts_with('-') {
+            break;
+        }
+        i += if takes(&w.text) { 2 } else { 1 };
+    }
+    let mut rest = words.get(i + 1..)?;
+    if rest.first().is_some_and(|w| w.text == "--") {
+        rest = &rest[1..];
+    }
+    (!rest.is_empty()).then(|| quote_words(rest))
+}
+
+/// `aws ssm send-command --parameters 'commands=["…"]'` (shorthand, JSON or
+/// `commands=a,b`): the commands, one script. A parameters file cannot be
+/// seen: caution.
+fn ssm_commands(ctx: &Ctx, acc: &mut Acc) -> Option<String> {
+    acc.caution("aws ssm send-command runs commands on the targeted instances");
+    let params = value_of(ctx.eff.args, &["--parameters"])?;
+    if params.starts_with("file://") {
+        acc.caution("the commands sent come from a file: what runs cannot be checked");
+        return None;
+    }
+    let lower = params.to_ascii_lowercase();
+    let at = lower.find("commands")? + "commands".len();
+    let rest = params[at..].trim_start_matches(['"', '\'', ':', '=', ' ']);
+    let items: Vec<String> = if let Some(list) = rest.strip_prefix('[') {
+        let body = list.rsplit_once(']').map_or(list, |(b, _)| b);
+        let quoted = string_literals(body);
+        if quoted.is_empty() {
+            body.split(',').map(str::to_string).collect()
+        } else {
+            quoted
+        }
+    } else {
+        let rest = rest.trim_end_matches(['"', '\'', '}']);
+        rest.split(',').map(str::to_string).collect()
+    };
+    Some(items.join("\n"))
+}
+
+/// `az vm run-command invoke --scripts 'a' 'b'` / `create --script '…'`:
+/// every word up to the next option is a line of the script; `@file` is a
+/// file that cannot be seen unless written earlier in the text.
+fn run_command_scripts(ctx: &Ctx, acc: &mut Acc) -> Option<String> {
+    acc.caution("az run-command runs a script on the virtual machines");
+    let words = ctx.eff.args;
+    let start = words.iter().position(|w| {
+        matches!(
+            w.text.as_str(),
+            "--scripts" | "--script" | "--source-script"
+        )
+    })?;
+    let mut lines = Vec::new();
+    for w in words[start + 1..]
+        .iter()
+        .take_while(|w| !w.text.starts_with("--"))
+    {
+        match w.text.strip_prefix('@') {
+            Some(file) => match acc.written.get(file.trim_start_matches("./")) {
+                Some(Written::Text(t)) => lines.push(t.clone()),
+                _ => acc.caution(format!(
+                    "the script {file} is sent as is: what runs cannot be checked"
+                )),
+            },
+            None => lines.push(w.text.clone()),
+        }
+    }
+    Some(lines.join("\n"))
+}
+
+/// `nomad alloc exec [-task T] ALLOC CMD…`: CMD runs in the allocation.
+fn nomad_exec(words: &[Word]) -> Option<String> {
+    let takes = |o: &str| {
+        matches!(
+            o.trim_start_matches('-'),
+            "task" | "e" | "escape" | "address" | "region" | "namespace" | "token" | "job"
+        ) && !o.contains('=')
+    };
+    let mut i = 2;
+    while let Some(w) = words.get(i) {
+        if !w.text.starts_with('-') {
+            break;
+        }
+        i += if takes(&w.text) { 2 } else { 1 };
+    }
+    words
+        .get(i + 1..)
+        .filter(|r| !r.is_empty())
+        .map(quote_words)
+}
+
+/// A shell on another machine that reads its script on stdin (ssh without
+/// a command, or with `bash -s`/`sudo sh`): the text fed to it is judged as
+/// if a shell here read it, files written earlier in the text included.
+pub(crate) fn remote_shell_stdin(ctx: &Ctx, acc: &mut Acc) {
+    let no_args: [Word; 0] = [];
+    let eff = Effective {
+        name: "sh".to_string(),
+        args: &no_args,
+        via_xargs: false,
+    };
+    let shell = Ctx {
+        eff: &eff,
+        args: &[],
+        cmd: ctx.cmd,
+        prev: ctx.prev,
+        upstream: ctx.upstream,
+        depth: ctx.depth,
+    };
+    analyze_interpreter(&shell, acc);
+    let fed_file = ctx
+        .cmd
+        .redirs
+        .iter()
+        .filter(|r| r.kind == RedirKind::Read && !r.target.procsub)
+        .map(|r| r.target.text.clone())
+        .chain(upstream_cat(ctx.upstream));
+    for file in fed_file.collect::<Vec<_>>() {
+        match acc.written.get(file.trim_start_matches("./")).cloned() {
+            Some(Written::Text(t)) => assess_script(&t, ctx.depth + 1, acc),
+            Some(Written::Downloaded) => acc.danger(format!(
+                "feeds the downloaded {file} to a shell on another machine"
+            )),
+            _ if is_harmless_dev(&file) => {}
+            _ => acc.caution(format!(
+                "feeds {file} to a shell on another machine: what it runs cannot be checked"
+            )),
+        }
+    }
+}
+
+/// `cat FILE | ssh host`: the file piped in.
+fn upstream_cat(upstream: &[Cmd]) -> Option<String> {
+    let [c] = upstream else { return None };
+    let eff = unwrap_cmd(&c.words).filter(|e| e.name == "cat")?;
+    match positionals(eff.args).as_slice() {
+        [f] => Some(f.text.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a remote command is a shell that reads its script on stdin
+/// (`bash -s`, `sudo sh`, `sudo -i`), not one told a script or `-c`.
+pub(crate) fn reads_script(remote: &str) -> bool {
+    let Some(cmd) = first_cmd(remote) else {
+        return false;
+    };
+    let Some(eff) = unwrap_cmd(&cmd.words) else {
+        return cmd
+            .words
+            .first()
+            .is_some_and(|w| matches!(w.text.as_str(), "sudo" | "su" | "doas"));
+    };
+    let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
+    is_shell(&eff.name)
+        && !has_flag(&args, 'c', &[])
+        && (has_flag(&args, 's', &[]) || positionals(eff.args).is_empty())
 }
 
 /// The words after the options (each option's value skipped), as one command.
@@ -149,6 +377,48 @@ mod tests {
             ("vagrant ssh", Safe),
             ("gcloud compute ssh vm-1 --zone=europe-west1-b", Safe),
             ("multipass exec dev -- uname -a", Caution),
+            (
+                "aws ssm send-command --document-name AWS-RunShellScript --instance-ids i-1 --parameters 'commands=[\"rm -rf /var/lib/app\"]'",
+                Danger,
+            ),
+            (
+                "aws ssm send-command --instance-ids i-1 --parameters commands='sudo rm -rf /opt/data'",
+                Danger,
+            ),
+            (
+                "aws ssm send-command --instance-ids i-1 --parameters '{\"commands\":[\"uptime\"]}'",
+                Caution,
+            ),
+            (
+                "az vm run-command invoke -g rg -n vm1 --command-id RunShellScript --scripts 'rm -rf /var/lib/mysql'",
+                Danger,
+            ),
+            (
+                "az vm run-command invoke -g rg -n vm1 --command-id RunShellScript --scripts 'df -h'",
+                Caution,
+            ),
+            ("nomad alloc exec -task web 3f2a rm -rf /srv/www", Danger),
+            ("nomad alloc exec 3f2a /bin/sh -c 'rm -rf /var/lib/app'", Danger),
+            ("nomad alloc status 3f2a", Safe),
+            ("printf 'rm -rf /srv/app\\n' | ssh deploy@web1", Danger),
+            ("ssh web1 bash -s <<'EOF'\nrm -rf /opt/shop\nEOF", Danger),
+            (
+                "cat > c.sh <<'EOF'\nrm -rf /srv/www\nEOF\nssh web1 < c.sh",
+                Danger,
+            ),
+            ("ssh host 'sudo bash' <<< 'rm -rf /etc/nginx'", Danger),
+            ("printf 'uptime\\n' | ssh web1", Safe),
+            ("ssh web1 bash -s <<'EOF'\ndf -h\nEOF", Safe),
+            ("ssh web1 < tasks.sh", Caution),
+            ("salt '*' file.remove /opt/app", Danger),
+            ("salt '*' service.stop sshd", Danger),
+            ("salt '*' pkg.remove openssh-server", Danger),
+            ("salt-call cmd.run 'rm -rf /srv/salt'", Danger),
+            ("salt '*' pkg.remove htop", Caution),
+            ("mosh web1 -- sudo rm -rf /srv/app", Danger),
+            ("tsh ssh root@web1 'rm -rf /var/lib/postgresql'", Danger),
+            ("gcloud compute ssh vm -- 'sudo rm -rf /srv/data'", Danger),
+            ("mosh web1", Safe),
         ]);
     }
 }
