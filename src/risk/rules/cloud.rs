@@ -38,31 +38,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "eksctl" | "openstack" | "hcloud" | "scw" | "vultr-cli" | "exo" | "civo" | "ibmcloud"
         | "heroku" | "fly" | "flyctl" | "gh" | "glab" | "vercel" | "netlify" | "railway"
         | "kind" | "k3d" | "minikube" | "multipass" | "lxd" => other_cloud(name, ctx, acc),
-        "aws" => {
-            let j = ctx.args.join(" ");
-            if (j.starts_with("s3 rm") && ctx.args.contains(&"--recursive"))
-                || (j.starts_with("s3 rb") && ctx.args.contains(&"--force"))
-            {
-                acc.danger("deletes an S3 bucket's contents");
-            } else if ctx.args.get(1).is_some_and(|op| {
-                ["delete-", "terminate-", "remove-", "deregister-", "purge-"]
-                    .iter()
-                    .any(|p| op.starts_with(p))
-            }) && ctx.args.first() != Some(&"s3")
-            {
-                // The aws CLI never asks: the resource is gone when it returns.
-                acc.danger(format!(
-                    "aws {} {} deletes cloud resources without asking",
-                    ctx.args[0], ctx.args[1]
-                ));
-            } else if j.contains(" delete") || j.starts_with("s3 rm") || j.starts_with("s3 rb") {
-                acc.caution("deletes cloud resources");
-            } else if j.starts_with("s3 sync") && ctx.args.contains(&"--delete") {
-                acc.danger(sync_delete("aws s3 sync --delete"));
-            } else if j.starts_with("s3 cp") || j.starts_with("s3 mv") || j.starts_with("s3 sync") {
-                acc.caution("uploads or moves objects in S3 (overwrites existing keys)");
-            }
-        }
+        "aws" => aws(&aws_command(ctx.args), acc),
         "azcopy" => azcopy(ctx, acc),
         "gsutil" | "gcloud" if mirror_deletes(name, ctx.args) => {
             if !gsutil_dry_run(name, ctx.args) {
@@ -72,6 +48,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "gsutil" | "gcloud" if copies_objects(name, ctx.args) => {
             acc.caution(format!("{name} copies objects (overwrites existing ones)"))
         }
+        "az" if az_storage(ctx.args, acc) => {}
         "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
             // `az storage blob delete-batch` deletes every blob that matches, unasked.
             if ctx.args.contains(&"delete-batch") {
@@ -118,6 +95,59 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     true
 }
 
+/// The aws CLI's words after its global options (`--profile prod`,
+/// `--region eu-west-1`, `--no-verify-ssl`): service, operation, options.
+pub(crate) fn aws_command<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    const TAKES: &[&str] = &[
+        "--profile",
+        "--region",
+        "--output",
+        "--endpoint-url",
+        "--query",
+        "--color",
+        "--ca-bundle",
+        "--cli-read-timeout",
+        "--cli-connect-timeout",
+        "--cli-binary-format",
+    ];
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if !a.starts_with("--") {
+            break;
+        }
+        i += if TAKES.contains(a) { 2 } else { 1 };
+    }
+    args.get(i..).unwrap_or(&[]).to_vec()
+}
+
+/// `aws s3 rm --recursive`, `rb --force`, `sync --delete`, and the
+/// operations that delete without asking (`delete-*`, `terminate-*`).
+fn aws(args: &[&str], acc: &mut Acc) {
+    let j = args.join(" ");
+    if (j.starts_with("s3 rm") && args.contains(&"--recursive"))
+        || (j.starts_with("s3 rb") && args.contains(&"--force"))
+    {
+        acc.danger("deletes an S3 bucket's contents");
+    } else if args.get(1).is_some_and(|op| {
+        ["delete-", "terminate-", "remove-", "deregister-", "purge-"]
+            .iter()
+            .any(|p| op.starts_with(p))
+    }) && args.first() != Some(&"s3")
+    {
+        // The aws CLI never asks: the resource is gone when it returns.
+        acc.danger(format!(
+            "aws {} {} deletes cloud resources without asking",
+            args[0], args[1]
+        ));
+    } else if j.contains(" delete") || j.starts_with("s3 rm") || j.starts_with("s3 rb") {
+        acc.caution("deletes cloud resources");
+    } else if j.starts_with("s3 sync") && args.contains(&"--delete") {
+        acc.danger(sync_delete("aws s3 sync --delete"));
+    } else if j.starts_with("s3 cp") || j.starts_with("s3 mv") || j.starts_with("s3 sync") {
+        acc.caution("uploads or moves objects in S3 (overwrites existing keys)");
+    }
+}
+
 /// Why a sync or mirror that deletes is danger: it removes, without asking,
 /// every object at the destination that the source lacks.
 fn sync_delete(what: &str) -> String {
@@ -157,6 +187,34 @@ fn gsutil_dry_run(name: &str, args: &[&str]) -> bool {
                 .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('n'))
 }
 
+/// `--delete-destination=true` or `--delete-destination true` (azcopy, az
+/// storage blob sync).
+fn delete_destination(args: &[&str]) -> bool {
+    args.iter().enumerate().any(|(i, a)| {
+        a.eq_ignore_ascii_case("--delete-destination=true")
+            || *a == "--delete-destination"
+                && args
+                    .get(i + 1)
+                    .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    })
+}
+
+/// `az storage blob sync --delete-destination true`; `az storage container
+/// delete` and its kin never ask (other az deletes do, unless `--yes`).
+fn az_storage(args: &[&str], acc: &mut Acc) -> bool {
+    let sub: Vec<&str> = args.iter().copied().take(3).collect();
+    match sub.as_slice() {
+        ["storage", "blob", "sync"] if delete_destination(args) => acc.danger(sync_delete(
+            "az storage blob sync --delete-destination true",
+        )),
+        ["storage", "container" | "share" | "share-rm" | "queue" | "table" | "fs", "delete"] => {
+            acc.danger("az storage deletes a container and everything in it without asking")
+        }
+        _ => return false,
+    }
+    true
+}
+
 /// `azcopy sync --delete-destination=true` deletes what the source lacks;
 /// `azcopy remove --recursive` a whole tree; `--dry-run` only lists.
 fn azcopy(ctx: &Ctx, acc: &mut Acc) {
@@ -164,10 +222,7 @@ fn azcopy(ctx: &Ctx, acc: &mut Acc) {
     if ctx.args.iter().any(|a| a.starts_with("--dry-run")) {
         return;
     }
-    let deletes = ctx
-        .args
-        .iter()
-        .any(|a| a.eq_ignore_ascii_case("--delete-destination=true"));
+    let deletes = delete_destination(ctx.args);
     match sub {
         "sync" if deletes => acc.danger(sync_delete("azcopy sync --delete-destination=true")),
         "remove" | "rm" if ctx.args.iter().any(|a| a.starts_with("--recursive")) => {
@@ -229,6 +284,9 @@ fn storage_and_clusters(name: &str, ctx: &Ctx, acc: &mut Acc) {
             | "cp"
             | "put"
             | "upload-file"
+            | "bisync"
+            | "cleanup"
+            | "dedupe"
     );
     let dry = ctx.args.iter().any(|a| {
         matches!(*a, "--dry-run" | "--dryrun" | "--dryRun")
@@ -403,6 +461,17 @@ mod tests {
             ("mc mirror ./site myminio/site", Caution),
             ("s3cmd sync --delete-removed ./www s3://site/", Danger),
             ("s3cmd sync --dry-run --delete-removed ./www s3://site/", Safe),
+            ("aws --profile prod s3 sync ./site s3://www --delete", Danger),
+            (
+                "azcopy sync ./site 'https://a.blob.core.windows.net/w' --delete-destination true",
+                Danger,
+            ),
+            (
+                "az storage blob sync -c web -s ./site --account-name a --delete-destination true",
+                Danger,
+            ),
+            ("az storage container delete -n web --account-name a", Danger),
+            ("rclone bisync ./a remote:a --resync", Caution),
             ("mc rm local/logs/app.log", Caution),
             ("rclone lsd remote:", Safe),
             ("mc ls local", Safe),

@@ -22,6 +22,7 @@ mod services;
 mod vcs;
 mod writers;
 
+pub(crate) use cloud::aws_command;
 pub(crate) use code::{
     calls, concat_literals, fed_text, make_recipes, string_lists, string_literals,
 };

@@ -18,6 +18,23 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "ssh" => analyze_ssh(ctx, acc),
         "scp" | "sftp" => scp(name, ctx, acc),
         "nc" | "ncat" | "netcat" | "socat" => netcat(ctx, acc),
+        "wg-quick" | "openvpn" | "tailscale" | "zerotier-cli" => {
+            if ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "down" | "leave" | "logout"))
+            {
+                acc.caution(format!(
+                    "{name} takes a VPN down (a session that runs over it is cut off)"
+                ))
+            } else if ctx
+                .args
+                .first()
+                .is_some_and(|a| matches!(*a, "up" | "set" | "join"))
+            {
+                acc.caution(format!("{name} changes the VPN"))
+            }
+        }
         "ip" | "ifconfig" | "ifdown" | "ifup" | "route" | "nmcli" | "brctl" | "iwconfig"
         | "dhclient" | "netplan" | "networkctl" | "tc" => analyze_net(ctx, acc),
         _ => return false,
@@ -430,7 +447,8 @@ fn cuts_network(name: &str, args: &[&str]) -> Option<String> {
     match name {
         "ip" => ip_cuts(
             &words,
-            physical(iface_after(&["dev"]).or_else(|| iface_after(&["set", "delete", "del"]))),
+            // `ip link set [dev] IF`: the interface follows `dev` or the verb.
+            physical(iface_after(&["dev"]).or_else(|| words.get(2).copied())),
         ),
         "ifconfig" => {
             (words.len() >= 2 && words.contains(&"down") && physical(words.first().copied()))
@@ -574,6 +592,33 @@ mod tests {
                 Caution,
             ),
             ("sudo iptables -L INPUT -n --line-numbers", Safe),
+            // Interfaces, routes and radios: stopping remote access.
+            ("ip link set eth0 down", Danger),
+            ("ip l s eth0 down", Danger),
+            ("sudo ip link set dev ens3 down", Danger),
+            ("ip link set lo down", Danger),
+            ("sudo ifconfig ens160 down", Danger),
+            ("sudo ifdown -a", Danger),
+            ("nmcli connection down 'Wired connection 1'", Danger),
+            ("nmcli networking off", Danger),
+            ("nmcli radio all off", Danger),
+            ("networkctl down eth0", Danger),
+            ("sudo ip route del default", Danger),
+            ("route del default", Danger),
+            ("ip route flush table main", Danger),
+            ("ip addr flush dev eth0", Danger),
+            ("sudo dhclient -r eth0", Danger),
+            ("sudo tc qdisc add dev eth0 root netem loss 100%", Danger),
+            ("sudo ip link set docker0 down", Caution),
+            ("sudo ip link set veth1a2b3c down", Caution),
+            ("ip link set eth0 up", Caution),
+            ("ip route flush cache", Caution),
+            ("sudo tc qdisc add dev eth0 root netem delay 100ms", Caution),
+            ("sudo wg-quick down wg0", Caution),
+            ("ip -br link", Safe),
+            ("nmcli radio wifi", Safe),
+            ("networkctl status eth0", Safe),
+            ("ip route show default", Safe),
         ]);
     }
 }

@@ -97,6 +97,10 @@ pub(crate) fn analyze_pkg(ctx: &Ctx, acc: &mut Acc) {
         analyze_low_level(name, ctx, acc);
         return;
     }
+    // `apt-get purge --assume-no …` shows the plan and answers no.
+    if ctx.args.contains(&"--assume-no") {
+        return;
+    }
     let pos = ctx.positionals();
     let sub = pos.first().map(|w| w.text.as_str()).unwrap_or("");
     let sub_lc = sub.to_ascii_lowercase();
@@ -193,6 +197,12 @@ fn analyze_low_level(name: &str, ctx: &Ctx, acc: &mut Acc) {
 }
 
 fn low_level_remove(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    if every_installed(ctx) {
+        acc.danger(format!(
+            "{name} removes every installed package (the system is left without its tools)"
+        ));
+        return;
+    }
     if ctx.args.iter().any(|a| {
         a.contains("--nodeps")
             || *a == "-Rdd"
@@ -362,6 +372,7 @@ const ESSENTIAL: &[&str] = &[
     // written in Python.
     "python3",
     "python3-minimal",
+    "python3-libs",
     // snaps run on their base; snapd runs them.
     "core",
     "core18",
@@ -434,8 +445,11 @@ fn every_installed(ctx: &Ctx) -> bool {
             .first()
             .is_some_and(|w| matches!(w.text.as_str(), "grep" | "head" | "tail"))
     };
-    let piped =
-        ctx.eff.via_xargs && ctx.upstream.iter().any(lists) && !ctx.upstream.iter().any(narrowed);
+    // Fed by xargs, or read from stdin (`pacman -Qq | pacman -Rns -`).
+    let stdin = ctx.positionals().iter().any(|w| w.text == "-");
+    let piped = (ctx.eff.via_xargs || stdin)
+        && ctx.upstream.iter().any(lists)
+        && !ctx.upstream.iter().any(narrowed);
     let substituted = ctx.eff.args.iter().any(|w| {
         w.subs.iter().any(|s| {
             let pipes = parse(&lex(s));
@@ -492,6 +506,10 @@ mod tests {
             ("pip uninstall -y pip", Caution),
             ("apt-get -s purge 'python3*'", Safe),
             ("rpm -e --test glibc", Safe),
+            ("pacman -Qq | sudo pacman -Rns -", Danger),
+            ("rpm -qa | xargs rpm -e --nodeps", Danger),
+            ("rpm -qa | grep nvidia | xargs rpm -e", Caution),
+            ("sudo apt-get purge --assume-no 'python3*'", Safe),
         ]);
     }
 }

@@ -40,7 +40,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             after_options(words, takes)
         }
         "mussh" => value_of(words, &["-c", "--command"]),
-        "aws" if ctx.args.starts_with(&["ssm", "send-command"]) => ssm_commands(ctx, acc),
+        "aws" if aws_command(ctx.args).starts_with(&["ssm", "send-command"]) => {
+            ssm_commands(ctx, acc)
+        }
         "az" if ctx
             .args
             .windows(2)

@@ -8,6 +8,15 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        _ if init_script(ctx).is_some() => {
+            let unit = init_script(ctx).unwrap_or_default();
+            let action = ctx.args.first().copied().unwrap_or("");
+            if matches!(action, "stop" | "force-stop") && is_lockout_unit(&unit) {
+                acc.danger("stopping SSH/networking can lock you out of a remote machine")
+            } else if !matches!(action, "status" | "") {
+                acc.caution(format!("{unit} {action} changes service state"))
+            }
+        }
         "kill" => analyze_kill(ctx, acc),
         "killall5" => acc.danger("killall5 signals every process on the system"),
         "pkill" | "killall" | "skill" | "slay" => analyze_pkill(ctx, acc),
@@ -299,6 +308,15 @@ pub(crate) fn analyze_pkill(ctx: &Ctx, acc: &mut Acc) {
     }
 }
 
+/// `/etc/init.d/ssh stop`: the script of a sysvinit service, by name.
+fn init_script(ctx: &Ctx) -> Option<String> {
+    let words = &ctx.cmd.words;
+    let name_word = words.get(words.len().checked_sub(ctx.eff.args.len() + 1)?)?;
+    let t = name_word.text.as_str();
+    (t.starts_with("/etc/init.d/") || t.starts_with("/etc/rc.d/"))
+        .then(|| basename(t).trim_start_matches("rc.").to_string())
+}
+
 /// What a loop variable stands for when it runs over `$(pgrep sshd)` or
 /// `$(pidof sshd)`: the SSH server's processes.
 pub(crate) const SSHD_PIDS: &str = "%sshd-pids%";
@@ -339,7 +357,21 @@ fn kills_ssh_server(ctx: &Ctx, pids: &[&str]) -> bool {
             .args
             .iter()
             .any(|w| w.subs.iter().any(|s| listed(s)))
-        || ctx.eff.via_xargs && ctx.upstream.iter().any(lists_ssh_server)
+        || ctx.eff.via_xargs
+            && ctx
+                .upstream
+                .iter()
+                .any(|c| lists_ssh_server(c) || greps_ssh_server(c))
+}
+
+/// `ps aux | grep sshd | awk …`: keeps the SSH server's lines of a listing.
+fn greps_ssh_server(c: &Cmd) -> bool {
+    let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+    matches!(w.first().copied(), Some("grep" | "egrep"))
+        && !w.iter().any(|a| a.starts_with('-') && a.contains('v'))
+        && w[1..]
+            .iter()
+            .any(|a| !a.starts_with('-') && names_ssh_server(a))
 }
 
 /// HUP (and USR1, or 0 that only tests) makes a daemon reload or log, not exit.
@@ -533,6 +565,23 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("systemctl status sshd", Safe),
+            // The SSH server stopped or killed by any route.
+            ("for p in $(pgrep sshd); do kill -9 $p; done", Danger),
+            ("pgrep sshd | xargs sudo kill", Danger),
+            ("sudo kill -9 $(pidof sshd)", Danger),
+            ("pkill -f /usr/sbin/sshd", Danger),
+            (
+                "ps aux | grep sshd | awk '{print $2}' | xargs kill -9",
+                Danger,
+            ),
+            ("sudo /etc/init.d/ssh stop", Danger),
+            ("sudo /etc/init.d/nginx restart", Caution),
+            ("sudo update-rc.d -f ssh remove", Danger),
+            ("sudo chkconfig sshd off", Danger),
+            ("sudo rc-service nginx stop", Caution),
+            ("sudo pkill -HUP sshd", Caution),
+            ("sudo kill -HUP $(cat /run/sshd.pid)", Caution),
+            ("pgrep -a sshd", Safe),
             // Kill loops over listings of every process, or all of root's.
             ("for pid in $(pgrep -u 0); do kill -KILL $pid; done", Danger),
             ("for p in $(ps -A -o pid=); do kill $p; done", Danger),

@@ -34,7 +34,21 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "git" => analyze_git(ctx, acc),
-        "bfg" => bfg(ctx, acc),
+        "bfg" => bfg(ctx.args, acc),
+        // `java -jar bfg-1.14.0.jar --delete-files …`.
+        "java"
+            if ctx
+                .args
+                .windows(2)
+                .any(|w| w[0] == "-jar" && basename(w[1]).starts_with("bfg")) =>
+        {
+            let jar = ctx
+                .args
+                .iter()
+                .position(|a| basename(a).starts_with("bfg"))
+                .unwrap_or(0);
+            bfg(&ctx.args[jar + 1..], acc)
+        }
         _ => return false,
     }
     true
@@ -142,7 +156,7 @@ fn filter(sub: &str, rest: &[&str], acc: &mut Acc) {
 
 /// BFG rewrites every commit of every branch (deleting files, folders,
 /// blobs or text); the old history is gone after the `gc` it asks for.
-fn bfg(ctx: &Ctx, acc: &mut Acc) {
+fn bfg(args: &[&str], acc: &mut Acc) {
     const REWRITES: &[&str] = &[
         "--delete-files",
         "-D",
@@ -157,9 +171,9 @@ fn bfg(ctx: &Ctx, acc: &mut Acc) {
         "-rt",
         "--convert-to-git-lfs",
     ];
-    if ctx.args.iter().any(|a| REWRITES.contains(a)) {
+    if args.iter().any(|a| REWRITES.contains(a)) {
         acc.danger("bfg rewrites every commit of the repository's history");
-    } else if !ctx.args.is_empty() {
+    } else if !args.is_empty() && !args.iter().any(|a| matches!(*a, "--help" | "--version")) {
         acc.caution("bfg rewrites the repository's history");
     }
 }
@@ -171,7 +185,7 @@ fn listed_refs(ctx: &Ctx, rest: &[&str]) -> bool {
         c.words.iter().any(|w| {
             matches!(
                 w.text.as_str(),
-                "branch" | "for-each-ref" | "refs/heads" | "ls-remote" | "show-ref"
+                "branch" | "for-each-ref" | "refs/heads" | "ls-remote" | "show-ref" | "tag"
             )
         })
     };
@@ -434,6 +448,12 @@ mod tests {
             ),
             ("git filter-repo --analyze", Safe),
             ("bfg --delete-files id_rsa", Danger),
+            (
+                "java -jar bfg-1.14.0.jar --delete-files '*.pem' repo.git",
+                Danger,
+            ),
+            ("java -jar app.jar --delete-files x", Safe),
+            ("git tag -l | xargs git push origin --delete", Danger),
             ("git reflog expire --dry-run --expire=now --all", Safe),
             ("git commit -n -m wip", Safe),
             ("git filter-branch --help", Safe),
