@@ -72,6 +72,13 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             positionals(words).get(2).map(|w| w.text.clone())
         }
         "vagrant" if ctx.args.first() == Some(&"ssh") => value_of(words, &["-c", "--command"]),
+        "gcloud" if ctx.args.iter().any(|a| a.starts_with("startup-script=")) => ctx
+            .args
+            .iter()
+            .find_map(|a| a.strip_prefix("startup-script="))
+            .map(str::to_string),
+        "kubectl" | "oc" if ctx.args.first() == Some(&"debug") => debug_node(words),
+        "ansible" => ansible_module(ctx.args),
         "gcloud" if ctx.args.contains(&"ssh") => value_of(words, &["--command"]).or_else(|| {
             // `gcloud compute ssh VM -- [ssh flags] CMD`: the words after
             // `--` go to ssh, whose first non-option word is the command.
@@ -115,6 +122,89 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// `ansible HOSTS -m MODULE -a 'k=v …'` for the modules that remove
+/// packages, stop services, delete users or reboot: the shell command each
+/// stands for, judged on every host. (`shell`, `command`, `raw` and `file`
+/// are the code rules'; `None` for them and for modules that only read.)
+fn ansible_module(args: &[&str]) -> Option<String> {
+    let value = |short: &str, long: &str| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            if *a == short || *a == long {
+                args.get(i + 1).copied()
+            } else {
+                a.strip_prefix(long).and_then(|v| v.strip_prefix('='))
+            }
+        })
+    };
+    let module = value("-m", "--module-name")?;
+    let module = module.rsplit('.').next().unwrap_or(module);
+    let margs = value("-a", "--args").unwrap_or("");
+    let kv = |k: &str| {
+        margs
+            .split_whitespace()
+            .find_map(|p| p.strip_prefix(k)?.strip_prefix('='))
+            .map(|v| v.trim_matches(['\'', '"']).replace(',', " "))
+    };
+    let name = kv("name").or_else(|| kv("pkg")).unwrap_or_default();
+    let state = kv("state").unwrap_or_default();
+    let off = |v: Option<String>| v.is_some_and(|v| matches!(v.as_str(), "no" | "false"));
+    match module {
+        "apt" | "yum" | "dnf" | "package" | "pacman" | "zypper" | "apk" | "snap" | "pip"
+            if state == "absent" =>
+        {
+            let manager = if module == "package" {
+                "apt-get"
+            } else {
+                module
+            };
+            Some(format!("{manager} remove -y {name}"))
+        }
+        "service" | "systemd" | "systemd_service" | "sysvinit"
+            if state == "stopped"
+                || off(kv("enabled"))
+                || kv("masked").as_deref() == Some("yes") =>
+        {
+            Some(format!("systemctl stop {name}"))
+        }
+        "service" | "systemd" | "systemd_service" | "sysvinit" if !state.is_empty() => {
+            Some(format!("systemctl restart {name}"))
+        }
+        "user" if state == "absent" => Some(format!(
+            "userdel {}{name}",
+            if kv("remove").as_deref() == Some("yes") {
+                "-r "
+            } else {
+                ""
+            }
+        )),
+        "reboot" => Some("reboot".into()),
+        _ => None,
+    }
+}
+
+/// `kubectl debug node/N -- CMD`: the node's root filesystem is mounted at
+/// `/host` in the debugging container, so `/host/etc` is the node's `/etc`
+/// (and `chroot /host` runs on the node itself). `None` for pods, whose
+/// command the container rules judge.
+fn debug_node(words: &[Word]) -> Option<String> {
+    if !words.iter().any(|w| w.text.starts_with("node/")) {
+        return None;
+    }
+    let p = words.iter().position(|w| w.text == "--")?;
+    let inner: Vec<Word> = words[p + 1..]
+        .iter()
+        .map(|w| Word {
+            text: if w.text == "/host" {
+                "/".into()
+            } else {
+                w.text.replace("/host/", "/")
+            },
+            ..w.clone()
+        })
+        .collect();
+    (!inner.is_empty()).then(|| quote_words(&inner))
 }
 
 /// A salt execution function and its arguments, as the shell command it
@@ -230,7 +320,7 @@ fn nomad_exec(words: &[Word]) -> Option<String> {
     let takes = |o: &str| {
         matches!(
             o.trim_start_matches('-'),
-            "task" | "e" | "escape" | "address" | "region" | "namespace" | "token" | "job"
+            "task" | "e" | "escape" | "address" | "region" | "namespace" | "token"
         ) && !o.contains('=')
     };
     let mut i = 2;
@@ -297,21 +387,26 @@ fn upstream_cat(upstream: &[Cmd]) -> Option<String> {
 }
 
 /// Whether a remote command is a shell that reads its script on stdin
-/// (`bash -s`, `sudo sh`, `sudo -i`), not one told a script or `-c`.
+/// (`bash -s`, `sudo sh`, `sudo -i`, `sudo su -`), not one told a script or
+/// `-c`.
 pub(crate) fn reads_script(remote: &str) -> bool {
     let Some(cmd) = first_cmd(remote) else {
         return false;
     };
+    let words: Vec<&str> = cmd.words.iter().map(|w| w.text.as_str()).collect();
+    let root = words
+        .first()
+        .is_some_and(|w| matches!(*w, "sudo" | "su" | "doas" | "runuser" | "pkexec"));
+    let code = words.iter().any(|w| matches!(*w, "-c" | "--command"));
     let Some(eff) = unwrap_cmd(&cmd.words) else {
-        return cmd
-            .words
-            .first()
-            .is_some_and(|w| matches!(w.text.as_str(), "sudo" | "su" | "doas"));
+        return root && !code;
     };
     let args: Vec<&str> = eff.args.iter().map(|w| w.text.as_str()).collect();
-    is_shell(&eff.name)
-        && !has_flag(&args, 'c', &[])
-        && (has_flag(&args, 's', &[]) || positionals(eff.args).is_empty())
+    let login = matches!(eff.name.as_str(), "su" | "-" | "sudo") && root && !code;
+    login
+        || is_shell(&eff.name)
+            && !has_flag(&args, 'c', &[])
+            && (has_flag(&args, 's', &[]) || positionals(eff.args).is_empty())
 }
 
 /// The words after the options (each option's value skipped), as one command.
@@ -326,7 +421,11 @@ fn after_options(words: &[Word], takes: impl Fn(&str) -> bool) -> Option<String>
         if !t.starts_with('-') || w.quoted {
             break;
         }
-        i += if takes(t) { 2 } else { 1 };
+        // `-bw HOSTS`: a cluster of short flags whose last one takes a value.
+        let cluster_takes = !t.starts_with("--")
+            && t.len() > 2
+            && t.chars().last().is_some_and(|c| takes(&format!("-{c}")));
+        i += if takes(t) || cluster_takes { 2 } else { 1 };
     }
     let rest = words.get(i..).filter(|r| !r.is_empty())?;
     Some(if rest.len() == 1 {
@@ -421,6 +520,23 @@ mod tests {
             ("tsh ssh root@web1 'rm -rf /var/lib/postgresql'", Danger),
             ("gcloud compute ssh vm -- 'sudo rm -rf /srv/data'", Danger),
             ("mosh web1", Safe),
+            ("ansible all -m apt -a 'name=openssh-server state=absent'", Danger),
+            ("ansible all -m service -a 'name=sshd state=stopped'", Danger),
+            ("ansible all -m user -a 'name=deploy state=absent remove=yes'", Danger),
+            ("ansible all -m apt -a 'name=htop state=absent'", Caution),
+            ("ansible all -m service -a 'name=nginx state=restarted'", Caution),
+            ("ssh -tt db1 'sudo su -' <<EOF\nrm -rf /var/lib/pgsql\nEOF", Danger),
+            ("clush -bw node[1-9] 'sudo rm -rf /opt/app'", Danger),
+            ("nomad alloc exec -job web rm -rf /alloc/data", Danger),
+            (
+                "kubectl debug node/n1 -it --image=busybox -- sh -c 'rm -rf /host/etc/kubernetes'",
+                Danger,
+            ),
+            ("kubectl debug node/n1 -it --image=busybox -- ls /host/etc", Caution),
+            (
+                "gcloud compute instances add-metadata vm --metadata startup-script='rm -rf /srv/data'",
+                Danger,
+            ),
         ]);
     }
 }
