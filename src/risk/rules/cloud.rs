@@ -50,49 +50,54 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         }
         "az" if az_storage(ctx.args, acc) => {}
         "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
-            // `az storage blob delete-batch` deletes every blob that matches, unasked.
-            if ctx.args.contains(&"delete-batch") {
-                acc.danger(format!("{name} deletes blobs in bulk without asking"));
-                return true;
-            }
-            if ctx
-                .args
-                .iter()
-                .any(|a| matches!(*a, "rm" | "delete" | "rb" | "purge"))
-            {
-                // `gsutil rm gs://b/**`: every object of the bucket.
-                if ctx
-                    .args
-                    .iter()
-                    .any(|a| a.contains("://") && (a.ends_with("/**") || a.ends_with("/*")))
-                {
-                    acc.danger(format!("{name} deletes every object of a bucket"));
-                    return true;
-                }
-                // Purging skips the soft-delete that would have kept it recoverable.
-                if ctx.args.contains(&"purge") {
-                    acc.danger(format!("{name} purges a deleted resource for good"));
-                    return true;
-                }
-                if ctx.has_flag('r', &["--recursive"])
-                    || ctx.args.contains(&"-m") && ctx.has_flag('r', &[])
-                {
-                    acc.danger("recursively deletes cloud storage");
-                } else if ctx.args.iter().any(|a| {
-                    matches!(
-                        *a,
-                        "--quiet" | "-q" | "--yes" | "-y" | "--force" | "--no-prompt"
-                    ) || (*a == "-f" && name == "doctl")
-                }) {
-                    acc.danger("deletes cloud resources without asking for confirmation");
-                } else {
-                    acc.caution("deletes cloud resources");
-                }
-            }
+            other_deletes(name, ctx, acc)
         }
         _ => return false,
     }
     true
+}
+
+/// Deletes by the other big CLIs: in bulk, of a whole bucket, purged,
+/// recursive or told not to ask are danger; the rest ask first.
+fn other_deletes(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    // `az storage blob delete-batch` deletes every blob that matches, unasked.
+    if ctx.args.contains(&"delete-batch") {
+        acc.danger(format!("{name} deletes blobs in bulk without asking"));
+        return;
+    }
+    if ctx
+        .args
+        .iter()
+        .any(|a| matches!(*a, "rm" | "delete" | "rb" | "purge"))
+    {
+        // `gsutil rm gs://b/**`: every object of the bucket.
+        if ctx
+            .args
+            .iter()
+            .any(|a| a.contains("://") && (a.ends_with("/**") || a.ends_with("/*")))
+        {
+            acc.danger(format!("{name} deletes every object of a bucket"));
+            return;
+        }
+        // Purging skips the soft-delete that would have kept it recoverable.
+        if ctx.args.contains(&"purge") {
+            acc.danger(format!("{name} purges a deleted resource for good"));
+            return;
+        }
+        if ctx.has_flag('r', &["--recursive"]) || ctx.args.contains(&"-m") && ctx.has_flag('r', &[])
+        {
+            acc.danger("recursively deletes cloud storage");
+        } else if ctx.args.iter().any(|a| {
+            matches!(
+                *a,
+                "--quiet" | "-q" | "--yes" | "-y" | "--force" | "--no-prompt"
+            ) || (*a == "-f" && name == "doctl")
+        }) {
+            acc.danger("deletes cloud resources without asking for confirmation");
+        } else {
+            acc.caution("deletes cloud resources");
+        }
+    }
 }
 
 /// The aws CLI's words after its global options (`--profile prod`,

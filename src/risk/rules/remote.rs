@@ -11,35 +11,28 @@ use crate::risk::prelude::*;
 
 /// The family's rules; `false` when `name` is not one of its commands.
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
-    let words = ctx.eff.args;
-    let remote: Option<String> = match name {
-        "pdsh" | "clush" | "pssh" | "parallel-ssh" | "dsh" | "prsh" => {
-            let takes = |o: &str| {
-                matches!(
-                    o,
-                    "-w" | "-x"
-                        | "-g"
-                        | "-X"
-                        | "-R"
-                        | "-l"
-                        | "-u"
-                        | "-f"
-                        | "-t"
-                        | "-h"
-                        | "-H"
-                        | "-p"
-                        | "-o"
-                        | "-e"
-                        | "-O"
-                        | "-m"
-                        | "--hosts"
-                        | "--host"
-                        | "--group"
-                )
-            };
-            after_options(words, takes)
+    let remote = match cloud_text(name, ctx, acc).or_else(|| shell_text(name, ctx)) {
+        Some(remote) => remote,
+        None => return false,
+    };
+    match remote {
+        Some(text) if !text.trim().is_empty() => {
+            acc.caution(format!(
+                "{name} runs a command on other machines or instances"
+            ));
+            assess_script(&text, ctx.depth + 1, acc);
         }
-        "mussh" => value_of(words, &["-c", "--command"]),
+        _ => return false,
+    }
+    true
+}
+
+/// Cloud and configuration-management commands that send a command to
+/// instances: `Some(text)` when `name` is one (`text` what runs there),
+/// `None` for any other command.
+fn cloud_text(name: &str, ctx: &Ctx, acc: &mut Acc) -> Option<Option<String>> {
+    let words = ctx.eff.args;
+    Some(match name {
         "aws" if aws_command(ctx.args).starts_with(&["ssm", "send-command"]) => {
             ssm_commands(ctx, acc)
         }
@@ -52,6 +45,34 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         }
         "nomad" if ctx.args.starts_with(&["alloc", "exec"]) => nomad_exec(words),
         "salt" | "salt-ssh" | "salt-call" => salt_function(words),
+        "gcloud" if ctx.args.iter().any(|a| a.starts_with("startup-script=")) => ctx
+            .args
+            .iter()
+            .find_map(|a| a.strip_prefix("startup-script="))
+            .map(str::to_string),
+        "kubectl" | "oc" if ctx.args.first() == Some(&"debug") => debug_node(words),
+        "ansible" => ansible_module(ctx.args),
+        "gcloud" if ctx.args.contains(&"ssh") => value_of(words, &["--command"]).or_else(|| {
+            // `gcloud compute ssh VM -- [ssh flags] CMD`: the words after
+            // `--` go to ssh, whose first non-option word is the command.
+            let p = words.iter().position(|w| w.text == "--")?;
+            let rest = &words[p + 1..];
+            let i = rest.iter().position(|w| !w.text.starts_with('-'))?;
+            Some(quote_words(&rest[i..]))
+        }),
+        _ => return None,
+    })
+}
+
+/// Fan-out and remote shells, and shells inside machines and containers:
+/// `Some(text)` when `name` is one, `None` for any other command.
+fn shell_text(name: &str, ctx: &Ctx) -> Option<Option<String>> {
+    let words = ctx.eff.args;
+    Some(match name {
+        "pdsh" | "clush" | "pssh" | "parallel-ssh" | "dsh" | "prsh" => {
+            after_options(words, |o| FAN_OUT_TAKES.contains(&o))
+        }
+        "mussh" => value_of(words, &["-c", "--command"]),
         "mosh" => after_host(words, |o| {
             matches!(o, "-p" | "--port" | "--ssh" | "--server")
         }),
@@ -72,21 +93,6 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             positionals(words).get(2).map(|w| w.text.clone())
         }
         "vagrant" if ctx.args.first() == Some(&"ssh") => value_of(words, &["-c", "--command"]),
-        "gcloud" if ctx.args.iter().any(|a| a.starts_with("startup-script=")) => ctx
-            .args
-            .iter()
-            .find_map(|a| a.strip_prefix("startup-script="))
-            .map(str::to_string),
-        "kubectl" | "oc" if ctx.args.first() == Some(&"debug") => debug_node(words),
-        "ansible" => ansible_module(ctx.args),
-        "gcloud" if ctx.args.contains(&"ssh") => value_of(words, &["--command"]).or_else(|| {
-            // `gcloud compute ssh VM -- [ssh flags] CMD`: the words after
-            // `--` go to ssh, whose first non-option word is the command.
-            let p = words.iter().position(|w| w.text == "--")?;
-            let rest = &words[p + 1..];
-            let i = rest.iter().position(|w| !w.text.starts_with('-'))?;
-            Some(quote_words(&rest[i..]))
-        }),
         "docker-machine" if ctx.args.first() == Some(&"ssh") => {
             words.get(2..).filter(|w| !w.is_empty()).map(quote_words)
         }
@@ -110,19 +116,15 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 _ => None,
             }
         }
-        _ => return false,
-    };
-    match remote {
-        Some(text) if !text.trim().is_empty() => {
-            acc.caution(format!(
-                "{name} runs a command on other machines or instances"
-            ));
-            assess_script(&text, ctx.depth + 1, acc);
-        }
-        _ => return false,
-    }
-    true
+        _ => return None,
+    })
 }
+
+/// The options of pdsh, clush and pssh that take a value.
+const FAN_OUT_TAKES: &[&str] = &[
+    "-w", "-x", "-g", "-X", "-R", "-l", "-u", "-f", "-t", "-h", "-H", "-p", "-o", "-e", "-O", "-m",
+    "--hosts", "--host", "--group",
+];
 
 /// `ansible HOSTS -m MODULE -a 'k=v …'` for the modules that remove
 /// packages, stop services, delete users or reboot: the shell command each
