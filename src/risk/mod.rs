@@ -30,38 +30,39 @@
 //! the source lacks (`aws s3 sync --delete`, `gsutil rsync -d`, `gcloud
 //! storage rsync --delete-unmatched-destination-objects`, `rclone sync`,
 //! `azcopy sync --delete-destination=true`, `mc mirror --remove`, `s3cmd sync
-//! --delete-removed`); disks (partition tables, filesystems, raw writes,
-//! subvolumes); permissions on system trees, on SSH keys, on setuid programs
-//! (`chmod u-s /usr/bin/sudo`) or on files all must read (`chmod 600
-//! /etc/passwd`); stopping remote access (sshd stopped, masked or killed by
-//! any route: `pkill sshd`, `kill $(pidof sshd)`, a loop over `$(pgrep
-//! sshd)`; a network interface taken down, the loopback too, by `ip link`,
-//! `ifconfig`, `ifdown`, `nmcli`, `networkctl`; the default route deleted,
-//! routes or addresses flushed, every packet dropped by `tc`; firewalls that
-//! cut SSH off or drop all input, ufw denying incoming by default enabled
-//! without an SSH allow, power-off, deleting, emptying, moving away or
-//! replacing SSH private keys or `authorized_keys`, locking any account,
-//! crashing PID 1); emptying system files (`sed -i '1,$d'`, `perl -i -ne
-//! 'print if 0'`), the system's logs or a store's data files; killing every
-//! process or all of root's (`for p in $(pgrep -u root); do kill $p; done`);
-//! every file of a system or data directory by glob, listing or loop (`for f
-//! in $(ls /etc)`, `find DIR | while read f`, `*.ibd` in `/var/lib/mysql`),
-//! whose variable stands for the listed glob; every resource a listing names
-//! (`for p in $(kubectl get pods -o name)`, `… | xargs git branch -D`);
-//! another user's home (`~alice`, a service account's `~postgres/…` is its
-//! data); removing essential packages, by name or by a glob that matches one
-//! (`'python3*'`: Debian's, Ubuntu's and Fedora's own tools run on it;
-//! `'openssh*'`, `'libc6*'`), with `--allow-remove-essential`, `--nodeps` or
-//! `--force-depends`, or every installed package from a listing; and running
-//! code that cannot be seen: text downloaded or decoded and piped into a
-//! shell or interpreter (PowerShell's `iex (iwr …)` included; its
-//! `Remove-Item -Recurse` of `C:\Windows` or a home is a recursive delete
-//! like any other). What runs on other machines (ssh, pdsh, salt, ansible,
-//! containers) is judged as if it ran here, and so is what a remote shell
-//! reads on stdin (`printf '…' | ssh host`, `ssh host < x.sh`, `ssh host bash
-//! -s <<EOF`) or a cloud sends to run (`aws ssm send-command`, `az vm
-//! run-command`, `gcloud compute ssh --command`, `nomad alloc exec`, `kubectl
-//! debug`).
+//! --delete-removed`) and deployments that delete what the template does not
+//! name (`az deployment group create --mode Complete`); disks (partition
+//! tables, filesystems, raw writes, subvolumes); permissions on system trees,
+//! on SSH keys, on setuid programs (`chmod u-s /usr/bin/sudo`) or on files
+//! all must read (`chmod 600 /etc/passwd`); stopping remote access (sshd
+//! stopped, masked or killed by any route: `pkill sshd`, `kill $(pidof
+//! sshd)`, a loop over `$(pgrep sshd)`; a network interface taken down, the
+//! loopback too, by `ip link`, `ifconfig`, `ifdown`, `nmcli`, `networkctl`;
+//! the default route deleted, routes or addresses flushed, every packet
+//! dropped by `tc`; firewalls that cut SSH off or drop all input, ufw denying
+//! incoming by default enabled without an SSH allow, power-off, deleting,
+//! emptying, moving away or replacing SSH private keys or `authorized_keys`,
+//! locking any account, crashing PID 1); emptying system files (`sed -i
+//! '1,$d'`, `perl -i -ne 'print if 0'`), the system's logs or a store's data
+//! files; killing every process or all of root's (`for p in $(pgrep -u root);
+//! do kill $p; done`); every file of a system or data directory by glob,
+//! listing or loop (`for f in $(ls /etc)`, `find DIR | while read f`, `*.ibd`
+//! in `/var/lib/mysql`), whose variable stands for the listed glob; every
+//! resource a listing names (`for p in $(kubectl get pods -o name)`, `… |
+//! xargs git branch -D`); another user's home (`~alice`, a service account's
+//! `~postgres/…` is its data); removing essential packages, by name or by a
+//! glob that matches one (`'python3*'`: Debian's, Ubuntu's and Fedora's own
+//! tools run on it; `'openssh*'`, `'libc6*'`), with
+//! `--allow-remove-essential`, `--nodeps` or `--force-depends`, or every
+//! installed package from a listing; and running code that cannot be seen:
+//! text downloaded or decoded and piped into a shell or interpreter
+//! (PowerShell's `iex (iwr …)` included; its `Remove-Item -Recurse` of
+//! `C:\Windows` or a home is a recursive delete like any other). What runs on
+//! other machines (ssh, pdsh, salt, ansible, containers) is judged as if it
+//! ran here, and so is what a remote shell reads on stdin (`printf '…' | ssh
+//! host`, `ssh host < x.sh`, `ssh host bash -s <<EOF`) or a cloud sends to
+//! run (`aws ssm send-command`, `az vm run-command`, `gcloud compute ssh
+//! --command`, `nomad alloc exec`, `kubectl debug`).
 //!
 //! **Caution** is what is scoped, reversible or asked about first: deleting
 //! named files or a build directory, a soft reset, one container, pod or Helm
@@ -73,9 +74,10 @@
 //! fetch), a copy or sync that deletes nothing at the destination, a
 //! container's or VM's virtual link taken down (`docker0`, `veth…`), sshd
 //! reloaded (`pkill -HUP sshd`), non-essential packages removed by glob
-//! (`'nvidia*'`), `pip uninstall pip`. **Unknown is not safe**: a command
-//! name computed at run time, `eval` of computed text, text generated by a
-//! pipeline and fed to a shell, or input that does not parse is at least
+//! (`'nvidia*'`), `pip uninstall pip`, a playbook or states applied
+//! (`ansible-playbook`, `salt '*' state.apply`). **Unknown is not safe**: a
+//! command name computed at run time, `eval` of computed text, text generated
+//! by a pipeline and fed to a shell, or input that does not parse is at least
 //! caution, with a reason. A quote left open is the exception that proves it:
 //! the shell refuses that line and what follows, so what it would do is
 //! reported as caution with its reasons. **Safe** reads or creates things;

@@ -49,6 +49,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             acc.caution(format!("{name} copies objects (overwrites existing ones)"))
         }
         "az" if az_storage(ctx.args, acc) => {}
+        "az" if ctx.args.first() == Some(&"deployment") && ctx.args.contains(&"create") => {
+            az_deployment(ctx.args, acc)
+        }
         "gsutil" | "gcloud" | "az" | "doctl" | "linode-cli" | "oci" => {
             other_deletes(name, ctx, acc)
         }
@@ -218,6 +221,27 @@ fn az_storage(args: &[&str], acc: &mut Acc) -> bool {
         _ => return false,
     }
     true
+}
+
+/// `az deployment group create --mode Complete` deletes every resource of
+/// the group that the template does not name, without asking (unless told
+/// to confirm a what-if first); `--what-if` only shows the plan.
+fn az_deployment(args: &[&str], acc: &mut Acc) {
+    let has = |o: &str| args.contains(&o);
+    let complete = args
+        .windows(2)
+        .any(|w| w[0] == "--mode" && w[1].eq_ignore_ascii_case("complete"))
+        || args
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("--mode=complete"));
+    if has("--what-if") || has("-w") {
+    } else if complete && !has("--confirm-with-what-if") && !has("-c") {
+        acc.danger(
+            "az deployment in Complete mode deletes every resource of the group the template does not name, without asking",
+        );
+    } else {
+        acc.caution("az deployment changes cloud resources");
+    }
 }
 
 /// `azcopy sync --delete-destination=true` deletes what the source lacks;
@@ -477,6 +501,15 @@ mod tests {
             ),
             ("az storage container delete -n web --account-name a", Danger),
             ("rclone bisync ./a remote:a --resync", Caution),
+            (
+                "az deployment group create -g rg -f main.bicep --mode Complete",
+                Danger,
+            ),
+            ("az deployment group create -g rg -f main.bicep", Caution),
+            (
+                "az deployment group create -g rg -f main.bicep --mode Complete --what-if",
+                Safe,
+            ),
             ("mc rm local/logs/app.log", Caution),
             ("rclone lsd remote:", Safe),
             ("mc ls local", Safe),

@@ -373,6 +373,7 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
                     | "-brief"
                     | "maddr"
                     | "tunnel"
+                    | "help"
             ) || !x.starts_with('-') && a.iter().any(|y| *y == "show" || *y == "get")
         }),
         "ifconfig" => a.len() <= 1,

@@ -1,8 +1,11 @@
 //! Remote and fan-out shells: the command they run on other machines is
 //! judged as if run here (pdsh, clush, pssh, dsh, salt, knife, vagrant ssh,
 //! gcloud compute ssh, multipass, pct, lxc-attach, machinectl, toolbox,
-//! distrobox, systemd-nspawn, docker-machine ssh, `aws ssm send-command`,
-//! `az vm run-command`, `nomad alloc exec`). Run on twenty hosts, a
+//! distrobox, systemd-nspawn, docker-machine ssh, mosh, tsh, `aws ssm
+//! send-command`, `az vm run-command`, a gcloud `startup-script`, `nomad
+//! alloc exec`, `kubectl debug node/…` with the node's `/host`). Salt's and
+//! ansible's modules that delete, remove packages, stop services or delete
+//! users are judged as the command each stands for. Run on twenty hosts, a
 //! destructive command is no less so. A remote shell given no command reads
 //! its script on stdin (`printf '…' | ssh host`, `ssh host < x.sh`, `ssh
 //! host bash -s <<EOF`): that text is judged like a local shell's input.
@@ -44,7 +47,17 @@ fn cloud_text(name: &str, ctx: &Ctx, acc: &mut Acc) -> Option<Option<String>> {
             run_command_scripts(ctx, acc)
         }
         "nomad" if ctx.args.starts_with(&["alloc", "exec"]) => nomad_exec(words),
-        "salt" | "salt-ssh" | "salt-call" => salt_function(words),
+        "salt" | "salt-ssh" | "salt-call" => {
+            let applies = words.iter().any(|w| w.text.starts_with("state."));
+            if applies && !ctx.args.iter().any(|a| a.eq_ignore_ascii_case("test=true")) {
+                acc.caution(format!("{name} applies states to the targeted minions"));
+            }
+            salt_function(words)
+        }
+        "ansible-playbook" => {
+            acc.caution("ansible-playbook applies a playbook to the inventory's hosts");
+            None
+        }
         "gcloud" if ctx.args.iter().any(|a| a.starts_with("startup-script=")) => ctx
             .args
             .iter()
@@ -522,6 +535,10 @@ mod tests {
             ("tsh ssh root@web1 'rm -rf /var/lib/postgresql'", Danger),
             ("gcloud compute ssh vm -- 'sudo rm -rf /srv/data'", Danger),
             ("mosh web1", Safe),
+            ("salt '*' state.apply", Caution),
+            ("salt '*' state.apply test=True", Safe),
+            ("ansible-playbook -i prod site.yml", Caution),
+            ("ansible-playbook -i prod site.yml --check", Safe),
             ("ansible all -m apt -a 'name=openssh-server state=absent'", Danger),
             ("ansible all -m service -a 'name=sshd state=stopped'", Danger),
             ("ansible all -m user -a 'name=deploy state=absent remove=yes'", Danger),
