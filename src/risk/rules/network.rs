@@ -302,6 +302,24 @@ fn ssh_option_commands(args: &[&str], depth: usize, acc: &mut Acc) {
     }
 }
 
+/// The text piped into ssh (statically known) or read from a file written
+/// earlier in the text (`ssh db mysql < drop.sql`).
+fn piped_text(ctx: &Ctx, acc: &Acc) -> Option<String> {
+    if !ctx.upstream.is_empty() {
+        return eval_pipeline(ctx.upstream, acc);
+    }
+    ctx.cmd
+        .redirs
+        .iter()
+        .filter(|r| r.kind == RedirKind::Read && !r.target.procsub)
+        .find_map(
+            |r| match acc.written.get(r.target.text.trim_start_matches("./")) {
+                Some(Written::Text(t)) => Some(t.clone()),
+                _ => None,
+            },
+        )
+}
+
 pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     ssh_option_commands(args, ctx.depth, acc);
@@ -323,7 +341,14 @@ pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
             if reads_script(&command) {
                 remote_shell_stdin(ctx, acc);
             }
-            let remote = with_fed_input(&command, &ctx.cmd.redirs);
+            // What the local side pipes in reaches the remote command's stdin
+            // (`echo 'DROP DATABASE x;' | ssh db mysql`).
+            let remote = match piped_text(ctx, acc) {
+                Some(text) if !text.contains("SUPERHELFER_FED_INPUT") => {
+                    format!("{command} <<'SUPERHELFER_FED_INPUT'\n{text}\nSUPERHELFER_FED_INPUT\n")
+                }
+                _ => with_fed_input(&command, &ctx.cmd.redirs),
+            };
             assess_script(&remote, ctx.depth + 1, acc);
             return;
         }
@@ -569,6 +594,12 @@ mod tests {
             ("sudo firewall-cmd --permanent --remove-service=ssh", Danger),
             ("sudo firewall-cmd --permanent --add-service=https", Caution),
             ("ssh db 'psql -U app' <<< 'DROP TABLE users;'", Danger),
+            ("echo 'DROP DATABASE prod;' | ssh db mysql", Danger),
+            (
+                "echo 'DROP DATABASE prod;' > d.sql && ssh db 'mysql prod' < d.sql",
+                Danger,
+            ),
+            ("echo 'SELECT 1;' | ssh db mysql", Safe),
             ("ip link show eth0", Safe),
             (
                 "ssh -oLocalCommand='shred -u ~/.ssh/id_rsa' -oPermitLocalCommand=yes h",
