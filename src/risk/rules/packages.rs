@@ -272,6 +272,7 @@ fn install_or_remove(name: &str, sub: &str, sub_lc: &str, pos: &[&Word], acc: &m
         && pos.iter().skip(1).any(|w| {
             matches!(w.text.as_str(), "*" | ".*" | "'*'")
                 || !LANGUAGE_MANAGERS.contains(&name) && is_essential_package(&w.text)
+                || name == "snap" && SNAP_BASES.contains(&w.text.as_str())
         })
     {
         acc.danger(format!(
@@ -373,14 +374,11 @@ const ESSENTIAL: &[&str] = &[
     "python3",
     "python3-minimal",
     "python3-libs",
-    // snaps run on their base; snapd runs them.
-    "core",
-    "core18",
-    "core20",
-    "core22",
-    "core24",
-    "snapd",
 ];
+
+/// The snaps every other snap runs on (for `snap remove`; `apt purge snapd`
+/// is an ordinary removal).
+const SNAP_BASES: &[&str] = &["core", "core18", "core20", "core22", "core24", "snapd"];
 
 /// An essential package, a pattern that matches one (`'python3*'`,
 /// `'*ssh*'`, `systemd*`, `'linux-image-*'`), or a versioned name of one
@@ -491,6 +489,7 @@ mod tests {
             ("sudo apt-get purge -y '*python*'", Danger),
             ("sudo apt-get purge -y 'perl*'", Danger),
             ("sudo snap remove core", Danger),
+            ("sudo apt-get purge -y snapd", Caution),
             (
                 "sudo apt-get remove --allow-remove-essential -y sed",
                 Danger,
