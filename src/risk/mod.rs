@@ -7,41 +7,63 @@
 //! # Policy
 //!
 //! **Danger** is what can destroy data, a system or access beyond easy
-//! recovery: recursive deletes outside the working tree (`/`, system trees,
-//! a home directory or any directory of the user's in it that is not a
-//! cache, a build output or a temporary one, everything in or above the
-//! working directory) or of
-//! data directories (`/var/lib/mysql`, `/srv/…`, paths naming a database or a
-//! store); discarding uncommitted or ignored work or history (`git reset
-//! --hard`, `git clean -x`, `git checkout -- .`, `git checkout -f BRANCH`,
-//! `git stash clear`, force pushes, `git reflog expire --expire=now`,
-//! `update-ref -d`, `svn revert -R`, `rm -rf .git`); wiping images and
-//! volumes (`docker system prune -a`, `volume prune`, `compose down -v`, a
-//! volume named for a store such as `pgdata`, a Helm release of a store
-//! such as `helm uninstall postgresql`); deleting cloud resources
-//! without being asked (`aws … delete-*`, `--quiet`/`--yes`, `terraform
-//! destroy -auto-approve`, `yes |` piped in, CLIs that never ask such as
-//! `eksctl`); disks (partition tables, filesystems, raw writes, subvolumes);
-//! permissions on system trees, on SSH keys, on setuid programs (`chmod u-s
-//! /usr/bin/sudo`) or on files all must read (`chmod 600 /etc/passwd`);
-//! stopping remote access (sshd, firewalls that cut SSH off or drop all
-//! input, ufw denying incoming by default enabled without an SSH allow,
-//! power-off, deleting, emptying, moving away or replacing SSH private keys
-//! or `authorized_keys`, locking any account, crashing PID 1); emptying
-//! system files (`sed -i '1,$d'`, `perl -i -ne 'print if 0'`), the system's
-//! logs or a store's data files; killing every process or all of root's
-//! (`for p in $(pgrep -u root); do kill $p; done`); every file of a
-//! system or data directory by glob, listing or loop (`for f in $(ls
-//! /etc)`, `find DIR | while read f`, `*.ibd` in `/var/lib/mysql`), whose
-//! variable stands for the listed glob; every resource a listing names
-//! (`for p in $(kubectl get pods -o name)`, `… | xargs git branch -D`);
-//! another user's home (`~alice`, a service account's `~postgres/…` is its
-//! data); removing essential packages; and running code that cannot be
-//! seen: text downloaded or decoded and piped into a shell or interpreter
+//! recovery: recursive deletes outside the working tree (`/`, system trees, a
+//! home directory or any directory of the user's in it that is not a cache, a
+//! build output or a temporary one, everything in or above the working
+//! directory) or of data directories (`/var/lib/mysql`, `/srv/…`, queued work in `/var/spool/…`,
+//! paths naming a database or a store); an application's whole tree directly
+//! under `/opt` (`rm -rf /opt/myapp`: its configuration, uploads and data
+//! live there; a cache or release below it is caution); discarding
+//! uncommitted or ignored work or history (`git reset --hard`, `git clean
+//! -x`, `git checkout -- .`, `git checkout -f BRANCH`, `git stash clear`,
+//! force pushes, `git reflog expire --expire=now`, `update-ref -d`, `svn
+//! revert -R`, `rm -rf .git`); history rewritten without a backup (`git
+//! filter-branch --force`, `git filter-repo --force`, `bfg --delete-files`);
+//! every remote ref the local repository lacks deleted (`git push --mirror`,
+//! `git push --prune`), remote branches deleted from a listing, a branch
+//! force-deleted after `git checkout --orphan` (its history is left
+//! unreachable); wiping images and volumes (`docker system prune -a`, `volume
+//! prune`, `compose down -v`, a volume named for a store such as `pgdata`, a
+//! Helm release of a store such as `helm uninstall postgresql`); deleting
+//! cloud resources without being asked (`aws … delete-*`, `--quiet`/`--yes`,
+//! `terraform destroy -auto-approve`, `yes |` piped in, CLIs that never ask
+//! such as `eksctl`), syncs and mirrors among them that delete every object
+//! the source lacks (`aws s3 sync --delete`, `gsutil rsync -d`, `gcloud
+//! storage rsync --delete-unmatched-destination-objects`, `rclone sync`,
+//! `azcopy sync --delete-destination=true`, `mc mirror --remove`, `s3cmd sync
+//! --delete-removed`) and deployments that delete what the template does not
+//! name (`az deployment group create --mode Complete`); disks (partition
+//! tables, filesystems, raw writes, subvolumes); permissions on system trees,
+//! on SSH keys, on setuid programs (`chmod u-s /usr/bin/sudo`) or on files
+//! all must read (`chmod 600 /etc/passwd`); stopping remote access (sshd
+//! stopped, masked or killed by any route: `pkill sshd`, `kill $(pidof
+//! sshd)`, a loop over `$(pgrep sshd)`; a network interface taken down, the
+//! loopback too, by `ip link`, `ifconfig`, `ifdown`, `nmcli`, `networkctl`;
+//! the default route deleted, routes or addresses flushed, every packet
+//! dropped by `tc`; firewalls that cut SSH off or drop all input, ufw denying
+//! incoming by default enabled without an SSH allow, power-off, deleting,
+//! emptying, moving away or replacing SSH private keys or `authorized_keys`,
+//! locking any account, crashing PID 1); emptying system files (`sed -i
+//! '1,$d'`, `perl -i -ne 'print if 0'`), the system's logs or a store's data
+//! files; killing every process or all of root's (`for p in $(pgrep -u root);
+//! do kill $p; done`); every file of a system or data directory by glob,
+//! listing or loop (`for f in $(ls /etc)`, `find DIR | while read f`, `*.ibd`
+//! in `/var/lib/mysql`), whose variable stands for the listed glob; every
+//! resource a listing names (`for p in $(kubectl get pods -o name)`, `… |
+//! xargs git branch -D`); another user's home (`~alice`, a service account's
+//! `~postgres/…` is its data); removing essential packages, by name or by a
+//! glob that matches one (`'python3*'`: Debian's, Ubuntu's and Fedora's own
+//! tools run on it; `'openssh*'`, `'libc6*'`), with
+//! `--allow-remove-essential`, `--nodeps` or `--force-depends`, or every
+//! installed package from a listing; and running code that cannot be seen:
+//! text downloaded or decoded and piped into a shell or interpreter
 //! (PowerShell's `iex (iwr …)` included; its `Remove-Item -Recurse` of
-//! `C:\Windows` or a home is a recursive delete like any other).
-//! What runs on other machines (ssh, pdsh, salt, ansible, containers) is
-//! judged as if it ran here. Code given to another program is judged by
+//! `C:\Windows` or a home is a recursive delete like any other). What runs on
+//! other machines (ssh, pdsh, salt, ansible, containers) is judged as if it
+//! ran here, and so is what a remote shell reads on stdin (`printf '…' | ssh
+//! host`, `ssh host < x.sh`, `ssh host bash -s <<EOF`) or a cloud sends to
+//! run (`aws ssm send-command`, `az vm run-command`, `gcloud compute ssh
+//! --command`, `nomad alloc exec`, `kubectl debug`). Code given to another program is judged by
 //! what it does, in any language: a string handed to a "run a shell
 //! command" API is a shell script, an argument list handed to a process
 //! API (`system "rm", "-rf", P`, `spawnSync('rm', ['-rf', P])`) is a
@@ -50,18 +72,28 @@
 //! in Path('/home').iterdir()]`) deletes the listed directory.
 //!
 //! **Caution** is what is scoped, reversible or asked about first: deleting
-//! named files or a build directory, a soft reset, one container, pod or
-//! Helm release, installing packages, restarting a service, editing in
-//! place, a destroy that waits for "yes" (`terraform destroy`, `gcloud …
-//! delete` without `--quiet`). **Unknown is not safe**: a command name
-//! computed at run time or a pattern the shell expands (`/bin/r?`, judged
-//! as each destructive program it can match), `eval` of computed text, text generated by a
-//! pipeline and fed to a shell, or input that does not parse is at least
-//! caution, with a reason. A quote left open is the exception that proves
-//! it: the shell refuses that line and what follows, so what it would do is
+//! named files or a build directory, a soft reset, one container, pod or Helm
+//! release, installing packages, restarting a service, editing in place, a
+//! destroy that waits for "yes" (`terraform destroy`, `gcloud … delete`
+//! without `--quiet`), one named branch deleted (`git branch -D topic`, `git
+//! push origin --delete topic`: its reflog and others' clones keep it), `git
+//! push --force-with-lease` (refused if the remote moved since the last
+//! fetch), a copy or sync that deletes nothing at the destination, a
+//! container's or VM's virtual link taken down (`docker0`, `veth…`), sshd
+//! reloaded (`pkill -HUP sshd`), non-essential packages removed by glob
+//! (`'nvidia*'`), `pip uninstall pip`, a playbook or states applied
+//! (`ansible-playbook`, `salt '*' state.apply`). **Unknown is not safe**: a
+//! command name computed at run time or a pattern the shell expands
+//! (`/bin/r?`, judged as each destructive program it can match), `eval` of
+//! computed text, text generated
+//! by a pipeline and fed to a shell, or input that does not parse is at least
+//! caution, with a reason. A quote left open is the exception that proves it:
+//! the shell refuses that line and what follows, so what it would do is
 //! reported as caution with its reasons. **Safe** reads or creates things;
-//! dry runs (`--dry-run`, `wipefs -n`, `rsync -n`, `sh -n`) and help and
-//! version pages only print.
+//! dry runs (`--dry-run`, `wipefs -n`, `rsync -n`, `sh -n`, `git push -n`,
+//! `aws s3 sync --dryrun`, `gsutil rsync -n`, `ansible --check`, `rpm -e
+//! --test`, `apt-get -s`) and help and version pages only print, wherever
+//! they run (`ssh host 'git push --dry-run --force'`).
 //!
 //! # How
 //!
@@ -168,6 +200,9 @@ pub(crate) struct Acc {
     findings: Vec<(RiskLevel, String)>,
     pub(crate) git_reset_hard: bool,
     pub(crate) git_clean_all: bool,
+    /// `git checkout --orphan` earlier in the text: a branch force-deleted
+    /// after it leaves the old history unreachable.
+    pub(crate) git_orphan: bool,
     /// Variables assigned earlier in the text, values expanded.
     pub(crate) vars: VarMap,
     /// The directory a `cd` earlier in the text moved to, when known.

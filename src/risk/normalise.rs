@@ -760,6 +760,7 @@ pub(crate) fn listing_value(cmd: &Cmd) -> Option<String> {
         },
         "locate" | "mlocate" | "plocate" => Some("/*".to_string()),
         "ps" | "pgrep" if lists_every_process(&cmd.words) => Some(EVERY_PROCESS.to_string()),
+        _ if lists_ssh_server(cmd) => Some(SSHD_PIDS.to_string()),
         _ => None,
     }
 }

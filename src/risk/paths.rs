@@ -521,6 +521,7 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             } else if *top == "root" && HOME_VITAL.contains(sub) {
                 PathClass::HomeVital(raw.to_string())
             } else if *top == "srv"
+                || *top == "opt" && !sub.contains(['*', '?', '['])
                 || *top == "var" && *sub == "www"
                 || (DATA_NAMES.contains(sub) || DATA_NAMES.contains(top)) && !TOP_SAFE.contains(top)
             {
@@ -563,7 +564,9 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             PathClass::SystemDir(raw.to_string())
         }
         // A site under the web root is its content.
-        [top, sub, _] if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www") => {
+        [top, sub, _]
+            if *top == "var" && matches!(*sub, "lib" | "opt" | "mail" | "www" | "spool") =>
+        {
             PathClass::DataDir(raw.to_string())
         }
         // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,

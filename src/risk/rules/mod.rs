@@ -27,6 +27,7 @@ mod vcs;
 mod walks;
 mod writers;
 
+pub(crate) use cloud::aws_command;
 pub(crate) use code::{
     calls, concat_literals, fed_text, make_recipes, string_lists, string_literals, Call,
 };
@@ -35,13 +36,16 @@ pub(crate) use files::{
     glob_delete_danger, replaces_authorized_keys,
 };
 pub(crate) use find::*;
+pub(crate) use interpreters::analyze_interpreter;
 pub(crate) use lang::{
     chain_start, code_effects, env_lookups_as_shell, judge_tree_delete, outside_literals,
 };
 pub(crate) use process::{
     evaluated_code, interpreter_shell_strings, resolve_identifier, shell_calls, shell_strings_run,
 };
+pub(crate) use remote::{reads_script, remote_shell_stdin};
 pub(crate) use runners::debugger_commands;
+pub(crate) use services::{lists_ssh_server, SSHD_PIDS};
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 
@@ -128,6 +132,12 @@ fn only_prints(ctx: &Ctx) -> bool {
         "parallel-ssh",
         "dsh",
         "salt",
+        "salt-call",
+        "salt-ssh",
+        "mosh",
+        "tsh",
+        "nomad",
+        "mussh",
         "knife",
         "multipass",
         "pct",

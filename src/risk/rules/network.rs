@@ -18,8 +18,25 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "ssh" => analyze_ssh(ctx, acc),
         "scp" | "sftp" => scp(name, ctx, acc),
         "nc" | "ncat" | "netcat" | "socat" => netcat(ctx, acc),
+        "wg-quick" | "openvpn" | "tailscale" | "zerotier-cli" => {
+            if ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "down" | "leave" | "logout"))
+            {
+                acc.caution(format!(
+                    "{name} takes a VPN down (a session that runs over it is cut off)"
+                ))
+            } else if ctx
+                .args
+                .first()
+                .is_some_and(|a| matches!(*a, "up" | "set" | "join"))
+            {
+                acc.caution(format!("{name} changes the VPN"))
+            }
+        }
         "ip" | "ifconfig" | "ifdown" | "ifup" | "route" | "nmcli" | "brctl" | "iwconfig"
-        | "dhclient" | "netplan" => analyze_net(ctx, acc),
+        | "dhclient" | "netplan" | "networkctl" | "tc" => analyze_net(ctx, acc),
         _ => return false,
     }
     true
@@ -285,6 +302,24 @@ fn ssh_option_commands(args: &[&str], depth: usize, acc: &mut Acc) {
     }
 }
 
+/// The text piped into ssh (statically known) or read from a file written
+/// earlier in the text (`ssh db mysql < drop.sql`).
+fn piped_text(ctx: &Ctx, acc: &Acc) -> Option<String> {
+    if !ctx.upstream.is_empty() {
+        return eval_pipeline(ctx.upstream, acc);
+    }
+    ctx.cmd
+        .redirs
+        .iter()
+        .filter(|r| r.kind == RedirKind::Read && !r.target.procsub)
+        .find_map(
+            |r| match acc.written.get(r.target.text.trim_start_matches("./")) {
+                Some(Written::Text(t)) => Some(t.clone()),
+                _ => None,
+            },
+        )
+}
+
 pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
     ssh_option_commands(args, ctx.depth, acc);
@@ -302,16 +337,37 @@ pub(crate) fn analyze_ssh(ctx: &Ctx, acc: &mut Acc) {
         } else if !host_seen {
             host_seen = true;
         } else {
-            let remote = with_fed_input(&args[i..].join(" "), &ctx.cmd.redirs);
+            let command = args[i..].join(" ");
+            if reads_script(&command) {
+                remote_shell_stdin(ctx, acc);
+            }
+            // What the local side pipes in reaches the remote command's stdin
+            // (`echo 'DROP DATABASE x;' | ssh db mysql`).
+            let remote = match piped_text(ctx, acc) {
+                Some(text) if !text.contains("SUPERHELFER_FED_INPUT") => {
+                    format!("{command} <<'SUPERHELFER_FED_INPUT'\n{text}\nSUPERHELFER_FED_INPUT\n")
+                }
+                _ => with_fed_input(&command, &ctx.cmd.redirs),
+            };
             assess_script(&remote, ctx.depth + 1, acc);
             return;
         }
         i += 1;
     }
+    // No command: the remote login shell reads its script on stdin.
+    if host_seen {
+        remote_shell_stdin(ctx, acc);
+    }
 }
 
 pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
     let name = ctx.eff.name.as_str();
+    if let Some(what) = cuts_network(name, ctx.args) {
+        acc.danger(format!(
+            "{what}: remote sessions over it are cut off (stopping remote access)"
+        ));
+        return;
+    }
     let a = ctx.args;
     let read = match name {
         "ip" => a.iter().all(|x| {
@@ -342,6 +398,7 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
                     | "-brief"
                     | "maddr"
                     | "tunnel"
+                    | "help"
             ) || !x.starts_with('-') && a.iter().any(|y| *y == "show" || *y == "get")
         }),
         "ifconfig" => a.len() <= 1,
@@ -361,11 +418,15 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
                     | "reload"
             )
         }),
+        "networkctl" => a
+            .first()
+            .is_none_or(|x| matches!(*x, "list" | "status" | "lldp" | "label" | "cat" | "--help")),
         "brctl" => a.iter().any(|x| x.starts_with("show")),
         "iwconfig" => a.len() <= 1,
         "netplan" => a
             .first()
             .is_some_and(|x| *x == "get" || *x == "info" || *x == "status"),
+        "tc" => a.iter().any(|x| matches!(*x, "show" | "ls" | "list")),
         _ => false,
     };
     if !read {
@@ -379,6 +440,120 @@ pub(crate) fn analyze_net(ctx: &Ctx, acc: &mut Acc) {
             acc.caution(format!("{name} changes network configuration"));
         }
     }
+}
+
+/// Interfaces no remote session runs over: bridges and links of containers
+/// and virtual machines, which their runtime puts back.
+fn is_local_virtual(iface: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "docker", "veth", "virbr", "br-", "cni", "flannel", "tap", "vnet", "dummy", "kube-",
+        "lxcbr", "lxdbr", "podman", "cali", "vxlan", "weave",
+    ];
+    PREFIXES.iter().any(|p| iface.starts_with(p))
+}
+
+/// What takes the machine off the network: an interface down (the loopback
+/// too: local services stop answering), the default route deleted or the
+/// routing table flushed, addresses flushed, networking or radios off, all
+/// traffic dropped by a qdisc. `None` for anything scoped to a container's
+/// or VM's virtual link, or that adds rather than removes.
+fn cuts_network(name: &str, args: &[&str]) -> Option<String> {
+    let words: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let iface_after = |keys: &[&str]| {
+        words
+            .windows(2)
+            .find(|w| keys.contains(&w[0]))
+            .map(|w| w[1])
+    };
+    let physical = |i: Option<&str>| i.is_some_and(|i| !is_local_virtual(i));
+    match name {
+        "ip" => ip_cuts(
+            &words,
+            // `ip link set [dev] IF`: the interface follows `dev` or the verb.
+            physical(iface_after(&["dev"]).or_else(|| words.get(2).copied())),
+        ),
+        "ifconfig" => {
+            (words.len() >= 2 && words.contains(&"down") && physical(words.first().copied()))
+                .then(|| format!("ifconfig takes {} down", words[0]))
+        }
+        "ifdown" => (args.iter().any(|a| matches!(*a, "-a" | "--all"))
+            || words.iter().any(|w| !is_local_virtual(w)))
+        .then(|| "ifdown takes interfaces down".to_string()),
+        "networkctl" => (words.first() == Some(&"down")
+            && words[1..].iter().any(|w| !is_local_virtual(w)))
+        .then(|| "networkctl takes an interface down".to_string()),
+        "nmcli" => nmcli_cuts(&words),
+        "route" => (words
+            .first()
+            .is_some_and(|w| matches!(*w, "del" | "delete"))
+            && words
+                .iter()
+                .any(|w| matches!(*w, "default" | "0.0.0.0" | "0.0.0.0/0")))
+        .then(|| "route deletes the default route".to_string()),
+        "dhclient" => (args.iter().any(|a| matches!(*a, "-r" | "-x"))
+            && words.iter().all(|w| !is_local_virtual(w)))
+        .then(|| "dhclient releases the address".to_string()),
+        "tc" => (words.contains(&"netem")
+            && words
+                .windows(2)
+                .any(|w| w[0] == "loss" && w[1].trim_end_matches('%') == "100")
+            && physical(iface_after(&["dev"])))
+        .then(|| "tc drops every packet on the interface".to_string()),
+        _ => None,
+    }
+}
+
+/// `ip link set IF down`, `ip route del default`, `ip route flush table
+/// main`, `ip addr flush dev IF`, `ip link delete IF` (abbreviations too).
+fn ip_cuts(words: &[&str], physical: bool) -> Option<String> {
+    let (obj, verb) = (*words.first()?, words.get(1).copied().unwrap_or(""));
+    let is = |w: &str, full: &str| !w.is_empty() && full.starts_with(w);
+    let rest = words.get(2..).unwrap_or(&[]);
+    if is(obj, "link") && is(verb, "set") && rest.contains(&"down") && physical {
+        return Some("ip link takes the interface down".into());
+    }
+    if is(obj, "link") && (is(verb, "delete") || verb == "del") && physical {
+        return Some("ip link deletes the interface".into());
+    }
+    if is(obj, "route") && (is(verb, "delete") || verb == "del") {
+        return rest
+            .iter()
+            .any(|w| matches!(*w, "default" | "0.0.0.0/0" | "0/0" | "::/0"))
+            .then(|| "ip route deletes the default route".into());
+    }
+    if is(obj, "route") && is(verb, "flush") {
+        let scoped_virtual = rest.contains(&"dev") && !physical;
+        return (!rest.contains(&"cache") && !scoped_virtual)
+            .then(|| "ip route flushes the routing table".into());
+    }
+    if is(obj, "address") && is(verb, "flush") && physical {
+        return Some("ip addr flushes the interface's addresses".into());
+    }
+    None
+}
+
+/// `nmcli networking off`, `nmcli radio all off`, `nmcli connection down
+/// X`, `nmcli device disconnect IF` (abbreviated objects too).
+fn nmcli_cuts(words: &[&str]) -> Option<String> {
+    let (obj, verb) = (*words.first()?, words.get(1).copied().unwrap_or(""));
+    let is = |w: &str, full: &str| !w.is_empty() && full.starts_with(w);
+    let target = words.get(2).copied().unwrap_or("");
+    let hit = if is(obj, "networking") {
+        verb == "off"
+    } else if is(obj, "radio") {
+        matches!(verb, "all" | "wifi") && words.get(2) == Some(&"off")
+    } else if is(obj, "connection") {
+        verb == "down" && !is_local_virtual(target)
+    } else if is(obj, "device") {
+        matches!(verb, "disconnect" | "down") && !is_local_virtual(target)
+    } else {
+        false
+    };
+    hit.then(|| format!("nmcli {obj} {verb} takes the machine off the network"))
 }
 
 #[cfg(test)]
@@ -419,6 +594,12 @@ mod tests {
             ("sudo firewall-cmd --permanent --remove-service=ssh", Danger),
             ("sudo firewall-cmd --permanent --add-service=https", Caution),
             ("ssh db 'psql -U app' <<< 'DROP TABLE users;'", Danger),
+            ("echo 'DROP DATABASE prod;' | ssh db mysql", Danger),
+            (
+                "echo 'DROP DATABASE prod;' > d.sql && ssh db 'mysql prod' < d.sql",
+                Danger,
+            ),
+            ("echo 'SELECT 1;' | ssh db mysql", Safe),
             ("ip link show eth0", Safe),
             (
                 "ssh -oLocalCommand='shred -u ~/.ssh/id_rsa' -oPermitLocalCommand=yes h",
@@ -443,6 +624,33 @@ mod tests {
                 Caution,
             ),
             ("sudo iptables -L INPUT -n --line-numbers", Safe),
+            // Interfaces, routes and radios: stopping remote access.
+            ("ip link set eth0 down", Danger),
+            ("ip l s eth0 down", Danger),
+            ("sudo ip link set dev ens3 down", Danger),
+            ("ip link set lo down", Danger),
+            ("sudo ifconfig ens160 down", Danger),
+            ("sudo ifdown -a", Danger),
+            ("nmcli connection down 'Wired connection 1'", Danger),
+            ("nmcli networking off", Danger),
+            ("nmcli radio all off", Danger),
+            ("networkctl down eth0", Danger),
+            ("sudo ip route del default", Danger),
+            ("route del default", Danger),
+            ("ip route flush table main", Danger),
+            ("ip addr flush dev eth0", Danger),
+            ("sudo dhclient -r eth0", Danger),
+            ("sudo tc qdisc add dev eth0 root netem loss 100%", Danger),
+            ("sudo ip link set docker0 down", Caution),
+            ("sudo ip link set veth1a2b3c down", Caution),
+            ("ip link set eth0 up", Caution),
+            ("ip route flush cache", Caution),
+            ("sudo tc qdisc add dev eth0 root netem delay 100ms", Caution),
+            ("sudo wg-quick down wg0", Caution),
+            ("ip -br link", Safe),
+            ("nmcli radio wifi", Safe),
+            ("networkctl status eth0", Safe),
+            ("ip route show default", Safe),
         ]);
     }
 }

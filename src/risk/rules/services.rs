@@ -8,6 +8,15 @@ use crate::risk::prelude::*;
 #[allow(clippy::collapsible_match)]
 pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
     match name {
+        _ if init_script(ctx).is_some() => {
+            let unit = init_script(ctx).unwrap_or_default();
+            let action = ctx.args.first().copied().unwrap_or("");
+            if matches!(action, "stop" | "force-stop") && is_lockout_unit(&unit) {
+                acc.danger("stopping SSH/networking can lock you out of a remote machine")
+            } else if !matches!(action, "status" | "") {
+                acc.caution(format!("{unit} {action} changes service state"))
+            }
+        }
         "kill" => analyze_kill(ctx, acc),
         "killall5" => acc.danger("killall5 signals every process on the system"),
         "pkill" | "killall" | "skill" | "slay" => analyze_pkill(ctx, acc),
@@ -67,6 +76,9 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "logrotate" => acc.caution("rotates (and may delete) logs"),
+        "update-rc.d" | "chkconfig" | "rc-update" | "rc-service" | "sv" => {
+            init_tool(name, ctx, acc)
+        }
         "renice" => acc.caution("changes process priority"),
         _ => return false,
     }
@@ -240,6 +252,8 @@ pub(crate) fn analyze_kill(ctx: &Ctx, acc: &mut Acc) {
         && eval_pipeline(ctx.upstream, acc).is_some_and(|t| t.split_whitespace().any(|p| p == "1"));
     if every_process || fed_init && (sig_kill || crashes_init) {
         acc.danger("kills every process, init included: the system goes down");
+    } else if kills_ssh_server(ctx, &pids) && !reload_signal(args) {
+        acc.danger("kills the SSH server (remote sessions are cut off; stopping remote access)");
     } else if pids.contains(&"-1") {
         acc.danger("kill -1 signals every process you may signal (as root: the whole system)");
     } else if pids.contains(&"1") && (sig_kill || crashes_init) {
@@ -292,13 +306,101 @@ pub(crate) fn analyze_pkill(ctx: &Ctx, acc: &mut Acc) {
             "{} pattern matches every process (or init)",
             ctx.eff.name
         ));
-    } else if ctx.eff.name == "killall" && args.iter().any(|a| matches!(*a, "sshd" | "ssh"))
-        || ctx.eff.name == "pkill" && args.contains(&"sshd")
+    } else if positionals(ctx.eff.args)
+        .iter()
+        .any(|w| names_ssh_server(&w.text))
+        && !reload_signal(args)
     {
         acc.danger("kills the SSH server (remote sessions are cut off)");
     } else if !args.is_empty() {
         acc.caution("terminates processes by name");
     }
+}
+
+/// `/etc/init.d/ssh stop`: the script of a sysvinit service, by name.
+fn init_script(ctx: &Ctx) -> Option<String> {
+    let words = &ctx.cmd.words;
+    let name_word = words.get(words.len().checked_sub(ctx.eff.args.len() + 1)?)?;
+    let t = name_word.text.as_str();
+    (t.starts_with("/etc/init.d/") || t.starts_with("/etc/rc.d/"))
+        .then(|| basename(t).trim_start_matches("rc.").to_string())
+}
+
+/// What a loop variable stands for when it runs over `$(pgrep sshd)` or
+/// `$(pidof sshd)`: the SSH server's processes.
+pub(crate) const SSHD_PIDS: &str = "%sshd-pids%";
+
+/// A process name or pattern that matches the SSH server (`sshd`,
+/// `/usr/sbin/sshd`, `[s]shd`; `ssh` matches `sshd` as a pattern too).
+pub(crate) fn names_ssh_server(w: &str) -> bool {
+    let t: String = w
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | '^' | '$' | '\'' | '"'))
+        .collect();
+    t.contains("sshd") || t == "ssh"
+}
+
+/// `pgrep sshd`, `pidof sshd`, `cat /run/sshd.pid`: prints the SSH
+/// server's PIDs.
+pub(crate) fn lists_ssh_server(cmd: &Cmd) -> bool {
+    let Some(eff) = unwrap_cmd(&cmd.words) else {
+        return false;
+    };
+    let pos = positionals(eff.args);
+    match eff.name.as_str() {
+        "pgrep" | "pidof" => pos.iter().any(|w| names_ssh_server(&w.text)),
+        "cat" | "head" => pos
+            .iter()
+            .any(|w| basename(&w.text).starts_with("sshd") && w.text.ends_with(".pid")),
+        _ => false,
+    }
+}
+
+/// `kill` told the SSH server's PIDs: from a loop over `$(pgrep sshd)`, a
+/// substitution (`kill $(pidof sshd)`) or a listing piped into xargs.
+fn kills_ssh_server(ctx: &Ctx, pids: &[&str]) -> bool {
+    let listed = |src: &str| first_cmd(src).is_some_and(|c| lists_ssh_server(&c));
+    pids.contains(&SSHD_PIDS)
+        || ctx
+            .eff
+            .args
+            .iter()
+            .any(|w| w.subs.iter().any(|s| listed(s)))
+        || ctx.eff.via_xargs
+            && ctx
+                .upstream
+                .iter()
+                .any(|c| lists_ssh_server(c) || greps_ssh_server(c))
+}
+
+/// `ps aux | grep sshd | awk …`: keeps the SSH server's lines of a listing.
+fn greps_ssh_server(c: &Cmd) -> bool {
+    let w: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+    matches!(w.first().copied(), Some("grep" | "egrep"))
+        && !w.iter().any(|a| a.starts_with('-') && a.contains('v'))
+        && w[1..]
+            .iter()
+            .any(|a| !a.starts_with('-') && names_ssh_server(a))
+}
+
+/// HUP (and USR1, or 0 that only tests) makes a daemon reload or log, not exit.
+fn reload_signal(args: &[&str]) -> bool {
+    let reload = |s: &str| {
+        matches!(
+            s.trim_start_matches("SIG").to_ascii_uppercase().as_str(),
+            "HUP" | "1" | "USR1" | "10" | "0"
+        )
+    };
+    args.iter().enumerate().any(|(i, a)| {
+        if matches!(*a, "-s" | "--signal" | "-n") {
+            return args.get(i + 1).is_some_and(|s| reload(s));
+        }
+        if let Some(v) = a.strip_prefix("--signal=") {
+            return reload(v);
+        }
+        a.strip_prefix('-')
+            .is_some_and(|s| !s.starts_with('-') && reload(s))
+    })
 }
 
 pub(crate) fn is_lockout_unit(u: &str) -> bool {
@@ -353,6 +455,26 @@ pub(crate) fn analyze_systemctl(ctx: &Ctx, acc: &mut Acc) {
             acc.caution(format!("systemctl {sub} changes service state"));
         }
         _ => {}
+    }
+}
+
+/// sysvinit, OpenRC and runit front ends: stopping, disabling or removing
+/// SSH or networking is stopping remote access, as with systemctl.
+fn init_tool(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    const OFF: &[&str] = &[
+        "stop", "disable", "remove", "off", "del", "delete", "down", "kill",
+    ];
+    const READ: &[&str] = &["status", "show", "--list", "list", "-l", "check"];
+    let pos: Vec<&str> = ctx.positionals().iter().map(|w| w.text.as_str()).collect();
+    if pos.is_empty() || pos.iter().any(|p| READ.contains(p)) || ctx.args.contains(&"--list") {
+        return;
+    }
+    if pos.iter().any(|p| OFF.contains(p)) && pos.iter().any(|p| is_lockout_unit(p)) {
+        acc.danger(format!(
+            "{name} stops or disables SSH/networking: remote access is cut off"
+        ));
+    } else {
+        acc.caution(format!("{name} changes which services run"));
     }
 }
 
@@ -457,6 +579,23 @@ mod tests {
                 Caution,
             ),
             ("systemctl status sshd", Safe),
+            // The SSH server stopped or killed by any route.
+            ("for p in $(pgrep sshd); do kill -9 $p; done", Danger),
+            ("pgrep sshd | xargs sudo kill", Danger),
+            ("sudo kill -9 $(pidof sshd)", Danger),
+            ("pkill -f /usr/sbin/sshd", Danger),
+            (
+                "ps aux | grep sshd | awk '{print $2}' | xargs kill -9",
+                Danger,
+            ),
+            ("sudo /etc/init.d/ssh stop", Danger),
+            ("sudo /etc/init.d/nginx restart", Caution),
+            ("sudo update-rc.d -f ssh remove", Danger),
+            ("sudo chkconfig sshd off", Danger),
+            ("sudo rc-service nginx stop", Caution),
+            ("sudo pkill -HUP sshd", Caution),
+            ("sudo kill -HUP $(cat /run/sshd.pid)", Caution),
+            ("pgrep -a sshd", Safe),
             // Kill loops over listings of every process, or all of root's.
             ("for pid in $(pgrep -u 0); do kill -KILL $pid; done", Danger),
             ("for p in $(ps -A -o pid=); do kill $p; done", Danger),

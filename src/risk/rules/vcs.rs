@@ -34,6 +34,21 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             }
         }
         "git" => analyze_git(ctx, acc),
+        "bfg" => bfg(ctx.args, acc),
+        // `java -jar bfg-1.14.0.jar --delete-files …`.
+        "java"
+            if ctx
+                .args
+                .windows(2)
+                .any(|w| w[0] == "-jar" && basename(w[1]).starts_with("bfg")) =>
+        {
+            let jar = ctx
+                .args
+                .iter()
+                .position(|a| basename(a).starts_with("bfg"))
+                .unwrap_or(0);
+            bfg(&ctx.args[jar + 1..], acc)
+        }
         _ => return false,
     }
     true
@@ -76,10 +91,16 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
         return;
     };
     let rest = &args[i + 1..];
+    if git_dry_run(sub, rest) {
+        return;
+    }
     match sub {
-        "push" => push(rest, acc),
+        "push" => push(ctx, rest, acc),
         "reset" => reset(rest, acc),
         "clean" => clean(rest, acc),
+        "checkout" | "restore" | "switch" if rest.iter().any(|a| a.starts_with("--orphan")) => {
+            acc.git_orphan = true
+        }
         "checkout" | "restore" => checkout(sub, rest, acc),
         "config" => config(ctx, rest, acc),
         "branch" => branch(ctx, rest, acc),
@@ -88,9 +109,8 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
             Some("drop") => acc.caution("deletes stashed changes"),
             _ => {}
         },
-        "rebase" | "filter-branch" | "filter-repo" | "commit"
-            if sub != "commit" || rest.contains(&"--amend") =>
-        {
+        "filter-branch" | "filter-repo" => filter(sub, rest, acc),
+        "rebase" | "commit" if sub != "commit" || rest.contains(&"--amend") => {
             acc.caution("rewrites commit history")
         }
         "merge" | "pull" | "cherry-pick" | "revert" | "am" | "apply" | "rm" | "mv" | "gc"
@@ -98,6 +118,84 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
         | "switch" => other(sub, rest, acc),
         _ => {}
     }
+}
+
+/// `--dry-run` (and, where it means that, `-n`) or `--help`: git only says
+/// what it would do. `-n` is something else for most subcommands (`commit -n`
+/// skips hooks).
+fn git_dry_run(sub: &str, rest: &[&str]) -> bool {
+    let short = matches!(
+        sub,
+        "push" | "reflog" | "rm" | "mv" | "add" | "prune" | "clean"
+    );
+    rest.iter().take_while(|a| **a != "--").any(|a| {
+        matches!(*a, "--dry-run" | "--help")
+            || short && a.starts_with('-') && !a.starts_with("--") && a.contains('n')
+    })
+}
+
+/// `git filter-branch` keeps the old history in `refs/original` unless
+/// `--force` overwrites that backup; `git filter-repo` refuses on anything
+/// but a fresh clone unless `--force`, and keeps no backup. `--analyze`
+/// only reports.
+fn filter(sub: &str, rest: &[&str], acc: &mut Acc) {
+    let forced = if sub == "filter-branch" {
+        has_flag(rest, 'f', &["--force"])
+    } else {
+        rest.contains(&"--force")
+    };
+    if sub == "filter-repo" && rest.contains(&"--analyze") {
+    } else if forced {
+        acc.danger(format!(
+            "git {sub} --force rewrites every commit with no backup of the old history"
+        ));
+    } else {
+        acc.caution("rewrites commit history");
+    }
+}
+
+/// BFG rewrites every commit of every branch (deleting files, folders,
+/// blobs or text); the old history is gone after the `gc` it asks for.
+fn bfg(args: &[&str], acc: &mut Acc) {
+    const REWRITES: &[&str] = &[
+        "--delete-files",
+        "-D",
+        "--delete-folders",
+        "--strip-blobs-bigger-than",
+        "-b",
+        "--strip-biggest-blobs",
+        "-B",
+        "--strip-blobs-with-ids",
+        "-bi",
+        "--replace-text",
+        "-rt",
+        "--convert-to-git-lfs",
+    ];
+    if args.iter().any(|a| REWRITES.contains(a)) {
+        acc.danger("bfg rewrites every commit of the repository's history");
+    } else if !args.is_empty() && !args.iter().any(|a| matches!(*a, "--help" | "--version")) {
+        acc.caution("bfg rewrites the repository's history");
+    }
+}
+
+/// A word whose substitution lists refs (`$(git branch -r)`), or xargs fed
+/// by such a listing: the command acts on every listed branch.
+fn listed_refs(ctx: &Ctx, rest: &[&str]) -> bool {
+    let lists = |c: &Cmd| {
+        c.words.iter().any(|w| {
+            matches!(
+                w.text.as_str(),
+                "branch" | "for-each-ref" | "refs/heads" | "ls-remote" | "show-ref" | "tag"
+            )
+        })
+    };
+    rest.contains(&FANOUT)
+        || ctx.eff.args.iter().any(|w| {
+            w.subs
+                .iter()
+                .any(|s| first_cmd(s).is_some_and(|c| lists(&c)))
+        })
+        || ctx.eff.via_xargs && ctx.upstream.iter().any(lists)
 }
 
 /// The subcommands that change the repository but discard nothing unless
@@ -132,26 +230,29 @@ fn other(sub: &str, rest: &[&str], acc: &mut Acc) {
     }
 }
 
-/// `git push`: forced, mirrored, deleting or plain.
-fn push(rest: &[&str], acc: &mut Acc) {
+/// `git push`: forced, mirrored, pruning, deleting or plain. `--mirror`
+/// and `--prune` delete every remote ref the local repository lacks.
+fn push(ctx: &Ctx, rest: &[&str], acc: &mut Acc) {
     let force = has_flag(rest, 'f', &["--force"])
         && !rest
             .iter()
             .any(|a| a.starts_with("--force-with-lease") || a.starts_with("--force-if-includes"))
         || rest.iter().any(|a| a.starts_with('+') && a.len() > 1);
+    let deletes = rest.iter().any(|a| *a == "--delete" || *a == "-d")
+        || rest.iter().any(|a| a.starts_with(':') && a.len() > 1);
     if force {
         acc.danger(
             "git push --force overwrites remote history (commits others pushed can be lost)",
         );
+    } else if rest.contains(&"--mirror") || rest.contains(&"--prune") {
+        acc.danger("git push --mirror/--prune deletes every remote branch and tag missing locally");
+    } else if deletes && listed_refs(ctx, rest) {
+        acc.danger("deletes every listed remote branch: others' work on them is lost");
     } else if rest.iter().any(|a| a.starts_with("--force-with-lease")) {
         acc.caution(
             "force-pushes with lease: rewrites remote history, but refuses if the remote moved",
         );
-    } else if rest.contains(&"--mirror") {
-        acc.caution("git push --mirror overwrites and deletes remote refs");
-    } else if rest.iter().any(|a| *a == "--delete" || *a == "-d")
-        || rest.iter().any(|a| a.starts_with(':') && a.len() > 1)
-    {
+    } else if deletes {
         acc.caution("deletes a remote branch or tag");
     } else {
         acc.caution("publishes commits to a remote");
@@ -222,15 +323,13 @@ fn config(ctx: &Ctx, rest: &[&str], acc: &mut Acc) {
 fn branch(ctx: &Ctx, rest: &[&str], acc: &mut Acc) {
     let force = has_flag(rest, 'D', &[]) || rest.contains(&"--delete") && rest.contains(&"--force");
     // `git branch | grep -v main | xargs git branch -D`: every listed branch.
-    let listed = rest.contains(&FANOUT)
-        || ctx.eff.via_xargs
-            && ctx.upstream.iter().any(|c| {
-                c.words
-                    .iter()
-                    .any(|w| matches!(w.text.as_str(), "branch" | "for-each-ref" | "refs/heads"))
-            });
+    let listed = listed_refs(ctx, rest);
     if force && listed {
         acc.danger("force-deletes every listed branch: their unmerged commits become unreachable");
+    } else if force && acc.git_orphan {
+        acc.danger(
+            "force-deletes a branch after switching to a new orphan branch: its whole history is left unreachable",
+        );
     } else if force {
         acc.caution("force-deletes a branch (unmerged commits become unreachable)");
     } else if has_flag(rest, 'd', &["--delete"])
@@ -320,6 +419,44 @@ mod tests {
             ("git reflog show --date=iso", Safe),
             ("git gc", Safe),
             ("git switch -c topic", Safe),
+            ("git push --dry-run --force origin main", Safe),
+            ("git push -n --mirror backup", Safe),
+            ("git push --mirror origin", Danger),
+            (
+                "git push --prune origin 'refs/heads/*:refs/heads/*'",
+                Danger,
+            ),
+            ("git push origin --delete feature/old", Caution),
+            (
+                "git push origin --delete $(git branch -r --merged | sed 's#origin/##')",
+                Danger,
+            ),
+            ("git branch -D feature/login", Caution),
+            ("git checkout --orphan fresh && git branch -D main", Danger),
+            ("git checkout --orphan gh-pages", Safe),
+            (
+                "git filter-branch -f --tree-filter 'rm -rf vendor' HEAD",
+                Danger,
+            ),
+            (
+                "git filter-branch --tree-filter 'rm -rf vendor' HEAD",
+                Caution,
+            ),
+            (
+                "git filter-repo --path secrets/ --invert-paths --force",
+                Danger,
+            ),
+            ("git filter-repo --analyze", Safe),
+            ("bfg --delete-files id_rsa", Danger),
+            (
+                "java -jar bfg-1.14.0.jar --delete-files '*.pem' repo.git",
+                Danger,
+            ),
+            ("java -jar app.jar --delete-files x", Safe),
+            ("git tag -l | xargs git push origin --delete", Danger),
+            ("git reflog expire --dry-run --expire=now --all", Safe),
+            ("git commit -n -m wip", Safe),
+            ("git filter-branch --help", Safe),
         ]);
     }
 }
