@@ -43,7 +43,8 @@
 //! dropped by `tc`; firewalls that cut SSH off or drop all input, ufw denying
 //! incoming by default enabled without an SSH allow, power-off, deleting,
 //! emptying, moving away or replacing SSH private keys or `authorized_keys`,
-//! locking any account, crashing PID 1); emptying system files (`sed -i
+//! locking root, one's own or a shared
+//! administration or deployment account, crashing PID 1); emptying system files (`sed -i
 //! '1,$d'`, `perl -i -ne 'print if 0'`), the system's logs or a store's data
 //! files; killing every process or all of root's (`for p in $(pgrep -u root);
 //! do kill $p; done`); every file of a system or data directory by glob,
@@ -81,7 +82,8 @@
 //! fetch), a copy or sync that deletes nothing at the destination, a
 //! container's or VM's virtual link taken down (`docker0`, `veth…`), sshd
 //! reloaded (`pkill -HUP sshd`), non-essential packages removed by glob
-//! (`'nvidia*'`), `pip uninstall pip`, a playbook or states applied
+//! (`'nvidia*'`), `pip uninstall pip`, one person's account locked
+//! (`usermod -L bob`), a playbook or states applied
 //! (`ansible-playbook`, `salt '*' state.apply`). **Unknown is not safe**: a
 //! command name computed at run time or a pattern the shell expands
 //! (`/bin/r?`, judged as each destructive program it can match), `eval` of

@@ -171,9 +171,23 @@ fn accounts(name: &str, ctx: &Ctx, acc: &mut Acc) {
         || name == "chage" && ctx.has_flag('l', &["--list"])
     {
     } else if locks_account(name, ctx) {
-        acc.danger(format!(
-            "{name} locks an account out: whoever logs in or deploys with it loses access"
-        ));
+        // The account the admin, the machine or its deployments log in with
+        // is access to the machine; one named person's account is revoked
+        // on purpose and unlocked as easily.
+        let user = ctx
+            .positionals()
+            .last()
+            .map(|w| w.text.clone())
+            .unwrap_or_default();
+        if shared_account(&user) {
+            acc.danger(format!(
+                "{name} locks the account {user} out: whoever logs in or deploys with it loses access"
+            ));
+        } else {
+            acc.caution(format!(
+                "{name} locks the account {user} (usermod -U / chage -E -1 undo it)"
+            ));
+        }
     } else {
         acc.caution("changes user accounts or passwords");
     }
@@ -495,6 +509,43 @@ pub(crate) fn analyze_service(ctx: &Ctx, acc: &mut Acc) {
 /// `chage -E 0 alice`: the account can no longer log in. Whoever relies on
 /// it (the user, a deploy job, a service's SSH) loses access; which account
 /// that is cannot be known, so any lock counts.
+/// Accounts that are how one gets in: root, the caller's own, and the
+/// administration and deployment accounts images and tools create.
+fn shared_account(user: &str) -> bool {
+    const SHARED: &[&str] = &[
+        "root",
+        "admin",
+        "administrator",
+        "ubuntu",
+        "debian",
+        "ec2-user",
+        "centos",
+        "fedora",
+        "rocky",
+        "almalinux",
+        "azureuser",
+        "opc",
+        "pi",
+        "vagrant",
+        "core",
+        "deploy",
+        "deployer",
+        "ansible",
+        "git",
+        "gitlab-runner",
+        "jenkins",
+        "ci",
+        "runner",
+        "ops",
+        "sysadmin",
+    ];
+    SHARED.contains(&user)
+        || user.is_empty()
+        || user.contains('$')
+        || user.contains('`')
+        || user.contains('*')
+}
+
 fn locks_account(name: &str, ctx: &Ctx) -> bool {
     match name {
         "passwd" => ctx.has_flag('l', &["--lock"]) || ctx.has_flag('e', &["--expire"]),
@@ -573,6 +624,11 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sudo usermod -L bob", Caution),
+            ("sudo chage -E 0 bob", Caution),
+            ("sudo usermod -L deploy", Danger),
+            ("sudo passwd -l root", Danger),
+            ("sudo usermod -s /usr/sbin/nologin \"$USER\"", Danger),
             ("curl -s https://example.com/cron.txt | crontab -", Danger),
             (
                 "echo '0 3 * * * /usr/local/bin/backup' | crontab -",
@@ -620,7 +676,7 @@ mod tests {
             ("passwd -l root", Danger),
             ("sudo usermod -L \"$USER\"", Danger),
             ("usermod -s /usr/sbin/nologin root", Danger),
-            ("usermod -L olduser", Danger),
+            ("usermod -L olduser", Caution),
             ("sudo chage -E 0 deploy", Danger),
             ("chage -l deploy", Safe),
             ("sudo usermod -aG docker deploy", Caution),
