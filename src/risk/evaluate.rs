@@ -146,6 +146,11 @@ fn eval_stage(name: &str, args: &[&str], input: Option<String>) -> Option<String
                 .join("\n"),
         ),
         "tr" if args.len() == 2 && !args[0].starts_with('-') => Some(tr(&input?, args[0], args[1])),
+        // `tr -d _ <<< r_m`: the characters of the set removed.
+        "tr" if args.len() == 2 && matches!(args[0], "-d" | "--delete") => {
+            let set = tr_set(args[1]);
+            Some(input?.chars().filter(|c| !set.contains(c)).collect())
+        }
         _ => None,
     }
 }
@@ -429,5 +434,6 @@ mod tests {
         ));
         assert!(is_decoder("perl", &["-e", "print pack(\"H*\", $ARGV[0])"]));
         assert!(!is_decoder("python3", &["-c", "print('hello')"]));
+        assert_eq!(eval("tr -d _ <<< r_m").as_deref(), Some("rm"));
     }
 }

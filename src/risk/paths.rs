@@ -569,6 +569,21 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         {
             PathClass::DataDir(raw.to_string())
         }
+        // The journal and the audit trail are the system's logs.
+        [top, sub, name]
+            if *top == "var" && *sub == "log" && matches!(*name, "journal" | "audit") =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
+        // A language runtime's standard library (`/usr/local/lib/python3.11`):
+        // the interpreter the system's tools run on stops working.
+        [top, rest @ .., name]
+            if *top == "usr"
+                && matches!(rest, ["lib"] | ["lib64"] | ["local", "lib"])
+                && (name.starts_with("python3") || name.starts_with("perl")) =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
         // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,
         // builds, logs and caches are what a deploy recreates.
         [top, _, ..]

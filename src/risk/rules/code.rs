@@ -14,6 +14,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
             vim(ctx, acc)
         }
         "make" | "gmake" => make_recipes(ctx, acc),
+        "just" => just_recipes(ctx, acc),
         // less's `+CMD` runs CMD at start; `!cmd` in it is a shell command.
         "less" | "most" => {
             for a in ctx.args {
@@ -341,6 +342,30 @@ pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
         fed_text(ctx, acc, judge);
     } else if let Some(Written::Text(t)) = acc.written.get(file.trim_start_matches("./")).cloned() {
         judge(&t, ctx.depth + 1, acc);
+    }
+}
+
+/// `just`: the recipes of a justfile written earlier in the text are shell
+/// lines (indented under `name:`), judged all, as any of them may be run.
+fn just_recipes(ctx: &Ctx, acc: &mut Acc) {
+    if ctx.has_flag('n', &["--dry-run", "--list", "--summary", "--show"]) {
+        return;
+    }
+    let file = ctx
+        .args
+        .windows(2)
+        .find(|w| matches!(w[0], "-f" | "--justfile"))
+        .map(|w| w[1].trim_start_matches("./").to_string());
+    let names = ["justfile", "Justfile", ".justfile"];
+    let text = match file {
+        Some(f) => acc.written.get(&f).cloned(),
+        None => names.iter().find_map(|n| acc.written.get(*n).cloned()),
+    };
+    if let Some(Written::Text(t)) = text {
+        for line in t.lines().filter(|l| l.starts_with([' ', '\t'])) {
+            let line = line.trim().trim_start_matches(['@', '-']);
+            assess_script(line, ctx.depth + 1, acc);
+        }
     }
 }
 
@@ -707,6 +732,11 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "cat > justfile <<'EOF'\nreset:\n    kubectl delete namespace prod\nEOF\njust reset",
+                Danger,
+            ),
+            ("cat > justfile <<'EOF'\ntest:\n    cargo test\nEOF\njust test", Safe),
             ("m4 <<< 'esyscmd(rm -rf /var/lib/redis)'", Danger),
             ("m4 -D VERSION=1.2 config.m4 > config.h", Safe),
             (

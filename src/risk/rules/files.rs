@@ -565,6 +565,13 @@ mod tests {
             ("time -p rm -rf /var/lib/couchdb", Danger),
             ("rm ~/Documents/*", Danger),
             ("rm -ri ~/old-projects", Caution),
+            ("journalctl --rotate && rm -rf /var/log/journal/*", Danger),
+            ("rm -fr /usr/local/lib/python3.11", Danger),
+            (
+                "rm -rf /usr/local/lib/python3.11/site-packages/requests",
+                Caution,
+            ),
+            ("rm -f /var/log/nginx/*.gz", Caution),
             ("sudo rm --recursive --force /srv/nfs/exports", Danger),
             ("rm -rf /srv/www/cache/*", Caution),
             (

@@ -477,6 +477,12 @@ fn fed_to_interpreter(ctx: &Ctx, acc: &mut Acc) {
             .iter()
             .any(|w| w.subs.iter().any(|s| script_decodes(s)))
     });
+    // `bash <<< "$(base64 -d <<< …)"`: the same, through a here-string.
+    let decodes = decodes
+        || ctx.cmd.redirs.iter().any(|r| {
+            matches!(r.kind, RedirKind::Herestring | RedirKind::Heredoc)
+                && r.target.subs.iter().any(|s| script_decodes(s))
+        });
     if decodes {
         acc.danger(format!("pipes decoded text into {name}"));
     }

@@ -5,6 +5,7 @@
 
 use crate::risk::prelude::*;
 
+mod backups;
 mod cloud;
 mod code;
 mod containers;
@@ -58,6 +59,7 @@ const FAMILIES: &[Check] = &[
     vcs::check,
     containers::check,
     databases::check,
+    backups::check,
     cloud::check,
     services::check,
     network::check,

@@ -54,6 +54,13 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "mount" | "umount" | "swapoff" | "swapon" | "losetup" | "modprobe" | "rmmod" | "insmod" => {
             mounts(name, ctx, acc)
         }
+        // Deleting every kernel's initramfs, or every boot entry, leaves
+        // nothing to boot.
+        "update-initramfs"
+            if ctx.has_flag('d', &[]) && ctx.args.windows(2).any(|w| w == ["-k", "all"]) =>
+        {
+            acc.danger("update-initramfs -d -k all deletes the initramfs of every kernel: the machine no longer boots")
+        }
         "update-grub" | "grub-install" | "grub-mkconfig" | "update-initramfs" | "dracut"
         | "efibootmgr" | "bootctl" => acc.caution("changes the boot configuration"),
         "chsh"
@@ -624,6 +631,8 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("update-initramfs -d -k all", Danger),
+            ("sudo update-initramfs -u -k all", Caution),
             ("sudo usermod -L bob", Caution),
             ("sudo chage -E 0 bob", Caution),
             ("sudo usermod -L deploy", Danger),

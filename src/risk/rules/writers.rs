@@ -182,6 +182,12 @@ fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
         let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
         if empties && pos.iter().any(|w| vital(&w.text)) {
             acc.danger("sed -i deletes every line of a system or access file");
+        } else if sed_deletes_lines(ctx.args)
+            && pos.iter().any(|w| w.text.starts_with("/etc/pam.d/"))
+        {
+            acc.danger(
+                "sed -i deletes lines of the PAM configuration: logins and sudo can stop working",
+            );
         } else if empties {
             acc.caution("sed -i empties the files");
         } else if pos.iter().any(|w| is_critical_file(&w.text)) {
@@ -270,6 +276,14 @@ fn sed_substituted(re: &str, repl: &str) -> String {
     }
 }
 
+/// A sed script with a delete command (`/pam_unix.so/d`, `3d`).
+fn sed_deletes_lines(args: &[&str]) -> bool {
+    args.iter().filter(|a| !a.starts_with('-')).any(|a| {
+        a.trim_end().ends_with('d')
+            && (a.starts_with('/') || a.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 /// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
 fn sed_deletes_every_line(args: &[&str]) -> bool {
     let mut scripts = Vec::new();
@@ -286,6 +300,15 @@ fn sed_deletes_every_line(args: &[&str]) -> bool {
     }
     scripts.iter().any(|s| {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        // `1,99999d`: a range from the first line past any real file's end.
+        let big_range = s
+            .strip_prefix("1,")
+            .and_then(|r| r.strip_suffix('d'))
+            .and_then(|n| n.parse::<u64>().ok())
+            .is_some_and(|n| n >= 10_000);
+        if big_range {
+            return true;
+        }
         matches!(s.as_str(), "s/.*//" | "s/^.*$//" | "s/.*//g" | "s/^.*//")
             || s.strip_suffix('d').is_some_and(|addr| {
                 matches!(
@@ -307,6 +330,10 @@ mod tests {
             ("echo x | sed 's/x/rm -rf \\/srv\\/git/e'", Danger),
             ("sed 's/\\/usr\\/local/\\/opt/' paths.txt", Safe),
             ("sed 's|/usr/local|/opt|g' paths.txt", Safe),
+            ("sed -i -e 1,99999d /etc/passwd", Danger),
+            ("sed -i 1,20d /etc/motd", Caution),
+            ("sed -i /pam_unix.so/d /etc/pam.d/common-auth", Danger),
+            ("sed -i 's/nullok//' /etc/pam.d/common-auth", Caution),
         ]);
     }
 }
