@@ -164,13 +164,33 @@ pub(crate) fn run_deferred(acc: &mut Acc) {
 /// `set -- a b c` (or `set a b c`): the positional parameters `$1`… and `$@`.
 pub(crate) fn set_positional(args: &[Word], acc: &mut Acc) {
     let at = args.iter().position(|w| w.text == "--");
+    // An unquoted expansion splits at the IFS characters (`IFS=,; set -- $s`).
+    let ifs: Vec<char> = acc
+        .vars
+        .get("IFS")
+        .map_or_else(|| vec![' ', '\t', '\n'], |v| v.chars().collect());
+    let split = |ws: &[Word]| -> Vec<String> {
+        ws.iter()
+            .flat_map(|w| {
+                if w.expanded && !w.quoted {
+                    w.text
+                        .split(ifs.as_slice())
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                } else {
+                    vec![w.text.clone()]
+                }
+            })
+            .collect()
+    };
     let values: Vec<String> = match at {
-        Some(i) => args[i + 1..].iter().map(|w| w.text.clone()).collect(),
+        Some(i) => split(&args[i + 1..]),
         None if args
             .first()
             .is_some_and(|w| !w.text.starts_with(['-', '+'])) =>
         {
-            args.iter().map(|w| w.text.clone()).collect()
+            split(args)
         }
         None => return,
     };

@@ -523,6 +523,11 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             } else if *top == "srv"
                 || *top == "opt" && !sub.contains(['*', '?', '['])
                 || *top == "var" && *sub == "www"
+                // `/var/app`: an application's state (not `/var/tmp` or a cache).
+                || *top == "var"
+                    && !vital_second(top, sub)
+                    && !matches!(*sub, "tmp" | "cache" | "crash" | "run" | "lock")
+                    && !sub.contains(['*', '?', '['])
                 || (DATA_NAMES.contains(sub) || DATA_NAMES.contains(top)) && !TOP_SAFE.contains(top)
             {
                 PathClass::DataDir(raw.to_string())
@@ -587,9 +592,10 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,
         // builds, logs and caches are what a deploy recreates.
         [top, _, ..]
-            if *top == "srv"
+            if (*top == "srv" || *top == "opt")
                 && !comps.iter().any(|c| {
-                    c.contains("cache")
+                    DISPOSABLE.contains(c)
+                        || c.contains("cache")
                         || c.contains("tmp")
                         || matches!(
                             *c,

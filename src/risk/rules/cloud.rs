@@ -137,9 +137,16 @@ fn aws(args: &[&str], acc: &mut Acc) {
     {
         acc.danger("deletes an S3 bucket's contents");
     } else if args.get(1).is_some_and(|op| {
-        ["delete-", "terminate-", "remove-", "deregister-", "purge-"]
-            .iter()
-            .any(|p| op.starts_with(p))
+        [
+            "delete-",
+            "batch-delete-",
+            "terminate-",
+            "remove-",
+            "deregister-",
+            "purge-",
+        ]
+        .iter()
+        .any(|p| op.starts_with(p))
     }) && args.first() != Some(&"s3")
     {
         // The aws CLI never asks: the resource is gone when it returns.
@@ -147,7 +154,11 @@ fn aws(args: &[&str], acc: &mut Acc) {
             "aws {} {} deletes cloud resources without asking",
             args[0], args[1]
         ));
-    } else if j.contains(" delete") || j.starts_with("s3 rm") || j.starts_with("s3 rb") {
+    } else if j.contains(" delete")
+        || args.get(1).is_some_and(|op| op.contains("delete"))
+        || j.starts_with("s3 rm")
+        || j.starts_with("s3 rb")
+    {
         acc.caution("deletes cloud resources");
     } else if j.starts_with("s3 sync") && args.contains(&"--delete") {
         acc.danger(sync_delete("aws s3 sync --delete"));
@@ -433,6 +444,10 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "aws ecr batch-delete-image --repository-name api --image-ids imageTag=v1",
+                Danger,
+            ),
             ("aws s3 ls", Safe),
             ("gcloud compute instances list", Safe),
             ("terraform plan -destroy", Safe),

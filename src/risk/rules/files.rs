@@ -565,6 +565,12 @@ mod tests {
             ("time -p rm -rf /var/lib/couchdb", Danger),
             ("rm ~/Documents/*", Danger),
             ("rm -ri ~/old-projects", Caution),
+            ("rm -rf /opt/app/uploads", Danger),
+            ("rm -rf /opt/app/logs/old", Caution),
+            ("rm -rf /opt/app/node_modules", Caution),
+            ("rm -rf /var/app", Danger),
+            ("rm -rf /var/tmp/build-42", Caution),
+            ("rm -rf /var/cache/apt/archives/*", Caution),
             ("journalctl --rotate && rm -rf /var/log/journal/*", Danger),
             ("rm -fr /usr/local/lib/python3.11", Danger),
             (

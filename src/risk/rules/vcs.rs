@@ -33,7 +33,10 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
                 acc.caution(format!("{name} changes the working copy or repository"));
             }
         }
-        "git" => analyze_git(ctx, acc),
+        "git" => {
+            written_hooks(ctx, acc);
+            analyze_git(ctx, acc)
+        }
         "bfg" => bfg(ctx.args, acc),
         // `java -jar bfg-1.14.0.jar --delete-files …`.
         "java"
@@ -55,6 +58,24 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
 }
 
 /// `svn revert -R .`, `hg revert --all`, `hg update -C`, `hg purge --all`.
+/// Hooks written earlier in the text (`echo … > .git/hooks/post-checkout`)
+/// run when git does what they hook; whichever it is, they are judged.
+fn written_hooks(ctx: &Ctx, acc: &mut Acc) {
+    let hooks: Vec<String> = acc
+        .written
+        .iter()
+        .filter(|(path, _)| path.contains(".git/hooks/"))
+        .filter_map(|(_, w)| match w {
+            Written::Text(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    for text in hooks {
+        acc.caution("git runs a hook written earlier in the text");
+        assess_script(&text, ctx.depth + 1, acc);
+    }
+}
+
 fn discards_working_copy(name: &str, args: &[&str]) -> bool {
     let sub = args.first().copied().unwrap_or("");
     let has = |o: &str| args.contains(&o);
@@ -377,6 +398,14 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "echo 'rm -rf ~/' > .git/hooks/post-checkout && chmod +x .git/hooks/post-checkout && git checkout main",
+                Danger,
+            ),
+            (
+                "printf '#!/bin/sh\\ncargo fmt --check\\n' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit && git commit -m x",
+                Caution,
+            ),
             ("git status", Safe),
             ("git stash", Safe),
             ("git clean -n -d -x", Safe),

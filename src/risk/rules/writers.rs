@@ -182,6 +182,13 @@ fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
         let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
         if empties && pos.iter().any(|w| vital(&w.text)) {
             acc.danger("sed -i deletes every line of a system or access file");
+        } else if pos.iter().any(|w| w.text.ends_with("sshd_config"))
+            && ctx
+                .args
+                .iter()
+                .any(|a| a.contains("PubkeyAuthentication no"))
+        {
+            acc.danger("turns SSH key logins off: where passwords are off too (the cloud default) nobody can log in");
         } else if sed_deletes_lines(ctx.args)
             && pos.iter().any(|w| w.text.starts_with("/etc/pam.d/"))
         {
@@ -333,6 +340,14 @@ mod tests {
             ("sed -i -e 1,99999d /etc/passwd", Danger),
             ("sed -i 1,20d /etc/motd", Caution),
             ("sed -i /pam_unix.so/d /etc/pam.d/common-auth", Danger),
+            (
+                "sudo sed -i 's/^#\\?PubkeyAuthentication.*/PubkeyAuthentication no/' /etc/ssh/sshd_config",
+                Danger,
+            ),
+            (
+                "sudo sed -i 's/^#\\?PasswordAuthentication.*/PasswordAuthentication no/' /etc/ssh/sshd_config",
+                Caution,
+            ),
             ("sed -i 's/nullok//' /etc/pam.d/common-auth", Caution),
         ]);
     }
