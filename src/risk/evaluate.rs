@@ -86,7 +86,9 @@ pub(crate) fn eval_pipeline(cmds: &[Cmd], acc: &Acc) -> Option<String> {
         for r in &cmd.redirs {
             match r.kind {
                 RedirKind::Heredoc => text = Some(r.body.clone()),
-                RedirKind::Herestring => text = Some(format!("{}\n", r.target.text)),
+                RedirKind::Herestring => {
+                    text = Some(format!("{}\n", substitute_vars(&r.target.text, &acc.vars)))
+                }
                 RedirKind::Read => return None,
                 _ => {}
             }

@@ -155,7 +155,9 @@ pub(crate) fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
     ]
     .iter()
     .any(|f| basename(path) == *f)
-        || path.starts_with("/etc/profile");
+        || path.starts_with("/etc/profile")
+        // A git hook runs at the next checkout, merge or commit.
+        || path.contains(".git/hooks/");
     if cron {
         for line in text.lines() {
             for c in cron_commands(line) {

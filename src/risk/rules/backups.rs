@@ -61,7 +61,12 @@ fn restic(ctx: &Ctx, acc: &mut Acc) {
         || ctx
             .upstream
             .iter()
-            .any(|c| c.words.iter().any(|w| w.text == "snapshots"));
+            .any(|c| c.words.iter().any(|w| w.text == "snapshots"))
+        || ctx
+            .eff
+            .args
+            .iter()
+            .any(|w| w.subs.iter().any(|s| s.contains("snapshots")));
     if every && args.contains(&"--prune") {
         acc.danger("restic forgets and prunes every snapshot: the backups are gone");
     } else {
@@ -94,6 +99,10 @@ mod tests {
                 Caution,
             ),
             ("restic snapshots", Safe),
+            (
+                "restic -r /srv/restic forget --prune $(restic -r /srv/restic snapshots --json | jq -r '.[].id')",
+                Danger,
+            ),
         ]);
     }
 }

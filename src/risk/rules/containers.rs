@@ -606,10 +606,30 @@ pub(crate) fn names_a_store(name: &str) -> bool {
 
 pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
     let args = ctx.args;
-    let Some(i) = args.iter().position(|a| !a.starts_with('-')) else {
+    // Global options before the subcommand take a value: `kubectl -n db exec …`.
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if !a.starts_with('-') {
+            break;
+        }
+        let takes_value = !a.contains('=')
+            && matches!(
+                *a,
+                "-n" | "--namespace"
+                    | "--context"
+                    | "--cluster"
+                    | "--kubeconfig"
+                    | "--user"
+                    | "-s"
+                    | "--server"
+                    | "--token"
+                    | "--as"
+            );
+        i += if takes_value { 2 } else { 1 };
+    }
+    let Some(&sub) = args.get(i) else {
         return;
     };
-    let sub = args[i];
     let rest = &args[i + 1..];
     match sub {
         "delete" => {
@@ -695,6 +715,11 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "kubectl -n db exec postgres-0 -- bash -c 'rm -rf /var/lib/postgresql/data/*'",
+                Danger,
+            ),
+            ("kubectl --context prod -n web get pods", Safe),
             // Helm: a store's release or every listed one, and look-alikes.
             ("helm uninstall mysql --namespace prod", Danger),
             ("helm delete -n cache redis-master", Danger),

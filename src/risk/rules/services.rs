@@ -35,6 +35,17 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "systemctl" => analyze_systemctl(ctx, acc),
         "service" => analyze_service(ctx, acc),
         "crontab" => crontab(ctx, acc),
+        // The account with its home is that user's data; one person's
+        // account alone is revoked access, a shared one is how others get in.
+        "userdel" | "deluser"
+            if !ctx.has_flag('r', &["--remove", "--remove-home", "--remove-all-files"])
+                && !ctx
+                    .positionals()
+                    .last()
+                    .is_some_and(|w| shared_account(&w.text)) =>
+        {
+            acc.caution(format!("{name} deletes a user account (its home stays)"))
+        }
         "userdel" | "deluser" => acc.danger(format!(
             "{name} deletes a user account{}",
             if ctx.has_flag('r', &["--remove", "--remove-home", "--remove-all-files"]) {
@@ -631,6 +642,9 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sudo userdel bob", Caution),
+            ("sudo userdel -r bob", Danger),
+            ("sudo userdel jenkins", Danger),
             ("update-initramfs -d -k all", Danger),
             ("sudo update-initramfs -u -k all", Caution),
             ("sudo usermod -L bob", Caution),

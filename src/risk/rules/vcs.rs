@@ -399,6 +399,10 @@ mod tests {
     fn examples() {
         check_examples(&[
             (
+                "cat > .git/hooks/post-merge <<'EOF'\n#!/bin/sh\nrm -rf \"$HOME\"/data\nEOF\nchmod +x .git/hooks/post-merge",
+                Danger,
+            ),
+            (
                 "echo 'rm -rf ~/' > .git/hooks/post-checkout && chmod +x .git/hooks/post-checkout && git checkout main",
                 Danger,
             ),

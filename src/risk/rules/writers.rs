@@ -183,12 +183,14 @@ fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
         if empties && pos.iter().any(|w| vital(&w.text)) {
             acc.danger("sed -i deletes every line of a system or access file");
         } else if pos.iter().any(|w| w.text.ends_with("sshd_config"))
-            && ctx
-                .args
-                .iter()
-                .any(|a| a.contains("PubkeyAuthentication no"))
+            && ctx.args.iter().any(|a| {
+                a.contains("PubkeyAuthentication no")
+                    || a.contains("AllowUsers nobody")
+                    || a.contains("DenyUsers *")
+                    || a.contains("DenyGroups *")
+            })
         {
-            acc.danger("turns SSH key logins off: where passwords are off too (the cloud default) nobody can log in");
+            acc.danger("shuts SSH logins off (keys turned off, or every user denied): nobody can log in remotely");
         } else if sed_deletes_lines(ctx.args)
             && pos.iter().any(|w| w.text.starts_with("/etc/pam.d/"))
         {
@@ -347,6 +349,10 @@ mod tests {
             (
                 "sudo sed -i 's/^#\\?PasswordAuthentication.*/PasswordAuthentication no/' /etc/ssh/sshd_config",
                 Caution,
+            ),
+            (
+                "sed -i 's/^AllowUsers.*/AllowUsers nobody/' /etc/ssh/sshd_config && systemctl restart sshd",
+                Danger,
             ),
             ("sed -i 's/nullok//' /etc/pam.d/common-auth", Caution),
         ]);
