@@ -521,7 +521,7 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
             } else if *top == "root" && HOME_VITAL.contains(sub) {
                 PathClass::HomeVital(raw.to_string())
             } else if *top == "srv"
-                || *top == "opt" && !sub.contains(['*', '?', '['])
+                || matches!(*top, "opt" | "mnt" | "media") && !sub.contains(['*', '?', '['])
                 || *top == "var" && *sub == "www"
                 // `/var/app`: an application's state (not `/var/tmp` or a cache).
                 || *top == "var"
@@ -591,8 +591,15 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         }
         // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,
         // builds, logs and caches are what a deploy recreates.
+        // The kernel's modules: the next boot or `modprobe` finds nothing.
+        [top, rest @ ..]
+            if (*top == "lib" || *top == "usr" && rest.first() == Some(&"lib"))
+                && rest.iter().any(|c| *c == "modules") =>
+        {
+            PathClass::SystemDir(raw.to_string())
+        }
         [top, _, ..]
-            if (*top == "srv" || *top == "opt")
+            if matches!(*top, "srv" | "opt" | "mnt" | "media")
                 && !comps.iter().any(|c| {
                     DISPOSABLE.contains(c)
                         || c.contains("cache")

@@ -124,6 +124,29 @@ pub(crate) fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
     .iter()
     .any(|d| path.starts_with(d));
     let unit = path.ends_with(".service") || path.ends_with(".timer");
+    if access_config(path, text, acc) {
+        return;
+    }
+    // udev runs each rule's RUN+="…" when a matching device appears.
+    if path.contains("/udev/rules.d/") {
+        for run in text.split("RUN+=").skip(1) {
+            let cmd = run.trim_start().trim_start_matches('"');
+            let cmd = cmd.split('"').next().unwrap_or("");
+            assess_script(cmd, depth + 1, acc);
+        }
+        return;
+    }
+    // tmpfiles.d: `R PATH` removes the tree, `D PATH` its contents, at boot
+    // and on `systemd-tmpfiles --remove`.
+    if path.contains("/tmpfiles.d/") {
+        for line in text.lines() {
+            let mut f = line.split_whitespace();
+            if let (Some("R" | "R!" | "D" | "D!"), Some(target)) = (f.next(), f.next()) {
+                assess_script(&format!("rm -rf {target}"), depth + 1, acc);
+            }
+        }
+        return;
+    }
     if cron_script || path.starts_with("/etc/profile.d/") || path.starts_with("/etc/init.d/") {
         assess_script(text, depth + 1, acc);
         return;
@@ -152,6 +175,10 @@ pub(crate) fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
         ".zprofile",
         "rc.local",
         ".bash_logout",
+        ".bash_aliases",
+        ".bash_login",
+        ".zshenv",
+        ".zlogin",
     ]
     .iter()
     .any(|f| basename(path) == *f)
@@ -167,6 +194,28 @@ pub(crate) fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
     } else if startup {
         assess_script(text, depth + 1, acc);
     }
+}
+
+/// Files that decide who may log in or become root, rewritten in one go
+/// (`… | tee /etc/pam.d/sshd`, `>> /etc/sudoers`): a mistake locks everyone
+/// out and a grant gives the machine away; neither is checked as `visudo`
+/// or `pam-auth-update` would.
+fn access_config(path: &str, text: &str, acc: &mut Acc) -> bool {
+    let why = if path.starts_with("/etc/pam.d/") {
+        Some("rewrites the PAM configuration: logins and sudo can stop working or stop asking for a password")
+    } else if path == "/etc/sudoers"
+        || path.starts_with("/etc/sudoers.d/") && text.contains("NOPASSWD: ALL")
+    {
+        Some("rewrites sudo's rules without visudo's check: a mistake locks sudo out, a grant gives root away")
+    } else if path == "/etc/hosts.deny" && text.contains("ALL") {
+        Some("denies connections in hosts.deny: remote access is cut off")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        acc.danger(format!("{why} ({path})"));
+    }
+    why.is_some()
 }
 
 /// The command of a crontab line, schedule removed; for system crontabs the

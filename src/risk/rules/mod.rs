@@ -47,6 +47,7 @@ pub(crate) use process::{
 pub(crate) use remote::{reads_script, remote_shell_stdin};
 pub(crate) use runners::debugger_commands;
 pub(crate) use services::{lists_ssh_server, SSHD_PIDS};
+pub(crate) use writers::OVER_ROOT;
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 

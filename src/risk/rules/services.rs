@@ -180,11 +180,33 @@ fn crontab(ctx: &Ctx, acc: &mut Acc) {
 
 /// Account and password tools: root's password, locked accounts.
 fn accounts(name: &str, ctx: &Ctx, acc: &mut Acc) {
+    let user = ctx
+        .positionals()
+        .last()
+        .map(|w| w.text.clone())
+        .unwrap_or_default();
+    let empty_password = name == "usermod"
+        && ctx
+            .args
+            .windows(2)
+            .any(|w| matches!(w[0], "-p" | "--password") && w[1].is_empty());
+    let editor_writes = name == "visudo"
+        && ctx.cmd.words.iter().any(|w| {
+            ["EDITOR=", "VISUAL=", "SUDO_EDITOR="]
+                .iter()
+                .any(|p| w.text.starts_with(p))
+                && (w.text.contains("tee") || w.text.contains("cp") || w.text.contains("sh"))
+        });
     if name == "passwd"
         && ctx.has_flag('d', &["--delete"])
         && ctx.positionals().iter().any(|w| w.text == "root")
+        || empty_password && shared_account(&user)
     {
-        acc.danger("removes the root password");
+        acc.danger(format!(
+            "removes the password of {user}: anyone may log in as it"
+        ));
+    } else if editor_writes {
+        acc.danger("visudo writes what its editor command is fed: sudo's rules replaced unchecked, a grant gives root away");
     } else if name == "passwd" && ctx.has_flag('S', &["--status"])
         || name == "chage" && ctx.has_flag('l', &["--list"])
     {
@@ -642,6 +664,12 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sudo usermod -p '' root", Danger),
+            (
+                "echo 'evil ALL=(ALL) NOPASSWD: ALL' | sudo EDITOR='tee -a' visudo",
+                Danger,
+            ),
+            ("sudo visudo -c", Caution),
             ("sudo userdel bob", Caution),
             ("sudo userdel -r bob", Danger),
             ("sudo userdel jenkins", Danger),

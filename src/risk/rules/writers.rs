@@ -159,7 +159,7 @@ fn tar(ctx: &Ctx, acc: &mut Acc) {
                 ctx.args.get(i + 1).copied().unwrap_or("")
             };
             if matches!(classify(dir), Some(PathClass::Root)) {
-                acc.caution("extracts an archive over / (may overwrite system files)");
+                acc.danger(OVER_ROOT);
             }
         }
         if ctx.args.iter().any(|a| {
@@ -169,6 +169,10 @@ fn tar(ctx: &Ctx, acc: &mut Acc) {
         }
     }
 }
+
+/// Why unpacking into `/` is danger: every system file the archive names is
+/// replaced by what it holds, which the text does not show.
+pub(crate) const OVER_ROOT: &str = "extracts an archive over /: the system files it names are replaced by contents that cannot be checked";
 
 /// `sed`: commands it runs (`e`, `w`) and in-place edits.
 fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
