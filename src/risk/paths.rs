@@ -589,15 +589,15 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         {
             PathClass::SystemDir(raw.to_string())
         }
-        // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,
-        // builds, logs and caches are what a deploy recreates.
         // The kernel's modules: the next boot or `modprobe` finds nothing.
         [top, rest @ ..]
             if (*top == "lib" || *top == "usr" && rest.first() == Some(&"lib"))
-                && rest.iter().any(|c| *c == "modules") =>
+                && rest.contains(&"modules") =>
         {
             PathClass::SystemDir(raw.to_string())
         }
+        // Anywhere under /srv (`/srv/nfs/exports`) is served data; releases,
+        // builds, logs and caches are what a deploy recreates.
         [top, _, ..]
             if matches!(*top, "srv" | "opt" | "mnt" | "media")
                 && !comps.iter().any(|c| {
