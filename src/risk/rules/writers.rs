@@ -195,7 +195,11 @@ fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
             })
         {
             acc.danger("shuts SSH logins off (keys turned off, or every user denied): nobody can log in remotely");
-        } else if sed_deletes_lines(ctx.args)
+        } else if (sed_deletes_lines(ctx.args)
+            || ctx
+                .args
+                .iter()
+                .any(|a| a.contains("pam_permit") || a.contains("pam_deny")))
             && pos.iter().any(|w| w.text.starts_with("/etc/pam.d/"))
         {
             acc.danger(
@@ -346,6 +350,7 @@ mod tests {
             ("sed -i -e 1,99999d /etc/passwd", Danger),
             ("sed -i 1,20d /etc/motd", Caution),
             ("sed -i /pam_unix.so/d /etc/pam.d/common-auth", Danger),
+            ("sudo sed -i '1i auth sufficient pam_permit.so' /etc/pam.d/common-auth", Danger),
             (
                 "sudo sed -i 's/^#\\?PubkeyAuthentication.*/PubkeyAuthentication no/' /etc/ssh/sshd_config",
                 Danger,
