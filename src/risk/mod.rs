@@ -274,10 +274,15 @@ impl Acc {
     /// danger becomes caution, saying what it would do once the quote is
     /// closed.
     pub(crate) fn absorb_unclosed(&mut self, tail: Acc) {
+        self.absorb_refused(tail, "a quote is not closed");
+    }
+
+    /// As [`Acc::absorb_unclosed`], for any text the shell refuses (`why`).
+    pub(crate) fn absorb_refused(&mut self, tail: Acc, why: &str) {
         for (level, reason) in tail.findings {
             if level == RiskLevel::Danger {
                 self.caution(format!(
-                    "as written the shell refuses it (a quote is not closed); once closed: {reason}"
+                    "as written the shell refuses it ({why}); once closed: {reason}"
                 ));
             } else {
                 self.add(level, reason);

@@ -589,6 +589,10 @@ pub(crate) fn classify_abs(raw: &str, t: &str) -> PathClass {
         {
             PathClass::SystemDir(raw.to_string())
         }
+        // Firmware variables: deleting them can leave the board unbootable.
+        [top, sub, ..] if *top == "sys" && *sub == "firmware" => {
+            PathClass::SystemDir(raw.to_string())
+        }
         // The kernel's modules: the next boot or `modprobe` finds nothing.
         [top, rest @ ..]
             if (*top == "lib" || *top == "usr" && rest.first() == Some(&"lib"))
@@ -678,6 +682,10 @@ pub(crate) const CRITICAL_FILES: &[&str] = &[
 pub(crate) fn is_critical_file(p: &str) -> bool {
     let p = p.trim_end_matches('/');
     if CRITICAL_FILES.contains(&p) {
+        return true;
+    }
+    // The firmware's boot loaders.
+    if p.starts_with("/boot/efi/") && p.to_ascii_lowercase().ends_with(".efi") {
         return true;
     }
     // Kernels, initrds and core binaries.

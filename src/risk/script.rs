@@ -22,6 +22,22 @@ pub(crate) fn assess_script(src: &str, depth: usize, acc: &mut Acc) {
         acc.caution(format!(
             "the command does not parse as shell ({why}): what would run cannot be known"
         ));
+        // One line with a compound command left open (`…; (`): the shell
+        // refuses the whole line, so none of it runs as written. (Over
+        // several lines, those before the open one do run.)
+        let refused = parse_broken.is_some_and(|w| w.contains("is not closed"))
+            && !src.trim().contains('\n')
+            && !src.contains("[[")
+            && !src.contains("((");
+        if refused {
+            let mut tail = Acc {
+                vars: acc.vars.clone(),
+                ..Acc::default()
+            };
+            walk(pipelines, depth, &mut tail);
+            acc.absorb_refused(tail, "a compound command is left open");
+            return;
+        }
     }
     walk(pipelines, depth, acc);
 }

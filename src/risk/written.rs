@@ -216,6 +216,16 @@ fn access_config(path: &str, text: &str, acc: &mut Acc) -> bool {
         || path.starts_with("/etc/sudoers.d/") && text.contains("NOPASSWD: ALL")
     {
         Some("rewrites sudo's rules without visudo's check: a mistake locks sudo out, a grant gives root away")
+    } else if matches!(path, "/etc/passwd" | "/etc/shadow")
+        && text
+            .lines()
+            .any(|l| l.split(':').nth(2) == Some("0") || l.split(':').nth(1) == Some(""))
+    {
+        Some("adds an account with user id 0 or no password: anyone may log in as root")
+    } else if matches!(path, "/etc/environment" | "/etc/ld.so.preload")
+        && (text.contains("LD_PRELOAD") || path.ends_with("preload"))
+    {
+        Some("preloads a library into every program: code that cannot be checked runs everywhere")
     } else if path == "/etc/hosts.deny" && text.contains("ALL") {
         Some("denies connections in hosts.deny: remote access is cut off")
     } else {

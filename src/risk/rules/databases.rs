@@ -188,7 +188,9 @@ pub(crate) fn analyze_sql_client(ctx: &Ctx, acc: &mut Acc) {
             let shell = line
                 .strip_prefix("\\!")
                 .or_else(|| line.strip_prefix("system "))
-                .or_else(|| line.strip_prefix("\\system "));
+                .or_else(|| line.strip_prefix("\\system "))
+                .or_else(|| line.strip_prefix(".shell "))
+                .or_else(|| line.strip_prefix(".system "));
             if let Some(cmd) = shell {
                 acc.caution(format!("{name} runs a shell command"));
                 assess_script(cmd.trim(), ctx.depth + 1, acc);
@@ -346,6 +348,8 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sqlite3 :memory: '.shell rm -rf ~/data'", Danger),
+            ("sqlite3 app.db '.tables'", Safe),
             ("echo 'system rm -rf /var/lib/mysql' | mysql", Danger),
             ("psql -c '\\! rm -rf /var/lib/postgresql'", Danger),
             ("psql -c '\\! ls'", Caution),

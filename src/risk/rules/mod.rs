@@ -23,6 +23,7 @@ mod process;
 mod remote;
 mod runners;
 mod services;
+mod system;
 mod tcl;
 mod vcs;
 mod walks;
@@ -63,6 +64,7 @@ const FAMILIES: &[Check] = &[
     backups::check,
     cloud::check,
     services::check,
+    system::check,
     network::check,
     interpreters::check,
     runners::check,

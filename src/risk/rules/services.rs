@@ -205,6 +205,14 @@ fn accounts(name: &str, ctx: &Ctx, acc: &mut Acc) {
         acc.danger(format!(
             "removes the password of {user}: anyone may log in as it"
         ));
+    } else if name == "usermod"
+        && ctx.has_flag('o', &["--non-unique"])
+        && ctx
+            .args
+            .windows(2)
+            .any(|w| matches!(w[0], "-u" | "--uid") && w[1] == "0")
+    {
+        acc.danger(format!("gives {user} user id 0: a second root account"));
     } else if editor_writes {
         acc.danger("visudo writes what its editor command is fed: sudo's rules replaced unchecked, a grant gives root away");
     } else if name == "passwd" && ctx.has_flag('S', &["--status"])
@@ -664,6 +672,19 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("sudo usermod -p '$6$abc$' -o -u 0 backdoor", Danger),
+            (
+                "echo 'toor::0:0::/root:/bin/bash' | sudo tee -a /etc/passwd",
+                Danger,
+            ),
+            (
+                "echo 'export LD_PRELOAD=/tmp/evil.so' | sudo tee -a /etc/environment",
+                Danger,
+            ),
+            (
+                "echo 'LANG=en_US.UTF-8' | sudo tee -a /etc/environment",
+                Caution,
+            ),
             ("sudo usermod -p '' root", Danger),
             (
                 "echo 'evil ALL=(ALL) NOPASSWD: ALL' | sudo EDITOR='tee -a' visudo",

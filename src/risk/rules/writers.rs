@@ -303,6 +303,27 @@ fn sed_deletes_lines(args: &[&str]) -> bool {
 
 /// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
 fn sed_deletes_every_line(args: &[&str]) -> bool {
+    // `sed -i -n ''`: nothing is printed, so nothing is kept.
+    let quiet = args
+        .iter()
+        .any(|a| *a == "-n" || *a == "--quiet" || *a == "--silent");
+    // The script is the first word that is no option (or each -e value).
+    let script: Vec<&str> = match args
+        .iter()
+        .position(|a| matches!(*a, "-e" | "--expression"))
+    {
+        Some(i) => args.get(i + 1).copied().into_iter().collect(),
+        None => args
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .copied()
+            .into_iter()
+            .collect(),
+    };
+    let scripts_print = script.iter().any(|a| a.contains('p') || a.contains('w'));
+    if quiet && !scripts_print {
+        return true;
+    }
     let mut scripts = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -348,6 +369,8 @@ mod tests {
             ("sed 's/\\/usr\\/local/\\/opt/' paths.txt", Safe),
             ("sed 's|/usr/local|/opt|g' paths.txt", Safe),
             ("sed -i -e 1,99999d /etc/passwd", Danger),
+            ("sudo sed -i -n '' /etc/shadow", Danger),
+            ("sed -n '1,5p' /etc/passwd", Safe),
             ("sed -i 1,20d /etc/motd", Caution),
             ("sed -i /pam_unix.so/d /etc/pam.d/common-auth", Danger),
             ("sudo sed -i '1i auth sufficient pam_permit.so' /etc/pam.d/common-auth", Danger),
