@@ -199,6 +199,10 @@ pub(crate) fn analyze_find_exec(
                 ));
             }
         }
+        // `-exec sed -i d {} +`: every matching file emptied.
+        "sed" if args.iter().any(|a| a.starts_with("-i")) && sed_deletes_every_line(&args) => {
+            judge("-exec sed -i empties", acc)
+        }
         "mv" | "sed" | "cp" => {
             acc.caution(format!("find -exec {} modifies matching files", e.name))
         }
@@ -317,6 +321,8 @@ mod tests {
             ),
             ("find /etc -name '*.conf' -exec grep -l ssl {} +", Safe),
             ("find . -name x -exec sh -c 'rm -rf ~' \\;", Danger),
+            ("find /etc -name '*.conf' | xargs sed -i d", Danger),
+            ("find . -name '*.md' | xargs sed -i 's/foo/bar/'", Caution),
             (
                 "find . -name '*.md' -exec sh -c 'wc -l \"$1\"' _ {} \\;",
                 Safe,

@@ -48,7 +48,7 @@ pub(crate) use process::{
 pub(crate) use remote::{reads_script, remote_shell_stdin};
 pub(crate) use runners::debugger_commands;
 pub(crate) use services::{lists_ssh_server, SSHD_PIDS};
-pub(crate) use writers::OVER_ROOT;
+pub(crate) use writers::{sed_deletes_every_line, OVER_ROOT};
 
 type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 

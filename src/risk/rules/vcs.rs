@@ -116,6 +116,17 @@ pub(crate) fn analyze_git(ctx: &Ctx, acc: &mut Acc) {
         return;
     }
     match sub {
+        // `git submodule foreach CMD`: CMD runs in every submodule.
+        "submodule" if rest.first() == Some(&"foreach") => {
+            let cmd: Vec<&str> = rest[1..]
+                .iter()
+                .copied()
+                .skip_while(|a| a.starts_with("--"))
+                .collect();
+            if !cmd.is_empty() {
+                assess_script(&cmd.join(" "), ctx.depth + 1, acc);
+            }
+        }
         "push" => push(ctx, rest, acc),
         "reset" => reset(rest, acc),
         "clean" => clean(rest, acc),
@@ -398,6 +409,8 @@ mod tests {
     #[test]
     fn examples() {
         check_examples(&[
+            ("git submodule foreach --recursive git reset --hard", Danger),
+            ("git submodule foreach git pull origin main", Caution),
             (
                 "cat > .git/hooks/post-merge <<'EOF'\n#!/bin/sh\nrm -rf \"$HOME\"/data\nEOF\nchmod +x .git/hooks/post-merge",
                 Danger,

@@ -302,7 +302,7 @@ fn sed_deletes_lines(args: &[&str]) -> bool {
 }
 
 /// A sed script that deletes every line: `d`, `1,$d`, `/.*/d`, `/^/d`.
-fn sed_deletes_every_line(args: &[&str]) -> bool {
+pub(crate) fn sed_deletes_every_line(args: &[&str]) -> bool {
     // `sed -i -n ''`: nothing is printed, so nothing is kept.
     let quiet = args
         .iter()
