@@ -1,17 +1,20 @@
 //! Blind sets: commands written by someone who never saw the analyser or the
 //! project's other sets, labelled by the written policy.
 //!
-//! `tests/data/risk_blind_tune.jsonl` holds the first blind set, both
-//! halves (`"split": "blind-tune"`), and the tune half of the second
-//! (`"blind3-tune"`). The first set's held-out half was measured on its own
-//! until it had served (danger 167/192 = 87.0 %, 11 destructive rated safe,
-//! 2.16 % false alarms); the second's tune half first measured 103/122 =
-//! 84.4 %, 3 rated safe, 1.55 % false alarms. Their misses were used as
-//! hints of which classes were weak, the classes were fixed with examples of
-//! our own, and the rows were merged here. This set is tuned on now, so its
-//! figures say how well the rules fit what they were tuned on, not what a
-//! new set can expect; a held-out set that nobody tuned on is measured with
-//! [`measure`] the same way.
+//! Seven such sets have been written, each by a writer who saw only issue 10.
+//! Each was split by class into a tune half and a held-out half before anyone
+//! looked; the held-out half was measured once as it came, then, once the
+//! next set existed, its misses were read as hints of which classes were weak,
+//! the classes were fixed with examples of our own, and the rows joined the
+//! tune set. First figures of each new set on the code of its day, before any
+//! tuning on it: blind3 held-out 81.9 % danger (14 rated safe, 2.09 % false
+//! alarms), blind4 82.8 % (18 rated safe, 0.89 %), blind5 92.7 % (5, 1.27 %),
+//! blind6 (written as a red-teamer would) 83.2 % (17, 0.36 %), blind7 97.3 %
+//! (1 rated safe, no false alarm).
+//!
+//! `tests/data/risk_blind_tune.jsonl` holds everything tuned on (the
+//! `"split"` says which set and half); `tests/data/risk_blind_holdout.jsonl`
+//! is blind7's held-out half, which nobody tuned on.
 //!
 //! Targets (issue 10): no destructive command rated safe, at least 95 % of
 //! destructive commands danger, at most 2 % of the others danger.
@@ -93,12 +96,16 @@ fn measure(name: &str) -> Figures {
 #[test]
 fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
     let f = measure("risk_blind_tune.jsonl");
-    assert!(f.danger + f.others >= 1000, "blind tune set too small");
-    // Floors at the figures the tuning ended with: 499/500 danger, none rated
-    // safe, no false alarm (before this round, by part: 194/199, 167/192 and
-    // 103/122 danger; 0, 11 and 3 rated safe). The one left is `helm uninstall prod-db`, which the
-    // project's own sets label caution (one release is scoped).
-    assert_eq!(f.rated_safe, 0, "a destructive command was rated safe");
+    assert!(f.danger + f.others >= 3000, "blind tune set too small");
+    // Floors at the figures the tuning ended with: 1,713/1,729 danger, 2 rated
+    // safe, no false alarm. Left: two named branches deleted (the policy says
+    // caution: one branch), a pod spec that mounts the host (`kubectl run
+    // --overrides`), a coprocess fed text, and a few red-team tricks.
+    assert!(
+        f.rated_safe <= 2,
+        "{} destructive commands rated safe",
+        f.rated_safe
+    );
     assert!(
         f.recall() >= 0.99,
         "danger recall fell to {:.1} %",
@@ -111,25 +118,18 @@ fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
     );
 }
 
-/// The second blind set's held-out part (`tests/data/risk_blind3_holdout.jsonl`, 541
-/// rows: half of its main file and all of its spare file, split by class before anyone
-/// looked; 30 rows whose labels its author doubted were left out of both parts). Nobody
-/// tuned on it: its figures are what a new set can expect. Before the round that used
-/// the tune half: danger 208/254 = 81.9 %, 14 destructive rated safe, false alarms
-/// 6/287 = 2.09 %; after it: 233/254 = 91.7 %, 6 rated safe, 1/287 = 0.35 %. The
-/// targets (none safe, 95 %) are not met; the floors hold what was reached. Whoever
-/// tunes on this set must move it into the tune set and write a new held-out one.
+/// The seventh blind set's held-out half (`tests/data/risk_blind_holdout.jsonl`, 232
+/// rows, split by class before anyone looked). Nobody tuned on it: its figures are
+/// what a new set can expect: danger 109/112 = 97.3 %, none rated safe, no false
+/// alarm. Whoever tunes on this set must move it into the tune set and write a
+/// new held-out one.
 #[test]
 fn blind_held_out_set_holds_its_floor() {
-    let f = measure("risk_blind3_holdout.jsonl");
-    assert!(f.danger + f.others >= 500, "held-out set too small");
+    let f = measure("risk_blind_holdout.jsonl");
+    assert!(f.danger + f.others >= 200, "held-out set too small");
+    assert_eq!(f.rated_safe, 0, "a destructive command was rated safe");
     assert!(
-        f.rated_safe <= 6,
-        "{} destructive commands rated safe",
-        f.rated_safe
-    );
-    assert!(
-        f.recall() >= 0.915,
+        f.recall() >= 0.97,
         "danger recall fell to {:.1} %",
         100.0 * f.recall()
     );
