@@ -122,6 +122,7 @@
 //! model produces, which must still be assessed): it never fails, and what
 //! does not parse is reported as a caution.
 
+mod aliases;
 mod evaluate;
 mod functions;
 mod glob_name;
@@ -139,6 +140,7 @@ mod written;
 
 /// What every part of the analyser sees of the others.
 mod prelude {
+    pub(crate) use super::aliases::*;
     pub(crate) use super::evaluate::*;
     pub(crate) use super::functions::*;
     pub(crate) use super::glob_name::*;

@@ -1,8 +1,8 @@
 //! Code that other programs run: awk's `system()` and pipes (`print … |
 //! "sh"`, `"cmd" | getline`), vim's `!`, `:lua`/`:py3`, `delete()` and
-//! scripted edits, `at` jobs, makefiles fed in or printed (`make -n` only
-//! prints), ansible's ad-hoc commands; and the helpers that read calls,
-//! string literals and argument lists out of interpreter code.
+//! scripted edits, `at` jobs, ed's and m4's shell escapes, ansible's ad-hoc
+//! commands (makefiles and justfiles are `build.rs`); and the helpers that
+//! read calls, string literals and argument lists out of interpreter code.
 
 use crate::risk::prelude::*;
 
@@ -13,8 +13,6 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "vim" | "vi" | "nvim" | "ex" | "view" | "gvim" | "vimdiff" | "rvim" | "nano" => {
             vim(ctx, acc)
         }
-        "make" | "gmake" => make_recipes(ctx, acc),
-        "just" => just_recipes(ctx, acc),
         // less's `+CMD` runs CMD at start; `!cmd` in it is a shell command.
         "less" | "most" => {
             for a in ctx.args {
@@ -310,120 +308,6 @@ fn vim_embedded(c: &str, depth: usize, acc: &mut Acc) {
         };
         assess_script(&format!("{rm} {}", quote_words(&[w])), depth + 1, acc);
     }
-}
-
-/// `make -f - <<EOF`, `make -f <(printf …)`: the makefile is the text fed
-/// in, printed, or written earlier in the same text; its recipe lines are
-/// shell commands, and `$(shell CMD)` runs CMD as the makefile is read.
-/// `make -n` prints recipes instead of running them, except lines marked
-/// `+` or calling `$(MAKE)`.
-pub(crate) fn make_recipes(ctx: &Ctx, acc: &mut Acc) {
-    let args = ctx.args;
-    let f_at = args
-        .iter()
-        .position(|a| matches!(*a, "-f" | "--file" | "--makefile"));
-    let file = f_at.and_then(|i| args.get(i + 1).copied()).or_else(|| {
-        args.iter().find_map(|a| {
-            a.strip_prefix("--file=")
-                .or_else(|| a.strip_prefix("--makefile="))
-                .or_else(|| a.strip_prefix("-f").filter(|f| !f.is_empty()))
-        })
-    });
-    // Without -f, make reads GNUmakefile, makefile or Makefile.
-    let file = file.or_else(|| {
-        ["GNUmakefile", "makefile", "Makefile"]
-            .into_iter()
-            .find(|f| acc.written.contains_key(*f))
-    });
-    let Some(file) = file else { return };
-    let dry = ctx.has_flag('n', &["--just-print", "--dry-run", "--recon"]);
-    let judge = move |text: &str, depth: usize, acc: &mut Acc| {
-        for call in text.split("$(shell ").skip(1) {
-            assess_script(call.split(')').next().unwrap_or(""), depth, acc);
-        }
-        for line in text.lines().filter_map(|l| l.strip_prefix('\t')) {
-            let forced =
-                line.starts_with('+') || line.contains("$(MAKE)") || line.contains("${MAKE}");
-            if !dry || forced {
-                let line = make_vars_as_shell(line.trim_start_matches(['@', '-', '+']));
-                assess_script(&line, depth, acc);
-            }
-        }
-    };
-    let procsub = f_at
-        .and_then(|i| ctx.eff.args.get(i + 1))
-        .filter(|w| w.procsub);
-    if let Some(w) = procsub {
-        for sub in &w.subs {
-            match eval_script(sub, acc) {
-                Some(text) => judge(&text, ctx.depth + 1, acc),
-                None => acc.caution("make reads a makefile that a command prints at run time"),
-            }
-        }
-    } else if matches!(file, "-" | "/dev/stdin" | "/dev/fd/0") {
-        fed_text(ctx, acc, judge);
-    } else if let Some(Written::Text(t)) = acc.written.get(file.trim_start_matches("./")).cloned() {
-        judge(&t, ctx.depth + 1, acc);
-    }
-}
-
-/// `just`: the recipes of a justfile written earlier in the text are shell
-/// lines (indented under `name:`), judged all, as any of them may be run.
-fn just_recipes(ctx: &Ctx, acc: &mut Acc) {
-    if ctx.has_flag('n', &["--dry-run", "--list", "--summary", "--show"]) {
-        return;
-    }
-    let file = ctx
-        .args
-        .windows(2)
-        .find(|w| matches!(w[0], "-f" | "--justfile"))
-        .map(|w| w[1].trim_start_matches("./").to_string());
-    let names = ["justfile", "Justfile", ".justfile"];
-    let text = match file {
-        Some(f) => acc.written.get(&f).cloned(),
-        None => names.iter().find_map(|n| acc.written.get(*n).cloned()),
-    };
-    if let Some(Written::Text(t)) = text {
-        for line in t.lines().filter(|l| l.starts_with([' ', '\t'])) {
-            let line = line.trim().trim_start_matches(['@', '-']);
-            assess_script(line, ctx.depth + 1, acc);
-        }
-    }
-}
-
-/// A recipe line as the shell gets it: make puts in its variables, which
-/// come from the environment (`$(HOME)`, `${USER}`; `$(CURDIR)` is the
-/// working directory), and `$$` becomes `$`.
-fn make_vars_as_shell(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at + 1..];
-        let close = match tail.chars().next() {
-            Some('(') => Some(')'),
-            Some('{') => Some('}'),
-            _ => None,
-        };
-        let name = close.and_then(|c| tail[1..].find(c).map(|end| &tail[1..=end]));
-        match name {
-            Some(n) if n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-                out.push('$');
-                out.push_str(if n == "CURDIR" { "PWD" } else { n });
-                rest = &tail[n.len() + 2..];
-            }
-            _ if tail.starts_with('$') => {
-                out.push('$');
-                rest = &tail[1..];
-            }
-            _ => {
-                out.push('$');
-                rest = tail;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `ansible HOSTS -m shell -a CMD`: CMD runs on every host (`command` is the
@@ -755,26 +639,12 @@ mod tests {
     fn examples() {
         check_examples(&[
             ("sudo gawk -i inplace '0' /etc/hosts /etc/passwd", Danger),
-            ("gawk -i inplace '{ gsub(/a/, \"b\") } 1' notes.txt", Caution),
             (
-                "cat > justfile <<'EOF'\nreset:\n    kubectl delete namespace prod\nEOF\njust reset",
-                Danger,
-            ),
-            ("cat > justfile <<'EOF'\ntest:\n    cargo test\nEOF\njust test", Safe),
-            ("m4 <<< 'esyscmd(rm -rf /var/lib/redis)'", Danger),
-            ("m4 -D VERSION=1.2 config.m4 > config.h", Safe),
-            (
-                "make -f - <<'MK'\nwipe:\n\trm -rf $(HOME)/Documents\nMK",
-                Danger,
-            ),
-            (
-                "make -f - <<'MK'\nclean:\n\trm -rf $(CURDIR)/build\nMK",
+                "gawk -i inplace '{ gsub(/a/, \"b\") } 1' notes.txt",
                 Caution,
             ),
-            (
-                "make -f - <<'MK'\nall:\n\tfor f in *.c; do echo $$f; done\nMK",
-                Safe,
-            ),
+            ("m4 <<< 'esyscmd(rm -rf /var/lib/redis)'", Danger),
+            ("m4 -D VERSION=1.2 config.m4 > config.h", Safe),
             ("ed -s /dev/null <<'ED'\n!rm -rf ~/Documents\nq\nED", Danger),
             ("ed -s notes.txt <<'ED'\n,s/foo/bar/g\nw\nq\nED", Safe),
             ("awk '{print $1}' access.log", Safe),

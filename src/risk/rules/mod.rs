@@ -6,6 +6,7 @@
 use crate::risk::prelude::*;
 
 mod backups;
+mod build;
 mod cloud;
 mod code;
 mod containers;
@@ -16,6 +17,7 @@ mod find;
 mod interpreters;
 mod lang;
 mod network;
+mod overwrite;
 mod packages;
 mod perms;
 mod powershell;
@@ -29,10 +31,9 @@ mod vcs;
 mod walks;
 mod writers;
 
+pub(crate) use build::make_recipes;
 pub(crate) use cloud::aws_command;
-pub(crate) use code::{
-    calls, concat_literals, fed_text, make_recipes, string_lists, string_literals, Call,
-};
+pub(crate) use code::{calls, concat_literals, fed_text, string_lists, string_literals, Call};
 pub(crate) use files::{
     access_loss, analyze_generic_args, analyze_redirect, data_file_glob, empties_system_files,
     glob_delete_danger, replaces_authorized_keys,
@@ -54,6 +55,7 @@ type Check = fn(&str, &Ctx, &mut Acc) -> bool;
 
 /// Every family, in the order they are asked.
 const FAMILIES: &[Check] = &[
+    overwrite::check,
     files::check,
     perms::check,
     remote::check,
@@ -70,6 +72,7 @@ const FAMILIES: &[Check] = &[
     runners::check,
     powershell::check,
     code::check,
+    build::check,
     packages::check,
 ];
 
