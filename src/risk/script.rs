@@ -203,6 +203,7 @@ pub(crate) fn analyze_cmd(
     depth: usize,
     acc: &mut Acc,
 ) {
+    coprocess_input(cmd, depth, acc);
     for w in &cmd.words {
         for s in &w.subs {
             assess_script(s, depth + 1, acc);

@@ -348,3 +348,32 @@ pub(crate) fn with_fed_input(text: &str, redirs: &[Redir]) -> String {
         _ => text.to_string(),
     }
 }
+
+/// The variable map's mark that a shell runs as a coprocess (no shell
+/// variable can hold a NUL in its name).
+const COPROC_SHELL: &str = "\0coproc";
+
+/// `coproc sh; echo 'rm -rf ~' >&"${COPROC[1]}"`: what is written to a
+/// coprocess shell's input runs in it.
+pub(crate) fn coprocess_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
+    let words: Vec<&str> = cmd.words.iter().map(|w| w.text.as_str()).collect();
+    if words.first() == Some(&"coproc") {
+        let runs_shell = words.iter().skip(1).take(2).any(|w| is_shell(basename(w)));
+        if runs_shell {
+            acc.vars.insert(COPROC_SHELL.into(), "1".into());
+        }
+        return;
+    }
+    if !acc.vars.contains_key(COPROC_SHELL) {
+        return;
+    }
+    let to_coproc = cmd.redirs.iter().any(|r| {
+        matches!(r.kind, RedirKind::Dup | RedirKind::Write) && r.target.text.contains("COPROC")
+    });
+    if to_coproc {
+        if let Some(text) = eval_pipeline(std::slice::from_ref(cmd), acc) {
+            acc.caution("writes commands to a coprocess shell");
+            assess_script(&text, depth + 1, acc);
+        }
+    }
+}

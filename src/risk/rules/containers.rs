@@ -697,6 +697,7 @@ pub(crate) fn analyze_kubectl(ctx: &Ctx, acc: &mut Acc) {
         }
         // `kubectl run NAME --image=… -- CMD…` / `kubectl debug … -- CMD…`.
         "run" | "debug" => {
+            super::pod_spec::overrides(ctx, acc);
             let words = ctx.eff.args.get(i + 1..).unwrap_or(&[]);
             if let Some(p) = words.iter().position(|w| w.text == "--") {
                 assess_script(&quote_words(&words[p + 1..]), ctx.depth + 1, acc);

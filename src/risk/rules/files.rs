@@ -577,6 +577,8 @@ mod tests {
             ),
             ("cat ~/.ssh/id_ed25519.pub >> ~/.ssh/authorized_keys", Safe),
             ("rm -rf /mnt/nas/*", Danger),
+            ("coproc sh; echo 'rm -rf ~' >&\"${COPROC[1]}\"", Danger),
+            ("coproc bc; echo '2+2' >&\"${COPROC[1]}\"", Safe),
             ("rm -rf /mnt/usb/tmp", Caution),
             ("sudo rm -rf /lib/modules/$(uname -r)", Danger),
             ("rm -rf /opt/app/uploads", Danger),

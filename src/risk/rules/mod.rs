@@ -20,6 +20,7 @@ mod network;
 mod overwrite;
 mod packages;
 mod perms;
+mod pod_spec;
 mod powershell;
 mod process;
 mod remote;
