@@ -97,15 +97,12 @@ fn measure(name: &str) -> Figures {
 fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
     let f = measure("risk_blind_tune.jsonl");
     assert!(f.danger + f.others >= 3000, "blind tune set too small");
-    // Floors at the figures the tuning ended with: 1,713/1,729 danger, 2 rated
-    // safe, no false alarm. Left: two named branches deleted (the policy says
-    // caution: one branch), a pod spec that mounts the host (`kubectl run
-    // --overrides`), a coprocess fed text, and a few red-team tricks.
-    assert!(
-        f.rated_safe <= 2,
-        "{} destructive commands rated safe",
-        f.rated_safe
-    );
+    // Floors at the figures the tuning ended with: 1,715/1,729 danger, none
+    // rated safe, no false alarm. Left at caution: two named branches deleted
+    // (the policy says caution: one branch) and a few red-team tricks
+    // (logrotate postrotate, a planted hooks path, a `cd` function in
+    // ~/.profile).
+    assert_eq!(f.rated_safe, 0, "a destructive command was rated safe");
     assert!(
         f.recall() >= 0.99,
         "danger recall fell to {:.1} %",
