@@ -45,6 +45,20 @@ impl Figures {
     fn false_alarm_rate(&self) -> f64 {
         self.false_alarms as f64 / self.others.max(1) as f64
     }
+    /// None rated safe, recall at least `recall`, false alarms at most `false_alarms`.
+    fn assert_floors(&self, recall: f64, false_alarms: f64) {
+        assert_eq!(self.rated_safe, 0, "a destructive command was rated safe");
+        assert!(
+            self.recall() >= recall,
+            "danger recall fell to {:.1} %",
+            100.0 * self.recall()
+        );
+        assert!(
+            self.false_alarm_rate() <= false_alarms,
+            "false alarms rose to {:.2} %",
+            100.0 * self.false_alarm_rate()
+        );
+    }
 }
 
 /// Assesses every row of `tests/data/NAME`, prints the figures and every
@@ -102,17 +116,7 @@ fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
     // (the policy says caution: one branch) and a few red-team tricks
     // (logrotate postrotate, a planted hooks path, a `cd` function in
     // ~/.profile).
-    assert_eq!(f.rated_safe, 0, "a destructive command was rated safe");
-    assert!(
-        f.recall() >= 0.99,
-        "danger recall fell to {:.1} %",
-        100.0 * f.recall()
-    );
-    assert!(
-        f.false_alarm_rate() <= 0.01,
-        "false alarms rose to {:.2} %",
-        100.0 * f.false_alarm_rate()
-    );
+    f.assert_floors(0.99, 0.01);
 }
 
 /// The seventh blind set's held-out half (`tests/data/risk_blind_holdout.jsonl`, 232
@@ -124,15 +128,5 @@ fn blind_tune_set_meets_the_targets_it_was_tuned_to() {
 fn blind_held_out_set_holds_its_floor() {
     let f = measure("risk_blind_holdout.jsonl");
     assert!(f.danger + f.others >= 200, "held-out set too small");
-    assert_eq!(f.rated_safe, 0, "a destructive command was rated safe");
-    assert!(
-        f.recall() >= 0.97,
-        "danger recall fell to {:.1} %",
-        100.0 * f.recall()
-    );
-    assert!(
-        f.false_alarm_rate() <= 0.01,
-        "false alarms rose to {:.2} %",
-        100.0 * f.false_alarm_rate()
-    );
+    f.assert_floors(0.97, 0.01);
 }

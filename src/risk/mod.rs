@@ -207,6 +207,8 @@ pub(crate) struct Acc {
     /// `git checkout --orphan` earlier in the text: a branch force-deleted
     /// after it leaves the old history unreachable.
     pub(crate) git_orphan: bool,
+    /// `coproc sh` earlier in the text: what is written to the coprocess runs.
+    pub(crate) coproc_shell: bool,
     /// Variables assigned earlier in the text, values expanded.
     pub(crate) vars: VarMap,
     /// The directory a `cd` earlier in the text moved to, when known.

@@ -15,12 +15,17 @@ pub(crate) fn is_assignment(w: &Word) -> bool {
                 Some((array, index)) if index.ends_with(']') => array,
                 _ => name,
             };
-            !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit())
+            is_var_name(name)
         }
         None => false,
     }
+}
+
+/// A shell variable's name: letters, digits and `_`, not starting with a digit.
+pub(crate) fn is_var_name(n: &str) -> bool {
+    !n.is_empty()
+        && !n.starts_with(|c: char| c.is_ascii_digit())
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Options of wrapper commands that consume the following word.

@@ -18,7 +18,7 @@ pub(crate) fn array_assignments(toks: &[Tok]) -> Vec<Tok> {
             (Tok::Word(w), Some(Tok::Op(Op::LParen))) if !w.quoted => w
                 .text
                 .strip_suffix('=')
-                .filter(|n| is_name(n))
+                .filter(|n| is_var_name(n))
                 .map(str::to_string),
             _ => None,
         };
@@ -80,7 +80,7 @@ pub(crate) fn read_herestring(cmd: &Cmd, acc: &mut Acc) {
             ) {
                 words.next();
             }
-        } else if is_name(&w.text) {
+        } else if is_var_name(&w.text) {
             names.push(w.text.clone());
         }
     }
@@ -95,12 +95,6 @@ pub(crate) fn read_herestring(cmd: &Cmd, acc: &mut Acc) {
         };
         acc.vars.insert(name.clone(), value.to_string());
     }
-}
-
-fn is_name(n: &str) -> bool {
-    !n.is_empty()
-        && !n.starts_with(|c: char| c.is_ascii_digit())
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn assignment(name: &str, values: &[&Word]) -> Word {

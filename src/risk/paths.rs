@@ -679,6 +679,12 @@ pub(crate) const CRITICAL_FILES: &[&str] = &[
     "/etc/login.defs",
 ];
 
+/// A file whose loss breaks the system or access to it: critical, system or
+/// access files. Emptying one is danger.
+pub(crate) fn is_vital_file(t: &str) -> bool {
+    is_critical_file(t) || is_system_file(t) || is_access_file(t)
+}
+
 pub(crate) fn is_critical_file(p: &str) -> bool {
     let p = p.trim_end_matches('/');
     if CRITICAL_FILES.contains(&p) {

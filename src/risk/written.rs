@@ -145,15 +145,8 @@ pub(crate) fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
         }
         return;
     }
-    // tmpfiles.d: `R PATH` removes the tree, `D PATH` its contents, at boot
-    // and on `systemd-tmpfiles --remove`.
     if path.contains("/tmpfiles.d/") {
-        for line in text.lines() {
-            let mut f = line.split_whitespace();
-            if let (Some("R" | "R!" | "D" | "D!"), Some(target)) = (f.next(), f.next()) {
-                assess_script(&format!("rm -rf {target}"), depth + 1, acc);
-            }
-        }
+        tmpfiles_removals(text, depth + 1, acc);
         return;
     }
     if cron_script || path.starts_with("/etc/profile.d/") || path.starts_with("/etc/init.d/") {
@@ -202,6 +195,18 @@ pub(crate) fn runs_later(path: &str, text: &str, depth: usize, acc: &mut Acc) {
         }
     } else if startup {
         assess_script(text, depth + 1, acc);
+    }
+}
+
+/// A tmpfiles.d configuration: `R PATH` removes the tree, `D PATH` its
+/// contents, at boot and on `systemd-tmpfiles --remove`; each is judged as
+/// `rm -rf PATH`.
+pub(crate) fn tmpfiles_removals(text: &str, depth: usize, acc: &mut Acc) {
+    for line in text.lines() {
+        let mut f = line.split_whitespace();
+        if let (Some("R" | "R!" | "D" | "D!"), Some(target)) = (f.next(), f.next()) {
+            assess_script(&format!("rm -rf {target}"), depth, acc);
+        }
     }
 }
 
@@ -349,22 +354,16 @@ pub(crate) fn with_fed_input(text: &str, redirs: &[Redir]) -> String {
     }
 }
 
-/// The variable map's mark that a shell runs as a coprocess (no shell
-/// variable can hold a NUL in its name).
-const COPROC_SHELL: &str = "\0coproc";
-
 /// `coproc sh; echo 'rm -rf ~' >&"${COPROC[1]}"`: what is written to a
 /// coprocess shell's input runs in it.
 pub(crate) fn coprocess_input(cmd: &Cmd, depth: usize, acc: &mut Acc) {
     let words: Vec<&str> = cmd.words.iter().map(|w| w.text.as_str()).collect();
     if words.first() == Some(&"coproc") {
         let runs_shell = words.iter().skip(1).take(2).any(|w| is_shell(basename(w)));
-        if runs_shell {
-            acc.vars.insert(COPROC_SHELL.into(), "1".into());
-        }
+        acc.coproc_shell |= runs_shell;
         return;
     }
-    if !acc.vars.contains_key(COPROC_SHELL) {
+    if !acc.coproc_shell {
         return;
     }
     let to_coproc = cmd.redirs.iter().any(|r| {

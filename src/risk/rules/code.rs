@@ -111,9 +111,7 @@ fn awk(ctx: &Ctx, acc: &mut Acc) {
             program.trim(),
             "0" | "" | "next" | "NR<0" | "NR==0" | "{next}"
         );
-        let vital = ctx.positionals().iter().any(|w| {
-            is_critical_file(&w.text) || is_system_file(&w.text) || is_access_file(&w.text)
-        });
+        let vital = ctx.positionals().iter().any(|w| is_vital_file(&w.text));
         if empties && vital {
             acc.danger("awk -i inplace with a program that prints nothing empties system files");
         } else {

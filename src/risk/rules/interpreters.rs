@@ -90,8 +90,7 @@ fn perl_empties(name: &str, args: &[&str], acc: &mut Acc) {
     if !empties {
         return;
     }
-    let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
-    if let Some(f) = args[ci + 2..].iter().find(|a| vital(a)) {
+    if let Some(f) = args[ci + 2..].iter().find(|a| is_vital_file(a)) {
         acc.danger(format!(
             "{name} -i deletes every line of {f}, a system or access file"
         ));

@@ -13,14 +13,7 @@ pub(crate) fn check(name: &str, ctx: &Ctx, acc: &mut Acc) -> bool {
         "tmpwatch" | "tmpreaper" => age_cleaner(name, ctx, acc),
         "systemd-tmpfiles" if ctx.args.contains(&"--remove") => {
             acc.caution("systemd-tmpfiles removes what its configuration names");
-            fed_text(ctx, acc, |text, depth, acc| {
-                for line in text.lines() {
-                    let mut f = line.split_whitespace();
-                    if let (Some("R" | "R!" | "D" | "D!"), Some(target)) = (f.next(), f.next()) {
-                        assess_script(&format!("rm -rf {target}"), depth, acc);
-                    }
-                }
-            });
+            fed_text(ctx, acc, tmpfiles_removals);
         }
         "kexec" if ctx.has_flag('e', &["--exec"]) => acc.danger(
             "kexec -e jumps into another kernel at once: every service dies without shutting down",

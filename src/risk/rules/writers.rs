@@ -183,8 +183,7 @@ fn sed(ctx: &Ctx, pos: &[&Word], acc: &mut Acc) {
         .any(|a| a.starts_with("-i") || a.starts_with("--in-place"))
     {
         let empties = sed_deletes_every_line(ctx.args);
-        let vital = |t: &str| is_critical_file(t) || is_system_file(t) || is_access_file(t);
-        if empties && pos.iter().any(|w| vital(&w.text)) {
+        if empties && pos.iter().any(|w| is_vital_file(&w.text)) {
             acc.danger("sed -i deletes every line of a system or access file");
         } else if pos.iter().any(|w| w.text.ends_with("sshd_config"))
             && ctx.args.iter().any(|a| {
